@@ -1,0 +1,94 @@
+"""The one place that lambdifies expressions and scopes mpmath precision.
+
+Evaluators are built once per (expression, parameters, backend) and cached. mpmath precision is always scoped
+with ``mpmath.workdps`` for the duration of one call; nothing here assigns ``mp.dps``.
+
+>>> import sympy as sp
+>>> x = sp.Symbol("x", positive=True)
+>>> f = mpmath_evaluator(sp.sqrt(x) + sp.Rational(1, 3), (x,))
+>>> import mpmath
+>>> mpmath.nstr(f(2, dps=30), 30)   # the value carries 30 digits; print it with nstr
+'1.74754689570642838213502205754'
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from .errors import InputError, check_dps
+
+__all__ = ["numpy_evaluator", "mpmath_evaluator", "to_mpf", "scoped_dps", "DEFAULT_DPS"]
+
+DEFAULT_DPS = 50
+
+
+def scoped_dps(dps: int):
+    """Context manager: mpmath precision ``dps`` inside the block only."""
+    return mpmath.workdps(check_dps(dps))
+
+
+def to_mpf(value, name: str = "value"):
+    """An exact conversion of a Python/NumPy/SymPy number to ``mpmath.mpf`` at the current precision.
+
+    Floats are converted exactly (their binary value), Fractions and sympy Rationals by exact division, strings
+    are parsed at the current precision (so "0.1" is 0.1 to every digit, unlike the float 0.1).
+    """
+    if isinstance(value, (mpmath.mpf, mpmath.mpc)):
+        return value
+    if isinstance(value, bool):
+        raise InputError(name, value, "must be a number, not a bool")
+    if isinstance(value, (int, np.integer)):
+        return mpmath.mpf(int(value))
+    if isinstance(value, (float, np.floating)):
+        return mpmath.mpf(float(value))
+    if isinstance(value, Fraction):
+        return mpmath.mpf(value.numerator) / value.denominator
+    if isinstance(value, str):
+        try:
+            return mpmath.mpf(value)
+        except (ValueError, TypeError):
+            raise InputError(name, value, "is not a number") from None
+    if isinstance(value, sp.Basic):
+        if value is sp.oo:
+            return mpmath.inf
+        if value.is_Rational:
+            return mpmath.mpf(int(value.p)) / int(value.q)
+        if value.is_number:
+            return mpmath.mpf(sp.N(value, mpmath.mp.dps + 5))
+        raise InputError(name, value, "is symbolic, not a number")
+    raise InputError(name, value, f"has unsupported type {type(value).__name__}")
+
+
+@lru_cache(maxsize=1024)
+def _lambdified(expr: sp.Expr, params: tuple, module: str):
+    return sp.lambdify(params, expr, modules=module, cse=True)
+
+
+def mpmath_evaluator(expr, params):
+    """Return ``f(*values, dps=50)`` evaluating ``expr`` in mpmath at ``dps`` significant digits.
+
+    The expression is lambdified once (cached); Rationals and constants are printed as mpmath operations, so they
+    are exact to the working precision of each call.
+    """
+    params = tuple(params)
+    fn = _lambdified(sp.sympify(expr), params, "mpmath")
+
+    def evaluate(*values, dps: int = DEFAULT_DPS):
+        if len(values) != len(params):
+            raise InputError("values", len(values), f"expected {len(params)} values for {params}")
+        with scoped_dps(dps):
+            args = [to_mpf(v, str(s)) for v, s in zip(values, params)]
+            return +fn(*args)  # unary plus rounds to the working precision
+
+    evaluate.params = params
+    return evaluate
+
+
+def numpy_evaluator(expr, params):
+    """Return a vectorised float64 function of ``params`` (NumPy broadcasting applies)."""
+    params = tuple(params)
+    return _lambdified(sp.sympify(expr), params, "numpy")

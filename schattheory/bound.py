@@ -1,0 +1,282 @@
+r"""The Bound: one exact statement ``lhs <relation> expr`` with its parameters, assumptions and provenance.
+
+``Bound.expr`` is the single source of truth for a formula: numeric evaluators (mpmath at any precision, NumPy
+vectorised) are derived from it, never retyped.
+
+>>> import sympy as sp
+>>> from schattheory.symbols import a, b, p
+>>> from schattheory.provenance import Provenance, cite
+>>> bnd = Bound("demo.amgm", expr=(a + b) / 2, params=(a, b), lhs=sp.sqrt(a * b),
+...             provenance=Provenance("classical", (cite("vershynin2018"),)), example={a: 1, b: 4})
+>>> bnd.check().key
+'demo.amgm'
+>>> float(bnd.evaluate({a: 1, b: 4}))
+2.5
+>>> bnd.latex()
+'\\sqrt{a} \\sqrt{b} \\leq \\frac{a}{2} + \\frac{b}{2}'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+import sympy as sp
+
+from .errors import InputError, SchattheoryError
+from .provenance import Provenance, Status
+
+__all__ = ["Bound", "Limit", "BoundError", "RELATIONS", "KINDS", "MODES"]
+
+RELATIONS = {"<=": sp.Le, "==": sp.Eq, ">=": sp.Ge, "<": sp.Lt}
+KINDS = ("bound", "lemma", "identity", "definition")
+MODES = (None, "dominant", "explicit")
+
+
+class BoundError(SchattheoryError):
+    """A Bound that fails its own consistency checks."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A declared closed form: ``quantity`` tends to ``value`` as ``symbol -> point``.
+
+    ``of`` is the expression whose limit is declared (the bound's ``expr`` when None); ``at`` fixes other symbols
+    for the numeric check (an admissible point).
+    """
+
+    symbol: sp.Symbol
+    point: sp.Expr
+    value: sp.Expr
+    quantity: str = "the bound"
+    of: sp.Expr | None = None
+    direction: str | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "point", sp.sympify(self.point))
+        object.__setattr__(self, "value", sp.sympify(self.value))
+        if self.of is not None:
+            object.__setattr__(self, "of", sp.sympify(self.of))
+
+    @property
+    def dir(self) -> str:
+        return self.direction or ("-" if self.point is sp.oo else "+")
+
+    def describe(self) -> str:
+        arrow = "0+" if self.point == 0 else sp.sstr(self.point)
+        return f"{self.quantity} -> {sp.sstr(self.value)} as {self.symbol} -> {arrow}"
+
+
+def _freeze_map(mapping) -> tuple:
+    return tuple((sp.sympify(k), sp.sympify(v)) for k, v in dict(mapping or {}).items())
+
+
+@dataclass(frozen=True)
+class Bound:
+    key: str
+    expr: sp.Expr
+    params: tuple
+    provenance: Provenance
+    lhs: object = ""
+    relation: str = "<="
+    assumptions: tuple = ()
+    limits: tuple = ()
+    title: str = ""
+    notes: str = ""
+    kind: str = "bound"
+    mode: str | None = None
+    example: tuple = ()
+    derivation: object = field(default=None, compare=False, hash=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "expr", sp.sympify(self.expr))
+        object.__setattr__(self, "params", tuple(self.params))
+        object.__setattr__(self, "assumptions", tuple(sp.sympify(x) for x in self.assumptions))
+        object.__setattr__(self, "limits", tuple(self.limits))
+        if isinstance(self.example, dict):
+            object.__setattr__(self, "example", _freeze_map(self.example))
+        if isinstance(self.lhs, sp.Basic) or not isinstance(self.lhs, str):
+            object.__setattr__(self, "lhs", sp.sympify(self.lhs))
+        if self.relation not in RELATIONS:
+            raise BoundError(f"{self.key}: relation={self.relation!r} is not one of {sorted(RELATIONS)}")
+        if self.kind not in KINDS:
+            raise BoundError(f"{self.key}: kind={self.kind!r} is not one of {KINDS}")
+        if self.mode not in MODES:
+            raise BoundError(f"{self.key}: mode={self.mode!r} is not one of {MODES[1:]}")
+
+    # ---- introspection --------------------------------------------------------------------------------------
+    @property
+    def status(self) -> Status:
+        return self.provenance.status
+
+    @property
+    def example_values(self) -> dict:
+        return dict(self.example)
+
+    def matrices(self) -> set:
+        """Matrix symbols the statement speaks of (their values are matrices or singular-value lists)."""
+        found = set()
+        for e in (self.expr, self.lhs if isinstance(self.lhs, sp.Basic) else sp.S.Zero):
+            found |= {x for x in e.atoms(sp.MatrixSymbol)}
+        return found
+
+    def free_symbols(self) -> set:
+        syms = set(self.expr.free_symbols)
+        if isinstance(self.lhs, sp.Basic):
+            syms |= self.lhs.free_symbols
+        for mat in self.matrices():
+            syms -= set(mat.shape) & syms if all(isinstance(x, sp.Symbol) for x in mat.shape) else set()
+            syms.discard(mat)
+        return syms
+
+    def check(self) -> "Bound":
+        """Raise :class:`BoundError` listing every inconsistency; return self when there is none."""
+        problems = []
+        if not self.key or self.key != self.key.strip():
+            problems.append("key must be a non-empty string without surrounding spaces")
+        if len(set(self.params)) != len(self.params):
+            problems.append(f"params repeat a symbol: {self.params}")
+        known = set(self.params) | self.matrices()
+        missing = self.free_symbols() - known
+        if missing:
+            problems.append(f"free symbols not in params: {sorted(map(str, missing))}")
+        parts = [self.expr] + [x for x in (self.lhs,) if isinstance(x, sp.Basic)] + list(self.assumptions)
+        parts += [lim.value for lim in self.limits] + [v for _, v in self.example]
+        for part in parts:
+            if part.atoms(sp.Float):
+                problems.append(f"inexact Float in {sp.sstr(part)[:80]} (use Rational)")
+        for lim in self.limits:
+            if not isinstance(lim, Limit):
+                problems.append(f"limits must be Limit objects, got {type(lim).__name__}")
+        if self.provenance.status is Status.PAPER and "reconstructed" in self.notes.lower():
+            problems.append("status 'paper' with a note saying it is reconstructed")
+        ex = self.example_values
+        if ex:
+            for cond in self.assumptions:
+                val = cond.subs(ex)
+                if val is sp.false:
+                    problems.append(f"example point violates assumption {cond}")
+        if problems:
+            raise BoundError(f"{self.key}: " + "; ".join(problems))
+        return self
+
+    # ---- evaluation -----------------------------------------------------------------------------------------
+    def _values(self, values) -> dict:
+        out = {}
+        by_name = {str(s): s for s in self.params}
+        for k, v in dict(values).items():
+            sym = by_name.get(k, k) if isinstance(k, str) else k
+            if isinstance(k, str) and k not in by_name:
+                raise InputError("values", k, f"is not a parameter of {self.key} ({', '.join(by_name)})")
+            out[sym] = v
+        return out
+
+    def evaluate(self, values, dps: int = 50, *, side: str = "rhs"):
+        """The right-hand side (or ``side="lhs"``) at ``values`` as an ``mpmath.mpf`` correct to ``dps`` digits.
+
+        ``values`` maps symbols (or their names) to numbers; matrix symbols map to matrices or singular-value lists.
+        """
+        from .backends import mpmath_evaluator
+
+        vals = self._values(values)
+        expr = self.expr if side == "rhs" else self.lhs
+        if not isinstance(expr, sp.Basic):
+            raise InputError("side", side, f"{self.key} has no symbolic left-hand side")
+        mats = {m: vals.pop(m) for m in list(vals) if isinstance(m, sp.MatrixSymbol)}
+        if mats or self.matrices():
+            expr = self._substitute_spectra(expr, mats, vals, dps)
+        params = tuple(s for s in self.params if not isinstance(s, sp.MatrixSymbol) and s in expr.free_symbols)
+        missing = [str(s) for s in params if s not in vals]
+        if missing:
+            raise InputError("values", sorted(map(str, vals)), f"missing {missing} for {self.key}")
+        return mpmath_evaluator(expr, params)(*[vals[s] for s in params], dps=dps)
+
+    def _substitute_spectra(self, expr, mats, vals, dps):
+        import numpy as np
+
+        from .matrix import singular_values
+        from .schatten import spectral_values
+
+        spectra = {}
+        for mat in self.matrices():
+            if mat not in mats:
+                raise InputError("values", mat, f"{self.key} needs a matrix or singular values for {mat}")
+            value = mats[mat]
+            arr = np.asarray(value, dtype=object if isinstance(value, list) else None)
+            spectra[mat] = value if arr.ndim == 1 else singular_values(np.asarray(value, dtype=float))
+        return spectral_values(expr, spectra, vals, dps=dps)
+
+    def numeric(self, backend: str = "numpy"):
+        """A cached evaluator of ``expr`` with positional arguments in ``params`` order.
+
+        ``"numpy"``: float64, vectorised; ``"mpmath"``: keyword ``dps`` (default 50).
+        """
+        from .backends import mpmath_evaluator, numpy_evaluator
+
+        if self.matrices():
+            raise InputError("backend", backend, f"{self.key} speaks of matrices; use evaluate() with their spectra")
+        if backend == "numpy":
+            return numpy_evaluator(self.expr, self.params)
+        if backend == "mpmath":
+            return mpmath_evaluator(self.expr, self.params)
+        raise InputError("backend", backend, "must be 'numpy' or 'mpmath'")
+
+    def holds_at(self, values, dps: int = 50, rtol=None) -> bool:
+        """Whether ``lhs relation expr`` holds at ``values`` (to a relative slack of 10^-(dps-5) by default)."""
+        import mpmath
+
+        left = self.evaluate(values, dps, side="lhs")
+        right = self.evaluate(values, dps)
+        with mpmath.workdps(dps):
+            slack = (rtol if rtol is not None else mpmath.mpf(10) ** (5 - dps)) * max(abs(left), abs(right), 1)
+            return {"<=": left <= right + slack, "<": left < right + slack, ">=": left + slack >= right,
+                    "==": abs(left - right) <= slack}[self.relation]
+
+    # ---- symbolic operations ---------------------------------------------------------------------------------
+    def limit(self, symbol, point, direction=None, *, timeout=20.0, at=None):
+        """The limit of ``expr`` (symbolic within ``timeout``, else numeric at ``at`` or the example point)."""
+        from .limits import timed_limit
+
+        if isinstance(symbol, str):
+            symbol = {str(s): s for s in self.params}[symbol]
+        at = dict(at) if at is not None else {k: v for k, v in self.example if k != symbol}
+        return timed_limit(self.expr, symbol, point, direction, timeout=timeout, at=at)
+
+    def subs(self, mapping, *, key: str | None = None, title: str | None = None) -> "Bound":
+        """The bound with symbols replaced; parameters follow, limits in substituted symbols are dropped."""
+        mapping = {sp.sympify(k) if not isinstance(k, str) else {str(s): s for s in self.params}[k]: sp.sympify(v)
+                   for k, v in dict(mapping).items()}
+        expr = self.expr.subs(mapping)
+        lhs = self.lhs.subs(mapping) if isinstance(self.lhs, sp.Basic) else self.lhs
+        new_free = set(expr.free_symbols) | (lhs.free_symbols if isinstance(lhs, sp.Basic) else set())
+        params = [s for s in self.params if s not in mapping and (s in new_free or isinstance(s, sp.MatrixSymbol))]
+        params += sorted((new_free - set(params) - set(self.params)) - {x for mat in self.matrices()
+                                                                          for x in mat.shape}, key=str)
+        limits = tuple(replace(lim, value=lim.value.subs(mapping), of=lim.of.subs(mapping) if lim.of is not None
+                               else None) for lim in self.limits if lim.symbol not in mapping)
+        assumptions = tuple(a for a in (c.subs(mapping) for c in self.assumptions) if a is not sp.true)
+        example = {k: v for k, v in self.example if k not in mapping}
+        return replace(self, key=key or f"{self.key}[{', '.join(f'{k}={v}' for k, v in mapping.items())}]",
+                       expr=expr, lhs=lhs, params=tuple(params), limits=limits, assumptions=assumptions,
+                       example=_freeze_map(example), title=title or self.title)
+
+    def statement(self):
+        """The statement as a SymPy relational (when the left-hand side is symbolic)."""
+        if not isinstance(self.lhs, sp.Basic):
+            raise InputError("lhs", self.lhs, f"{self.key} has no symbolic left-hand side")
+        return RELATIONS[self.relation](self.lhs, self.expr, evaluate=False)
+
+    def latex(self, **settings) -> str:
+        """LaTeX of the statement (``lhs \\leq expr``), or of ``expr`` alone when the lhs is text."""
+        from .latex_names import latex as _latex
+
+        rhs = _latex(self.expr, **settings)
+        if isinstance(self.lhs, sp.Basic):
+            rel = {"<=": r"\leq", "==": "=", ">=": r"\geq", "<": "<"}[self.relation]
+            return f"{_latex(self.lhs, **settings)} {rel} {rhs}"
+        if self.lhs:
+            rel = {"<=": r"\leq", "==": "=", ">=": r"\geq", "<": "<"}[self.relation]
+            return f"{self.lhs} {rel} {rhs}"
+        return rhs
+
+    def summary(self) -> str:
+        return f"{self.key}  [{self.status.value}]  {self.title}  ({self.provenance.short()})"

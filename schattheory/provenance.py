@@ -1,0 +1,142 @@
+"""Where a formula comes from: citations with locators, and how sure we are (the status tag).
+
+Status tags, shown in every output:
+
+- ``classical``: a textbook or primary-source result;
+- ``paper``: stated in the target paper's abstract or main text;
+- ``transcribed``: taken from a secondary transcription of the target paper;
+- ``reconstructed``: derived here to match the paper's stated exponents, not seen in the paper;
+- ``derived``: composed here from other registered lemmas; the derivation can be replayed.
+
+>>> from schattheory.provenance import Status, cite
+>>> Status("reconstructed").is_papers_own
+False
+>>> cite("candes_plan2011", "Lemma 3.1").short()
+'Candès and Plan (2011), Lemma 3.1'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+__all__ = ["Status", "Citation", "Provenance", "cite", "CITATIONS"]
+
+
+class Status(str, Enum):
+    CLASSICAL = "classical"
+    PAPER = "paper"
+    TRANSCRIBED = "transcribed"
+    RECONSTRUCTED = "reconstructed"
+    DERIVED = "derived"
+
+    @property
+    def is_papers_own(self) -> bool:
+        """Only ``paper`` may be presented as the target paper's own statement."""
+        return self is Status.PAPER
+
+    def describe(self) -> str:
+        return _STATUS_TEXT[self]
+
+    def __str__(self) -> str:  # so f-strings print the tag, not the enum name
+        return self.value
+
+
+_STATUS_TEXT = {
+    Status.CLASSICAL: "classical result, from the cited source",
+    Status.PAPER: "stated in the target paper",
+    Status.TRANSCRIBED: "transcribed from a third-party rendering of the paper; not checked against it",
+    Status.RECONSTRUCTED: "reconstructed here to match the paper's stated exponents; not the paper's own text",
+    Status.DERIVED: "derived here from registered lemmas; the derivation is replayable",
+}
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    authors: tuple[str, ...]
+    year: int
+    title: str
+    venue: str
+    locator: str = ""
+    arxiv: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    entry_type: str = "article"
+
+    def at(self, locator: str) -> "Citation":
+        """The same work with another locator ("Lemma 3.2", "eq. (1.2)")."""
+        return replace(self, locator=locator)
+
+    def author_text(self) -> str:
+        last = [a.split(",")[0].split()[-1] if "," not in a else a.split(",")[0] for a in self.authors]
+        if len(last) == 1:
+            return last[0]
+        if len(last) == 2:
+            return f"{last[0]} and {last[1]}"
+        return f"{last[0]} et al."
+
+    def short(self) -> str:
+        base = f"{self.author_text()} ({self.year})"
+        return f"{base}, {self.locator}" if self.locator else base
+
+    def bibtex(self) -> str:
+        fields = {
+            "author": " and ".join(self.authors),
+            "title": "{" + self.title + "}",
+            "year": str(self.year),
+        }
+        venue_field = {"article": "journal", "inproceedings": "booktitle"}.get(self.entry_type, "howpublished")
+        fields[venue_field] = self.venue
+        if self.arxiv:
+            fields["eprint"] = self.arxiv
+            fields["archivePrefix"] = "arXiv"
+        if self.doi:
+            fields["doi"] = self.doi
+        if self.url:
+            fields["url"] = self.url
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+        return f"@{self.entry_type}{{{self.key},\n{body}\n}}"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    status: Status
+    citations: tuple[Citation, ...] = ()
+    note: str = ""
+    derived_from: tuple[str, ...] = field(default=())  # registry keys, for status "derived"
+
+    def __post_init__(self):
+        object.__setattr__(self, "status", Status(self.status))
+        if self.status is not Status.DERIVED and not self.citations:
+            raise ValueError(f"status={self.status.value!r}: a non-derived formula needs at least one citation")
+        if self.status is Status.DERIVED and not (self.derived_from or self.citations):
+            raise ValueError("status='derived': name the registered lemmas it is derived from")
+
+    def short(self) -> str:
+        where = "; ".join(c.short() for c in self.citations)
+        if self.derived_from:
+            where = (where + "; " if where else "") + "from " + ", ".join(self.derived_from)
+        return f"[{self.status.value}] {where}".strip()
+
+
+def cite(key: str, locator: str = "") -> Citation:
+    """A citation of a known work, at a locator."""
+    from .citations import CITATIONS
+
+    try:
+        c = CITATIONS[key]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(key, CITATIONS, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"unknown citation key {key!r}{hint}") from None
+    return c.at(locator) if locator else c
+
+
+def __getattr__(name):  # CITATIONS lives in citations.py; re-exported lazily
+    if name == "CITATIONS":
+        from .citations import CITATIONS
+
+        return CITATIONS
+    raise AttributeError(name)
