@@ -1,0 +1,60 @@
+"""The ``schattheory`` command line.
+
+Subcommands live in ``schattheory/commands/<name>.py``, each with ``add_parser(subparsers)`` and ``run(args)``;
+:data:`COMMANDS` lists them (a new command is one line here). Errors of bad input print one line on stderr and exit
+with code 2, without a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+__all__ = ["main", "COMMANDS"]
+
+COMMANDS = [
+    "list",
+    "show",
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own usage errors: one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = _Parser(prog="schattheory", description="Schatten-p generalization bounds for rank-sparse networks.")
+    parser.add_argument("--version", action="version", version=f"schattheory {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        module = importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    from .errors import SchattheoryError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except (SchattheoryError, ValueError, KeyError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        print(f"schattheory {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `schattheory list | head`
+        return 0
+    except KeyboardInterrupt:
+        print(f"schattheory {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
