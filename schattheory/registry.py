@@ -10,7 +10,7 @@ True
 >>> registry.get("schatten.monotonicty")
 Traceback (most recent call last):
 ...
-KeyError: "unknown key 'schatten.monotonicty'; close matches: schatten.monotonicity"
+KeyError: "unknown key 'schatten.monotonicty'; close matches: schatten.monotonicity..."
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ __all__ = ["register", "get", "keys", "all_bounds", "MODULES", "DuplicateKeyErro
 
 #: modules whose import registers Bounds (loaded lazily, in this order)
 MODULES = [
-    # "schattheory.lemmas.schatten_facts",
+    "schattheory.lemmas.schatten_facts",
 ]
 
 _REGISTRY: dict[str, Bound] = {}

@@ -71,3 +71,9 @@ def layer(name: str, l: int, **assumptions) -> sp.Symbol:
     """A per-layer symbol such as ``s_3`` (positive unless told otherwise)."""
     assumptions.setdefault("positive", True)
     return sp.Symbol(f"{name}_{l}", **assumptions)
+
+# truncation rank in tail statements (a non-negative integer, unlike r which is optimised over the reals)
+j = sp.Symbol("j", integer=True, nonnegative=True)
+p1 = sp.Symbol("p_1", positive=True)
+p2 = sp.Symbol("p_2", positive=True)
+C = sp.MatrixSymbol("C", d, m)   # a second factor, d x m, so that A*C is defined
