@@ -1,0 +1,153 @@
+"""Renderers: every registered Bound as a theorem environment with its assumptions, statement, citations and
+provenance in words; proof skeletons; BibTeX entries; text escaping."""
+import re
+
+import pytest
+import sympy as sp
+from hypothesis import given, strategies as st
+
+from schattheory import registry
+from schattheory.bound import Bound
+from schattheory.citations import CITATIONS
+from schattheory.latex import render
+from schattheory.latex.notation import print_latex
+from schattheory.latex.text import breakable_key, cite_command, escape
+from schattheory.provenance import Provenance, cite
+from schattheory.symbols import L, N, W, a, b, r
+
+
+@pytest.mark.parametrize("key", registry.keys())
+def test_theorem_environment_of_every_registered_bound(key):
+    bnd = registry.get(key)
+    env = render.environment(bnd)
+    tex = render.theorem(bnd)
+    assert tex.startswith(f"\\begin{{{env}}}") and tex.endswith(f"\\end{{{env}}}")
+    assert f"\\label{{{render.label(key, env)}}}" in tex
+    for c in bnd.provenance.citations:
+        assert cite_command(c) in tex
+    assert f"({bnd.status.value})" in tex and escape(bnd.status.describe()) in tex
+    for cond in bnd.assumptions:
+        assert f"${print_latex(cond)}$" in tex
+    assert bnd.latex() + "." in tex  # the statement itself, displayed
+    assert breakable_key(key) in tex
+    for k in bnd.provenance.derived_from:
+        assert breakable_key(k) in tex
+    if bnd.mode:
+        assert {"dominant": "Dominant form", "explicit": "Explicit form"}[bnd.mode] in tex
+    for lim in bnd.limits:
+        assert f"tends to ${print_latex(lim.value)}$" in tex
+
+
+def test_theorem_says_reconstructed_in_words_and_refs_the_lemmas_it_rests_on():
+    bnd = Bound("test.derived", expr=W * r * L**2 / N, params=(W, r, L, N), kind="bound", mode="dominant",
+                provenance=Provenance("reconstructed", (cite("ledent2025", "abstract"),),
+                                      note="matches the exponents of the abstract"),
+                assumptions=(sp.Le(r, W),))
+    known = {"schatten.monotonicity": ("lemma", "lem:schatten.monotonicity")}
+    tex = render.theorem(bnd, known=known)
+    assert "not the paper's own text" in tex
+    assert r"\cite[abstract]{ledent2025}" in tex
+    assert "Assume $r \\leq W$." in tex and "Dominant form" in tex
+    derived = Bound("test.derived2", expr=a + b, params=(a, b), kind="lemma",
+                    provenance=Provenance("derived", derived_from=("schatten.monotonicity", "x.unknown")))
+    tex = render.theorem(derived, known=known)
+    assert r"Lemma~\ref{lem:schatten.monotonicity}" in tex and breakable_key("x.unknown") in tex
+    assert tex.startswith("\\begin{lemma}\\label")  # no citation: no optional argument
+
+
+def test_inline_and_display():
+    bnd = registry.get("schatten.norm")
+    assert render.inline(bnd) == f"${bnd.latex()}$"
+    assert render.display(bnd, label="eq:x") == f"\\begin{{equation}}\\label{{eq:x}}\n{bnd.latex()}\n\\end{{equation}}"
+    assert render.inline(W * r) == "$W r$"
+
+
+def test_long_sums_break_over_lines():
+    syms = sp.symbols("x_1:40", positive=True)
+    bnd = Bound("test.long", expr=sp.Add(*[s ** 2 for s in syms]), params=syms, lhs=sp.Symbol("y", positive=True),
+                provenance=Provenance("classical", (cite("bhatia1997"),)), relation="==")
+    tex = render.display(bnd)
+    assert tex.startswith("\\begin{multline*}") and tex.count("\\\\") >= 2
+    assert "y = " in tex.splitlines()[1]
+    flat = re.sub(r"\s+", "", tex)
+    for s in syms:
+        assert re.sub(r"\s+", "", print_latex(s ** 2)) in flat
+
+
+class _Step:
+    """A derivation step as the derivation engine records it: describe() in words, latex() the formula."""
+
+    def __init__(self, text, tex, lemma=None):
+        self.text, self.tex, self.lemma = text, tex, lemma
+
+    def describe(self):
+        return self.text
+
+    def latex(self):
+        return self.tex
+
+
+class _Derivation:
+    def __init__(self, steps):
+        self.steps = steps
+
+
+def test_proof_skeleton_lists_every_recorded_step_in_order():
+    steps = [_Step("apply schatten.stechkin_sigma with j = r", r"\sigma_{r+1} \leq (r+1)^{-1/p}", "x"),
+             _Step("balance over r: min_r a r + b r^(-2/p)", r"r^\star = (2b/(pa))^{p/(p+2)}")]
+    tex = render.proof(_Derivation(steps))
+    assert tex.startswith("\\begin{proof}[Proof skeleton") and tex.count("\\item ") == 2
+    assert tex.index("schatten.stechkin") < tex.index("balance over r")
+    assert r"r^\star = (2b/(pa))^{p/(p+2)}" in tex and escape("min_r a r + b r^(-2/p)") in tex
+    with pytest.raises(ValueError, match="records no steps"):
+        render.proof(_Derivation([]))
+
+
+def test_proof_of_an_underived_bound_points_to_its_source():
+    tex = render.proof(registry.get("schatten.stechkin_sigma"))
+    assert r"\cite[Prop.~2.3 (vectors), via singular values]{foucart_rauhut2013}" in tex
+    assert "No derivation is recorded" in tex
+
+
+@pytest.mark.parametrize("key", sorted(CITATIONS))
+def test_bibtex_entry_of_every_citation(key):
+    c = CITATIONS[key]
+    entry = render.bibtex_entry(c)
+    assert entry.startswith(f"@{c.entry_type}{{{key},") and entry.endswith("}")
+    assert entry.count("{") == entry.count("}")
+    assert f"year = {{{c.year}}}" in entry
+    field = {"article": "journal", "inproceedings": "booktitle", "book": "publisher"}.get(c.entry_type,
+                                                                                         "howpublished")
+    assert f"  {field} = {{{escape(c.venue)}}}" in entry
+    for author in c.authors:
+        assert escape(author) in entry
+    if c.arxiv:
+        assert f"eprint = {{{c.arxiv}}}" in entry
+    item = render.bib_item(c)
+    assert item.startswith(f"\\bibitem{{{key}}}") and str(c.year) in item
+
+
+def test_citations_of_drops_locators_and_duplicates():
+    cits = render.citations_of(registry.all_bounds("schatten."))
+    assert [c.key for c in cits] == ["bhatia1997", "foucart_rauhut2013"]
+    assert all(c.locator == "" for c in cits)
+
+
+_SPECIALS = set("\\{}$&%#_^~<>|")
+
+
+@given(st.text(max_size=60))
+def test_escape_leaves_no_bare_special_and_no_unknown_unicode(text):
+    out = escape(text)
+    # remove what escape() produces on purpose; nothing special may remain outside it
+    stripped = re.sub(r"\\(textbackslash|textasciicircum|textasciitilde|dots)\{\}", "", out)
+    stripped = re.sub(r"\$[^$]*\$", "", stripped)            # math produced for <, >, |, Unicode symbols
+    stripped = re.sub(r"\\[{}$&%#_]", "", stripped)
+    assert not (set(stripped) & _SPECIALS), (text, out)
+    assert all(ord(ch) < 0x100 for ch in stripped), (text, out)
+
+
+def test_cite_command_ties_the_locator_and_protects_brackets():
+    assert cite_command(cite("bartlett2017", "Lemma A.8")) == r"\cite[Lemma~A.8]{bartlett2017}"
+    assert cite_command(cite("bartlett2017", "eq. [3]")) == r"\cite[{eq.~[3]}]{bartlett2017}"
+    assert cite_command(cite("bartlett2017")) == r"\cite{bartlett2017}"
