@@ -170,6 +170,18 @@ def test_paper_document_with_tables_compiles_and_shows_every_row(tmp_path):
     assert "1.23×10456" in flat and "31.6" in flat
 
 
+def test_long_formulas_fit_the_page_by_pdflatex_measure(tmp_path):
+    # the layout's width estimate against the real typesetter: no overfull box over the threshold
+    from test_latex_layout import SHAPES  # pytest puts tests/ on sys.path
+
+    from schattheory.latex.render import display
+
+    body = "\n\n".join(f"Shape {i}:\n" + display(expr, punct=".") for i, expr in enumerate(SHAPES.values()))
+    res = _compile_body(tmp_path, body)
+    assert res.report.problems(DEFAULT_OVERFULL_PT) == []
+    assert res.report.overfull == [] or max(o.points for o in res.report.overfull) <= DEFAULT_OVERFULL_PT
+
+
 def test_nasty_text_compiles(tmp_path):
     from schattheory.latex.text import escape
 

@@ -1,4 +1,6 @@
 """The notation map drives every LaTeX output, stays backwards compatible, and refuses what it cannot print."""
+import re
+
 import pytest
 import sympy as sp
 
@@ -40,7 +42,26 @@ def test_default_output_equals_sympy_for_registered_expressions_without_spectral
     if b.expr.atoms(SpectralFunction):
         pytest.skip("spectral functions: compared with their own printers in the test above")
     names = {s: SYMBOL_NAMES[s.name] for s in b.expr.free_symbols if s.name in SYMBOL_NAMES}
-    assert b.latex().endswith(sp.latex(b.expr, symbol_names=names))
+    # names that are words print upright (test below); everything else is exactly SymPy's printing
+    words = {s: nt.print_latex(s) for s in b.expr.free_symbols if "\\mathrm" in nt.print_latex(s)}
+    assert all(re.search(r"[A-Za-z]{2}", s.name) for s in words)
+    expected = sp.latex(b.expr, symbol_names={**names, **words})
+    expected = re.sub(r"\\log{\\left\((.*?) \\right\)}\^{(\d+)}", r"\\log^{\2}{\\left(\1 \\right)}", expected)
+    assert b.latex().endswith(expected)
+
+
+@pytest.mark.parametrize("name, tex", [("KL", r"\mathrm{KL}"), ("rank_1", r"\mathrm{rank}_{1}"),
+                                       ("q_params", r"q_{\mathrm{params}}"), ("d_in", "d_{in}"), ("x_ij", "x_{ij}"),
+                                       ("sigma_1", r"\sigma_{1}"), ("W_1", "W_{1}"), ("xhat", r"\hat{x}")])
+def test_words_are_upright_and_indices_italic(name, tex):
+    # SymPy prints KL as K L (a product, to a reader); a two-letter script is an index and stays italic
+    assert nt.print_latex(sp.Symbol(name)) == tex
+
+
+def test_powers_of_logarithms_are_unambiguous():
+    # SymPy writes log(x)**2 as \log{\left(x \right)}^{2}, which reads as log(x^2)
+    assert nt.print_latex(sp.log(W) ** 2) == r"\log^{2}{\left(W \right)}"
+    assert nt.print_latex(sp.sqrt(sp.log(W))) == r"\sqrt{\log{\left(W \right)}}"
 
 
 @pytest.mark.parametrize("f", SPECTRAL, ids=lambda f: type(f).__name__)
@@ -64,7 +85,7 @@ def test_switching_width_changes_bound_latex_theorem_table_and_document():
         tex = b.latex()
         assert tex == r"\frac{L^{2} h r}{N} + h_{1}"
         env = theorem(b)
-        assert r"Let $h_{1}, r > 0$ and $L, N, h \in \{1, 2, \dots\}$. Then" in env
+        assert r"Let $h_{1}$, $r > 0$ and $L$, $N$, $h \in \{1, 2, \dots\}$. Then" in env
         assert "W" not in env  # neither the domain line nor the statement keep W
         row = {"key": "test.width_demo", "label": "demo", "sample_complexity": W * r * L**2,
                "growth": {"W": 1, "L": 2, "r": 1}, "exploits_low_rank": True, "depth_exponent": 2}

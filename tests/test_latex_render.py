@@ -28,14 +28,21 @@ def test_theorem_environment_of_every_registered_bound(key):
     assert f"({bnd.status.value})" in tex and escape(bnd.status.describe()) in tex
     for cond in bnd.assumptions:
         assert f"${print_latex(cond)}$" in tex
-    assert bnd.latex() + "." in tex  # the statement itself, displayed
+    lay = render.statement_layout(bnd)  # the statement itself, displayed in lines that fit (tests/test_latex_layout)
+    assert lay.expand() == bnd.expr
+    for line in lay.lines + [x for _, ls in lay.defs for x in ls]:
+        assert line in tex
+    if not lay.defs and len(lay.lines) == 1:
+        assert bnd.latex() + "." in tex
     assert breakable_key(key) in tex
     for k in bnd.provenance.derived_from:
         assert breakable_key(k) in tex
     if bnd.mode:
         assert {"dominant": "Dominant form", "explicit": "Explicit form"}[bnd.mode] in tex
     for lim in bnd.limits:
-        assert f"tends to ${print_latex(lim.value)}$" in tex
+        assert f"tends to ${print_latex(lim.value)}$" in tex or (
+            lim.of is not None or render.tex_width(print_latex(lim.value)) > render.INLINE_BUDGET_PT)
+        assert escape(lim.quantity) in tex
 
 
 def test_theorem_says_reconstructed_in_words_and_refs_the_lemmas_it_rests_on():
@@ -67,11 +74,20 @@ def test_long_sums_break_over_lines():
     bnd = Bound("test.long", expr=sp.Add(*[s ** 2 for s in syms]), params=syms, lhs=sp.Symbol("y", positive=True),
                 provenance=Provenance("classical", (cite("bhatia1997"),)), relation="==")
     tex = render.display(bnd)
-    assert tex.startswith("\\begin{multline*}") and tex.count("\\\\") >= 2
+    assert tex.startswith("\\begin{multline*}") and tex.count("\\\\") >= 2 and "where" not in tex
     assert "y = " in tex.splitlines()[1]
     flat = re.sub(r"\s+", "", tex)
     for s in syms:
         assert re.sub(r"\s+", "", print_latex(s ** 2)) in flat
+
+
+def test_unbreakable_parts_are_named_in_a_where_list():
+    syms = sp.symbols("x_1:40", positive=True)
+    bnd = Bound("test.root", expr=sp.sqrt(sp.Add(*[s ** 2 for s in syms])) / 3, params=syms,
+                provenance=Provenance("classical", (cite("bhatia1997"),)))
+    tex = render.display(bnd, punct=".")
+    assert tex.startswith("\\begin{equation*}\n\\frac{\\sqrt{T_{1}}}{3},") and "\nwhere\n\\begin{align*}" in tex
+    assert tex.endswith(".\n\\end{align*}") and "T_{1} &= x_{1}^{2} + " in tex and "&\\quad + " in tex
 
 
 class _Step:
@@ -149,5 +165,5 @@ def test_escape_leaves_no_bare_special_and_no_unknown_unicode(text):
 
 def test_cite_command_ties_the_locator_and_protects_brackets():
     assert cite_command(cite("bartlett2017", "Lemma A.8")) == r"\cite[Lemma~A.8]{bartlett2017}"
-    assert cite_command(cite("bartlett2017", "eq. [3]")) == r"\cite[{eq.~[3]}]{bartlett2017}"
+    assert cite_command(cite("bartlett2017", "eq. [3]")) == r"\cite[eq.~\lbrack{}3\rbrack{}]{bartlett2017}"
     assert cite_command(cite("bartlett2017")) == r"\cite{bartlett2017}"

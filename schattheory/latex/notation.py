@@ -23,6 +23,8 @@ documents.
 >>> with use(width="h"):
 ...     print_latex(W * r * L**2)
 'L^{2} h r'
+>>> print_latex(sp.Symbol("KL") + sp.Symbol("q_params"))
+'\\mathrm{KL} + q_{\\mathrm{params}}'
 >>> print_latex(SchattenNorm(A, p) ** 2)
 '\\left\\|A\\right\\|_{S_{p}}^{2}'
 >>> with use(use_macros=True, schatten=r"\|#1\|_{\mathrm{sc},#2}"):
@@ -285,7 +287,7 @@ class NotationPrinter(LatexPrinter):
         tex = self._notation.symbol_tex(expr.name)
         if tex is not None:
             return tex
-        default = super()._print_Symbol(expr, style)
+        default = _upright_words(expr.name, super()._print_Symbol(expr, style))
         base = re.split(r"[_^]", expr.name, maxsplit=1)[0]
         renamed = self._notation.letters.get(base)
         if renamed is not None and base != expr.name:
@@ -293,6 +295,32 @@ class NotationPrinter(LatexPrinter):
             if default.startswith(base_tex):  # W_1 -> h_{1} when width is h
                 return renamed + default[len(base_tex):]
         return default
+
+
+def _upright_words(name: str, default: str) -> str:
+    """Multi-letter names and subscripts are words: ``\\mathrm{KL}``, ``q_{\\mathrm{params}}`` (SymPy writes KL,
+    which reads as K times L)."""
+    from sympy.printing.conventions import split_super_sub
+    from sympy.printing.latex import translate
+
+    base, sups, subs = split_super_sub(name)
+
+    def is_word(x, shortest):  # two-letter scripts stay italic: they are usually indices (x_ij)
+        return len(x) >= shortest and x.isalpha() and translate(x) == x
+
+    if not base.isalpha() or translate(base) != base or (len(base) == 1 and not any(
+            is_word(x, 3) for x in sups + subs)):
+        return default
+
+    def word(x, shortest=3):
+        return rf"\mathrm{{{x}}}" if is_word(x, shortest) else translate(x)
+
+    out = word(base, 2)
+    if sups:
+        out += "^{%s}" % " ".join(word(x) for x in sups)
+    if subs:
+        out += "_{%s}" % " ".join(word(x) for x in subs)
+    return out
 
 
 def print_latex(expr, *, notation: Notation | None = None, **settings) -> str:

@@ -14,7 +14,7 @@ every output.
 '$\\left\\|A\\right\\|_{S_{q}} \\leq \\left\\|A\\right\\|_{S_{p}}$'
 >>> print(theorem(get("schatten.monotonicity")))   # doctest: +ELLIPSIS
 \begin{lemma}[{\cite[Ch.~IV (unitarily invariant norms)]{bhatia1997}}]\label{lem:schatten.monotonicity}
-Let $A \in \mathbb{R}^{m \times d}$ and $p, q > 0$. Assume $p \leq q$. Then
+Let $A \in \mathbb{R}^{m \times d}$ and $p$, $q > 0$. Assume $p \leq q$. Then
 \begin{equation*}
 \left\|A\right\|_{S_{q}} \leq \left\|A\right\|_{S_{p}}.
 \end{equation*}
@@ -32,6 +32,7 @@ import sympy as sp
 
 from ..bound import Bound
 from ..errors import InputError
+from .layout import Layout, fit, fit_many, letters_for, tex_width
 from .notation import Notation, current, use
 from .text import breakable_key, cite_command, escape
 
@@ -42,8 +43,8 @@ __all__ = ["formula", "inline", "display", "theorem", "proof", "statement_block"
 ENVIRONMENTS = {"bound": "theorem", "lemma": "lemma", "identity": "proposition", "definition": "definition"}
 _LABEL_PREFIX = {"theorem": "thm", "lemma": "lem", "proposition": "prop", "definition": "def"}
 REL_TEX = {"<=": r"\leq", "==": "=", ">=": r"\geq", "<": "<"}
-#: an estimate of how many characters of LaTeX source fit on one display line before it is broken
-DISPLAY_WIDTH = 110
+#: inline formulas wider than this (points) are displayed instead
+INLINE_BUDGET_PT = 220.0
 
 
 def _notation(notation):
@@ -65,32 +66,6 @@ def inline(obj, *, notation: Notation | None = None) -> str:
     return f"${formula(obj, notation=notation)}$"
 
 
-def _length(tex: str) -> int:
-    """A rough typeset width of LaTeX source: control words and braces count little."""
-    tex = re.sub(r"\\(left|right|frac|sqrt|operatorname|mathrm|allowbreak)\b", "", tex)
-    tex = re.sub(r"\\[A-Za-z]+", "x", tex)
-    return len(re.sub(r"[{}\s]", "", tex))
-
-
-def _split_terms(bound: Bound, n: Notation):
-    """The statement as lines broken between the top-level terms of the right-hand side (None if it is one term)."""
-    expr = bound.expr
-    if not isinstance(expr, sp.Add) or len(expr.args) < 2:
-        return None
-    terms = [n.latex(t) for t in sp.Add.make_args(expr)]
-    head = _lhs_prefix(bound, n)
-    lines, line = [], head + terms[0]
-    for term in terms[1:]:
-        piece = term if term.startswith("-") else "+ " + term
-        if _length(line + piece) > DISPLAY_WIDTH:
-            lines.append(line)
-            line = piece
-        else:
-            line += " " + piece
-    lines.append(line)
-    return lines if len(lines) > 1 else None
-
-
 def _lhs_prefix(bound: Bound, n: Notation) -> str:
     """``lhs \\leq `` as :meth:`Bound.latex` writes it (empty when there is no left-hand side)."""
     rel = REL_TEX[bound.relation]
@@ -99,19 +74,36 @@ def _lhs_prefix(bound: Bound, n: Notation) -> str:
     return f"{bound.lhs} {rel} " if bound.lhs else ""
 
 
-def display(obj, *, label: str | None = None, notation: Notation | None = None, punct: str = "") -> str:
-    """A displayed equation (``equation`` when labelled, else ``equation*``); long sums break over lines."""
-    with use(_notation(notation)) as n:
-        tex = formula(obj, notation=n)
-        lines = _split_terms(obj, n) if isinstance(obj, Bound) and _length(tex) > DISPLAY_WIDTH else None
-    if lines:
-        env = "multline" if label else "multline*"
-        body = " \\\\\n".join(lines) + punct
-    else:
-        env = "equation" if label else "equation*"
-        body = tex + punct
+def _block(lines: list, defs: list, *, label: str | None = None, punct: str = "") -> str:
+    """A display of ``lines`` (``equation`` or ``multline``) and its "where" list (``align*``)."""
+    star = "" if label else "*"
     lab = f"\\label{{{label}}}" if label else ""
-    return f"\\begin{{{env}}}{lab}\n{body}\n\\end{{{env}}}"
+    env = ("multline" if len(lines) > 1 else "equation") + star
+    out = (f"\\begin{{{env}}}{lab}\n" + " \\\\\n".join(lines) + ("," if defs else punct)
+           + f"\n\\end{{{env}}}")
+    if defs:
+        rows = []
+        for k, (name, dlines) in enumerate(defs):
+            body = [f"{name} &= {dlines[0]}"] + [f"&\\quad {line}" for line in dlines[1:]]
+            body[-1] += punct if k == len(defs) - 1 else ","
+            rows.append(" \\\\\n".join(body))
+        out += "\nwhere\n\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+    return out
+
+
+def display(obj, *, label: str | None = None, notation: Notation | None = None, punct: str = "",
+            letter: str | None = None) -> str:
+    r"""A displayed statement whose lines fit the page: ``equation`` (``multline`` when it breaks between terms or
+    factors), followed by "where" and an ``align*`` list when large subexpressions had to be named
+    (:mod:`schattheory.latex.layout`, names ``T_1, T_2, ...`` or ``letter``). Unlabelled displays are starred."""
+    with use(_notation(notation)) as n:
+        if isinstance(obj, Bound):
+            lay = fit(obj.expr, head=_lhs_prefix(obj, n), notation=n, letter=letter)
+        elif isinstance(obj, sp.Basic):
+            lay = fit(obj, notation=n, letter=letter)
+        else:
+            lay = Layout([formula(obj, notation=n)])
+    return _block(lay.lines, lay.defs, label=label, punct=punct)
 
 
 def environment(bound: Bound) -> str:
@@ -149,7 +141,9 @@ def _domains(bound: Bound, n: Notation) -> str:
     parts = [f"${n.latex(M)} \\in \\mathbb{{R}}^{{{n.latex(M.shape[0])} \\times {n.latex(M.shape[1])}}}$"
              for M in mats]
     order = ["> 0", r"\geq 0", r"\in \{1, 2, \dots\}", r"\in \{0, 1, \dots\}", r"\in \mathbb{Z}", r"\in \mathbb{R}"]
-    parts += [f"${', '.join(groups[k])} {k}$" for k in order if k in groups]
+    # one math group per symbol: TeX does not break a formula after a comma
+    parts += [", ".join(f"${x}$" for x in groups[k][:-1]) + (", " if len(groups[k]) > 1 else "")
+              + f"${groups[k][-1]} {k}$" for k in order if k in groups]
     if not parts:
         return ""
     return "Let " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]) + "."
@@ -202,29 +196,51 @@ def provenance_text(bound: Bound, known=None, *, in_header: bool = True) -> str:
     return text
 
 
-def _limits_text(bound: Bound, n: Notation) -> str:
+def _limits_text(bound: Bound, n: Notation, letters) -> str:
+    """The declared limits: short ones inline, long ones displayed (with their own names for subexpressions)."""
     if not bound.limits:
         return ""
     items = []
-    for lim in bound.limits:
-        point = n.latex(lim.point)
-        arrow = f"{n.latex(lim.symbol)} \\to {point}" + ("^{+}" if lim.point == 0 else "")
-        of = f"${n.latex(lim.of)}$" if lim.of is not None else "the right-hand side"
-        items.append(f"\\item as ${arrow}$, {of} tends to ${n.latex(lim.value)}$ ({escape(lim.quantity)});")
-    items[-1] = items[-1][:-1] + "."
+    for k, (lim, letter) in enumerate(zip(bound.limits, letters)):
+        punct = "." if k == len(bound.limits) - 1 else ";"
+        arrow = f"{n.latex(lim.symbol)} \\to {n.latex(lim.point)}" + ("^{+}" if lim.point == 0 else "")
+        quantity = escape(lim.quantity)
+        value = n.latex(lim.value)
+        if lim.of is None and tex_width(value) <= INLINE_BUDGET_PT:
+            items.append(f"\\item as ${arrow}$, the right-hand side tends to ${value}$ ({quantity}){punct}")
+            continue
+        parts = ([("", lim.of)] if lim.of is not None else []) + [("\\longrightarrow " if lim.of is not None
+                                                                   else "", lim.value)]
+        lines, defs, _, _ = fit_many(parts, notation=n, letter=letter)
+        what = "" if lim.of is not None else " the right-hand side tends to"
+        items.append(f"\\item as ${arrow}$ ({quantity}),{what}\n"
+                     + _block([x for ls in lines for x in ls], defs, punct=punct))
     return "Declared limits:\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}"
+
+
+def _letters(bound: Bound, n: Notation) -> list[str]:
+    """Letters for the names in the statement's display and in each declared limit's (all distinct)."""
+    exprs = [bound.expr] + [x for lim in bound.limits for x in (lim.value, lim.of) if x is not None]
+    return letters_for(sp.Tuple(*exprs), n, 1 + len(bound.limits))
+
+
+def statement_layout(bound: Bound, *, notation: Notation | None = None) -> Layout:
+    """How the statement is laid out in its environment (lines and named subexpressions)."""
+    with use(_notation(notation)) as n:
+        return fit(bound.expr, head=_lhs_prefix(bound, n), notation=n, letter=_letters(bound, n)[0])
 
 
 def statement_block(bound: Bound, *, notation: Notation | None = None, known=None) -> str:
     """The body of the environment: domains, assumptions, the displayed statement and its provenance."""
     with use(_notation(notation)) as n:
+        letters = _letters(bound, n)
         lead = " ".join(x for x in (_title_text(bound) and _title_text(bound) + ".", _domains(bound, n),
                                     _assumptions(bound, n)) if x)
         verb = "Then" if bound.kind != "definition" else "We write"
         head = f"{lead} {verb}" if lead else verb
-        body = [head, display(bound, notation=n, punct="."), provenance_text(bound, known)
+        body = [head, display(bound, notation=n, punct=".", letter=letters[0]), provenance_text(bound, known)
                 + f" Registry key: {breakable_key(bound.key)}."]
-        limits = _limits_text(bound, n)
+        limits = _limits_text(bound, n, letters[1:])
         if limits:
             body.append(limits)
     return "\n".join(body)

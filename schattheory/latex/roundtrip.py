@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import mpmath
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from .notation import Notation, current, use
 
@@ -123,8 +124,12 @@ def roundtrip(bound, *, notation: Notation | None = None, side: str = "rhs") -> 
         except Exception as exc:  # the parser's own error types vary with the backend
             return RoundTrip(key, "parse-error", tex, f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
         back = {parse_latex(n.latex(s)): s for s in expr.free_symbols}
-    if sp.Symbol("e") in parsed.free_symbols and not any(n.latex(s) == "e" for s in expr.free_symbols):
+    if not any(n.latex(s) == "e" for s in expr.free_symbols):
         back[sp.Symbol("e")] = sp.E  # the parser reads e^{x} as a symbol e; the printer means Euler's number
+    # the parser reads a symbol before a parenthesis, "N \left(x + 1\right)", as a function call N(x + 1)
+    by_name = {str(k): v for k, v in back.items()}
+    parsed = parsed.replace(lambda x: isinstance(x, AppliedUndef) and x.func.__name__ in by_name and len(x.args) == 1,
+                            lambda x: sp.Symbol(x.func.__name__) * x.args[0])
     parsed = parsed.xreplace(back)
     # the parser reads \max and \min as undefined functions
     parsed = parsed.replace(sp.Function("max"), sp.Max).replace(sp.Function("min"), sp.Min)

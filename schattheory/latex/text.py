@@ -99,9 +99,11 @@ def cite_command(citation) -> str:
     >>> from schattheory.provenance import cite
     >>> cite_command(cite("candes_plan2011", "Lemma 3.1"))
     '\\cite[Lemma~3.1]{candes_plan2011}'
+    >>> cite_command(cite("candes_plan2011", "Lemma 3.1 [R]"))
+    '\\cite[Lemma~3.1 \\lbrack{}R\\rbrack{}]{candes_plan2011}'
     """
     locator = escape(citation.locator).strip()
     locator = re.sub(r"^([A-Za-z.]+) (?=\S)", r"\1~", locator)
-    if "]" in locator:  # a bracket would end the optional argument
-        locator = "{" + locator + "}"
+    # a bracket would end the optional argument (braces do not protect it through hyperref's \cite)
+    locator = locator.replace("[", r"\lbrack{}").replace("]", r"\rbrack{}")
     return rf"\cite[{locator}]{{{citation.key}}}" if locator else rf"\cite{{{citation.key}}}"
