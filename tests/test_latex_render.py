@@ -91,16 +91,18 @@ def test_unbreakable_parts_are_named_in_a_where_list():
 
 
 class _Step:
-    """A derivation step as the derivation engine records it: describe() in words, latex() the formula."""
+    """A step as the derivation engine records it (schattheory.derivation.Step): a LaTeX label, a note, a status,
+    the relation to the previous expression, the registry keys it uses and its result."""
 
-    def __init__(self, text, tex, lemma=None):
-        self.text, self.tex, self.lemma = text, tex, lemma
+    def __init__(self, label, result, uses=(), note="", status=None, relation="<="):
+        self.label, self.result, self._uses = label, result, uses
+        self.note, self.status, self.relation = note, status, relation
 
-    def describe(self):
-        return self.text
+    def latex_label(self):
+        return self.label
 
-    def latex(self):
-        return self.tex
+    def uses(self):
+        return self._uses
 
 
 class _Derivation:
@@ -109,14 +111,40 @@ class _Derivation:
 
 
 def test_proof_skeleton_lists_every_recorded_step_in_order():
-    steps = [_Step("apply schatten.stechkin_sigma with j = r", r"\sigma_{r+1} \leq (r+1)^{-1/p}", "x"),
-             _Step("balance over r: min_r a r + b r^(-2/p)", r"r^\star = (2b/(pa))^{p/(p+2)}")]
-    tex = render.proof(_Derivation(steps))
+    x = sp.symbols("x_1:40", positive=True)
+    steps = [_Step(r"By \texttt{schatten.stechkin\_sigma}", sp.Symbol("sigma_2") * 2, ("schatten.stechkin_sigma",)),
+             _Step("Balance over $r$", sp.sqrt(sp.Add(*x)), note="min_r a r + b r^(-2/p)", status="reconstructed",
+                   relation="~")]
+    known = {"schatten.stechkin_sigma": ("lemma", "lem:schatten.stechkin_sigma")}
+    tex = render.proof(_Derivation(steps), known=known)
     assert tex.startswith("\\begin{proof}[Proof skeleton") and tex.count("\\item ") == 2
-    assert tex.index("schatten.stechkin") < tex.index("balance over r")
-    assert r"r^\star = (2b/(pa))^{p/(p+2)}" in tex and escape("min_r a r + b r^(-2/p)") in tex
+    assert "these 2 recorded steps" in tex
+    first, second = tex.split("\\item ")[1:]
+    assert first.startswith(r"By \texttt{schatten.stechkin\_sigma} (Lemma~\ref{lem:schatten.stechkin_sigma}); hence")
+    assert r"\ldots \leq 2 \sigma_{2}." in first
+    assert second.startswith(r"Balance over $r$ \textbf{[reconstructed]}: " + escape("min_r a r + b r^(-2/p)"))
+    assert r"\ldots \asymp \sqrt{T_{1}}," in second and "T_{1} &= x_{1} + " in second  # long result: named
     with pytest.raises(ValueError, match="records no steps"):
         render.proof(_Derivation([]))
+
+
+def test_proof_skeleton_of_steps_without_the_engine_interface():
+    class Plain:
+        def describe(self):
+            return "apply Hoelder: sum a_i b_i <= ||a||_p ||b||_q"
+
+    tex = render.proof(_Derivation([Plain()]))
+    assert escape("apply Hoelder: sum a_i b_i <= ||a||_p ||b||_q") + "." in tex
+
+
+def test_proof_skeleton_of_the_derived_main_theorem():
+    mod = pytest.importorskip("schattheory.derivations.main_bound",
+                              reason="the derivation engine (schattheory.derivations) is not in this tree")
+    bound = mod.derive_main_bound()
+    tex = render.proof(bound)
+    assert tex.count("\\item ") == len(bound.derivation.steps)
+    for step in bound.derivation.steps:
+        assert step.latex_label() in tex
 
 
 def test_proof_of_an_underived_bound_points_to_its_source():

@@ -7,7 +7,7 @@ import sympy as sp
 from schattheory.errors import InputError
 from schattheory.latex import tables
 from schattheory.latex.notation import use
-from schattheory.latex.text import breakable_key
+from schattheory.latex.text import breakable_key, escape_breakable
 from schattheory.symbols import L, N, W, r
 
 
@@ -44,10 +44,29 @@ def test_sample_complexity_table_rows():
                         r"yes & $L^{2}$ \\")
     assert lines[2] == (r"Parameter counting & $\widetilde{O}\left(L^{2} W^{2}\right)$ & $2$ & $2$ & $0$ & no & "
                         r"$L^{2}$ \\")
-    assert r"$\infty$ & $0$ & no & exponential \\" in lines[3]
+    assert r"$\infty$ & $0$ & no & exp. \\" in lines[3]
+    assert "where" not in tex  # every expression fits its column
     for rule in ("\\toprule", "\\midrule", "\\bottomrule"):
         assert tex.count(rule) == 1
     assert "|" not in tex.split("\\begin{tabular}")[1].split("}")[0]  # booktabs: no vertical rules
+
+
+def test_too_wide_sample_complexities_are_named_and_defined_below():
+    wide = sp.Add(*[sp.Symbol(f"x_{i}", positive=True) ** 2 for i in range(30)]) * W * L**2
+    row = {"key": "demo.wide", "label": "wide", "sample_complexity": wide, "growth": {"W": 1, "L": 2, "r": 0},
+           "exploits_low_rank": False, "depth_exponent": 2}
+    tex = tables.sample_complexity_table([row, ROWS[0], dict(row, key="demo.again")])
+    assert tex.count(r"$\widetilde{O}\left(Z_{1}\right)$") == 2  # the same expression, named once
+    notes = tex.split("where", 1)[1]
+    assert "Z_{1} = " in notes and notes.count("Z_{1} = ") == 1 and r"\end{tabular}" in tex.split("where")[0]
+
+
+def test_exponential_growth_objects_print_as_exp():
+    class Exponential:  # what the asymptotic engine reports for r**L: a rate, not a polynomial exponent
+        rate = sp.log(r)
+
+    row = dict(ROWS[2], growth={"W": 0, "L": Exponential(), "r": L}, depth_exponent=Exponential())
+    assert r"& $0$ & exp. & $L$ & no & exp. \\" in tables.sample_complexity_table([row])
 
 
 def test_sample_complexity_table_follows_the_notation():
@@ -82,9 +101,9 @@ CLAIMS = [Claim("C04", "Main bound, p->0: sample complexity O~(W r L^2).", "hold
 def test_claims_table():
     tex = tables.claims_table(CLAIMS)
     assert "\\begin{longtable}" in tex and tex.count("\\toprule") == 2  # first head and continued head
-    assert (r"C04 & Main bound, p-$>$0: sample complexity O\textasciitilde{}(W r L\textasciicircum{}2). & holds & "
+    assert (r"C04 & " + escape_breakable(CLAIMS[0].text) + " & holds & "
             + breakable_key("ledent2025.fc_dominant") + r" & square W x W layers \\") in tex
-    assert r"O\textasciitilde{}(W\textasciicircum{}2 L) \& 100\% classical & \textbf{fails}" in tex
+    assert escape_breakable("O~(W^2 L) & 100% classical") + r" & \textbf{fails}" in tex
 
 
 def test_network_results_table_formats_from_log10_and_marks_the_smallest():

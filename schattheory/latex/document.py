@@ -90,15 +90,11 @@ def resolve_keys(keys) -> list[str]:
 
 
 def _step_keys(bound) -> list[str]:
-    """Registry keys that a derivation's steps name (``lemma``/``key``/``uses`` fields)."""
+    """Registry keys that a derivation's recorded steps rest on."""
+    from .render import step_uses
+
     deriv = getattr(bound, "derivation", None)
-    out = []
-    for step in getattr(deriv, "steps", ()) or ():
-        for attr in ("lemma", "key", "uses", "lemmas"):
-            val = getattr(step, attr, None)
-            vals = [val] if isinstance(val, str) else list(val or ()) if isinstance(val, (list, tuple)) else []
-            out += [v for v in vals if isinstance(v, str)]
-    return out
+    return [k for step in (getattr(deriv, "steps", ()) or ()) for k in step_uses(step)]
 
 
 def lemma_closure(bounds) -> list:
@@ -220,7 +216,8 @@ def build_document(keys=None, *, notation: Notation | None = None, name: str = "
         if not keys:
             sections.append(r"\section{Comparison of sample complexities}" "\n"
                             + tables.sample_complexity_table(sample_rows, notation=n))
-            sections.append(r"\section{Audit of the claims about the paper}" "\n"
+            # \clearpage: the comparison table (a float) appears before the claims table runs over pages
+            sections.append(r"\clearpage" "\n" r"\section{Audit of the claims about the paper}" "\n"
                             + tables.claims_table(claim_results))
         for net, results in (network_results or {}).items():
             sections.append(rf"\section{{Bounds on {escape(net)}}}" "\n"

@@ -36,7 +36,8 @@ from .layout import Layout, fit, fit_many, letters_for, tex_width
 from .notation import Notation, current, use
 from .text import breakable_key, cite_command, escape
 
-__all__ = ["formula", "inline", "display", "theorem", "proof", "statement_block", "environment", "label",
+__all__ = ["formula", "inline", "display", "theorem", "proof", "statement_block", "statement_layout", "step_uses",
+           "environment", "label",
            "bibtex_entry", "bib_item", "citations_of", "ENVIRONMENTS", "REL_TEX"]
 
 #: Bound.kind -> amsthm environment
@@ -274,14 +275,47 @@ def _steps(obj):
     return list(steps)
 
 
-def _step_tex(step, n: Notation) -> str:
-    """One recorded step: its description (text) and its formula (``Step.latex()``), with the lemma it uses."""
-    describe = step.describe() if callable(getattr(step, "describe", None)) else str(step)
-    parts = [escape(describe).rstrip(".") + "."]
-    tex = step.latex() if callable(getattr(step, "latex", None)) else ""
-    if tex and tex.strip():
-        parts.append("\\begin{equation*}\n" + tex.strip() + "\n\\end{equation*}")
-    return "\n".join(parts)
+def step_uses(step) -> list[str]:
+    """Registry keys a recorded step rests on (``uses()``, or ``lemma``/``key`` fields)."""
+    uses = step.uses() if callable(getattr(step, "uses", None)) else ()
+    out = [k for k in uses if isinstance(k, str)]
+    for attr in ("lemma", "key"):
+        val = getattr(step, attr, None)
+        if isinstance(val, str) and val not in out:
+            out.append(val)
+    return out
+
+
+_STEP_REL = {"<=": r"\leq", "==": "=", "~": r"\asymp", ">=": r"\geq", "<": "<"}
+
+
+def _step_tex(step, n: Notation, known=None, punct: str = ".") -> str:
+    """One recorded step: what it does (its LaTeX label, status and note) and what it gives, displayed.
+
+    Steps of :mod:`schattheory.derivation` have ``latex_label()``, ``note``, ``status``, ``relation`` and
+    ``result``; any other step object is printed from its ``latex()`` line or, failing that, ``describe()``.
+    """
+    label = step.latex_label() if callable(getattr(step, "latex_label", None)) else None
+    result = getattr(step, "result", None)
+    if label is None:
+        if callable(getattr(step, "latex", None)):
+            return step.latex().strip() + punct
+        text = step.describe() if callable(getattr(step, "describe", None)) else str(step)
+        return escape(text).rstrip(".") + punct
+    parts = [label]
+    status = getattr(step, "status", None)
+    if status:
+        parts.append(rf"\textbf{{[{escape(status)}]}}")
+    note = getattr(step, "note", "")
+    text = " ".join(parts) + (": " + escape(note) if note else "")
+    refs = [k for k in step_uses(step) if known is not None and k in known]
+    if refs:
+        text += " (" + ", ".join(f"{known[k][0].capitalize()}~\\ref{{{known[k][1]}}}" for k in refs) + ")"
+    if result is None:
+        return text + punct
+    rel = _STEP_REL.get(getattr(step, "relation", "<="), r"\leq")
+    lay = fit(sp.sympify(result), head=rf"\ldots {rel} ", notation=n)
+    return text + "; hence\n" + _block(lay.lines, lay.defs, punct=punct)
 
 
 def proof(obj, *, notation: Notation | None = None, known=None) -> str:
@@ -298,8 +332,9 @@ def proof(obj, *, notation: Notation | None = None, known=None) -> str:
             return f"\\begin{{proof}}[Source]\n{where}. No derivation is recorded for it in the toolkit.\n\\end{{proof}}"
         if not steps:
             raise InputError("derivation", obj, "records no steps")
-        items = "\n".join("\\item " + _step_tex(s, n) for s in steps)
+        items = "\n".join("\\item " + _step_tex(s, n, known) for s in steps)
     return ("\\begin{proof}[Proof skeleton, replayed from the recorded derivation]\n"
+            f"The statement is obtained by these {len(steps)} recorded steps.\n"
             f"\\begin{{enumerate}}\n{items}\n\\end{{enumerate}}\n\\end{{proof}}")
 
 

@@ -37,7 +37,8 @@ import sympy as sp
 
 from ..errors import InputError
 from .notation import Notation, current, use
-from .text import breakable_key, cite_command, escape
+from .layout import letters_for, tex_width
+from .text import breakable_key, cite_command, escape, escape_breakable
 
 __all__ = ["Column", "booktabs", "sample_complexity_table", "claims_table", "network_results_table",
            "format_exponent", "format_number", "field_of", "VERDICTS"]
@@ -59,8 +60,11 @@ class Column:
 
 
 def booktabs(columns, rows, *, caption: str = "", label: str = "", long: bool = False,
-             size: str = r"\small") -> str:
-    """A booktabs table (``table`` float, or ``longtable`` across pages when ``long``); cells are LaTeX."""
+             size: str = r"\small", notes: str = "", colsep: str = "") -> str:
+    """A booktabs table (``table`` float, or ``longtable`` across pages when ``long``); cells are LaTeX.
+
+    ``notes``: LaTeX set below the tabular (e.g. the definitions of names used in cells); ``colsep``: a
+    ``\\tabcolsep`` such as ``4pt`` for wide tables."""
     columns = list(columns)
     if not columns:
         raise InputError("columns", columns, "a table needs at least one column")
@@ -73,14 +77,16 @@ def booktabs(columns, rows, *, caption: str = "", label: str = "", long: bool = 
     lab = rf"\label{{{label}}}" if label else ""
     if long:
         cap = rf"\caption{{{caption}}}{lab}\\" if caption else ""
+        sep = rf"\setlength{{\tabcolsep}}{{{colsep}}}" if colsep else ""
         return "\n".join(x for x in (
-            r"\begingroup", size, rf"\begin{{longtable}}{{{spec}}}", cap, r"\toprule", head, r"\midrule",
+            r"\begingroup", size, sep, rf"\begin{{longtable}}{{{spec}}}", cap, r"\toprule", head, r"\midrule",
             r"\endfirsthead", r"\toprule", head, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot",
             body, r"\end{longtable}", r"\endgroup") if x)
     cap = rf"\caption{{{caption}}}{lab}" if caption else ""
+    sep = rf"\setlength{{\tabcolsep}}{{{colsep}}}" if colsep else ""
     return "\n".join(x for x in (
-        r"\begin{table}[htbp]", r"\centering", size, cap, rf"\begin{{tabular}}{{{spec}}}", r"\toprule", head,
-        r"\midrule", body, r"\bottomrule", r"\end{tabular}", r"\end{table}") if x)
+        r"\begin{table}[htbp]", r"\centering", size, sep, cap, rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
+        head, r"\midrule", body, r"\bottomrule", r"\end{tabular}", notes, r"\end{table}") if x)
 
 
 def field_of(row, name, default=None, *, required: bool = True):
@@ -101,14 +107,28 @@ def _short(row) -> str:
 
 
 # ---- cells ---------------------------------------------------------------------------------------------------
+def _exponent_value(value):
+    """A growth exponent as a SymPy number, or None for a non-polynomial answer (exponential growth: an object
+    with a ``rate``, or anything that is not a number)."""
+    if hasattr(value, "rate"):
+        return None
+    try:
+        val = sp.sympify(value)
+    except (sp.SympifyError, TypeError):
+        return None
+    return val
+
+
 def format_exponent(value, n: Notation | None = None) -> str:
-    """An exponent cell: ``$3/2$``, ``$\\infty$``, or the text of a non-polynomial answer."""
+    """An exponent cell: ``$3/2$``, ``$\\infty$``, "exp." for exponential growth, or the text of the answer."""
     n = n or current()
     if value is None:
         return "--"
     if isinstance(value, str):
         return escape(value)
-    val = sp.sympify(value)
+    val = _exponent_value(value)
+    if val is None:
+        return "exp."
     if val.is_infinite:
         return r"$\infty$"
     return "$" + n.latex(val, fold_short_frac=True) + "$"
@@ -119,9 +139,9 @@ def _depth_cell(value, n: Notation) -> str:
         return "--"
     if isinstance(value, str):
         return escape(value)
-    val = sp.sympify(value)
-    if val.is_infinite:
-        return "exponential"
+    val = _exponent_value(value)
+    if val is None or val.is_infinite:
+        return "exp."
     depth = n.letter("depth")
     if val == 0:
         return "none"
@@ -214,18 +234,18 @@ def sample_complexity_table(rows=None, *, notation: Notation | None = None,
         raise InputError("rows", rows, "the comparison table needs at least one bound")
     with use(notation if notation is not None else current()) as n:
         W, L, r = n.letter("width"), n.letter("depth"), n.letter("rank")
-        cols = [Column.ragged("Bound", 0.27), Column.ragged("Sample complexity", 0.30),
+        cols = [Column.ragged("Bound", 0.25), Column.ragged("Sample complexity", SAMPLE_COLUMN),
                 Column(f"${W}$", "c"), Column(f"${L}$", "c"), Column(f"${r}$", "c"),
                 Column("Low rank", "c"), Column("Depth", "c")]
+        exprs = [field_of(row, "sample_complexity") for row in rows]
+        cells, notes = _sample_cells(exprs, n)
         body = []
-        for row in rows:
+        for row, sc in zip(rows, cells):
             growth = field_of(row, "growth", {}, required=False)
-            expr = field_of(row, "sample_complexity")
-            sc = n.otilde(n.latex(sp.sympify(expr))) if expr is not None else "--"
             low = field_of(row, "exploits_low_rank", False, required=False)
             body.append([
                 _bound_cell(field_of(row, "key"), field_of(row, "label", "", required=False)),
-                f"${sc}$" if expr is not None else sc,
+                sc,
                 format_exponent(_growth(growth, "W"), n), format_exponent(_growth(growth, "L"), n),
                 format_exponent(_growth(growth, "r"), n),
                 "yes" if low else "no",
@@ -233,8 +253,40 @@ def sample_complexity_table(rows=None, *, notation: Notation | None = None,
         cap = caption if caption is not None else (
             f"Sample complexity of each bound (the $N$ at which its complexity term is a fixed constant, "
             f"polylogarithmic factors dropped), with its growth exponents in the width ${W}$, depth ${L}$ and "
-            f"rank ${r}$; all entries are computed from the registered expressions.")
-        return booktabs(cols, body, caption=cap, label=label)
+            f"rank ${r}$ (exp.: exponential growth); all entries are computed from the registered expressions.")
+        return booktabs(cols, body, caption=cap, label=label, notes=notes, colsep="4pt")
+
+
+#: width of the sample-complexity column (fraction of \linewidth) and what an expression in it may take (points
+#: at 11pt: the table is set in \small, 10pt)
+SAMPLE_COLUMN = 0.28
+_SAMPLE_BUDGET_PT = 0.9 * SAMPLE_COLUMN * 469.75 * 11 / 10
+
+
+def _sample_cells(exprs, n: Notation):
+    """The cells of the sample-complexity column; expressions too wide for it are named (``Z_1``, ...) and
+    defined below the table (sharing one list of names for their own wide parts)."""
+    from .layout import fit_many
+    from .render import _block
+
+    sym = [sp.sympify(e) if e is not None else None for e in exprs]
+    letter, inner = letters_for(sp.Tuple(*[e for e in sym if e is not None]), n, 3)[1:]
+    names: dict = {}
+    cells = []
+    for e in sym:
+        if e is None:
+            cells.append("--")
+        elif tex_width(n.otilde(n.latex(e))) > _SAMPLE_BUDGET_PT:
+            names.setdefault(e, sp.Symbol(f"{letter}_{len(names) + 1}", positive=True))
+            cells.append(f"${n.otilde(n.latex(names[e]))}$")
+        else:
+            cells.append(f"${n.otilde(n.latex(e))}$")
+    if not names:
+        return cells, ""
+    items = [(f"{n.latex(name)} = ", e) for e, name in names.items()]
+    lines, defs, _, _ = fit_many(items, notation=n, letter=inner)
+    blocks = [_block(ls, [], punct=",") for ls in lines[:-1]] + [_block(lines[-1], defs, punct=".")]
+    return cells, "\\par\\medskip\\raggedright where\n" + "\n".join(blocks)
 
 
 def _keys_cell(value) -> str:
@@ -256,8 +308,8 @@ def claims_table(results=None, *, caption: str | None = None, label: str = "tab:
     if not results:
         raise InputError("results", results, "the claims table needs at least one audited claim")
     # the verdict column does not wrap: each verdict is one word of the fixed vocabulary
-    cols = [Column("Id", "l"), Column.ragged("Claim", 0.28), Column("Verdict", "l"),
-            Column.ragged("Checked against", 0.16), Column.ragged("Convention", 0.14)]
+    cols = [Column("Id", "l"), Column.ragged("Claim", 0.27), Column("Verdict", "l"),
+            Column.ragged("Checked against", 0.17), Column.ragged("Convention", 0.19)]
     body = []
     for res in results:
         verdict = str(getattr(field_of(res, "verdict"), "value", field_of(res, "verdict")))
@@ -265,13 +317,13 @@ def claims_table(results=None, *, caption: str | None = None, label: str = "tab:
         if verdict == "fails":
             shown = rf"\textbf{{{shown}}}"
         convention = field_of(res, "convention", "", required=False)
-        body.append([escape(field_of(res, "id")), escape(field_of(res, "text")), shown,
+        body.append([escape(field_of(res, "id")), escape_breakable(field_of(res, "text")), shown,
                      _keys_cell(field_of(res, "checked_against", None, required=False)),
-                     escape(convention) if convention else "--"])
+                     escape_breakable(convention) if convention else "--"])
     cap = caption if caption is not None else (
         "Audit of the claims made about the paper: each verdict is computed by checking the claim against the "
         "encoded bounds (holds, holds up to a constant, depends on a convention, fails, undecided).")
-    return booktabs(cols, body, caption=cap, label=label, long=True)
+    return booktabs(cols, body, caption=cap, label=label, long=True, colsep="4pt")
 
 
 def network_results_table(results, *, network: str = "network", caption: str | None = None,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["escape", "breakable_key", "cite_command"]
+__all__ = ["escape", "escape_breakable", "breakable_key", "cite_command"]
 
 _SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#",
@@ -82,6 +82,18 @@ def escape(text) -> str:
     return "".join(out)
 
 
+def escape_breakable(text) -> str:
+    r""":func:`escape`, with line-break points after ``_ ^ / ( ) , =`` so ASCII mathematics can wrap in a narrow
+    table column.
+
+    >>> escape_breakable("(sum_i s^p)^(1/p)")
+    '(\\allowbreak{}sum\\_\\allowbreak{}i s\\textasciicircum{}\\allowbreak{}p)\\allowbreak{}\\textasciicircum{}\\allowbreak{}(\\allowbreak{}1/\\allowbreak{}p)\\allowbreak{}'
+    """
+    out = escape(text)
+    out = re.sub(r"(\\_|\\textasciicircum\{\}|[/(),=])(?!\$)", r"\1\\allowbreak{}", out)
+    return out
+
+
 def breakable_key(key: str) -> str:
     r"""A registry key in ``\texttt`` with line-break points after dots and underscores.
 
@@ -89,7 +101,7 @@ def breakable_key(key: str) -> str:
     '\\texttt{ledent2025.\\allowbreak{}main\\_\\allowbreak{}fc}'
     """
     body = escape(key)
-    body = body.replace(".", r".\allowbreak{}").replace(r"\_", r"\_\allowbreak{}")
+    body = body.replace(".", r".\allowbreak{}").replace(r"\_", r"\_\allowbreak{}").replace("-", r"-\allowbreak{}")
     return r"\texttt{" + body + "}"
 
 
