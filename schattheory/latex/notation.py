@@ -273,12 +273,27 @@ class NotationPrinter(LatexPrinter):
         return super()._print(expr, **kwargs)
 
     def _print_Pow(self, expr):
-        # log(x)**2: SymPy writes \log{\left(x \right)}^{2}, which reads as log(x^2); write \log^{2}{\left(x\right)}
+        # log(x)**2: SymPy writes \log{\left(x \right)}^{2}, which reads as log(x^2); write \log^{2}\left(x\right)
         base, exp = expr.base, expr.exp
         if isinstance(base, sp.log) and len(base.args) == 1 and exp.is_positive and not (
                 exp.is_Rational and exp.p == 1):
-            return r"\log^{%s}{\left(%s \right)}" % (self._print(exp), self._print(base.args[0]))
+            return self._print_log(base, exp=self._print(exp))
         return super()._print_Pow(expr)
+
+    def _print_log(self, expr, exp=None):
+        name = r"\ln" if self._settings["ln_notation"] else r"\log"
+        if exp is not None:  # log(x)**k as \log^{k}(x), not \log(x)^{k} (which reads as log(x^k))
+            name += "^{%s}" % exp
+        return r"%s\left(%s \right)" % (name, self._print(expr.args[0]))
+
+    def _print_Function(self, expr, exp=None):
+        # SymPy writes \log{\left(a \right)}: the braces make "\log{(a)} b" read as log(a b) to a parser; the same
+        # typesetting without them is unambiguous
+        tex = super()._print_Function(expr, exp)
+        i = tex.find(r"{\left(")
+        if i > 0 and tex.endswith(r" \right)}") and _balanced(tex[i + 1:-1]):
+            tex = tex[:i] + tex[i + 1:-1]
+        return tex
 
     def _print_Symbol(self, expr, style="plain"):
         given = self._settings["symbol_names"].get(expr)
@@ -295,6 +310,18 @@ class NotationPrinter(LatexPrinter):
             if default.startswith(base_tex):  # W_1 -> h_{1} when width is h
                 return renamed + default[len(base_tex):]
         return default
+
+
+def _balanced(tex: str) -> bool:
+    """Whether braces balance and never close below the start (the string is one group's content)."""
+    depth = 0
+    for i, ch in enumerate(tex):
+        if ch in "{}" and i and tex[i - 1] == "\\":
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _upright_words(name: str, default: str) -> str:

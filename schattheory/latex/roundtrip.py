@@ -128,6 +128,7 @@ def roundtrip(bound, *, notation: Notation | None = None, side: str = "rhs") -> 
         back[sp.Symbol("e")] = sp.E  # the parser reads e^{x} as a symbol e; the printer means Euler's number
     # the parser reads a symbol before a parenthesis, "N \left(x + 1\right)", as a function call N(x + 1)
     by_name = {str(k): v for k, v in back.items()}
+    calls = sorted({x.func.__name__ for x in parsed.atoms(AppliedUndef) if x.func.__name__ in by_name})
     parsed = parsed.replace(lambda x: isinstance(x, AppliedUndef) and x.func.__name__ in by_name and len(x.args) == 1,
                             lambda x: sp.Symbol(x.func.__name__) * x.args[0])
     parsed = parsed.xreplace(back)
@@ -137,6 +138,9 @@ def roundtrip(bound, *, notation: Notation | None = None, side: str = "rhs") -> 
         parsed = parsed.doit()
     extra = parsed.free_symbols - expr.free_symbols
     if extra:
+        if "d" in {n_.name for n_ in back} and all(x.name.startswith("d") for x in extra):
+            return RoundTrip(key, "unsupported", tex, f"the parser reads d before a symbol as a differential "
+                             f"({', '.join(sorted(map(str, extra)))})", parsed=parsed)
         return RoundTrip(key, "different", tex, f"parsed back with unknown symbols {sorted(map(str, extra))}",
                          parsed=parsed)
     diff = parsed - expr
@@ -145,4 +149,7 @@ def roundtrip(bound, *, notation: Notation | None = None, side: str = "rhs") -> 
     ok, why = _numerically_equal(parsed, expr, bound.example_values)
     if ok:
         return RoundTrip(key, "equal", tex, method="numeric", parsed=parsed)
+    if calls:  # the function-call reading also swallows what follows (q(x)^k for q x^k): not a printing error
+        return RoundTrip(key, "unsupported", tex, f"the parser reads {', '.join(calls)} before a parenthesis as a "
+                         f"function call ({why})", parsed=parsed)
     return RoundTrip(key, "different", tex, why, parsed=parsed)
