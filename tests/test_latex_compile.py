@@ -215,6 +215,17 @@ def test_rewriting_replaces_files_and_drops_a_stale_pdf(tmp_path):
     assert "schatten.\\allowbreak{}monotonicity" in (out / "schattheory.tex").read_text(encoding="utf-8")
 
 
+def test_statements_for_a_proof_file_compile_with_amsthm_only(tmp_path):
+    from schattheory.latex.render import statements
+
+    body = statements(registry.keys(), env="lemma", cite_style="text")
+    (tmp_path / "p.tex").write_text("\\documentclass[11pt]{article}\n\\usepackage[margin=1in]{geometry}\n"
+                                    "\\usepackage{amsmath,amssymb,amsthm}\n\\newtheorem{lemma}{Lemma}\n"
+                                    "\\begin{document}\n" + body + "\n\\end{document}\n", encoding="utf-8")
+    res = compile_tex(tmp_path / "p.tex")
+    assert res.report.problems(DEFAULT_OVERFULL_PT) == []
+
+
 PROOFS = sorted((ROOT / "proofs").rglob("*.tex")) if (ROOT / "proofs").is_dir() else []
 
 

@@ -22,7 +22,7 @@ def test_theorem_environment_of_every_registered_bound(key):
     env = render.environment(bnd)
     tex = render.theorem(bnd)
     assert tex.startswith(f"\\begin{{{env}}}") and tex.endswith(f"\\end{{{env}}}")
-    assert f"\\label{{{render.label(key, env)}}}" in tex
+    assert f"\\label{{{render.label(key, env)}}}\\emergencystretch=3em\n" in tex
     for c in bnd.provenance.citations:
         assert cite_command(c) in tex
     assert f"({bnd.status.value})" in tex and escape(bnd.status.describe()) in tex
@@ -59,7 +59,7 @@ def test_theorem_says_reconstructed_in_words_and_refs_the_lemmas_it_rests_on():
                     provenance=Provenance("derived", derived_from=("schatten.monotonicity", "x.unknown")))
     tex = render.theorem(derived, known=known)
     assert r"Lemma~\ref{lem:schatten.monotonicity}" in tex and breakable_key("x.unknown") in tex
-    assert tex.startswith("\\begin{lemma}\\label")  # no citation: no optional argument
+    assert tex.startswith("\\begin{lemma}\\label{lem:test.derived2}")  # no citation: no optional argument
 
 
 def test_inline_and_display():
@@ -195,3 +195,11 @@ def test_cite_command_ties_the_locator_and_protects_brackets():
     assert cite_command(cite("bartlett2017", "Lemma A.8")) == r"\cite[Lemma~A.8]{bartlett2017}"
     assert cite_command(cite("bartlett2017", "eq. [3]")) == r"\cite[eq.~\lbrack{}3\rbrack{}]{bartlett2017}"
     assert cite_command(cite("bartlett2017")) == r"\cite{bartlett2017}"
+
+
+def test_statements_with_text_citations_need_no_bibliography():
+    tex = render.statements(["schatten.monotonicity", "schatten.stechkin_sigma"], env="lemma", cite_style="text")
+    assert tex.count("\\begin{lemma}") == 2 and "\\cite" not in tex
+    assert "[{Bhatia (1997), Ch. IV (unitarily invariant norms)}]" in tex
+    with pytest.raises(ValueError, match="cite_style"):
+        render.theorem(registry.get("schatten.norm"), cite_style="footnote")

@@ -13,7 +13,7 @@ every output.
 >>> inline(get("schatten.monotonicity"))
 '$\\left\\|A\\right\\|_{S_{q}} \\leq \\left\\|A\\right\\|_{S_{p}}$'
 >>> print(theorem(get("schatten.monotonicity")))   # doctest: +ELLIPSIS
-\begin{lemma}[{\cite[Ch.~IV (unitarily invariant norms)]{bhatia1997}}]\label{lem:schatten.monotonicity}
+\begin{lemma}[{\cite[Ch.~IV (unitarily invariant norms)]{bhatia1997}}]\label{lem:schatten.monotonicity}\emergencystretch=3em
 Let $A \in \mathbb{R}^{m \times d}$ and $p$, $q > 0$. Assume $p \leq q$. Then
 \begin{equation*}
 \left\|A\right\|_{S_{q}} \leq \left\|A\right\|_{S_{p}}.
@@ -36,7 +36,7 @@ from .layout import Layout, fit, fit_many, letters_for, tex_width
 from .notation import Notation, current, use
 from .text import breakable_key, cite_command, escape
 
-__all__ = ["formula", "inline", "display", "theorem", "proof", "statement_block", "statement_layout", "step_uses",
+__all__ = ["formula", "inline", "display", "theorem", "statements", "proof", "statement_block", "statement_layout", "step_uses",
            "environment", "label",
            "bibtex_entry", "bib_item", "citations_of", "ENVIRONMENTS", "REL_TEX"]
 
@@ -248,20 +248,36 @@ def statement_block(bound: Bound, *, notation: Notation | None = None, known=Non
 
 
 def theorem(bound: Bound, *, env: str | None = None, notation: Notation | None = None, known=None,
-            with_label: bool = True) -> str:
+            with_label: bool = True, cite_style: str = "cite") -> str:
     r"""The Bound as a ``theorem``/``lemma``/``proposition``/``definition`` environment.
 
     ``known`` maps registry keys in the same document to (environment, label) so derivation sources become
-    ``\ref``s.
+    ``\ref``s. ``cite_style="text"`` writes the sources as text ("Bhatia (1997), Ch. IV") instead of ``\cite``,
+    for a document without a bibliography.
     """
     if not isinstance(bound, Bound):
         raise InputError("bound", bound, "theorem() renders a Bound")
+    if cite_style not in ("cite", "text"):
+        raise InputError("cite_style", cite_style, "must be 'cite' or 'text'")
     env = env or environment(bound)
-    cites = _cites(bound.provenance.citations)
+    if cite_style == "text":
+        cites = "; ".join(escape(c.short()) for c in bound.provenance.citations)
+    else:
+        cites = _cites(bound.provenance.citations)
     opt = f"[{{{cites}}}]" if cites else ""  # braces: the \cite's own [locator] would end the option
     lab = f"\\label{{{label(bound.key, env)}}}" if with_label else ""
-    return (f"\\begin{{{env}}}{opt}{lab}\n{statement_block(bound, notation=notation, known=known)}\n"
-            f"\\end{{{env}}}")
+    # emergency stretch (local to the environment): long keys and symbol lists break instead of overflowing
+    return (f"\\begin{{{env}}}{opt}{lab}\\emergencystretch=3em\n"
+            f"{statement_block(bound, notation=notation, known=known)}\n\\end{{{env}}}")
+
+
+def statements(keys, *, env: str | None = None, notation: Notation | None = None, cite_style: str = "cite") -> str:
+    r"""The registered statements ``keys`` as environments, one after the other (e.g. a proof's statement file:
+    ``statements(keys, env="lemma", cite_style="text")`` needs only amsmath, amssymb and amsthm with a ``lemma``
+    environment; long formulas are laid out to fit 1in margins)."""
+    from .. import registry
+
+    return "\n\n".join(theorem(registry.get(k), env=env, notation=notation, cite_style=cite_style) for k in keys)
 
 
 # ---- proofs --------------------------------------------------------------------------------------------------
