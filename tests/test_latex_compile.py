@@ -231,7 +231,17 @@ PROOFS = sorted((ROOT / "proofs").rglob("*.tex")) if (ROOT / "proofs").is_dir() 
 
 @pytest.mark.parametrize("tex", PROOFS or [None], ids=lambda p: str(p.relative_to(ROOT)) if p else "none")
 def test_every_proof_in_proofs_compiles(tex):
+    """Each proofs/ file compiles through the same machinery: no LaTeX error, no undefined reference or citation.
+    Files generated from the registry ("% Generated" header) meet the overfull-box threshold of every generated
+    document; overfull boxes in hand-written proofs are reported as warnings."""
     if tex is None:
         pytest.skip("no proofs/*.tex in this tree yet")
     res = compile_file(tex)
-    assert res.report.problems(DEFAULT_OVERFULL_PT) == []
+    assert res.report.problems(None) == []
+    wide = [str(o) for o in res.report.overfull if o.points > DEFAULT_OVERFULL_PT]
+    if tex.read_text(encoding="utf-8").lstrip().startswith("% Generated"):
+        assert wide == [], f"generated {tex.name}: {wide}"
+    elif wide:
+        import warnings
+
+        warnings.warn(f"{tex.relative_to(ROOT)}: overfull boxes over {DEFAULT_OVERFULL_PT}pt: {'; '.join(wide)}")
