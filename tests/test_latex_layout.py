@@ -80,3 +80,20 @@ def test_several_displays_share_names_and_letters_avoid_symbols():
 ])
 def test_width_estimate_orders_simple_cases(narrow, wide):
     assert tex_width(narrow) < tex_width(wide)
+
+
+def test_a_narrower_page_gives_narrower_lines():
+    from schattheory.latex.layout import display_budget, page
+
+    expr = SHAPES["root of a sum of products"]
+    wide = fit(expr)
+    with page(360):
+        budget = display_budget()
+        narrow = fit(expr)
+    assert budget == pytest.approx(360 - (469.75 - DISPLAY_BUDGET_PT))
+    assert narrow.expand() == expr
+    assert max(tex_width(x) for _, ls in narrow.defs for x in ls) <= budget - DEF_INDENT_PT
+    assert sum(len(ls) for _, ls in narrow.defs) > sum(len(ls) for _, ls in wide.defs)
+    with pytest.raises(ValueError, match="too narrow"):
+        with page(50):
+            pass

@@ -25,6 +25,8 @@ math spacing (thin/medium/thick mu skips) from *The TeXbook*, Ch. 18.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 from dataclasses import dataclass, field
 
@@ -32,11 +34,31 @@ import sympy as sp
 
 from .notation import Notation, current
 
-__all__ = ["tex_width", "fit", "fit_many", "letters_for", "Layout", "DISPLAY_BUDGET_PT", "TEXT_WIDTH_PT"]
+__all__ = ["tex_width", "fit", "fit_many", "letters_for", "Layout", "DISPLAY_BUDGET_PT", "TEXT_WIDTH_PT", "page",
+           "display_budget"]
 
 #: \textwidth of the generated documents (letter paper, 1in margins) and what a display line may use
 TEXT_WIDTH_PT = 469.75
 DISPLAY_BUDGET_PT = 400.0
+_MARGIN_PT = TEXT_WIDTH_PT - DISPLAY_BUDGET_PT
+_TEXT_WIDTH = contextvars.ContextVar("schattheory_text_width", default=TEXT_WIDTH_PT)
+
+
+@contextlib.contextmanager
+def page(text_width_pt: float):
+    """Lay out for another ``\\textwidth`` (points), e.g. 360 for the article class's default margins at 11pt."""
+    if not text_width_pt > _MARGIN_PT + 50:
+        raise ValueError(f"text_width_pt={text_width_pt!r}: too narrow for a display")
+    token = _TEXT_WIDTH.set(float(text_width_pt))
+    try:
+        yield
+    finally:
+        _TEXT_WIDTH.reset(token)
+
+
+def display_budget() -> float:
+    """What a display line may use on the current page (points)."""
+    return _TEXT_WIDTH.get() - _MARGIN_PT
 #: what the "T_{k} = " column of a where-list takes from a line
 DEF_INDENT_PT = 45.0
 
@@ -274,7 +296,7 @@ def _letter(expr, n: Notation) -> str:
     return letters_for(expr, n, 1)[0]
 
 
-def fit(expr, *, head: str = "", notation: Notation | None = None, budget: float = DISPLAY_BUDGET_PT,
+def fit(expr, *, head: str = "", notation: Notation | None = None, budget: float | None = None,
         min_shared: float = 60.0, max_defs: int = 40, letter: str | None = None) -> Layout:
     """Lay out ``head + expr`` (``head`` e.g. ``"L \\leq "``) in lines of at most ``budget`` points.
 
@@ -286,13 +308,14 @@ def fit(expr, *, head: str = "", notation: Notation | None = None, budget: float
     return Layout(lines, defs, main=main, names=names)
 
 
-def fit_many(items, *, notation: Notation | None = None, budget: float = DISPLAY_BUDGET_PT,
+def fit_many(items, *, notation: Notation | None = None, budget: float | None = None,
              min_shared: float = 60.0, max_defs: int = 40, letter: str | None = None):
     """Several displays ``[(head, expr), ...]`` laid out together, sharing one list of names.
 
     Returns (lines per item, [(name, lines)], main expressions, [(name symbol, value)]).
     """
     n = notation or current()
+    budget = display_budget() if budget is None else budget
     heads = [h for h, _ in items]
     exprs = [sp.sympify(e) for _, e in items]
     letter = letter or _letter(sp.Tuple(*exprs), n)

@@ -271,13 +271,17 @@ def theorem(bound: Bound, *, env: str | None = None, notation: Notation | None =
             f"{statement_block(bound, notation=notation, known=known)}\n\\end{{{env}}}")
 
 
-def statements(keys, *, env: str | None = None, notation: Notation | None = None, cite_style: str = "cite") -> str:
+def statements(keys, *, env: str | None = None, notation: Notation | None = None, cite_style: str = "cite",
+               text_width_pt: float | None = None) -> str:
     r"""The registered statements ``keys`` as environments, one after the other (e.g. a proof's statement file:
-    ``statements(keys, env="lemma", cite_style="text")`` needs only amsmath, amssymb and amsthm with a ``lemma``
-    environment; long formulas are laid out to fit 1in margins)."""
+    ``statements(keys, env="lemma", cite_style="text", text_width_pt=360)`` needs only amsmath, amssymb and amsthm
+    with a ``lemma`` environment; long formulas are laid out for that ``\textwidth``, default 1in margins)."""
     from .. import registry
+    from .layout import TEXT_WIDTH_PT, page
 
-    return "\n\n".join(theorem(registry.get(k), env=env, notation=notation, cite_style=cite_style) for k in keys)
+    with page(text_width_pt or TEXT_WIDTH_PT):
+        return "\n\n".join(theorem(registry.get(k), env=env, notation=notation, cite_style=cite_style)
+                             for k in keys)
 
 
 # ---- proofs --------------------------------------------------------------------------------------------------
