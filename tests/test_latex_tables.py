@@ -127,3 +127,14 @@ def test_network_results_table_formats_from_log10_and_marks_the_smallest():
 ])
 def test_format_number(value, log10, expected):
     assert tables.format_number(value, log10) == expected
+
+
+def test_network_results_from_an_evaluation_object_with_optimised_p():
+    class Evaluation:  # what schattheory.networks.evaluate returns: rows in .bounds
+        bounds = [{"key": "ledent2025.fc", "family": "ledent2025.fc", "mode": "dominant", "p": [0.25, 0.5, 1.0],
+                   "p_rule": "optimised per layer", "value": 12.5, "log10_value": math.log10(12.5)},
+                  {"key": "ledent2025.fc", "family": "ledent2025.fc", "mode": "dominant", "p": 0.5,
+                   "p_rule": "fixed", "value": 20.0, "log10_value": math.log10(20.0)}]
+
+    tex = tables.network_results_table(Evaluation(), network="digits")
+    assert r"opt.: 0.25, 0.5, 1" in tex and r"$\mathbf{12.5}$" in tex and "& $0.5$ & $20$ &" in tex

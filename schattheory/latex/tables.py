@@ -328,7 +328,12 @@ def claims_table(results=None, *, caption: str | None = None, label: str = "tab:
 
 def network_results_table(results, *, network: str = "network", caption: str | None = None,
                           label: str | None = None, highlight_min: bool = True) -> str:
-    """One network's evaluated bounds: key, mode, p, value and log10 value; the smallest per mode in bold."""
+    """One network's evaluated bounds: key, mode, p, value and log10 value; the smallest per mode in bold.
+
+    ``results``: rows with ``key, mode, p, value, log10_value`` (dicts or objects), or an evaluation object whose
+    ``bounds`` attribute holds them (``schattheory.networks.evaluate``)."""
+    if hasattr(results, "bounds") and not isinstance(results, (list, tuple, dict)):
+        results = results.bounds
     results = list(results)
     if not results:
         raise InputError("results", results, f"no evaluated bounds for {network}")
@@ -346,7 +351,10 @@ def network_results_table(results, *, network: str = "network", caption: str | N
         mode = field_of(res, "mode", None, required=False)
         lg = field_of(res, "log10_value", None, required=False)
         value = field_of(res, "value", None, required=False)
-        row = [breakable_key(key), escape(mode or "--"), _p_cell(field_of(res, "p", None, required=False)),
+        p_cell = _p_cell(field_of(res, "p", None, required=False))
+        if field_of(res, "p_rule", "", required=False) == "optimised per layer":
+            p_cell = "opt.: " + p_cell.replace("per layer: ", "").strip("$") if p_cell != "--" else "opt."
+        row = [breakable_key(key), escape(mode or "--"), p_cell,
                format_number(value, lg), f"${float(lg):.3f}$" if lg is not None else "--"]
         if highlight_min and lg is not None and best.get(mode) == float(lg):
             row = [rf"\textbf{{{c}}}" if not c.startswith("$") else rf"$\mathbf{{{c.strip('$')}}}$" for c in row]
