@@ -123,8 +123,9 @@ def layer_function(name: str, latex_name: str | None = None):
     """A per-layer quantity ``name_l`` as an undefined SymPy function of the layer index (prints ``name_{l}``)."""
     tex = latex_name or name
 
-    def _latex_(self, printer):
-        return "%s_{%s}" % (tex, printer._print(self.args[0]))
+    def _latex_(self, printer, exp=None):
+        out = "%s_{%s}" % (tex, printer._print(self.args[0]))
+        return "{%s}^{%s}" % (out, exp) if exp is not None else out
 
     return type(f"{name}_layer", (sp.Function,), {"_latex": _latex_, "is_positive": True, "nargs": 1,
                                                    "_sympystr": lambda self, printer: f"{name}_{self.args[0]}"})
@@ -172,9 +173,15 @@ class Step:
             text += f": {sp.sstr(self.result)}"
         return text
 
+    def latex_label(self) -> str:
+        """The step's label in LaTeX text mode (math in $...$); defaults to the escaped plain label."""
+        return _tex_text(self.label())
+
     def latex(self) -> str:
         """One line of LaTeX (text mode with inline math): what the step does and what it gives."""
-        text = _tex_text(self.label())
+        text = self.latex_label()
+        if self.status:
+            text += r" \textbf{[%s]}" % _tex_text(self.status)
         if self.note:
             text += ": " + _tex_text(self.note)
         if self.result is not None:
@@ -206,6 +213,14 @@ class UseLemma(Step):
     def uses(self):
         return (self.key,)
 
+    def latex_label(self):
+        from .registry import get
+
+        text = r"By \texttt{%s} (%s)" % (_tex_text(self.key), get(self.key).status.value)
+        if self.subs:
+            text += " with " + ", ".join(f"${_latex(k)} \\mapsto {_latex(v)}$" for k, v in self.subs)
+        return text
+
     def label(self):
         from .registry import get
 
@@ -231,6 +246,9 @@ class Start(Step):
 
         return (self.bound.key,) if self.bound.key in keys() else ()
 
+    def latex_label(self):
+        return r"Start from \texttt{%s} (%s)" % (_tex_text(self.bound.key), self.bound.status.value)
+
     def label(self):
         return f"start from {self.bound.key} ({self.bound.status.value})"
 
@@ -249,6 +267,9 @@ class Substitute(Step):
 
     def apply(self, expr):
         return sp.sympify(expr).subs(dict(self.mapping), simultaneous=True)
+
+    def latex_label(self):
+        return "Substitute " + ", ".join(f"${_latex(k)} = {_latex(v)}$" for k, v in self.mapping)
 
     def label(self):
         return "substitute " + ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in self.mapping)
@@ -274,6 +295,14 @@ class Choose(Step):
 
     def uses(self):
         return (self.key,) if self.key else ()
+
+    def latex_label(self):
+        text = f"Choose ${_latex(self.symbol)} = {_latex(self.value)}$"
+        if self.condition is not None:
+            text += f", so that ${_latex(self.condition)}$"
+        if self.key:
+            text += r" (by \texttt{%s})" % _tex_text(self.key)
+        return text
 
     def label(self):
         text = f"choose {sp.sstr(self.symbol)} = {sp.sstr(self.value)}"
@@ -313,6 +342,10 @@ class Relax(Step):
 
     def uses(self):
         return (self.key,) if self.key else ()
+
+    def latex_label(self):
+        why = r"\texttt{%s}" % _tex_text(self.key) if self.key else _tex_text(self.because)
+        return f"Bound ${_latex(self.old)} \\le {_latex(self.new)}$" + (f" ({why})" if why else "")
 
     def label(self):
         why = self.key or self.because
@@ -369,6 +402,9 @@ class OptimiseRank(Step):
     def uses(self):
         return ("balancing.integer",) if self.shifted else ("balancing.continuous",)
 
+    def latex_label(self):
+        return r"Minimise over $%s$ by \texttt{%s}" % (_latex(self.symbol), _tex_text(self.uses()[0]))
+
     def label(self):
         lemma = self.uses()[0]
         return f"minimise over {sp.sstr(self.symbol)} by {lemma}"
@@ -421,6 +457,9 @@ class Coefficient(Step):
                                   f"{sp.sstr(self.symbol ** self.power)}")
         return coeff
 
+    def latex_label(self):
+        return f"Keep the coefficient of ${_latex(self.symbol ** self.power)}$"
+
     def label(self):
         return f"coefficient of {sp.sstr(self.symbol ** self.power)}"
 
@@ -460,6 +499,15 @@ class DudleyStep(Step):
         from .lemmas.dudley import dudley_keys_for
 
         return dudley_keys_for(self.alpha)
+
+    def latex_label(self):
+        where = "normalised empirical $L_2$" if self.normalised else r"unnormalised $\ell_2$ on $\mathbb{R}^n$"
+        al = r"$\alpha\to0$" if self.alpha == 0 else ("optimal $\\alpha$" if self.alpha == "optimal"
+                                                     else f"$\\alpha = {_latex(self.alpha)}$")
+        text = f"Dudley's entropy integral ({where}, {al})"
+        if self.split_sum:
+            text += r", after $\sqrt{\sum_\ell x_\ell}\le\sum_\ell\sqrt{x_\ell}$"
+        return text
 
     def label(self):
         where = "normalised empirical L2" if self.normalised else "unnormalised l2 on R^n"
@@ -514,6 +562,10 @@ class SumOverLayers(Step):
     def uses(self):
         return (self.key,) if self.key else ()
 
+    def latex_label(self):
+        why = r"\texttt{%s}" % _tex_text(self.key) if self.key else _tex_text(self.because)
+        return f"Sum over layers $\\ell = 1, \\dots, {_latex(sp.sympify(self.count))}$" + (f" ({why})" if why else "")
+
     def label(self):
         why = self.key or self.because
         return f"sum over layers l = 1..{self.count}" + (f" ({why})" if why else "")
@@ -542,6 +594,9 @@ class CauchySchwarz(Step):
             count = len(terms)
             squared = sp.Add(*[monomial(t ** 2) for t in terms])
         return expr.xreplace({target: sp.sqrt(count * squared)})
+
+    def latex_label(self):
+        return r"Cauchy--Schwarz: $\sum_{\ell=1}^{L} x_\ell \le \sqrt{L\sum_{\ell=1}^{L} x_\ell^2}$"
 
     def label(self):
         return "Cauchy-Schwarz: sum_l x_l <= sqrt(L sum_l x_l^2)"
@@ -573,6 +628,10 @@ class UnionBound(Step):
             raise DerivationError(f"union bound: {self.delta} does not occur in {sp.sstr(expr)[:100]}")
         return sp.expand_log(expr.subs(self.delta, self.delta / self.grid_size), force=True)
 
+    def latex_label(self):
+        g, dl = _latex(sp.sympify(self.grid_size)), _latex(self.delta)
+        return f"Union bound over a grid of ${g}$ values: ${dl} \\to {dl}/{g}$ (costs $\\ln {g}$)"
+
     def label(self):
         return (f"union bound over a grid of {sp.sstr(self.grid_size)} values: {self.delta} -> "
                 f"{self.delta}/{sp.sstr(self.grid_size)} (costs ln {sp.sstr(self.grid_size)})")
@@ -600,6 +659,12 @@ class DropConstants(Step):
             dropped, out = split_constant(expr, self.allowed)
         object.__setattr__(self, "info", self._info(dropped=dropped))
         return out
+
+    def latex_label(self):
+        dropped = dict(self.info).get("dropped")
+        if dropped is None:
+            return _tex_text(self.label())
+        return f"Drop the constant factor ${_latex(dropped)}$ (dominant form)"
 
     def label(self):
         if self.factors:
@@ -632,6 +697,9 @@ class FactorOut(Step):
     def apply(self, expr):
         return sp.Mul(self.factor, monomial(sp.sympify(expr) / self.factor), evaluate=True)
 
+    def latex_label(self):
+        return f"Factor out ${_latex(self.factor)}$"
+
     def label(self):
         return f"factor out {sp.sstr(self.factor)}"
 
@@ -659,6 +727,12 @@ class Apply(Step):
 
     def uses(self):
         return (self.key,) if self.key else ()
+
+    def latex_label(self):
+        src = r"\texttt{%s}" % _tex_text(self.key) if self.key else (
+            _tex_text(self.citation.short()) if self.citation is not None else "")
+        return f"Apply ${_latex(self.template)}$ with ${_latex(self.placeholder)}$ the bound so far" + (
+            f" ({src})" if src else "")
 
     def label(self):
         src = self.key or (self.citation.short() if self.citation is not None else "")
@@ -696,6 +770,12 @@ class AllocateScales(Step):
         object.__setattr__(self, "info", self._info(
             argmin=tuple((w, bb ** (1 / (k + 1)) / total) for w, bb in zip(self.weights, betas))))
         return rest + total ** (k + 1)
+
+    def latex_label(self):
+        ws = ", ".join(_latex(w) for w in self.weights)
+        k, k1 = _latex(self.power), _latex(self.power + 1)
+        return (f"Allocate the scales ${ws}$ (summing to 1) by H\\\"older: "
+                + r"$\min\sum_i \beta_i\alpha_i^{-%s} = (\sum_i \beta_i^{1/%s})^{%s}$" % (k, k1, k1))
 
     def label(self):
         return (f"allocate scales {', '.join(map(sp.sstr, self.weights))} (sum = 1): "
