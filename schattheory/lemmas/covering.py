@@ -88,10 +88,7 @@ register(Bound(
     title="volumetric cover of a radius-R ball of a p-norm (||x+y||^p <= ||x||^p + ||y||^p, 0 < p <= 1) on R^d; "
           "also bounds the eps-packing number",
     notes="the smaller d ln(1 + 2^(1/p) R/eps) is NOT proved by this argument (the p-triangle inequality only "
-          "places x + (eps/2^(1/p)) B inside (R^p + eps^p/2)^(1/p) B)",
-    limits=(Limit(p, 1, d * sp.log(1 + 2 * R / eps), "the bound (the volumetric bound of a norm at p = 1)",
-                  direction="-"),
-            Limit(eps, sp.oo, 0, "the log-covering bound")),
+          "places x + (eps/2^(1/p)) B inside (R^p + eps^p/2)^(1/p) B); at p = 1 the bound is covering.volumetric",
 ))
 
 # ---- low rank (Candès and Plan) --------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from ..symbols import R, N, alpha, c, eps, q
 _ALPHA = alpha
 
 __all__ = ["ENTROPY_INTEGRAL", "dudley_functional", "dudley_expr", "dudley", "optimal_alpha", "quadrature",
-           "numeric_optimum", "dudley_keys_for", "KEYS"]
+           "numeric_optimum", "KEYS"]
 
 n = N
 _LNN = sp.Function("lnN")
@@ -178,13 +178,6 @@ def _tidy(expr):
     return sp.Add(*[monomial(t) for t in sp.Add.make_args(sp.sympify(expr))])
 
 
-def dudley_keys_for(alpha_choice) -> tuple[str, ...]:
-    """Registry keys behind a Dudley step (the closed forms it reproduces are checked against them in tests)."""
-    if alpha_choice == 0:
-        return ("dudley.power_law.alpha0",)
-    return ("dudley.power_law.optimal",)
-
-
 def dudley(bound: Bound, eps_sym=eps, *, n=n, normalised: bool = False, diameter=sp.S.One, alpha="optimal",
            key: str | None = None) -> Bound:
     """Dudley's entropy integral applied to a Bound on ln N(eps): a derived Bound on the Rademacher complexity.
@@ -236,7 +229,7 @@ def quadrature(logn, values: dict, *, eps_sym=eps, n_value, alpha_value, normali
 
 
 def numeric_optimum(logn, values: dict, *, eps_sym=eps, n_value, normalised: bool = False, diameter=1,
-                    dps: int = 30):
+                    dps: int = 30, iterations: int = 80):
     """(min_alpha F(alpha), alpha*) by quadrature and a golden-section search in log(alpha) (F is convex)."""
     from ..backends import to_mpf
 
@@ -252,7 +245,7 @@ def numeric_optimum(logn, values: dict, *, eps_sym=eps, n_value, normalised: boo
         g = (mpmath.sqrt(5) - 1) / 2
         x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
         f1, f2 = F(x1), F(x2)
-        for _ in range(80):
+        for _ in range(iterations):
             if f1 < f2:
                 hi, x2, f2 = x2, x1, f1
                 x1 = hi - g * (hi - lo)

@@ -52,8 +52,10 @@ register(Bound(
     example={a: 2, b: 3, m: 4, r_M: 2, eps: 1, d: 5},
     title="Maurey matrix covering (BFT Lemma 3.2): X in R^{n x d}, ||X||_p <= b (entrywise, p <= 2), A in R^{d x m}, "
           "||A||_{q,s} <= a, 1/p + 1/q = 1, 1/r + 1/s = 1 (r written r_M)",
-    limits=(Limit(r_M, sp.oo, sp.ceiling(a ** 2 * b ** 2 / eps ** 2) * sp.log(2 * d * m),
-                  "the bound (the r = oo instance)"),),
+    notes="r = oo gives maurey.bft_instance by substitution (m^(2/r) = 1); it is not the limit r -> oo at points "
+          "where a^2 b^2/eps^2 is an integer, since the ceiling is discontinuous",
+    limits=(Limit(r_M, sp.oo, a ** 2 * b ** 2 / eps ** 2, "the number of Maurey terms before rounding",
+                  of=a ** 2 * b ** 2 * m ** (2 / r_M) / eps ** 2),),
 ))
 register(Bound(
     "maurey.bft_instance", kind="lemma", lhs=r"\ln\mathcal{N}(\{XA:\|A\|_{2,1}\le a\},\varepsilon,\|\cdot\|_2)",
