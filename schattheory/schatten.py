@@ -158,6 +158,13 @@ def cls_schatten(sig, q):
 
 
 class MatrixRank(SpectralFunction):
+    """rank(A): the number of nonzero singular values of the given spectrum.
+
+    The count is exact, like the power sums it is compared with: a statement such as
+    ``sum_i sigma_i^p <= rank(A) sigma_1^p`` is only true when both sides count the same singular values. (A rank
+    with a tolerance, for float matrices, is ``schattheory.matrix.schatten_sum(A, 0)``.)
+    """
+
     nargs = 1
     is_integer = True
 
@@ -166,9 +173,9 @@ class MatrixRank(SpectralFunction):
 
     @classmethod
     def spectral_value(cls, sig):
-        from .stable import numerical_rank
+        import mpmath
 
-        return numerical_rank(sig)
+        return mpmath.mpf(sum(1 for x in sig if x != 0))
 
 
 class RankProxy(SpectralFunction):
@@ -265,13 +272,25 @@ def limit_norm_at_zero(count: int, timeout=20.0):
 def limit_norm_at_infinity(count: int, timeout=20.0):
     """(sum sigma_i^p)^(1/p) -> sigma_1 as p -> oo, taken on sigma_1 * (decay form)^(1/p).
 
-    The raw form makes SymPy fail ("depends on the sign of log(a)"); normalised by sigma_1 the limit is exact.
+    The raw form makes SymPy fail ("depends on the sign of log(a)"). Normalised by sigma_1, SymPy takes the limit of
+    the rank proxy sum_i (sigma_i/sigma_1)^p exactly (its (1/p)-th power alone hangs SymPy for k >= 3), and a finite
+    positive limit raised to 1/p -> 0 tends to 1.
+
+    >>> limit_norm_at_infinity(3).value
+    sigma_1
     """
-    from .limits import timed_limit
+    from .limits import LimitResult, timed_limit
     from .symbols import p
 
     sig = spectrum(count)
     form, _ = decay_form(count, p)
+    # SymPy's limit of form**(1/p) hangs for k >= 3 (gruntz cannot order the exp(-u_i p)); the limit of the form
+    # itself (the rank proxy) succeeds, and x**(1/p) -> 1 for every finite x > 0 as 1/p -> 0.
+    proxy = timed_limit(form, p, sp.oo, "-", timeout=timeout)
+    if proxy.method == "symbolic" and proxy.value.is_positive and proxy.value.is_finite:
+        return LimitResult(sig[0] * proxy.value ** 0, "symbolic",
+                           f"sympy.limit of the normalised form sum_i (sigma_i/sigma_1)^p -> {proxy.value}, "
+                           "and x^(1/p) -> 1 for finite x > 0")
     return timed_limit(sig[0] * form ** (1 / p), p, sp.oo, "-", timeout=timeout)
 
 
