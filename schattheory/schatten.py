@@ -11,6 +11,8 @@ limits can be taken exactly.
 (SpectralNorm(A), FrobeniusNorm(A), NuclearNorm(A))
 >>> sp.latex(SchattenNorm(A, p))
 '\\left\\|A\\right\\|_{S_{p}}'
+>>> sp.latex(SchattenNorm(A, p) ** p)
+'\\left\\|A\\right\\|_{S_{p}}^{p}'
 """
 from __future__ import annotations
 
@@ -40,6 +42,11 @@ class SpectralFunction(sp.Function):
     def spectral_value(cls, sig, *rest):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
+    def _latex(self, printer, exp=None):
+        # SymPy's printer passes exp= when the function is raised to a power (||A||_{S_p}^p)
+        body = self._latex_base(printer)
+        return body if exp is None else r"%s^{%s}" % (body, exp)
+
     def _eval_is_nonnegative(self):
         return True
 
@@ -63,7 +70,7 @@ class SchattenNorm(SpectralFunction):
             raise InputError("p", p, "must be > 0 (Schatten exponents live in (0, oo])")
         return None
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return _norm_latex(printer, self.args[0], "S_{%s}" % printer._print(self.args[1]))
 
     @classmethod
@@ -78,7 +85,7 @@ class SchattenNorm(SpectralFunction):
 class SpectralNorm(SpectralFunction):
     nargs = 1
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return _norm_latex(printer, self.args[0], r"\sigma")
 
     @classmethod
@@ -89,7 +96,7 @@ class SpectralNorm(SpectralFunction):
 class FrobeniusNorm(SpectralFunction):
     nargs = 1
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return _norm_latex(printer, self.args[0], "F")
 
     @classmethod
@@ -102,7 +109,7 @@ class FrobeniusNorm(SpectralFunction):
 class NuclearNorm(SpectralFunction):
     nargs = 1
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return _norm_latex(printer, self.args[0], "*")
 
     @classmethod
@@ -117,7 +124,7 @@ class SingularValue(SpectralFunction):
 
     nargs = 2
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return r"\sigma_{%s}\left(%s\right)" % (printer._print(self.args[1]), printer._print(self.args[0]))
 
     @classmethod
@@ -135,7 +142,7 @@ class TailSchattenNorm(SpectralFunction):
 
     nargs = 3
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         A, rr, qq = (printer._print(x) for x in self.args)
         return r"\left\|%s - %s_{%s}\right\|_{S_{%s}}" % (A, A, rr, qq)
 
@@ -168,7 +175,7 @@ class MatrixRank(SpectralFunction):
     nargs = 1
     is_integer = True
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return r"\operatorname{rank}\left(%s\right)" % printer._print(self.args[0])
 
     @classmethod
@@ -183,7 +190,7 @@ class RankProxy(SpectralFunction):
 
     nargs = 2
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return r"r_{%s}\left(%s\right)" % (printer._print(self.args[1]), printer._print(self.args[0]))
 
     @classmethod
