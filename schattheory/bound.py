@@ -191,10 +191,17 @@ class Bound:
         return mpmath_evaluator(expr, params)(*[vals[s] for s in params], dps=dps)
 
     def _substitute_spectra(self, expr, mats, vals, dps):
+        """Replace spectral functions by their values on the given spectra.
+
+        A spectral function of a matrix *expression* (``SchattenNorm(A + B, p)``, ``SchattenNorm(A*C, p)``) needs the
+        matrices themselves: the expression is formed in float64 (:mod:`schattheory.matrix_expr`) and its singular
+        values are computed like those of a given matrix.
+        """
         import numpy as np
 
         from .matrix import singular_values
-        from .schatten import spectral_values
+        from .matrix_expr import evaluate_matrix_expression
+        from .schatten import SpectralFunction, spectral_values
 
         spectra = {}
         for mat in self.matrices():
@@ -203,6 +210,10 @@ class Bound:
             value = mats[mat]
             arr = np.asarray(value, dtype=object if isinstance(value, list) else None)
             spectra[mat] = value if arr.ndim == 1 else singular_values(np.asarray(value, dtype=float))
+        for fn in sp.sympify(expr).atoms(SpectralFunction):
+            arg = fn.args[0]
+            if not isinstance(arg, sp.MatrixSymbol) and arg not in spectra:
+                spectra[arg] = singular_values(evaluate_matrix_expression(arg, mats, vals))
         return spectral_values(expr, spectra, vals, dps=dps)
 
     def numeric(self, backend: str = "numpy"):
