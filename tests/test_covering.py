@@ -111,7 +111,7 @@ def test_stechkin_adversarial_flat_spectra_attain_the_sharp_constant(pp, qq):
 
 
 def test_registered_truncation_tail_holds_on_matrices():
-    bnd = registry.get("covering.truncation_tail")
+    bnd = registry.get("schatten.stechkin_tail_sharp")
     rng = np.random.default_rng(7)
     for _ in range(6):
         M = rng.standard_cauchy(size=(6, 5))

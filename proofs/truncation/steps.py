@@ -5,7 +5,7 @@ from proofkit import Identity, Inequality
 from schattheory.lemmas.covering import stechkin_constant
 from schattheory.symbols import p, q
 
-KEYS = ["covering.stechkin_constant", "covering.truncation_tail"]
+KEYS = ["schatten.stechkin_tail", "schatten.stechkin_tail_sharp"]  # registered by the foundation
 s, S, t = sp.Symbol("s", positive=True), sp.Symbol("S", positive=True), sp.Symbol("t", positive=True)
 u1, u2, u3, u4 = sp.symbols("u1:5", nonnegative=True)
 x4 = u4

@@ -11,7 +11,7 @@ Registered statements (``N(T, rho, eps)`` is the least size of an eps-net of T i
 - ``covering.low_rank`` (Candès and Plan 2011, Lemma 3.1, ball version): rank <= r, ||X||_F <= R in
   R^{m x d}: :math:`\ln N\le(m+d+1)r\ln(9R/\varepsilon)` for eps <= R; ``covering.low_rank.all_eps``:
   :math:`(m+d+1)r\ln(1+6R/\varepsilon)` for every eps > 0.
-- ``covering.stechkin_constant``, ``covering.truncation_tail``: best rank-j approximation error
+- the truncation step uses ``schatten.stechkin_tail_sharp`` (foundation): best rank-j approximation error
   :math:`\|A-A_j\|_{S_q}\le c_{p,q}\,j^{1/q-1/p}\|A\|_{S_p}` (Foucart and Rauhut, Thm 2.5, sharp constant).
 - ``covering.schatten_ball.frobenius`` (derived, classical-notes 6.4) and ``covering.schatten_ball.spectral``
   (derived): truncation plus the low-rank cover.
@@ -31,8 +31,7 @@ from ..bound import Bound, Limit
 from ..derivation import Choose, UseLemma, derive
 from ..provenance import Provenance, cite
 from ..registry import register
-from ..schatten import SchattenNorm, TailSchattenNorm
-from ..symbols import A, R, d, eps, j, k, m, p, q, r
+from ..symbols import R, d, eps, m, p, q, r
 
 __all__ = ["stechkin_constant", "frobenius_truncation_rank", "spectral_truncation_rank", "KEYS"]
 
@@ -42,12 +41,14 @@ _HALF = sp.Rational(1, 2)
 def stechkin_constant(pp=p, qq=q) -> sp.Expr:
     """c_{p,q} = [(p/q)^(p/q) (1 - p/q)^(1 - p/q)]^(1/p) <= 1, the sharp constant for 0 < p < q < oo.
 
+    The one definition is ``schattheory.lemmas.schatten_facts.STECHKIN_C`` (``schatten.stechkin_tail_sharp``).
+
     >>> stechkin_constant(1, 2)
     1/2
     """
-    pp, qq = sp.sympify(pp), sp.sympify(qq)
-    t = pp / qq
-    return (t ** t * (1 - t) ** (1 - t)) ** (1 / pp)
+    from .schatten_facts import STECHKIN_C
+
+    return STECHKIN_C.subs({p: sp.sympify(pp), q: sp.sympify(qq)}, simultaneous=True)
 
 
 def frobenius_truncation_rank(pp=p, RR=R, ee=eps) -> sp.Expr:
@@ -64,8 +65,8 @@ def spectral_truncation_rank(pp=p, RR=R, ee=eps) -> sp.Expr:
 _VER = cite("vershynin2018", "Prop. 4.2.12 and Cor. 4.2.13 (volume argument; stated there for the Euclidean "
                              "ball, the argument is the same for any norm)")
 KEYS = ("covering.volumetric", "covering.quasi_norm_ball", "covering.low_rank", "covering.low_rank.all_eps",
-        "covering.stechkin_constant", "covering.truncation_tail", "covering.schatten_ball.frobenius",
-        "covering.schatten_ball.spectral", "covering.hpv.middle", "covering.hpv.large")
+        "covering.schatten_ball.frobenius", "covering.schatten_ball.spectral", "covering.hpv.middle",
+        "covering.hpv.large")
 
 # ---- volumetric ----------------------------------------------------------------------------------------------
 register(Bound(
@@ -114,24 +115,7 @@ register(Bound(
     limits=(Limit(eps, sp.oo, 0, "the log-covering bound"),),
 ))
 
-# ---- truncation (Stechkin) -------------------------------------------------------------------------------------
 _FR = cite("foucart_rauhut2013", "Thm 2.5 (sharp constant, vectors); Prop. 2.3 (constant 1)")
-register(Bound(
-    "covering.stechkin_constant", kind="definition", relation="==", lhs="c_{p,q}",
-    expr=stechkin_constant(p, q), params=(p, q), assumptions=(sp.Lt(p, q),),
-    provenance=Provenance("classical", (_FR,)), example={p: _HALF, q: 2},
-    title="sharp Stechkin constant c_{p,q} = [(p/q)^(p/q) (1-p/q)^(1-p/q)]^(1/p) <= 1",
-    limits=(Limit(q, sp.oo, 1, "c_{p,q} (tends to 1)"), Limit(p, 0, 0, "c_{p,q} (tends to 0)")),
-))
-register(Bound(
-    "covering.truncation_tail", kind="lemma", lhs=TailSchattenNorm(A, j, q),
-    expr=stechkin_constant(p, q) * j ** (1 / q - 1 / p) * SchattenNorm(A, p), params=(A, p, q, j),
-    assumptions=(sp.Lt(p, q), sp.Ge(j, 1)),
-    provenance=Provenance("classical", (_FR,), note="matrix version via singular values (Eckart-Young-Mirsky: "
-                                                    "the truncated SVD is the best rank-j approximation)"),
-    example={p: _HALF, q: 2, j: 2},
-    title="best rank-j approximation error ||A - A_j||_{S_q} <= c_{p,q} j^(1/q - 1/p) ||A||_{S_p}, 0 < p < q",
-))
 
 # ---- Schatten-p balls: truncation + low rank (derived) ---------------------------------------------------------
 _EXS = {m: 3, d: 2, p: _HALF, R: 1, eps: sp.Rational(1, 2)}
@@ -140,7 +124,7 @@ _FROB = derive("covering.schatten_ball.frobenius", [
              note="A -> A_r moves every point of B_{S_p}(R) by <= eps/2 (r below) and A_r lies in the rank-r "
                   "Frobenius ball of radius R, as ||A_r||_F <= ||A||_F <= ||A||_{S_p} for p <= 2; an eps/2-net of "
                   "that ball is an (external) eps-net of B_{S_p}(R)"),
-    Choose(r, frobenius_truncation_rank(p, R, eps), key="covering.truncation_tail",
+    Choose(r, frobenius_truncation_rank(p, R, eps), key="schatten.stechkin_tail_sharp",
            condition=sp.Le(stechkin_constant(p, 2) * r ** (_HALF - 1 / p) * R, eps / 2),
            note="the smallest r with c_{p,2} r^(1/2 - 1/p) R <= eps/2"),
 ], example=_EXS)
