@@ -223,12 +223,13 @@ class Bound:
         """
         from .backends import mpmath_evaluator, numpy_evaluator
 
-        if self.matrices():
+        if self.expr.atoms(sp.MatrixSymbol):
             raise InputError("backend", backend, f"{self.key} speaks of matrices; use evaluate() with their spectra")
+        params = tuple(s for s in self.params if not isinstance(s, sp.MatrixSymbol))
         if backend == "numpy":
-            return numpy_evaluator(self.expr, self.params)
+            return numpy_evaluator(self.expr, params)
         if backend == "mpmath":
-            return mpmath_evaluator(self.expr, self.params)
+            return mpmath_evaluator(self.expr, params)
         raise InputError("backend", backend, "must be 'numpy' or 'mpmath'")
 
     def holds_at(self, values, dps: int = 50, rtol=None) -> bool:
@@ -238,7 +239,8 @@ class Bound:
         left = self.evaluate(values, dps, side="lhs")
         right = self.evaluate(values, dps)
         with mpmath.workdps(dps):
-            slack = (rtol if rtol is not None else mpmath.mpf(10) ** (5 - dps)) * max(abs(left), abs(right), 1)
+            # purely relative slack: an absolute floor would let any statement about tiny values pass vacuously
+            slack = (rtol if rtol is not None else mpmath.mpf(10) ** (5 - dps)) * max(abs(left), abs(right))
             return {"<=": left <= right + slack, "<": left < right + slack, ">=": left + slack >= right,
                     "==": abs(left - right) <= slack}[self.relation]
 

@@ -202,10 +202,8 @@ def test_float32_input_is_decomposed_in_float32():
     assert matrix.schatten_norm(A, 2) == pytest.approx(float(np.sqrt(np.sum(ref ** 2))), rel=1e-5)
 
 
-# ---- known limits of the dps path (documented here; see the issue report) -----------------------------------
+# ---- the dps path on rank-deficient matrices: exact rank, guard digits grown by the spectrum's spread ---------
 
-@pytest.mark.xfail(strict=True, reason="dps path: the exactly singular float matrix [[1,2,3],[4,5,6],[7,8,9]] gets a "
-                   "noise singular value ~1e-41 instead of 0, which counts at small p")
 def test_dps_path_on_an_exactly_singular_matrix():
     """The matrix is exactly singular (rank 2), so sum sigma^p must be sigma_1^p + sigma_2^p for every p."""
     B = np.arange(1.0, 10.0).reshape(3, 3)
@@ -214,13 +212,11 @@ def test_dps_path_on_an_exactly_singular_matrix():
         s = mpmath.sqrt(285 ** 2 - 4 * 324)
         sig = [mpmath.sqrt((285 + s) / 2), mpmath.sqrt((285 - s) / 2)]
         want = _powsum(sig, mpmath.mpf("0.01"))
-    got = matrix.schatten_sum(B, 0.01, dps=30)
+    got = matrix.schatten_sum(B, "0.01", dps=30)  # exact 1/100, like the reference
     with mpmath.workdps(40):
         assert abs(got - want) <= mpmath.mpf(10) ** -25 * want
 
 
-@pytest.mark.xfail(strict=True, reason="dps path: singular values far below sigma_1 carry only dps + 10 - "
-                   "log10(sigma_1/sigma_i) correct digits; at small p they weigh in the result")
 def test_dps_path_on_a_numerically_rank_deficient_matrix():
     """A rank-2 spectrum embedded in a 5x5 float matrix: its float rounding leaves sigma_3..5 ~ 1e-16."""
     A = (np.linalg.qr(np.random.default_rng(5).standard_normal((5, 2)))[0] * [10.0, 1.0]) @ \
@@ -232,3 +228,13 @@ def test_dps_path_on_a_numerically_rank_deficient_matrix():
     got = matrix.schatten_norm(A, 1 / 16, dps=30)
     with mpmath.workdps(40):
         assert abs(got - want) <= mpmath.mpf(10) ** -29 * want
+
+
+def test_exact_rank_against_sympy_on_small_integer_matrices():
+    import sympy as sp
+
+    rng = np.random.default_rng(11)
+    for _ in range(30):
+        m, n, r = rng.integers(1, 6), rng.integers(1, 6), rng.integers(0, 4)
+        A = (rng.integers(-3, 4, (m, max(r, 1))) @ rng.integers(-3, 4, (max(r, 1), n))).astype(float) * (r > 0)
+        assert matrix.exact_rank(A) == sp.Matrix(A.astype(int)).rank()
