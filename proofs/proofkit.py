@@ -224,6 +224,15 @@ def _tex_text(text: str) -> str:
     return esc(text)
 
 
+def _display(bnd) -> str:
+    """The statement displayed in lines that fit the proofs' text width (article class at 11pt: 360pt)."""
+    from schattheory.latex.layout import page
+    from schattheory.latex.render import display
+
+    with page(360):
+        return display(bnd)
+
+
 def render_statement(keys) -> str:
     """The LaTeX lemma environments for ``keys``, from the registry (statement, assumptions, provenance)."""
     from schattheory.latex_names import latex
@@ -239,7 +248,7 @@ def render_statement(keys) -> str:
         lines = [r"\begin{lemma}[\texttt{%s}]" % _tex_text(key), _tex_text(bnd.title or key) + "."]
         if bnd.assumptions:
             lines.append(r"Assumptions: " + ", ".join(f"${latex(c)}$" for c in bnd.assumptions) + ".")
-        lines.append(r"\[ %s \]" % bnd.latex())
+        lines.append(_display(bnd))
         lines.append(r"\emph{Status:} \textbf{%s}. \emph{Source:} %s." % (bnd.status.value, _tex_text(cites)))
         if prov.note:
             lines.append(r"\emph{Note:} %s." % _tex_text(prov.note))
