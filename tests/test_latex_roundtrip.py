@@ -34,8 +34,8 @@ def test_registered_expression_round_trips_in_another_notation(key):
 
 
 def test_the_unparseable_ones_are_listed(capsys):
-    unsupported = {k: roundtrip(registry.get(k)).reason for k in registry.keys()
-                   if roundtrip(registry.get(k)).status == "unsupported"}
+    results = {k: roundtrip(registry.get(k)) for k in registry.keys()}
+    unsupported = {k: rt.reason for k, rt in results.items() if rt.status == "unsupported"}
     with capsys.disabled():
         print("\nLaTeX round trip not supported by sympy.parsing.latex:")
         for k, why in unsupported.items():
