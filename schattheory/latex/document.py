@@ -124,6 +124,10 @@ def _preamble(n: Notation, title: str) -> str:
     return rf"""\documentclass[11pt]{{article}}
 {pkgs}
 \setlength{{\emergencystretch}}{{3em}}
+% let a large table float stay near its section instead of waiting for a page of its own
+\renewcommand{{\topfraction}}{{0.9}}
+\renewcommand{{\textfraction}}{{0.07}}
+\renewcommand{{\floatpagefraction}}{{0.8}}
 \theoremstyle{{plain}}
 \newtheorem{{theorem}}{{Theorem}}
 \newtheorem{{lemma}}{{Lemma}}

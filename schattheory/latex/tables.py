@@ -12,7 +12,7 @@ numbers in a table are always the computed ones:
 Letters (width, depth, rank) and ``\widetilde{O}`` come from the active notation.
 
 >>> print(booktabs([Column("Bound"), Column("$W$", "c")], [["a", "$2$"]], caption="Demo", label="tab:demo"))
-\begin{table}[htbp]
+\begin{table}[!htbp]
 \centering
 \small
 \caption{Demo}\label{tab:demo}
@@ -85,7 +85,7 @@ def booktabs(columns, rows, *, caption: str = "", label: str = "", long: bool = 
     cap = rf"\caption{{{caption}}}{lab}" if caption else ""
     sep = rf"\setlength{{\tabcolsep}}{{{colsep}}}" if colsep else ""
     return "\n".join(x for x in (
-        r"\begin{table}[htbp]", r"\centering", size, sep, cap, rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
+        r"\begin{table}[!htbp]", r"\centering", size, sep, cap, rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
         head, r"\midrule", body, r"\bottomrule", r"\end{tabular}", notes, r"\end{table}") if x)
 
 
