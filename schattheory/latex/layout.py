@@ -371,7 +371,9 @@ def fit_many(items, *, notation: Notation | None = None, budget: float | None = 
     def reduce(e, hd, budget):
         while len(defs) < max_defs:
             wide = sorted(over(e, hd, budget), key=lambda t: -tex_width(n.latex(t)))
-            pool = [c for t in wide[:1] for c in _candidates(t) if c.free_symbols]
+            # a sum standing alone can break over lines: name a too-wide parenthesised sum itself
+            pool = [c for t in wide[:1] for c in ([t] if isinstance(t, sp.Add) and t != e else []) + _candidates(t)
+                    if c.free_symbols]
             if not pool:
                 break
             sub = _descend(max(pool, key=lambda c: tex_width(n.latex(c))), n)

@@ -81,7 +81,7 @@ def booktabs(columns, rows, *, caption: str = "", label: str = "", long: bool = 
         return "\n".join(x for x in (
             r"\begingroup", size, sep, rf"\begin{{longtable}}{{{spec}}}", cap, r"\toprule", head, r"\midrule",
             r"\endfirsthead", r"\toprule", head, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot",
-            body, r"\end{longtable}", r"\endgroup") if x)
+            body, r"\end{longtable}", notes, r"\endgroup") if x)
     cap = rf"\caption{{{caption}}}{lab}" if caption else ""
     sep = rf"\setlength{{\tabcolsep}}{{{colsep}}}" if colsep else ""
     return "\n".join(x for x in (
@@ -254,7 +254,8 @@ def sample_complexity_table(rows=None, *, notation: Notation | None = None,
             f"Sample complexity of each bound (the $N$ at which its complexity term is a fixed constant, "
             f"polylogarithmic factors dropped), with its growth exponents in the width ${W}$, depth ${L}$ and "
             f"rank ${r}$ (exp.: exponential growth); all entries are computed from the registered expressions.")
-        return booktabs(cols, body, caption=cap, label=label, notes=notes, colsep="4pt")
+        # a longtable does not float: the table stays in its section and can break across pages
+        return booktabs(cols, body, caption=cap, label=label, notes=notes, colsep="4pt", long=True)
 
 
 #: width of the sample-complexity column (fraction of \linewidth) and what an expression in it may take (points
@@ -286,7 +287,7 @@ def _sample_cells(exprs, n: Notation):
     items = [(f"{n.latex(name)} = ", e) for e, name in names.items()]
     lines, defs, _, _ = fit_many(items, notation=n, letter=inner)
     blocks = [_block(ls, [], punct=",") for ls in lines[:-1]] + [_block(lines[-1], defs, punct=".")]
-    return cells, "\\par\\medskip\\raggedright where\n" + "\n".join(blocks)
+    return cells, "\\noindent where\n" + "\n".join(blocks)
 
 
 def _keys_cell(value) -> str:
