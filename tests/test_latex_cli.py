@@ -1,5 +1,7 @@
 """`schattheory latex --out DIR [--keys ...] [--no-compile]`."""
 import importlib.util
+import re
+import unicodedata
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +104,21 @@ def test_the_full_document_has_theorem_lemmas_and_both_tables(tmp_path):
     for heading in ("Main theorem", "Lemmas these statements rest on", "Comparison of sample complexities",
                     "Audit of the claims about the paper"):
         assert heading in text
+    from schattheory.latex.document import lemma_closure
+    from schattheory.latex.sources import claim_results, main_theorem, sample_complexity_rows
+
+    def flat(t):
+        return re.sub(r"[\s\-_]", "", unicodedata.normalize("NFC", t))
+
+    raw = flat(pdftotext(out / "schattheory.pdf", raw=True))
+    main = main_theorem()
+    assert flat("Theorem 1") in raw and flat(main.key) in raw
+    for words in re.findall(r"\\text\{([^}]*)\}", str(main.lhs)):  # the statement's left-hand side, e.g. the gap
+        assert flat(words) in raw
+    for lemma in lemma_closure([main]):
+        assert flat(lemma.key) in raw, lemma.key
+    for row in sample_complexity_rows():  # every row of the comparison, in order, with its low-rank verdict
+        label = flat(row["label"]).replace("$", "")
+        assert label[:12] in raw, row["label"]
+    for res in claim_results():
+        assert flat(str(res.id)) in raw and flat(str(getattr(res.verdict, "value", res.verdict))) in raw
