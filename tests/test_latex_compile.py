@@ -8,6 +8,7 @@ import math
 import os
 import re
 import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -186,8 +187,12 @@ def test_nasty_text_compiles(tmp_path):
     from schattheory.latex.text import escape
 
     nasty = "\\ { } $ & % # _ ^ ~ < > | « » ð þ Ð Þ é ü ñ ß → ≤ ≥ ∞ ‖A‖ σ_i Σ ∏ ℓ Õ(W r L²) – — “q” … ½ ± × · ☃"
-    res = _compile_body(tmp_path, escape(nasty))
+    latin1 = " ".join(chr(c) for c in range(0xA0, 0x100))
+    res = _compile_body(tmp_path, escape(nasty) + "\n\n" + escape(latin1), output_pdf=tmp_path / "t.pdf")
     assert res.report.problems(DEFAULT_OVERFULL_PT) == []
+    # every glyph from Type 1 fonts: nothing needed the TS1 encoding's bitmap fonts (mktexpk)
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "t.pdf")], capture_output=True, text=True).stdout
+    assert "Type 3" not in fonts, fonts
 
 
 def test_a_failed_compile_leaves_the_output_directory_as_it_was(tmp_path):

@@ -21,7 +21,7 @@ import unicodedata
 __all__ = ["escape", "escape_breakable", "breakable_key", "cite_command"]
 
 _SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#",
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"$\$$", "&": r"\&", "%": r"\%", "#": r"\#",
     "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}", "<": "$<$", ">": "$>$", "|": "$|$",
 }
 
@@ -37,12 +37,16 @@ _UNICODE = {
     "²": r"^{2}", "³": r"^{3}", "¹": r"^{1}", "⁰": r"^{0}", "½": r"\tfrac{1}{2}", "₀": r"_{0}", "₁": r"_{1}",
     "₂": r"_{2}", "ℓ̂": r"\hat\ell", "−": "-", "ϵ": r"\epsilon", "ε": r"\varepsilon", "φ": r"\varphi",
 }
-_TEXT_UNICODE = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\dots{}", "\u00a0": " ",
+_TEXT_UNICODE = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\dots{}", "\u00a0": " ", "\u00ad": r"\-",
                  # Latin-1 letters and guillemets that OT1 fonts lack (they need T1)
                  "«": "``", "»": "''", "Ð": "D", "Þ": "Th", "ð": "d", "þ": "th"}
-# Latin-1 that LaTeX's utf8 input typesets in OT1 (checked by compiling each one; the rest are mapped above)
-_LATIN1_OK = set(range(0xA0, 0x100)) - {0xA0, 0xAB, 0xB1, 0xB2, 0xB3, 0xB7, 0xB9, 0xBB, 0xBD, 0xD0, 0xD7, 0xDE,
-                                        0xF0, 0xFE}
+# (\S, \P, \pounds and a text-mode \$ come from TS1 too: math-mode versions use the Type 1 math fonts)
+_LATIN1_SYMBOLS = {"°": r"$^{\circ}$", "µ": r"$\mu$", "§": r"$\S$", "¶": r"$\P$", "¬": r"$\neg$", "÷": r"$\div$",
+                   "¼": r"$\tfrac{1}{4}$", "¾": r"$\tfrac{3}{4}$", "¡": "!`", "¿": "?`", "©": "(c)", "®": "(R)",
+                   "£": r"$\mathsterling$"}
+# accented Latin-1 letters: LaTeX's utf8 input typesets them in OT1 with Type 1 fonts (checked by compiling each;
+# Latin-1 symbols would need the TS1 encoding, whose fonts are bitmaps here, so they are mapped above)
+_LATIN1_OK = {c for c in range(0xC0, 0x100) if chr(c).isalpha()} - {0xD0, 0xDE, 0xF0, 0xFE}
 
 
 def _unicode(ch: str) -> str:
@@ -50,6 +54,8 @@ def _unicode(ch: str) -> str:
         return _TEXT_UNICODE[ch]
     if ch in _UNICODE:
         return f"${_UNICODE[ch]}$"
+    if ch in _LATIN1_SYMBOLS:
+        return _LATIN1_SYMBOLS[ch]
     if ord(ch) in _LATIN1_OK:  # accented Latin letters: LaTeX's utf8 input handles them in OT1
         return ch
     name = unicodedata.name(ch, "")
