@@ -38,11 +38,18 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text)).replace("’", "'")
 
 
+def _type1_only(pdf):
+    """Every font in the PDF is Type 1 (no bitmap font made by mktexpk for a TS1 glyph)."""
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "Type 3" not in fonts, fonts
+
+
 def _check(written):
     """The build is clean by the stated standard, and the PDF exists."""
     rep = written.compile_result.report
     assert rep.problems(DEFAULT_OVERFULL_PT) == [], rep.problems(DEFAULT_OVERFULL_PT)
     assert written.pdf is not None and written.pdf.stat().st_size > 1000
+    _type1_only(written.pdf)
     return pdftotext(written.pdf)
 
 
@@ -191,8 +198,7 @@ def test_nasty_text_compiles(tmp_path):
     res = _compile_body(tmp_path, escape(nasty) + "\n\n" + escape(latin1), output_pdf=tmp_path / "t.pdf")
     assert res.report.problems(DEFAULT_OVERFULL_PT) == []
     # every glyph from Type 1 fonts: nothing needed the TS1 encoding's bitmap fonts (mktexpk)
-    fonts = subprocess.run(["pdffonts", str(tmp_path / "t.pdf")], capture_output=True, text=True).stdout
-    assert "Type 3" not in fonts, fonts
+    _type1_only(tmp_path / "t.pdf")
 
 
 def test_a_failed_compile_leaves_the_output_directory_as_it_was(tmp_path):

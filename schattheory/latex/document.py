@@ -124,6 +124,7 @@ def _preamble(n: Notation, title: str) -> str:
     return rf"""\documentclass[11pt]{{article}}
 {pkgs}
 \setlength{{\emergencystretch}}{{3em}}
+\renewcommand{{\labelitemi}}{{$\bullet$}}
 % let a large table float stay near its section instead of waiting for a page of its own
 \renewcommand{{\topfraction}}{{0.9}}
 \renewcommand{{\textfraction}}{{0.07}}

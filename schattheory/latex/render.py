@@ -197,6 +197,10 @@ def provenance_text(bound: Bound, known=None, *, in_header: bool = True) -> str:
     return text
 
 
+#: the itemize label, from the math fonts: the default \textbullet comes from the TS1 encoding (a bitmap font here)
+_BULLET = r"\item[$\bullet$]"
+
+
 def _limits_text(bound: Bound, n: Notation, letters) -> str:
     """The declared limits: short ones inline, long ones displayed (with their own names for subexpressions)."""
     if not bound.limits:
@@ -208,13 +212,13 @@ def _limits_text(bound: Bound, n: Notation, letters) -> str:
         quantity = escape(lim.quantity)
         value = n.latex(lim.value)
         if lim.of is None and tex_width(value) <= INLINE_BUDGET_PT:
-            items.append(f"\\item as ${arrow}$, the right-hand side tends to ${value}$ ({quantity}){punct}")
+            items.append(f"{_BULLET} as ${arrow}$, the right-hand side tends to ${value}$ ({quantity}){punct}")
             continue
         parts = ([("", lim.of)] if lim.of is not None else []) + [("\\longrightarrow " if lim.of is not None
                                                                    else "", lim.value)]
         lines, defs, _, _ = fit_many(parts, notation=n, letter=letter)
         what = "" if lim.of is not None else " the right-hand side tends to"
-        items.append(f"\\item as ${arrow}$ ({quantity}),{what}\n"
+        items.append(f"{_BULLET} as ${arrow}$ ({quantity}),{what}\n"
                      + _block([x for ls in lines for x in ls], defs, punct=punct))
     return "Declared limits:\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}"
 
