@@ -18,8 +18,7 @@ import sympy as sp
 from schattheory import registry
 from schattheory.citations import CITATIONS
 from schattheory.latex import notation as nt
-from schattheory.latex.compile import (DEFAULT_OVERFULL_PT, LatexError, compile_tex, parse_log, pdflatex_available,
-                                       pdftotext)
+from schattheory.latex.compile import DEFAULT_OVERFULL_PT, LatexError, compile_tex, pdflatex_available, pdftotext
 from schattheory.latex.document import build_document, compile_file, standalone, write_document
 from schattheory.symbols import L, W, r
 

@@ -8,7 +8,7 @@ from schattheory.errors import InputError
 from schattheory.latex import tables
 from schattheory.latex.notation import use
 from schattheory.latex.text import breakable_key, escape_breakable
-from schattheory.symbols import L, N, W, r
+from schattheory.symbols import L, W, r
 
 
 def _exponent(expr, x):

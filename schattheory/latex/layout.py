@@ -106,7 +106,6 @@ def _group(tex: str, i: int) -> tuple[str, int]:
 def tex_width(tex: str) -> float:
     """Estimated typeset width (points, 11pt Computer Modern, display style) of a math-mode LaTeX string."""
     width, i = 0.0, 0
-    last_base = 0.0
     while i < len(tex):
         ch = tex[i]
         if ch == "\\":
@@ -137,7 +136,6 @@ def tex_width(tex: str) -> float:
             else:  # Greek letters and other symbols
                 w = 6.5
             width += w
-            last_base = w
         elif ch in "^_":
             arg, i = _group(tex, i + 1)
             w = tex_width(arg) * _SCRIPT
@@ -169,9 +167,7 @@ def tex_width(tex: str) -> float:
             i += 1
         else:
             width += _CHAR
-            last_base = _CHAR
             i += 1
-    del last_base
     return width
 
 
