@@ -192,7 +192,8 @@ def test_long_formulas_fit_the_page_by_pdflatex_measure(tmp_path):
 def test_nasty_text_compiles(tmp_path):
     from schattheory.latex.text import escape
 
-    nasty = "\\ { } $ & % # _ ^ ~ < > | « » ð þ Ð Þ é ü ñ ß → ≤ ≥ ∞ ‖A‖ σ_i Σ ∏ ℓ Õ(W r L²) – — “q” … ½ ± × · ☃"
+    nasty = ("\\ { } $ & % # _ ^ ~ < > | « » ð þ Ð Þ é ü ñ ß → ≤ ≥ ∞ ‖A‖ σ_i Σ ∏ ℓ Õ(W r L²) – — “q” … ½ ± × · "
+             "☃")
     latin1 = " ".join(chr(c) for c in range(0xA0, 0x100))
     res = _compile_body(tmp_path, escape(nasty) + "\n\n" + escape(latin1), output_pdf=tmp_path / "t.pdf")
     assert res.report.problems(DEFAULT_OVERFULL_PT) == []

@@ -264,7 +264,8 @@ def pdftotext(pdf, *, raw: bool = False) -> str:
     (content-stream order: a table cell's lines stay together)."""
     if shutil.which("pdftotext") is None:
         raise LatexError("pdftotext is not on the PATH; install poppler-utils")
-    proc = subprocess.run(["pdftotext", "-raw" if raw else "-layout", "-enc", "UTF-8", str(pdf), "-"], stdout=subprocess.PIPE,
+    proc = subprocess.run(["pdftotext", "-raw" if raw else "-layout", "-enc", "UTF-8", str(pdf), "-"],
+                          stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=60, check=False)
     if proc.returncode != 0:
         raise LatexError(f"pdftotext failed on {pdf}: {proc.stderr.decode('utf-8', 'replace').strip()}")

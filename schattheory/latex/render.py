@@ -36,9 +36,9 @@ from .layout import Layout, fit, fit_many, letters_for, tex_width
 from .notation import Notation, current, use
 from .text import breakable_key, cite_command, escape
 
-__all__ = ["formula", "inline", "display", "theorem", "statements", "proof", "statement_block", "statement_layout", "step_uses",
-           "environment", "label",
-           "bibtex_entry", "bib_item", "citations_of", "ENVIRONMENTS", "REL_TEX"]
+__all__ = ["formula", "inline", "display", "theorem", "statements", "proof", "statement_block", "statement_layout",
+           "step_uses", "environment", "label", "provenance_text", "bibtex_entry", "bib_item", "citations_of",
+           "ENVIRONMENTS", "REL_TEX"]
 
 #: Bound.kind -> amsthm environment
 ENVIRONMENTS = {"bound": "theorem", "lemma": "lemma", "identity": "proposition", "definition": "definition"}
@@ -353,7 +353,8 @@ def proof(obj, *, notation: Notation | None = None, known=None) -> str:
             where = f"See {cites}" if cites else "No proof is recorded here"
             if obj.provenance.derived_from:
                 where += f"; it rests on {_refs(obj.provenance.derived_from, known)}"
-            return f"\\begin{{proof}}[Source]\n{where}. No derivation is recorded for it in the toolkit.\n\\end{{proof}}"
+            return (f"\\begin{{proof}}[Source]\n{where}. No derivation is recorded for it in the toolkit.\n"
+                    "\\end{proof}")
         if not steps:
             raise InputError("derivation", obj, "records no steps")
         items = "\n".join("\\item " + _step_tex(s, n, known) for s in steps)

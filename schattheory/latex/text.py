@@ -35,9 +35,10 @@ _UNICODE = {
     "∃": r"\exists", "⌈": r"\lceil", "⌉": r"\rceil", "⌊": r"\lfloor", "⌋": r"\rfloor", "⟨": r"\langle",
     "⟩": r"\rangle", "Õ": r"\widetilde{O}", "ℝ": r"\mathbb{R}", "ℕ": r"\mathbb{N}", "⁺": r"^{+}", "⁻": r"^{-}",
     "²": r"^{2}", "³": r"^{3}", "¹": r"^{1}", "⁰": r"^{0}", "½": r"\tfrac{1}{2}", "₀": r"_{0}", "₁": r"_{1}",
-    "₂": r"_{2}", "ℓ̂": r"\hat\ell", "−": "-", "ϵ": r"\epsilon", "ε": r"\varepsilon", "φ": r"\varphi",
+    "₂": r"_{2}", "−": "-", "ϵ": r"\epsilon", "ε": r"\varepsilon", "φ": r"\varphi",
 }
-_TEXT_UNICODE = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\dots{}", "\u00a0": " ", "\u00ad": r"\-",
+_TEXT_UNICODE = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\dots{}", "\u00a0": " ",
+                 "\u00ad": r"\-",
                  # Latin-1 letters and guillemets that OT1 fonts lack (they need T1)
                  "«": "``", "»": "''", "Ð": "D", "Þ": "Th", "ð": "d", "þ": "th"}
 # (\S, \P, \pounds and a text-mode \$ come from TS1 too: math-mode versions use the Type 1 math fonts)
