@@ -24,6 +24,15 @@ __all__ = ["register", "get", "keys", "all_bounds", "MODULES", "DuplicateKeyErro
 #: modules whose import registers Bounds (loaded lazily, in this order)
 MODULES = [
     "schattheory.lemmas.schatten_facts",
+    "schattheory.bounds.ledent2025",
+    "schattheory.bounds.bartlett2017",
+    "schattheory.bounds.neyshabur2018",
+    "schattheory.bounds.golowich2018",
+    "schattheory.bounds.counting",
+    "schattheory.bounds.vc",
+    "schattheory.bounds.pinto2024",
+    "schattheory.bounds.pac_bayes",
+    "schattheory.bounds.arora2018",
 ]
 
 _REGISTRY: dict[str, Bound] = {}
