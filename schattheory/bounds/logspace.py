@@ -7,7 +7,7 @@ of 1000 spectral norms equal to 3 is then ``1000 * log(3)``, not ``inf``. The re
 
 .. math:: \log(a b^c + d) = \operatorname{lse}(\log a + c \log b,\ \log d)
 
-Rules (each exact): products and powers expand; a sum of positive terms becomes
+Rules (each exact for admissible inputs): products and powers expand; a sum of non-negative terms becomes
 ``M + log(sum exp(t_i - M))`` with ``M`` the largest ``t_i``; ``log(u)`` becomes ``log(log_u)`` (needs ``u > 1``);
 ``ceiling(u)`` equals ``u`` to float64 precision once ``u > e^40``; ``atan(u)`` equals ``u`` once ``u < e^-20``;
 anything else is evaluated directly from ``exp(log_x)``.
@@ -73,6 +73,15 @@ class _Rewriter:
                 raise ValueError(f"log-space rewrite needs positive constants, got {e}")
             return sp.log(e)
         if isinstance(e, sp.Mul):
+            coeff, rest = e.as_coeff_Mul()
+            if coeff.is_negative:
+                # a bound's only negative factors are logs of numbers below 1, e.g. -log(delta) = log(1/delta)
+                logs = [f for f in sp.Mul.make_args(rest) if isinstance(f, sp.log)]
+                if len(logs) != 1:
+                    raise ValueError(f"log-space rewrite: cannot place the sign of {e}")
+                others = [f for f in sp.Mul.make_args(rest) if f is not logs[0]]
+                return (sp.log(-coeff) + sp.log(-self.log(logs[0].args[0]))
+                        + sp.Add(*[self.log(f) for f in others]))
             return sp.Add(*[self.log(f) for f in e.args])
         if isinstance(e, sp.Pow):
             base, expo = e.args
@@ -80,7 +89,9 @@ class _Rewriter:
         if isinstance(e, sp.exp):
             return self.value(e.args[0])
         if isinstance(e, sp.Add):
-            if all(t.is_positive for t in e.args):
+            # the terms of a bound are non-negative for admissible inputs; a term known to be negative (a
+            # difference such as pi/2 - atan(x)) is evaluated directly instead
+            if not any(t.is_negative for t in e.args):
                 return logsumexp_expr([self.log(t) for t in e.args])
             return sp.log(self.value(e))
         if isinstance(e, sp.log):
