@@ -66,6 +66,9 @@ class _Undecided(Exception):
 
 
 def _max_growth(a, b):
+    for x, y in ((a, b), (b, a)):     # a decaying exponential is below every polynomial
+        if isinstance(x, Exponential) and not isinstance(y, Exponential) and x.rate.is_negative:
+            return y
     if isinstance(a, Exponential) or isinstance(b, Exponential):
         if isinstance(a, Exponential) and isinstance(b, Exponential):
             diff = sp.simplify(a.rate - b.rate)
@@ -91,6 +94,7 @@ def _add_growth(a, b):
     if isinstance(b, Exponential):
         return b
     return sp.simplify(a + b)
+
 
 
 def _eventually_positive(t, v) -> bool:
@@ -233,8 +237,8 @@ def _limit_growth(expr, v, timeout, at, why):
     at = dict(at) if at else _default_at(expr, v)
     res = timed_limit(sp.log(expr) / sp.log(v), v, sp.oo, timeout=timeout, at=at)
     if res.ok and res.value is not sp.oo:
-        return sp.nsimplify(res.value) if res.method == "numeric" else res.value, \
-            f"{why}; limit log f / log v = {res}"
+        return res.value, f"{why}; limit log f / log v = {res}" + (
+            " (NUMERIC: not a symbolic result)" if res.method == "numeric" else "")
     rate = timed_limit(sp.log(expr) / v, v, sp.oo, timeout=timeout, at=at)
     if rate.ok:
         return Exponential(rate.value), f"{why}; limit log f / v = {rate}"

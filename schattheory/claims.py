@@ -563,10 +563,12 @@ def c14_sweep(ctx=None, *, width: int = 128, depth: int = 5, n: int = 10000, alp
                     for f in ("ledent2025", "ledent2025.wl_width", "counting", "bartlett2017", "neyshabur2018",
                               "golowich2018")}
             best_fc = evaluate_network(net, "ledent2025").p[0]
+            at_p2 = evaluate_network(net, "ledent2025", p=2.0).log10_value
             curve = ledent_layer_terms_log10(net, grid)[:, 0]
             norm_best = min(vals["bartlett2017"], vals["neyshabur2018"], vals["golowich2018"])
             rows.append({"alpha": alpha, "X": X, **{k: round(v, 4) for k, v in vals.items()},
                          "best_p_fc": best_fc, "p_curve_min_at": float(grid[int(np.argmin(curve))]),
+                         "ledent2025_p2": round(at_p2, 4),
                          "beats_fc": vals["ledent2025"] < min(vals["counting"], norm_best),
                          "beats_wl_width": vals["ledent2025.wl_width"] < min(vals["counting"], norm_best),
                          "winner_other": min(("counting", "bartlett2017", "neyshabur2018", "golowich2018"),
