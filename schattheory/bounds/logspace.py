@@ -43,7 +43,7 @@ def log_symbol(x: sp.Symbol) -> sp.Symbol:
 
 def smax(*terms):
     """max of real expressions (``numpy.maximum`` after lambdify: broadcasts, and -inf stays harmless)."""
-    return sp.Max(*terms) if len(terms) > 1 else terms[0]
+    return sp.Max(*terms, evaluate=False) if len(terms) > 1 else terms[0]
 
 
 def logsumexp_expr(terms):
@@ -68,7 +68,7 @@ class _Rewriter:
         """log(e) written in the log inputs; e must be positive."""
         if e in self.logs:
             return self.logs[e]
-        if e.is_Number or (e.is_number and not e.free_symbols):
+        if not e.free_symbols:
             if not e.is_positive:
                 raise ValueError(f"log-space rewrite needs positive constants, got {e}")
             return sp.log(e)
@@ -89,9 +89,9 @@ class _Rewriter:
         if isinstance(e, sp.exp):
             return self.value(e.args[0])
         if isinstance(e, sp.Add):
-            # the terms of a bound are non-negative for admissible inputs; a term known to be negative (a
+            # the terms of a bound are non-negative for admissible inputs; a term with a negative coefficient (a
             # difference such as pi/2 - atan(x)) is evaluated directly instead
-            if not any(t.is_negative for t in e.args):
+            if not any(t.as_coeff_Mul()[0].is_negative for t in e.args):
                 return logsumexp_expr([self.log(t) for t in e.args])
             return sp.log(self.value(e))
         if isinstance(e, sp.log):

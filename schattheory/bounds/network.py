@@ -270,12 +270,12 @@ def _value(log_value: float):
 
 
 def _status(key: str) -> str:
-    from ..registry import get
+    # the family's module registered the key on import; reading it directly avoids registry.load_all(), which
+    # would import every lemma and derivation module just to print a status tag
+    from ..registry import _REGISTRY
 
-    try:
-        return get(key).status.value
-    except KeyError:
-        return ""
+    bound = _REGISTRY.get(key)
+    return bound.status.value if bound is not None else ""
 
 
 def evaluate_network(stats: NetworkStats, family: str, mode: str = "dominant", p=None, *,
