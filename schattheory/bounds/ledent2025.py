@@ -18,8 +18,8 @@ with the rank proxy r_l(p) = sum_i (sigma_i(A_l) / s_l)^p and W_l = 1 (the fully
 code; the alternative W_l = w_l, which makes the p -> oo limit carry a width factor, is the ``wl_width`` form; paper
 notes caveat C1). For a convolutional layer (Theorem 3.6) w_l + w_{l-1} becomes U_l + d_{l-1} (output channels plus
 patch dimension) and W_l the number of spatial positions. By hand: with B = 10, gamma = 1/2, one dense layer of
-widths (16, 16), spectral norm 3/2 and r(p) = 2 at p = 1/2,
-C = 30^(2/5) * 2^(4/5) * 32^(4/5) = 59.5...  and the bound is sqrt(C / N).
+widths (16, 16), spectral norm 3/2 (so X = 30) and r(p) = 2 at p = 1/2,
+C = 30^(2/5) * 2^(4/5) * 32^(4/5) = 108.59... and the bound (L = 1) is sqrt(C / N).
 
 **Loss-augmented form (Theorem 3.7, simplified as in S2):** B prod_i s_i in layer l's summand becomes
 B_{l-1,A} prod_{i >= l} s_i, with B_{l-1,A} the largest patch norm of the activations entering layer l.
@@ -42,6 +42,8 @@ Candès-Plan's ln(9 t / eps) at eps >= 1/N, h the largest width), G the number o
 union over norm and margin grids is not charged). These constants are ours, not the paper's.
 
 >>> from schattheory.registry import get
+>>> round(float(get("ledent2025.per_layer").evaluate({"p": 0.5, "X": 30, "rho": 2, "a": 32, "Omega": 1})), 2)
+108.59
 >>> b = get("ledent2025.square.dominant")
 >>> b.limit("p", 0).value
 sqrt(2)*L*sqrt(W)*sqrt(r)/sqrt(N)
