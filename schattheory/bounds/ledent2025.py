@@ -174,6 +174,10 @@ def _register_form(fm: NetworkForm, title: str, convention: str):
     note = _EXPLICIT_NOTE if explicit else _MARGIN_NOTE
     cites = (_S2,) if "loss" not in fm.key else (cite("ledent2025", "Thm 3.7, via S2 (simplified: no "
                                                                    "activation-ratio terms); paper-notes 4.2"),)
+    if explicit:
+        cites = (cite("ledent2025", "Thm 3.6 summand via S2; explicit constants reconstructed here"),
+                 cite("candes_plan2011", "Lemma 3.1 (low-rank cover)"),
+                 cite("bartlett2017", "Lemma 3.1 (margin bound), Lemma A.5 (Dudley)"))
     assumptions = (sp.Lt(delta, 1), sp.Ge(N, 2)) if explicit else ()
     register(Bound(
         fm.key, expr=expr, params=params, mode=fm.mode, lhs=r"\Pr[\text{error}] - \hat R_\gamma",
