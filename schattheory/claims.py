@@ -251,7 +251,7 @@ def _main_p_to_zero(ctx):
     res_w, *_ = _main_limit(ctx, 0, "fc_wl_width")
     fc3 = get("ledent2025.fc.dominant")
     lim3 = next(lim for lim in fc3.limits if lim.point == 0)
-    r3 = timed_limit(lim3.of, S.p, 0, timeout=ctx.timeout)
+    r3 = timed_limit(lim3.of, lim3.symbol, 0, timeout=ctx.timeout)
     ok = (res.method == "symbolic" and sp.simplify(res.value - declared.value) == 0
           and sp.simplify(sc.expr - 2 * S.W * S.r * S.L ** 2 / S.eps ** 2) == 0
           and sp.simplify(res_w.value - res.value) == 0 and sp.simplify(r3.value - lim3.value) == 0)

@@ -36,13 +36,17 @@ register(Bound(
     assumptions=(sp.Lt(S.delta, 1), sp.Ge(r_levels, 2)),
     provenance=Provenance("derived", (cite("arora2018", "Thm 2.1 (O-form); constant via Hoeffding + union bound"),),
                           note="Explicit constant derived here (classical-notes 4, [D]); not the paper's constant."),
-    example=_EX, limits=(Limit(S.N, sp.oo, 0, "the bound"),),
+    example=_EX, limits=(Limit(S.N, sp.oo, (q_params * sp.log(r_levels) + sp.log(1 / S.delta)) / 2,
+                               "N x bound^2 (exact for every N)",
+                               of=S.N * sp.sqrt((q_params * sp.log(r_levels) + sp.log(1 / S.delta)) / (2 * S.N)) ** 2),),
     title="compression bound sqrt((q ln r + ln(1/delta)) / (2N)) on the compressed net",
 ))
 register(Bound(
     "arora2018.dominant", expr=sp.sqrt(q_params * sp.log(r_levels) / S.N), params=(q_params, r_levels, S.N),
     mode="dominant", lhs=r"L_0(g_A) - \hat L_\gamma(f)",
     provenance=Provenance("classical", (cite("arora2018", "Thm 2.1"),)),
-    example={k: v for k, v in _EX.items() if k is not S.delta}, limits=(Limit(S.N, sp.oo, 0, "the bound"),),
+    example={k: v for k, v in _EX.items() if k is not S.delta},
+    limits=(Limit(S.N, sp.oo, q_params * sp.log(r_levels), "N x bound^2 (exact for every N)",
+                  of=S.N * sp.sqrt(q_params * sp.log(r_levels) / S.N) ** 2),),
     title="compression bound O(sqrt(q ln r / N)), dominant term",
 ))

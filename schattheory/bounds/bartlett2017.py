@@ -34,7 +34,7 @@ import sympy as sp
 from .. import symbols as S
 from ..provenance import Provenance, cite
 from . import family as fam
-from ._register import register_form
+from ._register import margin_limit, register_form
 from .family import Aggregate, NetworkForm
 
 T = sp.Symbol("T", positive=True)   # sum_l (b_l / s_l)^(2/3)
@@ -51,11 +51,14 @@ EXPLICIT = NetworkForm(
 FORMS = {"dominant": DOMINANT, "explicit": EXPLICIT}
 
 register_form(DOMINANT, Provenance("classical", (cite("bartlett2017", "Thm 1.1 and eq. (1.2); ln W dropped"),)),
-              "spectral complexity ||X||_F prod s (sum (||A^T||_{2,1}/s)^(2/3))^(3/2) / (gamma N)")
+              "spectral complexity ||X||_F prod s (sum (||A^T||_{2,1}/s)^(2/3))^(3/2) / (gamma N)",
+              limits=margin_limit())
 register_form(EXPLICIT, Provenance(
     "derived", (cite("bartlett2017", "Lemma 3.1, Lemma A.5 (Dudley), Thm 3.3"),
                 cite("graf2022", "code: 'bartlett' = Lemma A.8 in Bartlett et al. (same constant 36)")),
     note="Derived in classical-notes 1.10 (Dudley at alpha = 1/n, margin operator 2-Lipschitz); fixed a-priori norm "
          "bounds. The recalled '72 ln(2W) ln n' form of the appendix is unverified and not encoded."),
     "explicit margin bound 8/n + 72 ln n ||X||_F sqrt(ln 2W^2) R_A / (gamma n) + 3 sqrt(ln(1/delta)/2n)",
-    assumptions=(sp.Lt(fam.delta, 1), sp.Ge(fam.N, 2)))
+    assumptions=(sp.Lt(fam.delta, 1), sp.Ge(fam.N, 2)),
+    limits=margin_limit(8 / fam.N + 3 * sp.sqrt(sp.log(1 / fam.delta) / (2 * fam.N)),
+                        "the bound as gamma -> oo: only 8/n and the confidence term remain"))

@@ -28,7 +28,7 @@ import sympy as sp
 
 from ..provenance import Provenance, cite
 from . import family as fam
-from ._register import register_form
+from ._register import DEPTH, register_form, sample_constant_limit
 from .family import Aggregate, NetworkForm
 
 Sp = sp.Symbol("S_params", positive=True)
@@ -46,16 +46,26 @@ EXPLICIT = NetworkForm("counting.graf2022.explicit", "counting", "explicit", (Ag
                        needs=("n", "data_frobenius", "margin"))
 FORMS = {"dominant": DOMINANT, "explicit": EXPLICIT}
 
+# declared N -> oo limits (closed forms written out here): N bound^2 -> L sum w_l w_{l-1}; for Graf et al., with
+# ||X||_F fixed, C_l -> 0, every ceiling -> 1 and psi(1) = pi/2, leaving 144 (2 ln 2 sum W_l + L pi/2)
+_W = [fam.layer_symbol("U", l) for l in range(DEPTH + 1)]
+PARAMS_SUM = sp.Add(*[_W[l - 1] * _W[l] for l in range(1, DEPTH + 1)])
+_GRAF_INF = 2 * sp.log(2) * PARAMS_SUM + DEPTH * sp.pi / 2
+
 register_form(DOMINANT, Provenance(
     "transcribed", (cite("long_sedghi2020", "dominant term"), cite("ledent2025", "App. C eq. (C15), via S2")),
     note="S2's dominant form sqrt(L sum_l w_l w_{l-1} / N) of the parameter-counting bounds."),
-    "parameter counting sqrt(L sum w_l w_{l-1} / N)")
+    "parameter counting sqrt(L sum w_l w_{l-1} / N)", limits=sample_constant_limit(DEPTH * PARAMS_SUM))
 register_form(RADEMACHER, Provenance("classical", (cite("graf2022", "Thm 3.5 (code: ours_params)"),)),
               "Rademacher bound 12/sqrt(N) sqrt(sum 2 W_l ln(1 + ceil(L^2 C_l^2)) + psi(ceil(L C_l)))",
-              lhs=r"\hat{\mathfrak{R}}_S(\mathcal{F}_\gamma)")
+              lhs=r"\hat{\mathfrak{R}}_S(\mathcal{F}_\gamma)",
+              limits=sample_constant_limit(144 * _GRAF_INF, "N x bound^2 with ||X||_F fixed: the pure parameter "
+                                                              "count 144 (2 ln 2 sum W_l + L pi/2)"))
 register_form(EXPLICIT, Provenance(
     "derived", (cite("graf2022", "Thm 3.5"), cite("bartlett2017", "Lemma 3.1 (margin bound)")),
     derived_from=("counting.graf2022.rademacher",),
     note="gap <= 2 R + 3 sqrt(ln(1/delta)/(2N)) with R the Rademacher bound of Theorem 3.5."),
     "explicit parameter-counting margin bound 2 R_Graf + 3 sqrt(ln(1/delta)/(2N))",
-    assumptions=(sp.Lt(fam.delta, 1),))
+    assumptions=(sp.Lt(fam.delta, 1),),
+    limits=sample_constant_limit((24 * sp.sqrt(_GRAF_INF) + 3 * sp.sqrt(sp.log(1 / fam.delta) / 2)) ** 2,
+                                 "N x bound^2 with ||X||_F fixed (every ceiling -> 1)"))

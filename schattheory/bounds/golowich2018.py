@@ -30,7 +30,7 @@ from ..bound import Bound, Limit
 from ..provenance import Provenance, cite
 from ..registry import register
 from . import family as fam
-from ._register import DEPTH, register_form
+from ._register import DEPTH, margin_limit, register_form
 from .family import Aggregate, NetworkForm
 
 PF = sp.Symbol("P_F", positive=True)   # prod_l ||A_l||_F
@@ -47,9 +47,10 @@ _R = Provenance("classical", (cite("golowich2018", "Thm 1"),
                 note="Statement recalled [R]; matches public code.")
 register_form(DOMINANT, Provenance("classical", (cite("golowich2018", "Thm 1 (constant dropped, margin-normalised)"),),
                                    note="Dominant-term convention of the comparison figure."),
-              "Frobenius bound B sqrt(L) prod ||A_l||_F / (gamma sqrt(N))")
+              "Frobenius bound B sqrt(L) prod ||A_l||_F / (gamma sqrt(N))", limits=margin_limit())
 register_form(THM1, _R, "empirical Rademacher complexity <= (sqrt(2 ln(2) L) + 1) ||X||_F prod ||A_l||_F / N",
-              lhs=r"\hat{\mathfrak{R}}_N(\mathcal{H}_L)")
+              lhs=r"\hat{\mathfrak{R}}_N(\mathcal{H}_L)",
+              limits=lambda e: (Limit(S.N, sp.oo, 0, "the Rademacher bound with ||X||_F fixed (decays like 1/N)"),))
 
 # Theorem 2 speaks of max-row l1 norms, which the network statistics do not carry: a fixed-depth statement only.
 Binf = sp.Symbol("B_oo", positive=True)
@@ -62,6 +63,6 @@ register(Bound(
     provenance=Provenance("classical", (cite("golowich2018", "Thm 2"), cite("graf2022", "code: golowich_1inf")),
                           note="Statement recalled [R]; matches public code. M_l = max-row l1 norm of A_l."),
     example={Binf: 1, d_in: 784, S.N: 10000, _M[0]: 2, _M[1]: 2, _M[2]: 2},
-    limits=(Limit(S.N, sp.oo, 0, "the Rademacher bound"),),
+    limits=(Limit(_M[0], 0, 0, "the Rademacher bound (linear in each layer's norm M_l)"),),
     title=f"empirical Rademacher complexity <= 2 B_oo prod M_l sqrt((L + 1 + ln d)/N) (L = {DEPTH})",
 ))

@@ -144,29 +144,31 @@ register(Bound(
 ))
 
 _DEPTH = 3
+_P1 = S.layer("p", 1)
 
 
 def _limits_for(fm: NetworkForm, expr_pp):
-    """Declared p -> 0+ and p -> oo limits of an expanded form with all p_l = p (the summand's limits, aggregated)."""
+    """Declared p -> 0+ and p -> oo limits of an expanded form with every p_l equal to p_1 (the summand's limits,
+    aggregated); the limit variable is the parameter p_1."""
     conv = fm.conventions
     if fm.mode == "dominant":
         zero = NetworkForm("", "", "", (Aggregate(Ssum, rho * (fam.U + fam.d)),), fm.outer, conv, dense=fm.dense)
         xsym = fam.Xl if "loss_augmented" in fm.key else X
         inf = NetworkForm("", "", "", (Aggregate(Ssum, xsym ** 2 * fam.Omega),), fm.outer, conv, dense=fm.dense)
-        return (Limit(p, 0, zero.expand(_DEPTH, per_layer_p=False),
-                      "the bound with all p_l = p and rank proxies rho_l held fixed (rho_l -> rank_l as p -> 0+)",
+        return (Limit(_P1, 0, zero.expand(_DEPTH, per_layer_p=False),
+                      "the bound with all p_l = p_1 and rank proxies rho_l held fixed (rho_l -> rank_l as p -> 0+)",
                       of=expr_pp),
-                Limit(p, sp.oo, inf.expand(_DEPTH, per_layer_p=False),
-                      "the bound with all p_l = p (norm-based limit)", of=expr_pp))
+                Limit(_P1, sp.oo, inf.expand(_DEPTH, per_layer_p=False),
+                      "the bound with all p_l = p_1 (norm-based limit)", of=expr_pp))
     zero = NetworkForm("", "", "", (Aggregate(Ssum, 216 * rho * (fam.U + fam.d)),), fm.outer, conv, dense=fm.dense)
     # (as p -> oo the explicit bound diverges with kappa(p, L), declared on ledent2025.explicit_factor)
-    return (Limit(p, 0, zero.expand(_DEPTH, per_layer_p=False),
-                  "the explicit bound with all p_l = p, rank proxies held fixed (kappa -> 216)", of=expr_pp),)
+    return (Limit(_P1, 0, zero.expand(_DEPTH, per_layer_p=False),
+                  "the explicit bound with all p_l = p_1, rank proxies held fixed (kappa -> 216)", of=expr_pp),)
 
 
 def _register_form(fm: NetworkForm, title: str, convention: str):
     expr = fm.expand(_DEPTH)
-    expr_pp = fm.expand(_DEPTH, per_layer_p=False)
+    expr_pp = fm.expand(_DEPTH).subs({S.layer("p", l): _P1 for l in range(2, _DEPTH + 1)})
     pls = [S.layer("p", l) for l in range(1, _DEPTH + 1)]
     params = fam.ordered_params(expr, first=pls)
     explicit = fm.mode == "explicit"

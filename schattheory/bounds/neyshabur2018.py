@@ -24,7 +24,7 @@ import sympy as sp
 
 from ..provenance import Provenance, cite
 from . import family as fam
-from ._register import register_form
+from ._register import margin_limit, register_form
 from .family import Aggregate, NetworkForm
 
 SF = sp.Symbol("S_F", positive=True)   # sum_l ||A_l||_F^2 / s_l^2
@@ -38,4 +38,4 @@ register_form(DOMINANT, Provenance(
     "classical", (cite("neyshabur2018", "Thm 1 (O-constant and ln(Lm/delta) term dropped)"),
                   cite("bartlett2017", "Section 1.8 (paraphrase of the bound)")),
     note="Statement recalled [R], corroborated by Bartlett et al.'s paraphrase and by public code."),
-    "PAC-Bayes bound sqrt(B^2 L^2 h ln(L h) prod s^2 sum ||A||_F^2/s^2 / (gamma^2 N))")
+    "PAC-Bayes bound sqrt(B^2 L^2 h ln(L h) prod s^2 sum ||A||_F^2/s^2 / (gamma^2 N))", limits=margin_limit())

@@ -44,7 +44,8 @@ register(Bound(
     lhs=r"\mathbb{E}_Q L", assumptions=(sp.Lt(S.delta, 1), sp.Le(emp, 1)),
     provenance=Provenance("classical", (cite("mcallester2003", "Thm 1"),), note="Constants recalled [R]."),
     example={emp: sp.Rational(1, 20), KL: 5000, S.delta: sp.Rational(1, 40), S.N: 60000},
-    limits=(Limit(S.N, sp.oo, emp, "the bound (tends to the empirical Gibbs loss)"),),
+    limits=(Limit(KL, 0, emp + sp.sqrt((sp.log(1 / S.delta) + sp.log(S.N) + 2) / (2 * S.N - 1)),
+                  "the bound with the posterior equal to the prior (KL = 0)"),),
     title="E_Q L <= Lhat + sqrt((KL + ln(1/delta) + ln N + 2)/(2N - 1))",
 ))
 register(Bound(

@@ -19,7 +19,7 @@ import sympy as sp
 
 from ..provenance import Provenance, cite
 from . import family as fam
-from ._register import register_form
+from ._register import DEPTH, register_form, sample_constant_limit
 from .family import Aggregate, NetworkForm
 
 Rmax = sp.Symbol("r_max", positive=True)
@@ -30,4 +30,8 @@ FORMS = {"dominant": DOMINANT}
 register_form(DOMINANT, Provenance(
     "transcribed", (cite("pinto2024", "main bound"), cite("ledent2025", "App. C eqs. (C9), (C10), via S2")),
     note="S2's dominant rendering; no margin or input normalisation; C_1 in {1, 2}."),
-    "low-rank bound C_1^L prod s_l L r sqrt(h / N)")
+    "low-rank bound C_1^L prod s_l L r sqrt(h / N)",
+    limits=sample_constant_limit(
+        (DEPTH * fam.C1 ** DEPTH * sp.Mul(*[fam.layer_symbol("s", l) for l in range(1, DEPTH + 1)])
+         * sp.Max(*[fam.layer_symbol("k", l) for l in range(1, DEPTH + 1)])) ** 2
+        * sp.Max(*[fam.layer_symbol("U", l) for l in range(DEPTH + 1)])))
