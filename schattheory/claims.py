@@ -115,7 +115,6 @@ def _slopes(expr, var, label=""):
 # ---- C01, C02: Schatten basics ------------------------------------------------------------------------------------
 def _schatten_definition(ctx):
     from .matrix import schatten_norm
-    from .registry import get
     from .schatten import FrobeniusNorm, NuclearNorm, SchattenNorm, SpectralNorm, rank_proxy_form
 
     A = S.A
@@ -136,7 +135,6 @@ def _schatten_definition(ctx):
     ok = all(special.values()) and nonpos and all(abs(a_ - b_) <= 1e-9 * b_ for _, a_, b_ in numeric[:2]) \
         and abs(numeric[2][1] - numeric[2][2]) <= 1e-2 * numeric[2][2] \
         and all(proxies[i][1] >= proxies[i + 1][1] for i in range(len(proxies) - 1))
-    get("schatten.norm")
     return dict(
         verdict="holds" if ok else "fails",
         checked_against=("schatten.norm", "schatten.rank_proxy", "schatten.monotonicity"),
@@ -335,12 +333,6 @@ def _main_p_to_infinity(ctx):
 
 
 # ---- C07 to C09: the comparison table ------------------------------------------------------------------------------
-def _exponent_verdict(row, claimed: dict, low_rank_claim=None):
-    g = row["growth"]
-    mismatches = {v: (g[v], e) for v, e in claimed.items() if g[v] != e}
-    return mismatches
-
-
 def _bartlett_claim(ctx):
     from .asymptotics import growth, sample_complexity
     from .bounds import bartlett2017

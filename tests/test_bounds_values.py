@@ -11,7 +11,7 @@ from scipy.optimize import brentq
 
 from schattheory import registry
 from schattheory import symbols as S
-from schattheory.bounds.ledent2025 import C_P, KAPPA, SUMMAND
+from schattheory.bounds.ledent2025 import C_P, KAPPA
 from schattheory.bounds.pac_bayes import get_mcallester, kl, kl_inverse, seeger_maurer
 from schattheory.errors import InputError
 
