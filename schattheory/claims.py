@@ -158,10 +158,9 @@ def _schatten_limits(ctx):
         b = get(key)
         declared = next(lim for lim in b.limits if lim.point == point)
         if point is sp.oo:
-            # symbolic on two singular values (SymPy does not finish k = 3 within minutes); k = 3 numerically
             from .schatten import limit_norm_at_infinity
 
-            res = limit_norm_at_infinity(2, timeout=ctx.timeout)
+            res = limit_norm_at_infinity(3, timeout=ctx.timeout)
         else:
             res = timed_limit(b.expr, S.p, point, timeout=ctx.timeout)
         at = {k_: v for k_, v in b.example_values.items() if k_ != S.p}
