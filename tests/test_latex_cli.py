@@ -122,3 +122,33 @@ def test_the_full_document_has_theorem_lemmas_and_both_tables(tmp_path):
         assert label[:12] in raw, row["label"]
     for res in claim_results():
         assert flat(str(res.id)) in raw and flat(str(getattr(res.verdict, "value", res.verdict))) in raw
+
+
+@needs_pdflatex
+def test_results_json_becomes_a_network_table(tmp_path, capsys):
+    import json
+    import math
+
+    rows = [{"key": "ledent2025.fc.dominant", "mode": "dominant", "p": [0.25, 0.5], "p_rule": "optimised per layer",
+             "value": 0.515, "log10_value": math.log10(0.515)},
+            {"key": "bartlett2017.dominant", "mode": "dominant", "p": None, "value": None, "log10_value": 412.25}]
+    (tmp_path / "ev.json").write_text(json.dumps({"layers": [], "bounds": rows}), encoding="utf-8")
+    out = tmp_path / "doc"
+    assert main(["latex", "--out", str(out), "--keys", "schatten.norm",
+                 "--results", f"digits MLP={tmp_path / 'ev.json'}", "--max-overfull", "5"]) == 0
+    text = re.sub(r"\s+", " ", pdftotext(out / "schattheory.pdf"))
+    assert "Bounds on digits MLP" in text and "opt.: 0.25, 0.5" in text and "1.78 × 10412" in text
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such file"), ("{not json", "is not readable JSON"), ('{"bounds": []}', "needs a non-empty 'bounds'"),
+    ('[{"key": "x"}]', "key and log10_value"),
+])
+def test_bad_results_file(tmp_path, capsys, content, message):
+    path = tmp_path / "ev.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert main(["latex", "--out", str(tmp_path / "doc"), "--keys", "schatten.norm", "--no-compile",
+                 "--results", f"net={path}"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and not (tmp_path / "doc").exists()
