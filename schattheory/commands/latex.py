@@ -3,8 +3,8 @@
 Without ``--keys``: the main theorem, the lemmas it rests on, the sample-complexity comparison table and the
 claims-audit table. With ``--keys``: those registered statements (exact keys, or prefixes ending in '.' or '*') and
 the lemmas they rest on. ``--results NAME=FILE.json`` adds a table of the bounds evaluated on a network (the JSON
-of ``schattheory evaluate --json``). Writes DIR/NAME.tex and DIR/refs.bib, and DIR/NAME.pdf when pdflatex is on the PATH;
-everything is produced in a temporary directory first, so a failure leaves DIR as it was.
+of ``schattheory evaluate --json``). Writes DIR/NAME.tex and DIR/refs.bib, and DIR/NAME.pdf when pdflatex is on
+the PATH; everything is produced in a temporary directory first, so a failure leaves DIR as it was.
 """
 from __future__ import annotations
 
