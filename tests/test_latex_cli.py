@@ -152,3 +152,12 @@ def test_bad_results_file(tmp_path, capsys, content, message):
                  "--results", f"net={path}"]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and not (tmp_path / "doc").exists()
+
+
+def test_without_pdflatex_the_tex_is_written_and_the_reason_said(tmp_path):
+    env = {"PATH": str(tmp_path / "empty-bin"), "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "schattheory", "latex", "--out", str(tmp_path / "doc"), "--keys",
+                           "schatten.norm"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "pdflatex is not on the PATH" in proc.stderr and "texlive-latex-base" in proc.stderr
+    assert sorted(p.name for p in (tmp_path / "doc").iterdir()) == ["refs.bib", "schattheory.tex"]
