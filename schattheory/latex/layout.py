@@ -239,7 +239,7 @@ def _lines(expr, n: Notation, budget: float, head: str = "") -> list[str]:
     if tex_width(full) <= budget:
         return [full]
     lines, line = [], head
-    for _, tex, kind in _pieces(expr, n, budget):
+    for _, tex, kind in _pieces(expr, n, budget - tex_width(head)):  # as in fit(): the first line carries the head
         joined = (line.rstrip() + " " + tex) if line.strip() else tex
         if line.strip() and line != head and tex_width(joined) > budget:
             lines.append(line)
