@@ -1,5 +1,6 @@
 """`schattheory latex --out DIR [--keys ...] [--no-compile]`."""
 import importlib.util
+import json
 import re
 import unicodedata
 import subprocess
@@ -104,24 +105,34 @@ def test_the_full_document_has_theorem_lemmas_and_both_tables(tmp_path):
     for heading in ("Main theorem", "Lemmas these statements rest on", "Comparison of sample complexities",
                     "Audit of the claims about the paper"):
         assert heading in text
-    from schattheory.latex.document import lemma_closure
-    from schattheory.latex.sources import claim_results, main_theorem, sample_complexity_rows
+    # what the PDF must show, computed in a separate process (the audit and the derivation leave caches behind that
+    # other tests in this process should not inherit)
+    script = (
+        "import json\n"
+        "from schattheory.latex.document import lemma_closure\n"
+        "from schattheory.latex.sources import claim_results, main_theorem, sample_complexity_rows\n"
+        "m = main_theorem()\n"
+        "print(json.dumps({'key': m.key, 'lhs': str(m.lhs), 'lemmas': [b.key for b in lemma_closure([m])],\n"
+        "                  'rows': [r['label'] for r in sample_complexity_rows()],\n"
+        "                  'claims': [[str(c.id), str(getattr(c.verdict, 'value', c.verdict))]\n"
+        "                             for c in claim_results()]}))\n")
+    expected = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert expected.returncode == 0, expected.stderr
+    want = json.loads(expected.stdout)
 
     def flat(t):
         return re.sub(r"[\s\-_]", "", unicodedata.normalize("NFC", t))
 
     raw = flat(pdftotext(out / "schattheory.pdf", raw=True))
-    main = main_theorem()
-    assert flat("Theorem 1") in raw and flat(main.key) in raw
-    for words in re.findall(r"\\text\{([^}]*)\}", str(main.lhs)):  # the statement's left-hand side, e.g. the gap
+    assert flat("Theorem 1") in raw and flat(want["key"]) in raw
+    for words in re.findall(r"\\text\{([^}]*)\}", want["lhs"]):  # the statement's left-hand side, e.g. the gap
         assert flat(words) in raw
-    for lemma in lemma_closure([main]):
-        assert flat(lemma.key) in raw, lemma.key
-    for row in sample_complexity_rows():  # every row of the comparison, in order, with its low-rank verdict
-        label = flat(row["label"]).replace("$", "")
-        assert label[:12] in raw, row["label"]
-    for res in claim_results():
-        assert flat(str(res.id)) in raw and flat(str(getattr(res.verdict, "value", res.verdict))) in raw
+    for key in want["lemmas"]:
+        assert flat(key) in raw, key
+    for label in want["rows"]:  # every row of the comparison table
+        assert flat(label).replace("$", "")[:12] in raw, label
+    for cid, verdict in want["claims"]:
+        assert flat(cid) in raw and flat(verdict) in raw
 
 
 @needs_pdflatex
