@@ -210,7 +210,9 @@ def spectral_values(expr, spectra: dict, values: dict | None = None, dps: int = 
 
     from .backends import to_mpf
 
-    values = values or {}
+    # a float argument enters exactly (its binary value at dps + 10 digits), so a combination such as
+    # p_1 p_2 / (p_1 + p_2) is formed at the working precision, not in 15-digit Float arithmetic
+    values = {k: sp.Float(v, dps + 10) if isinstance(v, float) else v for k, v in (values or {}).items()}
 
     def repl(e):
         if not isinstance(e, SpectralFunction):

@@ -157,3 +157,17 @@ def test_matrix_expression_needs_matrices_not_spectra():
         get("schatten.quasi_triangle").evaluate({"A": [1.0, 0.5], "B": [1.0, 0.5], "p": 0.5}, side="lhs")
     with pytest.raises(InputError, match="do not conform"):
         get("schatten.hoelder").evaluate({"A": np.ones((2, 3)), "C": np.ones((2, 3)), "p_1": 1, "p_2": 1}, side="lhs")
+
+
+def test_float_exponents_combine_at_working_precision():
+    """Hoelder with equality (orthogonal A, C) at p1 = 2^-7, p2 = 1e-3: ||AC||_{S_p} = 2^(1/p1 + 1/p2) ~ 1e339.
+
+    The exponent p = p1 p2 / (p1 + p2) must be formed from the floats' exact values at the working precision; formed
+    in 15-digit arithmetic it put the left side 3e-14 (relative) above the right one (found by test_hoelder).
+    """
+    A = random_orthogonal(2, 2, 11)
+    C = random_orthogonal(2, 2, 12)
+    lhs, rhs = assert_bound_holds(get("schatten.hoelder"), {"A": A, "C": C, "p_1": 0.0078125, "p_2": 0.001},
+                                  rtol=1e-25, slack=0)
+    with mpmath.workdps(30):
+        assert abs(lhs / rhs - 1) < 1e-14
