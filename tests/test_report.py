@@ -1,0 +1,187 @@
+"""`schattheory report`: what it writes, that re-running replaces cleanly, that a failure leaves the previous
+report untouched, that bad input fails before anything is written, and that missing sections say why."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from schattheory.cli import main
+from schattheory.data import MODEL_FILE, STATS_FILE, path as data_path
+from schattheory.report import builder
+from schattheory.report.output import MARKER
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def quiet(msg):
+    pass
+
+
+@pytest.fixture(scope="module")
+def full_report(tmp_path_factory):
+    """One full run through the CLI (figures and LaTeX included), as a user would start it."""
+    out = tmp_path_factory.mktemp("rep") / "schattheory-report"
+    proc = subprocess.run([sys.executable, "-m", "schattheory", "report", "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=900)
+    return out, proc
+
+
+def test_cli_run_writes_the_report(full_report):
+    out, proc = full_report
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"schattheory report -> {out}/report.md")
+    assert "[report] reading the network" in proc.stderr and "[report] wrote" in proc.stderr
+    assert "[report]" not in proc.stdout                       # progress goes to stderr only
+    md = (out / "report.md").read_text()
+    for heading in ("## Claims audit", "## The main theorem", "## The bundled network", "## How this report was made"):
+        assert heading in md
+    assert "| fc2 | 64x64 |" in md and "true test error 0.0201" in md
+    assert (out / MARKER).exists()
+    assert not list(out.parent.glob(f".{out.name}.*"))         # no temporary directory left beside it
+
+
+def test_report_json_carries_the_numbers(full_report):
+    out, _ = full_report
+    rep = json.loads((out / "report.json").read_text())
+    keys = [s["key"] for s in rep["sections"]]
+    assert keys[:3] == ["audit", "theorem", "network"] and keys[-1] == "about"
+    net = next(s for s in rep["sections"] if s["key"] == "network")["data"]
+    W = np.load(data_path(MODEL_FILE))["fc1.weight"]
+    assert net["layers"][0]["spectral"] == pytest.approx(np.linalg.norm(W, 2), rel=1e-12)
+    assert net["layers"][0]["nuclear"] == pytest.approx(np.linalg.norm(W, "nuc"), rel=1e-12)
+    assert net["data"]["n"] == 1200
+
+
+def test_figures_are_png(full_report):
+    pytest.importorskip("matplotlib")
+    out, _ = full_report
+    pngs = sorted(p.name for p in out.glob("*.png"))
+    assert {"spectra.png", "rank_proxy.png"} <= set(pngs)
+    for name in pngs:
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"]({name})" in (out / "report.md").read_text()
+
+
+def test_unavailable_sections_say_why(full_report):
+    out, _ = full_report
+    rep = json.loads((out / "report.json").read_text())
+    md = (out / "report.md").read_text()
+    for sec in rep["sections"]:
+        if not sec["available"]:
+            assert sec["reason"] and sec["reason"] in md
+
+
+def test_rerun_replaces_the_previous_report(tmp_path):
+    out = tmp_path / "rep"
+    builder.build_report(out, figures=False, latex=False, progress=quiet)
+    (out / "stale.txt").write_text("from an older run")
+    builder.build_report(out, figures=False, latex=False, progress=quiet)
+    assert not (out / "stale.txt").exists() and (out / "report.md").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
+
+
+def test_failure_leaves_the_previous_report_untouched(tmp_path, monkeypatch):
+    out = tmp_path / "rep"
+    builder.build_report(out, figures=False, latex=False, progress=quiet)
+    before = (out / "report.md").read_text()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(builder, "render", boom)
+    with pytest.raises(RuntimeError):
+        builder.build_report(out, figures=False, latex=False, progress=quiet)
+    assert (out / "report.md").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]    # the half-built copy is gone
+
+
+def test_failure_on_first_run_leaves_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(builder, "render", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        builder.build_report(tmp_path / "rep", figures=False, latex=False, progress=quiet)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failing_section_is_reported_not_fatal(tmp_path, monkeypatch):
+    from schattheory.report import audit
+
+    monkeypatch.setattr(audit, "build", lambda: 1 / 0)
+    msgs = []
+    res = builder.build_report(tmp_path / "rep", figures=False, latex=False, progress=msgs.append)
+    sec = res.section("audit")
+    assert not sec.available and "ZeroDivisionError" in sec.reason
+    assert any("failed" in m for m in msgs)
+    with pytest.raises(ZeroDivisionError):
+        builder.build_report(tmp_path / "rep", figures=False, latex=False, progress=quiet, strict=True)
+
+
+def test_refuses_to_replace_a_foreign_directory(tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.tex").write_text("precious")
+    assert main(["report", "--out", str(out), "--no-figures", "--no-latex"]) == 2
+    err = _error_lines(capsys.readouterr().err)
+    assert len(err) == 1 and "error: out='" in err[0] and "refusing" in err[0]
+    assert (out / "thesis.tex").read_text() == "precious" and len(list(out.iterdir())) == 1
+
+
+def test_an_empty_directory_is_used(tmp_path):
+    out = tmp_path / "empty"
+    out.mkdir()
+    builder.build_report(out, figures=False, latex=False, progress=quiet)
+    assert (out / "report.md").exists()
+
+
+def _error_lines(err: str) -> list:
+    return [line for line in err.splitlines() if not line.startswith("[report]")]
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--model", "nowhere.npz"], "model='nowhere.npz': no such file"),
+    (["--data", "stats.json"], "needs --model"),
+    (["--model", "{bad}"], "cannot be read as an .npz"),
+    (["--model", "{model}", "--data", "{text}"], "must be a statistics .json"),
+    (["--model", "{model}", "--data", "{badjson}"], "is not valid JSON"),
+    (["--model", "{model}", "--data", "{partial}"], "lack the field 'margin'"),
+])
+def test_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, argv, needle):
+    files = {"bad": tmp_path / "bad.npz", "badjson": tmp_path / "s.json", "model": tmp_path / "m.npz",
+             "text": tmp_path / "d.txt", "partial": tmp_path / "p.json"}
+    files["bad"].write_bytes(b"not a zip file")
+    files["badjson"].write_text("{oops")
+    files["text"].write_text("1 2 3")
+    files["partial"].write_text(json.dumps({"n": 10, "input_norm": 1.0, "data_frobenius": 2.0}))
+    shutil.copy(data_path(MODEL_FILE), files["model"])
+    argv = [a.format(**files) for a in argv]
+    out = tmp_path / "rep"
+    assert main(["report", "--out", str(out), "--no-figures", "--no-latex"] + argv) == 2
+    err = _error_lines(capsys.readouterr().err)
+    assert len(err) == 1 and needle in err[0], err
+    assert not out.exists()
+
+
+def test_given_model_and_statistics_match_the_bundled_run(tmp_path):
+    model = tmp_path / "net.npz"
+    stats = tmp_path / "net.json"
+    shutil.copy(data_path(MODEL_FILE), model)
+    shutil.copy(data_path(STATS_FILE), stats)
+    a = builder.build_report(tmp_path / "a", figures=False, latex=False, progress=quiet)
+    b = builder.build_report(tmp_path / "b", model=model, data=stats, figures=False, latex=False, progress=quiet)
+    la, lb = a.section("network").data, b.section("network").data
+    assert la["layers"] == lb["layers"] and la["data"] == lb["data"]
+    assert lb["source"] == str(model)
+
+
+def test_model_without_data_shows_layers_and_says_why_no_bounds(tmp_path):
+    model = tmp_path / "net.npz"
+    shutil.copy(data_path(MODEL_FILE), model)
+    res = builder.build_report(tmp_path / "r", model=model, figures=False, latex=False, progress=quiet)
+    md = (tmp_path / "r" / "report.md").read_text()
+    assert "| fc1 | 64x64 |" in md and "no data statistics" in md
+    assert res.section("network").data["bounds"] == []
