@@ -297,13 +297,19 @@ def best_rows(bounds):
     return sorted(best.values(), key=lambda r: r["log10_value"])
 
 
+def _versions_text(v: dict) -> str:
+    blas = v.get("blas") or {}
+    blas_txt = f"{blas.get('internal_api', '?')} {blas.get('version', '?')} ({blas.get('architecture', '?')})" if blas \
+        else "unknown BLAS"
+    return f"Python {v.get('python')}, NumPy {v.get('numpy')}, {blas_txt}, scikit-learn {v.get('scikit-learn')}"
+
+
 def summary_markdown(results: dict) -> str:
     lines = ["# Digits study", "",
              f"ReLU MLPs on scikit-learn's digits ({results['n_train']} training / {results['n_test']} test images), "
              f"width {results['sweep']['width']}, {results['sweep']['steps']} full-batch gradient steps (momentum "
              f"{MOMENTUM}, lr {results['sweep']['lr']}), seed "
-             f"{results['sweep']['seed']}. Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()
-                                                                   if k != "platform") + ".", "",
+             f"{results['sweep']['seed']}. Versions: {_versions_text(results['versions'])}.", "",
              "## Runs", "",
              "| depth | weight decay | train err | test err | margin gamma | ranks at sigma > 1e-2 sigma_1 "
              "| rank proxy p=0.5 | stable rank | best bound (log10) |",
