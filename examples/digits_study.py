@@ -58,9 +58,6 @@ DEFAULTS = {"depths": (2, 3, 4), "weight_decays": (0.0, 1e-3, 1e-2), "width": 64
 BUNDLED = {"depth": 4, "width": 64, "weight_decay": 1e-2, "steps": 3000, "lr": 0.02, "seed": 0, "n_train": 1200}
 #: heavy-ball momentum of the full-batch gradient descent
 MOMENTUM = 0.9
-#: the margin rule: gamma is the largest value at which the margin loss exceeds the training error by <= 1%
-#: (the setup of the paper's Appendix D.3 as transcribed in paper-notes section 5)
-ACCURACY_DROP = 0.01
 
 
 def progress(msg: str) -> None:
@@ -101,20 +98,6 @@ def margins(logits, y):
     other = logits.copy()
     other[idx, y] = -np.inf
     return true - other.max(axis=1)
-
-
-def margin_for_accuracy_drop(marg, train_error: float, drop: float = ACCURACY_DROP):
-    """Largest gamma > 0 whose margin loss (fraction with margin <= gamma) is at most train_error + drop."""
-    srt = np.sort(np.asarray(marg, dtype=np.float64))
-    allowed = int(math.floor((train_error + drop) * len(srt) + 1e-9))  # points allowed at or below gamma
-    positive = srt[srt > 0]
-    if positive.size == 0:
-        raise ValueError("no training point has a positive margin")
-    # gamma just below the (allowed+1)-th smallest margin keeps exactly `allowed` points at or below it
-    k = min(allowed, len(srt) - 1)
-    gamma = float(srt[k]) * (1 - 1e-12) if srt[k] > 0 else float(positive[0]) * (1 - 1e-12)
-    loss = float(np.mean(srt <= gamma))
-    return gamma, loss
 
 
 def single_thread_blas():
@@ -198,17 +181,21 @@ def layer_record(name: str, A) -> dict:
     return {**layer_row(lay), "sigma": [float(s) for s in lay.sigma]}
 
 
-def data_statistics(X, logits, y, train_error: float) -> dict:
-    """n, B = max ||x||_2, ||X||_F, all training margins and the margin gamma chosen by the accuracy-drop rule."""
+def data_statistics(X, logits, y, train_error: float, weights=None, biases=None) -> dict:
+    """n, B = max ||x||_2, ||X||_F, all training margins, the margin gamma chosen by the accuracy-drop rule
+    (:mod:`schattheory.report.margins`) and the activation norms B_(l-1,A) entering each layer."""
+    from schattheory.report.margins import ACCURACY_DROP, RULE_TEXT, activation_norms, margin_for_accuracy_drop
+
     marg = margins(logits, y)
     gamma, loss = margin_for_accuracy_drop(marg, train_error)
-    return {"n": int(len(y)), "input_norm": float(np.max(np.linalg.norm(X, axis=1))),
-            "data_frobenius": float(np.linalg.norm(X)), "num_classes": int(logits.shape[1]),
-            "margin": gamma, "margin_loss": loss,
-            "margin_rule": f"largest gamma with margin loss <= training error + {ACCURACY_DROP:g} "
-                           "(setup of the paper's Appendix D.3, transcribed)",
-            "min_margin": float(np.min(marg)), "median_margin": float(np.median(marg)),
-            "margins": [float(v) for v in marg]}
+    out = {"n": int(len(y)), "input_norm": float(np.max(np.linalg.norm(X, axis=1))),
+           "data_frobenius": float(np.linalg.norm(X)), "num_classes": int(logits.shape[1]),
+           "margin": gamma, "margin_loss": loss, "margin_rule": RULE_TEXT.format(drop=ACCURACY_DROP),
+           "min_margin": float(np.min(marg)), "median_margin": float(np.median(marg))}
+    if weights is not None:
+        out["activation_norms"] = activation_norms(weights, biases, X)
+    out["margins"] = [float(v) for v in marg]
+    return out
 
 
 def run_one(data, *, depth, width, weight_decay, steps, lr, seed, bounds=True) -> dict:
@@ -226,7 +213,7 @@ def run_one(data, *, depth, width, weight_decay, steps, lr, seed, bounds=True) -
            "train_error": train_error, "test_error": test_error, "objective": objective,
            "train_seconds": round(seconds, 3),
            "layers": [layer_record(f"fc{i + 1}", A) for i, A in enumerate(weights)],
-           "data": data_statistics(Xtr, logits_tr, ytr, train_error)}
+           "data": data_statistics(Xtr, logits_tr, ytr, train_error, weights, biases)}
     run["weights"], run["biases"] = weights, biases
     if bounds:
         run["bounds"], run["bounds_status"] = evaluate_bounds(weights, run["data"])
@@ -234,18 +221,18 @@ def run_one(data, *, depth, width, weight_decay, steps, lr, seed, bounds=True) -
 
 
 def evaluate_bounds(weights, data: dict):
-    """Every registered bound on this network, via the report's network section (issues 4/6 APIs).
+    """Every registered bound on this network, via the report's network section (the bound families' API).
 
-    Returns (rows, status): rows are dicts with key, mode, p, value, log10_value; status says what was available.
+    Returns (rows, status): rows are dicts with key, family, mode, p, value, log10_value; status says what was
+    available.
     """
-    from schattheory.netstats import DataStats, LayerStats, NetworkStats
+    from schattheory.data import data_stats
+    from schattheory.netstats import LayerStats, NetworkStats
     from schattheory.report import network as net_section
 
     stats = NetworkStats(tuple(LayerStats.from_matrix(f"fc{i + 1}", A) for i, A in enumerate(weights)),
-                         DataStats(n=data["n"], input_norm=data["input_norm"], data_frobenius=data["data_frobenius"],
-                                   margin=data["margin"], margin_loss=data["margin_loss"],
-                                   num_classes=data["num_classes"], margin_rule=data["margin_rule"]))
-    result = net_section.evaluate_stats(stats)
+                         data_stats(data), extras={"activation_norms": data.get("activation_norms")})
+    result = net_section.evaluate_stats(stats, curves=False)
     return result.bounds, result.status
 
 

@@ -86,12 +86,23 @@ def data_stats(meta: dict):
 
 
 def network_stats(model_file, stats_file=None, source: str = ""):
-    """:class:`~schattheory.netstats.NetworkStats` of an npz network (and its statistics JSON when given)."""
+    """:class:`~schattheory.netstats.NetworkStats` of an npz network (and its statistics JSON when given).
+
+    The JSON's ``activation_norms`` (B_(l-1,A) per layer), when present, go to ``extras["activation_norms"]``.
+    """
     from ..netstats import LayerStats, NetworkStats
 
     layers = tuple(LayerStats.from_matrix(name, W) for name, W, _ in load_weights(model_file))
-    data = data_stats(load_stats(stats_file)) if stats_file is not None else None
-    return NetworkStats(layers, data, source=source or str(model_file))
+    meta = load_stats(stats_file) if stats_file is not None else None
+    extras = {}
+    if meta is not None:
+        act = meta.get("data", meta).get("activation_norms")
+        if act is not None:
+            if len(act) != len(layers):
+                raise InputError("data", f"{len(act)} activation norms", f"the network has {len(layers)} layers")
+            extras["activation_norms"] = [float(v) for v in act]
+    return NetworkStats(layers, data_stats(meta) if meta is not None else None, source=source or str(model_file),
+                        extras=extras)
 
 
 def bundled_network():
