@@ -111,7 +111,7 @@ def test_failure_on_first_run_leaves_nothing(tmp_path, monkeypatch):
 def test_a_failing_section_is_reported_not_fatal(tmp_path, monkeypatch):
     from schattheory.report import audit
 
-    monkeypatch.setattr(audit, "build", lambda: 1 / 0)
+    monkeypatch.setattr(audit, "build", lambda context=None: 1 / 0)
     msgs = []
     res = builder.build_report(tmp_path / "rep", figures=False, latex=False, progress=msgs.append)
     sec = res.section("audit")

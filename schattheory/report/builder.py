@@ -92,10 +92,12 @@ def build_report(out=DEFAULT_OUT, model=None, data=None, *, figures: bool = True
     progress("reading the network" + (f" {model}" if model else " (bundled digits MLP)"))
     stats, meta = load_network(model, data)
 
-    sections = [_guarded("audit", audit.TITLE, audit.build, progress, strict),
-                _guarded("theorem", derivation.TITLE, derivation.build, progress, strict)]
+    context = {}   # what later sections (the LaTeX document) reuse: claims results, main theorem, bound rows
+    sections = [_guarded("audit", audit.TITLE, lambda: audit.build(context), progress, strict),
+                _guarded("theorem", derivation.TITLE, lambda: derivation.build(context), progress, strict)]
     progress("evaluating every bound on the network")
     result = network.evaluate_stats(stats)
+    context["network"] = result
     net_sec = _guarded("network", "The network", lambda: network.build(result, meta), progress, strict)
     sections.append(net_sec)
 
@@ -110,7 +112,7 @@ def build_report(out=DEFAULT_OUT, model=None, data=None, *, figures: bool = True
                 net_sec.markdown += f"\n*No figures: {why}.*\n"
         if latex:
             progress("writing the LaTeX document")
-            sections.append(_guarded("latex", pdf.TITLE, lambda: pdf.build(tmp / "latex", sections), progress,
+            sections.append(_guarded("latex", pdf.TITLE, lambda: pdf.build(tmp / "latex", context), progress,
                                      strict))
         sections.append(_about(stats, meta, sections))
         intro = ("What the toolkit is for, on one page: the paper's claims checked, the main theorem derived, and "

@@ -94,7 +94,7 @@ def main_bound_curve(result, outdir):
     if not main:
         return None
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
+    fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
     colors = {"dominant": "tab:blue", "explicit": "tab:red"}
     for label, (ps, vals) in main.items():
         mode = "explicit" if "explicit" in label else "dominant"
@@ -107,7 +107,7 @@ def main_bound_curve(result, outdir):
     ax.set_xlabel("p (the same for every layer)")
     ax.set_ylabel("log10 of the bound")
     ax.set_title("Main bound against p; baselines as horizontal lines")
-    ax.legend(fontsize=6, ncol=2, loc="upper left")
+    ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
     fig.savefig(outdir / "main_bound_vs_p.png")
     plt.close(fig)
