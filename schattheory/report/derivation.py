@@ -11,6 +11,8 @@ independently encoded bound ``ledent2025.per_layer``.
 """
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from .sections import Section, unavailable
@@ -64,8 +66,10 @@ def build(context=None) -> Section:
     cfs = forms(c_p(p), p)
     if context is not None:
         context["main_theorem"] = bound
+    lhs = sp.sstr(bound.lhs) if isinstance(bound.lhs, sp.Basic) else re.sub(r"\\text\{([^}]*)\}", r"\1",
+                                                                             bound.lhs or "gap")
     lines = [f"**Derived statement** (`{bound.key}`, status *{bound.status.value}*; weakest step in the chain: "
-             f"*{der.weakest_status().value}*):", "", "```", f"{sp.sstr(bound.lhs) if isinstance(bound.lhs, sp.Basic) else bound.lhs or 'gap'} <= {sp.sstr(bound.expr)}",
+             f"*{der.weakest_status().value}*):", "", "```", f"{lhs} <= {sp.sstr(bound.expr)}",
              "```", "", "with the per-layer complexity", "", "```", f"C_l(p) = {sp.sstr(C)}", "```", "",
              "X = B prod_i ||A_i|| / gamma (margin-normalised norm factor), rho = r_l(p) = sum_i (sigma_i/sigma_1)^p "
              "(rank proxy), a = U_l + d_(l-1), Omega = W_l (1 for dense layers under the default convention).", "",
@@ -92,6 +96,9 @@ def build(context=None) -> Section:
               "geometric mean (rho a)^(2/3) (Omega X^2)^(1/3). As p -> oo it tends to Omega X^2 = W_l (B prod ||A_i|| "
               "/ gamma)^2, a purely norm-based complexity (width-free when W_l = 1, which is why the p -> oo claim "
               "C06 depends on the W_l convention).", "",
+              "On the whole network the same limits give sqrt(L/N sum_l rank_l (U_l + d_(l-1))) (p -> 0+), "
+              "sqrt(L/N sum_l (r_l(1) (U_l + d_(l-1)))^(2/3) (W_l X^2)^(1/3)) (p = 1) and X sqrt(L sum_l W_l / N) "
+              "(p -> oo)." + _on_network(context), "",
               "The balancing constant c_p = " + sp.sstr(c_p(p)) + " that the derivation keeps (and the dominant "
               "form drops): " + "; ".join(f"{lab}: {sp.sstr(val)} ({meth})" for lab, _, val, meth, _ in cfs) + "."]
     summary = [f"main theorem derived ({len(der.steps)} steps, weakest status {der.weakest_status().value}): C_l -> "
@@ -100,6 +107,29 @@ def build(context=None) -> Section:
             "steps": der.describe().splitlines()[1:], "ratio_to_transcribed": sp.sstr(cmp["ratio"]),
             "forms": [{"p": lab, "value": sp.sstr(v), "method": m, "numeric_check": c} for lab, _, v, m, c in fs]}
     return Section("theorem", TITLE, markdown="\n".join(lines) + "\n", summary=summary, data=data)
+
+
+def _on_network(context) -> str:
+    """The registered main bound on the report's network near p -> 0+, at p = 1 and near p -> oo (same p for every
+    layer), through the bound families' API: the limits seen on real numbers."""
+    net = (context or {}).get("network")
+    stats = getattr(net, "stats", None)
+    if stats is None or stats.data is None:
+        return ""
+    from .network import bounds_api
+
+    api, _ = bounds_api()
+    if api is None:
+        return ""
+    parts = []
+    for label, p in (("p = 1e-6", 1e-6), ("p = 1", 1.0), ("p = 1e6", 1e6)):
+        try:
+            v = api.evaluate_network(stats, "ledent2025", "dominant", p)
+        except Exception:  # noqa: BLE001  (a family that cannot be evaluated here: say nothing)
+            return ""
+        parts.append(f"{label}: {v.value:.4g}" if v.value is not None else f"{label}: 10^{v.log10_value:.2f}")
+    return (" On the report's network the dominant main bound (fully-connected form, W_l = 1, every layer at the "
+            "same p) is " + "; ".join(parts) + ".")
 
 
 def _declared() -> dict:

@@ -56,6 +56,7 @@ class NetworkResult:
     status: str = ""
     curves: dict = field(default_factory=dict)     # optional: main bound against p, per layer and network
     spectra: list = field(default_factory=list)    # (name, sigma array) for the figures
+    stats: object = None                           # the NetworkStats evaluated
 
     def best(self):
         """Per (key, mode) the smallest log10 value over the p's evaluated, sorted tightest first."""
@@ -105,7 +106,8 @@ def evaluate_stats(stats, ps=DEFAULT_PS, *, curves: bool = True, delta: float = 
     with a Schatten exponent at each fixed p in ``ps`` (the same p for every layer) and with p optimised per layer
     on the default grid (the explicit mode pays the union bound over the grid)."""
     res = NetworkResult(source=stats.source, layers=[layer_row(lay) for lay in stats.layers],
-                        data=_data_dict(stats.data), spectra=[(lay.name, lay.sigma) for lay in stats.layers])
+                        data=_data_dict(stats.data), spectra=[(lay.name, lay.sigma) for lay in stats.layers],
+                        stats=stats)
     if stats.data is None:
         res.status = "no data statistics (n, input norm, margin) were given, so no bound can be evaluated"
         return res
