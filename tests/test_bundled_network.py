@@ -74,6 +74,7 @@ def test_margin_statistics_are_consistent(meta):
 
 def test_network_stats_from_bundled_files():
     net = bundled.bundled_network()
+    assert len(net.extras["activation_norms"]) == net.depth
     assert net.depth == 4 and net.widths == [64, 64, 64, 64, 10]
     assert net.data.n == 1200 and net.data.num_classes == 10 and net.data.margin > 0
     lay = net.layers[0]
@@ -97,6 +98,14 @@ def test_statistics_belong_to_these_weights(layers, meta):
     logits = study.forward(weights, biases, Xtr)
     np.testing.assert_allclose(study.margins(logits, ytr), d["margins"], rtol=1e-9, atol=1e-9)
     assert np.mean(study.forward(weights, biases, Xte).argmax(axis=1) != yte) == pytest.approx(meta["test_error"])
+    # B_(l-1,A): the largest activation norm entering each layer, by an explicit loop over the layers
+    h, norms = Xtr, []
+    for i, (W, b) in enumerate(zip(weights, biases)):
+        norms.append(max(np.sqrt((h ** 2).sum(axis=1))))
+        h = h @ W.T + b
+        h = np.maximum(h, 0) if i < len(weights) - 1 else h
+    np.testing.assert_allclose(d["activation_norms"], norms, rtol=1e-12)
+    assert d["activation_norms"][0] == d["input_norm"]
 
 
 def _environment_differs(study, meta) -> str:

@@ -185,3 +185,84 @@ def test_model_without_data_shows_layers_and_says_why_no_bounds(tmp_path):
     md = (tmp_path / "r" / "report.md").read_text()
     assert "| fc1 | 64x64 |" in md and "no data statistics" in md
     assert res.section("network").data["bounds"] == []
+
+
+# ---- with the bound families, the derivation engine and the audit present ----------------------------------------
+def _bundled_result(ps=(0.5, 1.0, 2.0)):
+    from schattheory.data import bundled_network
+    from schattheory.report.network import evaluate_stats
+
+    return evaluate_stats(bundled_network(), ps=ps, curves=False)
+
+
+def _row(result, key, mode, p=None):
+    rows = [r for r in result.bounds if r["key"] == key and r["mode"] == mode and r["p"] == p]
+    assert len(rows) == 1, (key, mode, p, [(r["key"], r["p"]) for r in result.bounds])
+    return rows[0]
+
+
+def test_bound_values_match_hand_formulas():
+    """The wiring (data statistics, layers) checked against formulas computed here from the raw weights."""
+    pytest.importorskip("schattheory.bounds.network")
+    W = [np.load(data_path(MODEL_FILE))[f"fc{i}.weight"] for i in range(1, 5)]
+    meta = json.loads(data_path(STATS_FILE).read_text())["data"]
+    N, B, gamma, XF, L = meta["n"], meta["input_norm"], meta["margin"], meta["data_frobenius"], 4
+    s = [np.linalg.norm(A, 2) for A in W]
+    res = _bundled_result(ps=(1e-7, 1e7))
+    # parameter counting sqrt(L sum w_l w_{l-1} / N)
+    count = np.sqrt(L * sum(A.size for A in W) / N)
+    assert _row(res, "counting.dominant", "dominant")["value"] == pytest.approx(count, rel=1e-9)
+    # Bartlett et al.: ||X||_F prod s (sum (||A^T||_{2,1}/s)^(2/3))^(3/2) / (gamma N)
+    n21 = [np.linalg.norm(A, axis=1).sum() for A in W]
+    bart = XF * np.prod(s) * sum((b / t) ** (2 / 3) for b, t in zip(n21, s)) ** 1.5 / (gamma * N)
+    assert _row(res, "bartlett2017.dominant", "dominant")["value"] == pytest.approx(bart, rel=1e-9)
+    # the main bound near p -> 0+: sqrt(L/N sum_l rank_l (U_l + d_l-1)); near p -> oo: X sqrt(L * L / N), W_l = 1
+    ranks = [np.linalg.matrix_rank(A) for A in W]
+    p0 = np.sqrt(L / N * sum(r * (A.shape[0] + A.shape[1]) for r, A in zip(ranks, W)))
+    X = B * np.prod(s) / gamma
+    assert _row(res, "ledent2025.fc.dominant", "dominant", 1e-7)["value"] == pytest.approx(p0, rel=1e-4)
+    assert _row(res, "ledent2025.fc.dominant", "dominant", 1e7)["value"] == pytest.approx(X * np.sqrt(L * L / N),
+                                                                                         rel=1e-4)
+
+
+def test_every_family_is_evaluated_or_says_why():
+    api = pytest.importorskip("schattheory.bounds.network")
+    res = _bundled_result()
+    for family in api.network_families():
+        for mode in ("dominant", "explicit"):
+            got = [r for r in res.bounds if r["family"] == family and r["mode"] == mode]
+            why = [s for s in res.skipped if s["family"] == family and s["mode"] == mode]
+            assert got or (why and all(s["reason"] for s in why)), (family, mode)
+    assert all(np.isfinite(r["log10_value"]) for r in res.bounds)
+
+
+def test_per_layer_optimum_beats_every_common_p_in_dominant_mode():
+    pytest.importorskip("schattheory.bounds.network")
+    res = _bundled_result()
+    opt = [r for r in res.bounds if r["p_rule"] == "optimised per layer" and r["mode"] == "dominant"]
+    assert opt
+    for o in opt:
+        assert len(o["p"]) == 4
+        fixed = [r for r in res.bounds if r["key"] == o["key"] and r["mode"] == "dominant" and r["p_rule"] == "fixed"]
+        assert fixed and all(o["log10_value"] <= r["log10_value"] + 1e-12 for r in fixed)
+
+
+def test_report_sections_with_their_modules(full_report):
+    out, _ = full_report
+    rep = {s["key"]: s for s in json.loads((out / "report.json").read_text())["sections"]}
+    md = (out / "report.md").read_text()
+    if rep["audit"]["available"]:
+        claims = rep["audit"]["data"]["claims"]
+        assert [c["id"] for c in claims] == [f"C{i:02d}" for i in range(1, 15)]
+        assert sum(rep["audit"]["data"]["counts"].values()) == 14
+        assert all(f"| {c['id']} |" in md for c in claims)
+    if rep["theorem"]["available"]:
+        forms = {f["p"]: f["value"] for f in rep["theorem"]["data"]["forms"]}
+        assert forms["p -> 0+"] == "a*rho" and forms["p -> oo"] == "Omega*X**2"
+        assert "| p -> 0+ | a*rho | symbolic |" in md and md.count("| yes |") >= 2
+    if rep["network"]["data"]["bounds"]:
+        assert (out / "main_bound_vs_p.png").exists() or "No figures" in md
+        assert "tightest dominant bound" in md
+    if rep.get("latex", {}).get("available") and rep["latex"]["data"]["compiled"]:
+        pdf = out / rep["latex"]["data"]["files"][-1]
+        assert pdf.suffix == ".pdf" and pdf.read_bytes()[:5] == b"%PDF-"
