@@ -45,13 +45,16 @@ def test_margins_by_hand(study):
     assert study.margins(logits, np.array([0, 1])).tolist() == [2.0, -3.0]
 
 
-def test_margin_rule_by_hand(study):
+def test_margin_rule_by_hand():
+    from schattheory.report.margins import margin_for_accuracy_drop
+
     marg = np.array([-1.0, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])   # one error in ten
-    gamma, loss = study.margin_for_accuracy_drop(marg, train_error=0.1, drop=0.1)
+    gamma, loss = margin_for_accuracy_drop(marg, train_error=0.1, drop=0.1)
     # two points may lie at or below gamma: gamma sits just below the third smallest margin, 1.0
     assert 0.5 < gamma < 1.0 and gamma == pytest.approx(1.0) and loss == pytest.approx(0.2)
-    gamma0, loss0 = study.margin_for_accuracy_drop(marg, train_error=0.1, drop=0.0)
+    gamma0, loss0 = margin_for_accuracy_drop(marg, train_error=0.1, drop=0.0)
     assert 0 < gamma0 < 0.5 and loss0 == pytest.approx(0.1)
+    assert margin_for_accuracy_drop(marg)[1] == pytest.approx(0.1)   # default: 1 point above the training error
 
 
 def _objective(study, weights, biases, X, y, wd):
