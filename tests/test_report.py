@@ -23,6 +23,9 @@ def quiet(msg):
     pass
 
 
+FAST = {"figures": False, "latex": False, "progress": quiet, "skip": ("audit", "theorem")}
+
+
 @pytest.fixture(scope="module")
 def full_report(tmp_path_factory):
     """One full run through the CLI (figures and LaTeX included), as a user would start it."""
@@ -79,16 +82,16 @@ def test_unavailable_sections_say_why(full_report):
 
 def test_rerun_replaces_the_previous_report(tmp_path):
     out = tmp_path / "rep"
-    builder.build_report(out, figures=False, latex=False, progress=quiet)
+    builder.build_report(out, **FAST)
     (out / "stale.txt").write_text("from an older run")
-    builder.build_report(out, figures=False, latex=False, progress=quiet)
+    builder.build_report(out, **FAST)
     assert not (out / "stale.txt").exists() and (out / "report.md").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
 
 
 def test_failure_leaves_the_previous_report_untouched(tmp_path, monkeypatch):
     out = tmp_path / "rep"
-    builder.build_report(out, figures=False, latex=False, progress=quiet)
+    builder.build_report(out, **FAST)
     before = (out / "report.md").read_text()
 
     def boom(*args, **kwargs):
@@ -96,7 +99,7 @@ def test_failure_leaves_the_previous_report_untouched(tmp_path, monkeypatch):
 
     monkeypatch.setattr(builder, "render", boom)
     with pytest.raises(RuntimeError):
-        builder.build_report(out, figures=False, latex=False, progress=quiet)
+        builder.build_report(out, **FAST)
     assert (out / "report.md").read_text() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]    # the half-built copy is gone
 
@@ -104,7 +107,7 @@ def test_failure_leaves_the_previous_report_untouched(tmp_path, monkeypatch):
 def test_failure_on_first_run_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(builder, "render", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
-        builder.build_report(tmp_path / "rep", figures=False, latex=False, progress=quiet)
+        builder.build_report(tmp_path / "rep", **FAST)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -113,12 +116,12 @@ def test_a_failing_section_is_reported_not_fatal(tmp_path, monkeypatch):
 
     monkeypatch.setattr(audit, "build", lambda context=None: 1 / 0)
     msgs = []
-    res = builder.build_report(tmp_path / "rep", figures=False, latex=False, progress=msgs.append)
+    res = builder.build_report(tmp_path / "rep", figures=False, latex=False, progress=msgs.append, skip=("theorem",))
     sec = res.section("audit")
     assert not sec.available and "ZeroDivisionError" in sec.reason
     assert any("failed" in m for m in msgs)
     with pytest.raises(ZeroDivisionError):
-        builder.build_report(tmp_path / "rep", figures=False, latex=False, progress=quiet, strict=True)
+        builder.build_report(tmp_path / "rep", **FAST | {"skip": ("theorem",)}, strict=True)
 
 
 def test_refuses_to_replace_a_foreign_directory(tmp_path, capsys):
@@ -134,7 +137,7 @@ def test_refuses_to_replace_a_foreign_directory(tmp_path, capsys):
 def test_an_empty_directory_is_used(tmp_path):
     out = tmp_path / "empty"
     out.mkdir()
-    builder.build_report(out, figures=False, latex=False, progress=quiet)
+    builder.build_report(out, **FAST)
     assert (out / "report.md").exists()
 
 
@@ -171,8 +174,8 @@ def test_given_model_and_statistics_match_the_bundled_run(tmp_path):
     stats = tmp_path / "net.json"
     shutil.copy(data_path(MODEL_FILE), model)
     shutil.copy(data_path(STATS_FILE), stats)
-    a = builder.build_report(tmp_path / "a", figures=False, latex=False, progress=quiet)
-    b = builder.build_report(tmp_path / "b", model=model, data=stats, figures=False, latex=False, progress=quiet)
+    a = builder.build_report(tmp_path / "a", **FAST)
+    b = builder.build_report(tmp_path / "b", model=model, data=stats, **FAST)
     la, lb = a.section("network").data, b.section("network").data
     assert la["layers"] == lb["layers"] and la["data"] == lb["data"]
     assert lb["source"] == str(model)
@@ -181,7 +184,7 @@ def test_given_model_and_statistics_match_the_bundled_run(tmp_path):
 def test_model_without_data_shows_layers_and_says_why_no_bounds(tmp_path):
     model = tmp_path / "net.npz"
     shutil.copy(data_path(MODEL_FILE), model)
-    res = builder.build_report(tmp_path / "r", model=model, figures=False, latex=False, progress=quiet)
+    res = builder.build_report(tmp_path / "r", model=model, **FAST)
     md = (tmp_path / "r" / "report.md").read_text()
     assert "| fc1 | 64x64 |" in md and "no data statistics" in md
     assert res.section("network").data["bounds"] == []

@@ -84,8 +84,16 @@ def _about(stats, meta, sections) -> Section:
 
 
 def build_report(out=DEFAULT_OUT, model=None, data=None, *, figures: bool = True, latex: bool = True,
-                 progress=_stderr, strict: bool = False) -> ReportResult:
-    """Build the whole report into ``out`` (replacing a previous report there) and return what was made."""
+                 progress=_stderr, strict: bool = False, skip=()) -> ReportResult:
+    """Build the whole report into ``out`` (replacing a previous report there) and return what was made.
+
+    ``skip``: section keys ("audit", "theorem") left out on request; the report says so.
+    """
+    unknown = set(skip) - {"audit", "theorem"}
+    if unknown:
+        from ..errors import InputError
+
+        raise InputError("skip", sorted(unknown), "only 'audit' and 'theorem' can be skipped")
     from .inputs import load_network
 
     out = check_destination(out)
@@ -98,8 +106,13 @@ def build_report(out=DEFAULT_OUT, model=None, data=None, *, figures: bool = True
     result = network.evaluate_stats(stats)
     context["network"] = result
     progress(f"bounds: {len(result.bounds)} values ({time.perf_counter() - t0:.1f} s)")
-    sections = [_guarded("audit", audit.TITLE, lambda: audit.build(context), progress, strict),
-                _guarded("theorem", derivation.TITLE, lambda: derivation.build(context), progress, strict)]
+    sections = []
+    for key, mod in (("audit", audit), ("theorem", derivation)):
+        if key in skip:
+            sections.append(Section(key, mod.TITLE, available=False, reason="left out on request",
+                                    summary=[f"{mod.TITLE}: left out on request"]))
+        else:
+            sections.append(_guarded(key, mod.TITLE, lambda mod=mod: mod.build(context), progress, strict))
     net_sec = _guarded("network", "The network", lambda: network.build(result, meta), progress, strict)
     sections.append(net_sec)
 
