@@ -269,3 +269,28 @@ def test_report_sections_with_their_modules(full_report):
     if rep.get("latex", {}).get("available") and rep["latex"]["data"]["compiled"]:
         pdf = out / rep["latex"]["data"]["files"][-1]
         assert pdf.suffix == ".pdf" and pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_data_file_reproduces_the_bundled_statistics(tmp_path):
+    """--data X.npz through the loaders' forward pass gives the statistics stored with the bundled network."""
+    pytest.importorskip("schattheory.networks.data")
+    pytest.importorskip("sklearn")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("digits_study", ROOT / "examples" / "digits_study.py")
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    Xtr, ytr, _, _, _ = study.load_digits_split(0, 1200)
+    data = tmp_path / "digits_train.npz"
+    np.savez(data, X=Xtr, y=ytr)
+    from schattheory.report.inputs import load_network
+
+    stats, _ = load_network(data_path(MODEL_FILE), data)
+    meta = json.loads(data_path(STATS_FILE).read_text())["data"]
+    assert stats.data.n == meta["n"]
+    for field in ("input_norm", "data_frobenius", "margin", "margin_loss"):
+        assert getattr(stats.data, field) == pytest.approx(meta[field], rel=1e-9), field
+    np.testing.assert_allclose(stats.extras["activation_norms"], meta["activation_norms"], rtol=1e-9)
+    given, _ = load_network(data_path(MODEL_FILE), data, margin=1.0)
+    assert given.data.margin == 1.0 and given.data.margin_rule == "given"
+    assert given.data.margin_loss == pytest.approx(np.mean(np.array(meta["margins"]) <= 1.0))

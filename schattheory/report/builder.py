@@ -83,7 +83,7 @@ def _about(stats, meta, sections) -> Section:
     return Section("about", "How this report was made", markdown="\n".join(lines) + "\n")
 
 
-def build_report(out=DEFAULT_OUT, model=None, data=None, *, figures: bool = True, latex: bool = True,
+def build_report(out=DEFAULT_OUT, model=None, data=None, *, margin=None, figures: bool = True, latex: bool = True,
                  progress=_stderr, strict: bool = False, skip=()) -> ReportResult:
     """Build the whole report into ``out`` (replacing a previous report there) and return what was made.
 
@@ -98,7 +98,7 @@ def build_report(out=DEFAULT_OUT, model=None, data=None, *, figures: bool = True
 
     out = check_destination(out)
     progress("reading the network" + (f" {model}" if model else " (bundled digits MLP)"))
-    stats, meta = load_network(model, data)
+    stats, meta = load_network(model, data, margin)
 
     context = {}   # what later sections reuse: the evaluated network, claims results, the main theorem
     progress("evaluating every bound on the network")
