@@ -291,42 +291,75 @@ def _versions_text(v: dict) -> str:
     return f"Python {v.get('python')}, NumPy {v.get('numpy')}, {blas_txt}, scikit-learn {v.get('scikit-learn')}"
 
 
+def _best(bounds, key, mode):
+    rows = [r for r in bounds if r["key"] == key and r["mode"] == mode]
+    return min(rows, key=lambda r: r["log10_value"]) if rows else None
+
+
+def _val(row) -> str:
+    if row is None:
+        return "n/a"
+    return f"{row['value']:.3g}" if row.get("value") is not None else f"10^{row['log10_value']:.1f}"
+
+
+NORM_BASED = ("bartlett2017.dominant", "golowich2018.dominant", "neyshabur2018.dominant", "pinto2024.dominant")
+
+
 def summary_markdown(results: dict) -> str:
     lines = ["# Digits study", "",
              f"ReLU MLPs on scikit-learn's digits ({results['n_train']} training / {results['n_test']} test images), "
              f"width {results['sweep']['width']}, {results['sweep']['steps']} full-batch gradient steps (momentum "
-             f"{MOMENTUM}, lr {results['sweep']['lr']}), seed "
-             f"{results['sweep']['seed']}. Versions: {_versions_text(results['versions'])}.", "",
-             "## Runs", "",
+             f"{MOMENTUM}, lr {results['sweep']['lr']}), seed {results['sweep']['seed']}. "
+             f"Versions: {_versions_text(results['versions'])}.", "",
+             "## Runs: the bottleneck rank", "",
              "| depth | weight decay | train err | test err | margin gamma | ranks at sigma > 1e-2 sigma_1 "
-             "| rank proxy p=0.5 | stable rank | best bound (log10) |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| rank proxy p=0.5 | stable rank |",
+             "|---|---|---|---|---|---|---|---|"]
     for run in results["runs"]:
         c = run["config"]
         ranks = " ".join(str(lay["rank_rel0.01"]) for lay in run["layers"])
         prox = " ".join(f"{lay['rank_proxy_p0.5']:.1f}" for lay in run["layers"])
         srank = " ".join(f"{lay['stable_rank']:.2f}" for lay in run["layers"])
-        best = best_rows(run.get("bounds") or [])
-        btxt = f"{best[0]['key']} ({best[0]['mode']}): {best[0]['log10_value']:.2f}" if best else "n/a"
         lines.append(f"| {c['depth']} | {c['weight_decay']:g} | {run['train_error']:.4f} | {run['test_error']:.4f} | "
-                     f"{run['data']['margin']:.3g} | {ranks} | {prox} | {srank} | {btxt} |")
-    lines += ["", "Ranks, rank proxies and stable ranks are listed layer by layer (first layer first).", ""]
-    statuses = {run.get("bounds_status", "") for run in results["runs"]}
-    lines += ["## Bounds", ""]
-    for st in sorted(statuses):
+                     f"{run['data']['margin']:.3g} | {ranks} | {prox} | {srank} |")
+    lines += ["", "Ranks, rank proxies and stable ranks are listed layer by layer (first layer first).", "",
+              "## Bounds (each bounds test error minus training margin loss)", ""]
+    for st in sorted({run.get("bounds_status", "") for run in results["runs"]}):
         if st:
             lines.append(f"- {st}")
-    lines.append("")
+    if any(run.get("bounds") for run in results["runs"]):
+        lines += ["", "Dominant forms (constants and logs dropped, the paper's comparison) and the tightest explicit "
+                  "bound. Main = ledent2025.fc (W_l = 1); best p per layer, then the same p for every layer.", "",
+                  "| depth | weight decay | main, best p per layer | main p=0.5 | p=1 | p=2 | parameter counting | "
+                  "best norm-based | loss-augmented, best p | tightest explicit |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for run in results["runs"]:
+            b = run.get("bounds") or []
+            if not b:
+                continue
+            c = run["config"]
+            fixed = {r["p"]: r for r in b if r["key"] == "ledent2025.fc.dominant" and r.get("p_rule") == "fixed"}
+            norm = [x for x in (_best(b, k, "dominant") for k in NORM_BASED) if x]
+            nb = min(norm, key=lambda r: r["log10_value"]) if norm else None
+            expl = [r for r in b if r["mode"] == "explicit"]
+            te = min(expl, key=lambda r: r["log10_value"]) if expl else None
+            lines.append(f"| {c['depth']} | {c['weight_decay']:g} | {_val(_best(b, 'ledent2025.fc.dominant', 'dominant'))}"
+                         f" | {_val(fixed.get(0.5))} | {_val(fixed.get(1.0))} | {_val(fixed.get(2.0))} | "
+                         f"{_val(_best(b, 'counting.dominant', 'dominant'))} | "
+                         f"{_val(nb)}{' (' + nb['key'].split('.')[0] + ')' if nb else ''} | "
+                         f"{_val(_best(b, 'ledent2025.loss_augmented.dominant', 'dominant'))} | "
+                         f"{_val(te)}{' (' + te['key'] + ')' if te else ''} |")
     for run in results["runs"]:
         rows = best_rows(run.get("bounds") or [])
         if not rows:
             continue
         c = run["config"]
-        lines += [f"### depth {c['depth']}, weight decay {c['weight_decay']:g} (test error {run['test_error']:.4f})",
-                  "", "| bound | mode | p | log10 value |", "|---|---|---|---|"]
+        lines += ["", f"### depth {c['depth']}, weight decay {c['weight_decay']:g} (test error {run['test_error']:.4f})",
+                  "", "| bound | mode | p | value | log10 |", "|---|---|---|---|---|"]
         for row in rows:
-            lines.append(f"| {row['key']} | {row['mode']} | {row.get('p', '')} | {row['log10_value']:.3f} |")
-        lines.append("")
+            p = row.get("p")
+            ptxt = "-" if p is None else (", ".join(f"{x:.3g}" for x in p) if isinstance(p, list) else f"{p:g}")
+            lines.append(f"| {row['key']} | {row['mode']} | {ptxt} | {_val(row)} | {row['log10_value']:.3f} |")
     return "\n".join(lines) + "\n"
 
 
