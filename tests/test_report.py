@@ -148,6 +148,8 @@ def _error_lines(err: str) -> list:
 @pytest.mark.parametrize("argv, needle", [
     (["--model", "nowhere.npz"], "model='nowhere.npz': no such file"),
     (["--data", "stats.json"], "needs --model"),
+    (["--margin", "1"], "needs --model and --data"),
+    (["--model", "{model}", "--margin", "1"], "applies to --data FILE.npz"),
     (["--model", "{bad}"], ("cannot be read as an .npz", "is not an .npz")),   # without / with the loaders
     (["--model", "{model}", "--data", "{text}"], "must be a statistics .json"),
     (["--model", "{model}", "--data", "{badjson}"], "is not valid JSON"),
