@@ -24,6 +24,14 @@ __all__ = ["register", "get", "keys", "all_bounds", "MODULES", "DuplicateKeyErro
 #: modules whose import registers Bounds (loaded lazily, in this order)
 MODULES = [
     "schattheory.lemmas.schatten_facts",
+    "schattheory.lemmas.balancing",
+    "schattheory.lemmas.dudley",
+    "schattheory.lemmas.covering",
+    "schattheory.lemmas.maurey",
+    "schattheory.lemmas.network_cover",
+    "schattheory.lemmas.mixed_cover",
+    "schattheory.derivations.network_cover",
+    "schattheory.derivations.main_bound",
 ]
 
 _REGISTRY: dict[str, Bound] = {}
