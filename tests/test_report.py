@@ -270,7 +270,10 @@ def test_report_sections_with_their_modules(full_report):
     if rep["theorem"]["available"]:
         forms = {f["p"]: f["value"] for f in rep["theorem"]["data"]["forms"]}
         assert forms["p -> 0+"] == "a*rho" and forms["p -> oo"] == "Omega*X**2"
-        assert "| p -> 0+ | a*rho | symbolic |" in md and md.count("| yes |") >= 2
+        assert "| p -> 0+ | a*rho | symbolic |" in md
+        from schattheory.registry import keys
+        if "ledent2025.per_layer" in keys("ledent2025"):   # the separately encoded bound declares the same limits
+            assert md.count("| yes |") >= 2
     if rep["network"]["data"]["bounds"]:
         assert (out / "main_bound_vs_p.png").exists() or "No figures" in md
         assert "tightest dominant bound" in md
