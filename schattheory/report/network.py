@@ -131,8 +131,11 @@ def evaluate_stats(stats, ps=DEFAULT_PS, *, curves: bool = True, delta: float = 
             for rule, call in calls:
                 try:
                     res.bounds.append(_row(call(), rule))
-                except (InputError, ValueError, NotImplementedError) as exc:
+                except (InputError, ValueError, NotImplementedError) as exc:   # a reason the family gives
                     res.skipped.append({"family": family, "mode": mode, "p_rule": rule, "reason": str(exc)})
+                except Exception as exc:  # noqa: BLE001  (a failing family is reported, the others still run)
+                    res.skipped.append({"family": family, "mode": mode, "p_rule": rule,
+                                        "reason": f"evaluation failed: {type(exc).__name__}: {exc}"})
     res.available = bool(res.bounds)
     res.status = ("every registered network bound evaluated (dominant: constants and logs dropped, as in the "
                   "paper's comparison; explicit: every constant and the confidence term, where the source gives "
