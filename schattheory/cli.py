@@ -16,6 +16,7 @@ COMMANDS = [
     "list",
     "show",
     "report",
+    "claims",
 ]
 
 

@@ -160,33 +160,33 @@ def exact_rank(A) -> int:
     return _rank_bareiss(rows)
 
 
-def _spectrum(A, dps):
+def _on_spectrum(A, dps, kernel, *args):
+    """Apply a schattheory.stable kernel to A's singular values: in float64, or at dps digits (+10 guard)."""
     sig = singular_values(A, dps=dps)
-    return sig
+    if dps is None:
+        return kernel(sig, *args)
+    with mpmath.workdps(dps + 10):
+        val = kernel(sig, *args)
+    with mpmath.workdps(dps):
+        return +val
+
+
+def _rank_if_p0(A, p):
+    """p = 0 means the numerical rank (NumPy's tolerance); None otherwise."""
+    if p != 0:
+        return None
+    arr = check_matrix(A)
+    return stable.numerical_rank(singular_values(arr), arr.shape, arr.dtype)
 
 
 def schatten_sum(A, p, *, dps=None):
     """sum_i sigma_i(A)^p for p in (0, oo); p = 0 gives the numerical rank.
 
-    The rank tolerance is NumPy's ``matrix_rank`` default, ``sigma_1 * max(m, n) * eps(dtype)`` (eps of float64 in
-    mpmath mode too, so the count does not depend on the precision asked for).
+    The rank tolerance is NumPy's ``matrix_rank`` default, ``sigma_1 * max(m, n) * eps(dtype)`` (with the float64
+    singular values also in mpmath mode, so the count does not depend on the precision asked for).
     """
-    p_given, p = p, check_p(p, allow_zero=True, allow_inf=False)
-    arr = check_matrix(A)
-    sig = _spectrum(arr, dps)
-    if p == 0:
-        floats = np.array([float(x) for x in sig])
-        return stable.numerical_rank(floats, arr.shape, arr.dtype)
-    if dps is None:
-        return stable.schatten_sum(sig, p)
-    with mpmath.workdps(dps + 10):
-        val = mpmath.exp(stable.log_schatten_sum(sig, p_given))
-    return _round(val, dps)
-
-
-def _round(val, dps):
-    with mpmath.workdps(dps):
-        return +val
+    rank = _rank_if_p0(A, check_p(p, allow_zero=True, allow_inf=False))
+    return rank if rank is not None else _on_spectrum(A, dps, stable.schatten_sum, p)
 
 
 def schatten_norm(A, p, *, dps=None):
@@ -195,38 +195,20 @@ def schatten_norm(A, p, *, dps=None):
     With ``dps``, an exponent given as a string, Fraction or SymPy Rational is used exactly ("0.01" is 1/100, while
     the float 0.01 is a binary number that differs from it in the 18th digit).
     """
-    p_given, p = p, check_p(p)
-    sig = _spectrum(A, dps)
-    if dps is None:
-        return stable.schatten_norm(sig, p)
-    with mpmath.workdps(dps + 10):
-        val = stable.schatten_norm(sig, p_given)
-    return _round(val, dps)
+    check_p(p)
+    return _on_spectrum(A, dps, stable.schatten_norm, p)
 
 
 def log_schatten_norm(A, p, *, dps=None):
     """log ||A||_{S_p}: finite whenever A != 0, however large or small the norm."""
-    p_given, p = p, check_p(p)
-    sig = _spectrum(A, dps)
-    if dps is None:
-        return stable.log_schatten_norm(sig, p)
-    with mpmath.workdps(dps + 10):
-        val = stable.log_schatten_norm(sig, p_given)
-    return _round(val, dps)
+    check_p(p)
+    return _on_spectrum(A, dps, stable.log_schatten_norm, p)
 
 
 def rank_proxy(A, p, *, dps=None):
     """sum_i (sigma_i/sigma_1)^p: in [1, rank], non-increasing in p; p = 0 rank, p = inf multiplicity of sigma_1."""
-    p_given, p = p, check_p(p, allow_zero=True)
-    arr = check_matrix(A)
-    sig = _spectrum(arr, dps)
-    if p == 0:
-        return stable.numerical_rank(np.array([float(x) for x in sig]), arr.shape, arr.dtype)
-    if dps is None:
-        return stable.rank_proxy(sig, p)
-    with mpmath.workdps(dps + 10):
-        val = stable.rank_proxy(sig, p_given)
-    return _round(val, dps)
+    rank = _rank_if_p0(A, check_p(p, allow_zero=True))
+    return rank if rank is not None else _on_spectrum(A, dps, stable.rank_proxy, p)
 
 
 def stable_rank(A, *, dps=None):
@@ -236,9 +218,4 @@ def stable_rank(A, *, dps=None):
 
 def effective_rank(A, *, dps=None):
     """Entropy effective rank of Roy and Vetterli (2007): exp(-sum_i q_i log q_i), q_i = sigma_i / sum_j sigma_j."""
-    sig = _spectrum(A, dps)
-    if dps is None:
-        return stable.effective_rank(sig)
-    with mpmath.workdps(dps + 10):
-        val = stable.effective_rank(sig)
-    return _round(val, dps)
+    return _on_spectrum(A, dps, stable.effective_rank)
