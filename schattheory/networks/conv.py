@@ -17,8 +17,13 @@ in-grid entries), and R keeps the outputs T produces (a coordinate projection; s
 Hence, by the interlacing inequality sigma_i(R C E) <= ||R|| sigma_i(C) ||E||, **every singular value of T is at most
 the matching singular value of the circular operator on the padded grid**, and so is every Schatten quasi-norm and
 the spectral norm. :func:`conv_singular_values` returns those circular values with ``exact=False``; the tests check
-the inequality and measure the gap against the dense unrolled operator (the spectral norm is typically within a few
-percent for inputs much larger than the kernel; the count of singular values is larger by the border positions).
+the inequality and measure the gap against the dense unrolled operator. The bound is close for the spectral norm and
+loose for small-p quantities, because the padded grid has more positions than the layer. Measured (tests/test_conv.py)
+on a random 2 -> 2 channel 3x3 kernel with "same" zero padding on n x n inputs, n = 4 / 8 / 14 / 24:
+
+* upper bound (``padding="same"``): spectral norm +18% / +5.0% / +2.1% / +0.85%, nuclear norm +184% / +75% / +40% / +22%;
+* circular spectrum at the same size (``padding="circular"`` on a zero-padded layer; an approximation, not a bound):
+  spectral norm off by 6.5% / 6.9% / 1.8% / 0.40%, nuclear norm by 23% / 12% / 6.9% / 4.0%.
 
 >>> import numpy as np
 >>> K = np.zeros((1, 1, 3, 3)); K[0, 0, 1, 1] = 2.0      # 2 x identity

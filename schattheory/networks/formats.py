@@ -71,6 +71,8 @@ class ArraySource(_Source):
     def __init__(self, arrays):
         self.label = f"{type(arrays).__name__} of {len(arrays)} arrays"
         self._arrays = {}
+        # a dict is named tensors, like a file (unused 1-D tensors are skipped); a list is layers, strictly
+        self.kind = "dict" if isinstance(arrays, dict) else "arrays"
         if isinstance(arrays, dict):
             items = [(str(k), v) for k, v in arrays.items()]
         else:

@@ -10,8 +10,10 @@ tensor is ever held in memory:
 
 Conventions: dense weights are in torch orientation (out, in); conv kernels are 4-D (out, in, kh, kw). Files that
 store (in, out) (Keras/JAX) are read with ``orientation="in_out"`` (conv kernels then (kh, kw, in, out)). A 1-D
-tensor whose name matches a weight's (``fc1.bias`` for ``fc1.weight``, ``b1`` for ``W1``) or, for unnamed arrays,
-that follows a weight and has its output length, is that layer's bias and is kept aside.
+tensor whose name matches a weight's (``fc1.bias`` for ``fc1.weight``, ``b1`` for ``W1``) or, for the unnamed arrays
+of ``numpy.savez(*arrays)`` (``arr_0``, ``arr_1``...), that follows a weight and has its output length, is that
+layer's bias and is kept aside. In a Python list, biases are given as ``(weight, bias)`` pairs and a bare 1-D array
+is refused.
 
 Layer order: the file's order for ``.npz`` and PyTorch files; for ``.safetensors`` (whose header order is not the
 model's) a natural sort of the names, so ``layers.10`` comes after ``layers.9`` (``order="file"`` uses the data
@@ -136,7 +138,7 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
         if match is not None and not match(t.name):
             continue
         if len(t.shape) in (2, 4):
-            if not _is_floatish(t.dtype) and source.kind != "arrays":
+            if not _is_floatish(t.dtype) and source.kind not in ("arrays", "dict"):
                 if match is not None:
                     raise InputError("layers", t.name, f"tensor has dtype {t.dtype}: weights must be floating point")
                 ignored.append((t.name, f"dtype {t.dtype}"))
@@ -163,7 +165,7 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
         nxt = infos[i + 1] if i + 1 < len(infos) else None
         out = t.shape[-1] if orientation == "in_out" else t.shape[0]
         if (nxt is not None and len(nxt.shape) == 1 and nxt.name not in used and nxt.shape[0] == out
-                and (source.kind == "arrays" or re.fullmatch(r"arr_\d+", nxt.name))):
+                and re.fullmatch(r"arr_\d+", nxt.name)):   # numpy.savez(*arrays): unnamed, paired by position
             bias_of[t.name] = nxt.name
             used.add(nxt.name)
     for t in infos:
