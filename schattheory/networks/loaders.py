@@ -230,8 +230,9 @@ def _to_weight(arr: np.ndarray, name: str, stored: str, orientation: str, want_n
     if orientation == "in_out":
         arr = arr.T if arr.ndim == 2 else arr.transpose(3, 2, 0, 1)
     arr = np.ascontiguousarray(arr)
-    finite = np.isfinite(arr)
-    if not finite.all():
+    # max and min are NaN or +-inf exactly when some entry is: two cheap passes, no boolean copy of the layer
+    if not (np.isfinite(arr.max()) and np.isfinite(arr.min())):
+        finite = np.isfinite(arr)
         bad = "NaN" if np.isnan(arr).any() else "inf"
         raise InputError("layers", name, f"shape {arr.shape}: contains {bad} entries "
                          f"({int(arr.size - np.count_nonzero(finite))} of {arr.size})")

@@ -295,12 +295,8 @@ def _input_sizes(input_size, plan) -> dict:
 
 
 def _norm21(mat) -> float:
-    """sum over rows of their l2 norms, row by row blocks in float64 (no full float64 copy of a big layer)."""
-    total = 0.0
-    for lo in range(0, mat.shape[0], 1024):
-        block = mat[lo:lo + 1024].astype(np.float64)
-        total += float(np.sqrt(np.einsum("ij,ij->i", block, block)).sum())
-    return total
+    """sum over rows of their l2 norms; squares accumulated in float64 (einsum casts in buffers, no full copy)."""
+    return float(np.sqrt(np.einsum("ij,ij->i", mat, mat, dtype=np.float64)).sum())
 
 
 def _layer_stats(raw, method, dtype, input_size, padding):
