@@ -17,15 +17,16 @@ def _net(seed=0):
 def _margins_by_loop(net, X, y):
     """One sample at a time with Python lists: an independent route to the margins."""
     layers = [(net["fc1.weight"], net["fc1.bias"]), (net["fc2.weight"], None), (net["fc3.weight"], net["fc3.bias"])]
-    out = []
+    out, act = [], [0.0] * len(layers)
     for x, label in zip(X, y):
         h = list(x)
         for li, (W, b) in enumerate(layers):
+            act[li] = max(act[li], sum(v * v for v in h) ** 0.5)
             z = [sum(float(W[o, i]) * h[i] for i in range(len(h))) + (float(b[o]) if b is not None else 0.0)
                  for o in range(W.shape[0])]
             h = [max(v, 0.0) for v in z] if li < len(layers) - 1 else z
         out.append(h[label] - max(v for j, v in enumerate(h) if j != label))
-    return np.array(out)
+    return np.array(out), act
 
 
 def test_forward_pass_margins_and_statistics(tmp_path):
@@ -34,7 +35,7 @@ def test_forward_pass_margins_and_statistics(tmp_path):
     X, y = rng.standard_normal((40, 4)), rng.integers(0, 3, 40)
     np.savez(tmp_path / "net.npz", **net)
     np.savez(tmp_path / "data.npz", X=X, y=y)
-    ref = _margins_by_loop(net, X, y)
+    ref, act = _margins_by_loop(net, X, y)
     gamma = float(np.quantile(ref[ref > 0], 0.5))
     ev = evaluate(tmp_path / "net.npz", data=tmp_path / "data.npz", margin=gamma)
     d = ev.data
@@ -45,6 +46,9 @@ def test_forward_pass_margins_and_statistics(tmp_path):
     assert d["train_accuracy"] == pytest.approx(np.mean(ref > 0))
     assert d["margin_quantiles"]["min"] == pytest.approx(ref.min(), rel=1e-9, abs=1e-12)
     assert ev.stats.data.margin == gamma and ev.stats.data.n == 40
+    # B_{l-1,A} for the loss-augmented bound: the input norm first, then the ReLU activations' largest norms
+    np.testing.assert_allclose(ev.stats.extras["activation_norms"], act, rtol=1e-12)
+    assert ev.stats.extras["activation_norms"][0] == pytest.approx(d["input_norm"], rel=1e-12)
     # the percentile rule: gamma is that percentile of the same margins
     q = 100 * (1 - np.mean(ref > 0)) + 10
     ev2 = evaluate(tmp_path / "net.npz", data=tmp_path / "data.npz", margin_percentile=q)

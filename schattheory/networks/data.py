@@ -3,7 +3,9 @@ r"""Data statistics for the bounds: n, B = max_i ||x_i||_2, ||X||_F, and margins
 ``--data FILE.npz`` holds ``X`` (n x d; images are flattened) and ``y`` (n integer labels). The network is applied
 layer by layer while its spectra are computed (one layer in memory): h <- h W^T + b, with ReLU between layers and
 none after the last. The margin of example i with logits z is z_{y_i} - max_{j != y_i} z_j (for one output unit and
-labels in {0, 1} or {-1, 1}: s_i z_i with s_i = +-1).
+labels in {0, 1} or {-1, 1}: s_i z_i with s_i = +-1). The pass also records B_{l-1,A}, the largest l2 norm of the
+activation entering each layer (the input for the first), which the loss-augmented bound uses (Ledent et al. 2025,
+Theorem 3.7, as transcribed in paper-notes 4.2).
 
 The margin gamma the bounds use is always explicit: a value (``--margin G``) or a rule (``--margin-percentile Q``:
 the Q-th percentile of the training margins), and the fraction of training points with margin <= gamma (the
@@ -71,6 +73,8 @@ class ForwardPass:
     def __init__(self, X, y, depth: int, label: str = "data"):
         self.h, self.y, self.depth, self.label = X, y, depth, label
         self.done = 0
+        #: B_{l-1,A}: max over training points of the l2 norm of the activation entering layer l (the input for l=1)
+        self.activation_norms = []
 
     def check_plan(self, plan):
         first = plan.layers[0]
@@ -92,6 +96,7 @@ class ForwardPass:
                              f"{plan.layers[-1].name!r} has {k} outputs (classes 0..{k - 1})")
 
     def __call__(self, raw, index):
+        self.activation_norms.append(float(np.sqrt(np.einsum("ij,ij->i", self.h, self.h).max())))
         W = raw.weight.astype(np.float64, copy=False)
         h = self.h @ W.T
         if raw.bias is not None:

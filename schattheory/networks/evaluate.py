@@ -4,8 +4,9 @@ r"""Evaluate every registered network bound on a real network: spectra once, dat
 the data forward pass alongside when ``data`` is given (:mod:`schattheory.networks.data`), and evaluates, through the
 bound families' API (``schattheory.bounds.network``: ``network_families``, ``evaluate_network``,
 ``optimise_ledent_p``), every family in ``dominant`` and ``explicit`` mode; the ``ledent2025`` families at each fixed
-p (the same p for every layer) and, for the main one, with p optimised per layer over a grid (the explicit mode pays
-the union bound over the grid). No bound formula lives here: values, log10 values and details come from that API.
+p (the same p for every layer) and with p optimised per layer over a grid (the explicit mode pays the union bound
+over the grid). With data, the forward pass also supplies the activation norms B_{l-1,A} that the loss-augmented
+family needs (``stats.extras["activation_norms"]``). No bound formula lives here: values, log10 values and details come from that API.
 
 Without data statistics (``data`` or ``n``/``input_norm``/``margin``) the bounds are listed as skipped with the
 reason; so is a mode a family does not provide. Results: :meth:`Evaluation.to_dict` (the JSON contract: ``layers``
@@ -22,6 +23,7 @@ and ``bounds``, ``value`` null where it does not fit a float64, ``log10_value`` 
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import math
@@ -221,6 +223,9 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
         k = plan.layers[-1].shape[0]
         summary = given_data_stats(n, input_norm, margin, data_frobenius, k if k > 1 else 2)
     stats = spectra.to_netstats(summary.stats if summary is not None else None)
+    if forward is not None:
+        stats.extras["activation_norms"] = tuple(forward.activation_norms)
+        summary["activation_norms"] = list(forward.activation_norms)
     bounds, skipped, notes = _evaluate_bounds(stats, ps, grid, delta, families)
     warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
     notes = list(spectra.notes) + notes
@@ -246,6 +251,8 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
                   "(every network bound needs n and most need B, ||X||_F and the margin)")
         return [], [{"family": f, "mode": m, "p": None, "reason": reason} for f in all_families for m in MODES], []
 
+    takes_family = "family" in inspect.signature(api.optimise_ledent_p).parameters
+
     def attempt(family, mode, p, call):
         try:
             bounds.append(_row(call(), family, mode, p))
@@ -258,8 +265,10 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
                 for p in ps:
                     attempt(family, mode, p, lambda: api.evaluate_network(stats, family, mode, p, delta=delta))
                 if family == MAIN_FAMILY:
+                    attempt(family, mode, "optimised", lambda: api.optimise_ledent_p(stats, grid, mode, delta=delta))
+                elif takes_family:   # the variants too, where the bound module can optimise them
                     attempt(family, mode, "optimised",
-                            lambda: api.optimise_ledent_p(stats, grid, mode, delta=delta))
+                            lambda: api.optimise_ledent_p(stats, grid, mode, delta=delta, family=family))
             else:
                 attempt(family, mode, None, lambda: api.evaluate_network(stats, family, mode, delta=delta))
     return bounds, skipped, []
