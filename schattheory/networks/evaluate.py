@@ -112,8 +112,11 @@ class Evaluation:
         d = self.data
         loss = "not computed" if d.get("margin_loss") is None else f"{d['margin_loss']:.2%} of training points"
         acc = "" if d.get("train_accuracy") is None else f", training accuracy {d['train_accuracy']:.2%}"
-        return (f"data: n = {d['n']}, B = {_num(d['input_norm'])}, ||X||_F = {_num(d['data_frobenius'])}, "
+        text = (f"data: n = {d['n']}, B = {_num(d['input_norm'])}, ||X||_F = {_num(d['data_frobenius'])}, "
                 f"margin = {_num(d['margin'])} ({d['margin_rule']}), margin loss {loss}{acc}")
+        if d.get("margin_quantiles"):
+            text += "; training margins " + ", ".join(f"{k} {_num(v)}" for k, v in d["margin_quantiles"].items())
+        return text
 
     def to_text(self) -> str:
         out = [f"{self.spectra.source}: {len(self.spectra)} layers, method {self.spectra.method}"]
@@ -206,6 +209,12 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
         raise InputError("data", data, "give either --data or --n/--input-norm/--data-frobenius, not both")
     if data is None and margin_percentile is not None:
         raise InputError("margin-percentile", margin_percentile, "needs --data (the margins come from a forward pass)")
+    if data is not None:   # refuse a missing or void margin before any heavy work
+        if margin is None and margin_percentile is None:
+            raise InputError("margin", None, "--data needs an explicit margin: give --margin G or "
+                             "--margin-percentile Q (never silently the minimum training margin)")
+        if margin is not None:
+            choose_margin([1.0], margin=margin, percentile=margin_percentile)
     given = None
     if data is None and any(v is not None for v in (n, input_norm, margin)):
         given = given_data_stats(n, input_norm, margin, data_frobenius)  # validate before any heavy work
