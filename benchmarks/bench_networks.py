@@ -74,6 +74,7 @@ def big_file(directory, layers=32, shape=(4096, 2048)):
 
 
 ENV = dict(os.environ)
+DATA = ["--n", "50000", "--input-norm", "10", "--margin", "1"]   # so that the bounds are evaluated too
 
 
 def wall(cmd) -> float:
@@ -97,7 +98,7 @@ def timing(tmp, script, args) -> dict:
     """Wall time of the bare script and of `schattheory evaluate` (svd and gram), interleaved, best of --repeat."""
     py = sys.executable
     model, _ = transformer_file(tmp)
-    data = ["--n", "50000", "--input-norm", "10", "--margin", "1"]
+    data = DATA
     cmds = {
         "baseline": [py, str(script), str(model)],
         "evaluate_svd": [py, "-m", "schattheory", "evaluate", str(model), *data, "--json", "--quiet"],
@@ -152,7 +153,7 @@ def memory(tmp, script, args) -> dict:
     print(f"  baseline script peak RSS {base_rss:.0f} MiB")
     for method in [m for m in args.memory_methods.split(",") if m]:
         t0 = time.perf_counter()
-        rss = peak_rss_mb([sys.executable, "-m", "schattheory", "evaluate", str(big), "--json", "--quiet",
+        rss = peak_rss_mb([sys.executable, "-m", "schattheory", "evaluate", str(big), *DATA, "--json", "--quiet",
                            "--method", method])
         seconds = time.perf_counter() - t0
         results[f"evaluate_{method}_peak_mib"] = round(rss, 1)
