@@ -22,6 +22,7 @@ _LAZY = {
     "schatten_norm": "matrix", "schatten_sum": "matrix", "rank_proxy": "matrix", "stable_rank": "matrix",
     "effective_rank": "matrix", "log_schatten_norm": "matrix", "singular_values": "matrix",
     "timed_limit": "limits",
+    "balanced_factorization": "weight_decay", "min_weight_decay": "weight_decay",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

@@ -18,6 +18,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 import sympy as sp
+from mpmath.libmp import from_rational, round_nearest
 
 from .errors import InputError, check_dps
 
@@ -53,10 +54,10 @@ def to_mpf(value, name: str = "value"):
         except (ValueError, TypeError):
             raise InputError(name, value, "is not a number") from None
     if isinstance(value, sp.Basic):
+        if value.is_Rational:  # one correctly rounded conversion (also the fast path: evaluators see many)
+            return mpmath.mp.make_mpf(from_rational(int(value.p), int(value.q), mpmath.mp.prec, round_nearest))
         if value is sp.oo:
             return mpmath.inf
-        if value.is_Rational:
-            return mpmath.mpf(int(value.p)) / int(value.q)
         if value.is_number:
             return mpmath.mpf(sp.N(value, mpmath.mp.dps + 5))
         raise InputError(name, value, "is symbolic, not a number")
@@ -76,12 +77,13 @@ def mpmath_evaluator(expr, params):
     """
     params = tuple(params)
     fn = _lambdified(sp.sympify(expr), params, "mpmath")
+    names = [str(s) for s in params]  # printing a SymPy symbol costs microseconds: once, not per call
 
     def evaluate(*values, dps: int = DEFAULT_DPS):
         if len(values) != len(params):
             raise InputError("values", len(values), f"expected {len(params)} values for {params}")
         with scoped_dps(dps):
-            args = [to_mpf(v, str(s)) for v, s in zip(values, params)]
+            args = [to_mpf(v, name) for v, name in zip(values, names)]
             return +fn(*args)  # unary plus rounds to the working precision
 
     evaluate.params = params

@@ -191,10 +191,17 @@ class Bound:
         return mpmath_evaluator(expr, params)(*[vals[s] for s in params], dps=dps)
 
     def _substitute_spectra(self, expr, mats, vals, dps):
+        """Replace spectral functions by their values on the given spectra.
+
+        A spectral function of a matrix *expression* (``SchattenNorm(A + B, p)``, ``SchattenNorm(A*C, p)``) needs the
+        matrices themselves: the expression is formed in float64 (:mod:`schattheory.matrix_expr`) and its singular
+        values are computed like those of a given matrix.
+        """
         import numpy as np
 
         from .matrix import singular_values
-        from .schatten import spectral_values
+        from .matrix_expr import evaluate_matrix_expression
+        from .schatten import SpectralFunction, spectral_values
 
         spectra = {}
         for mat in self.matrices():
@@ -203,6 +210,10 @@ class Bound:
             value = mats[mat]
             arr = np.asarray(value, dtype=object if isinstance(value, list) else None)
             spectra[mat] = value if arr.ndim == 1 else singular_values(np.asarray(value, dtype=float))
+        for fn in sp.sympify(expr).atoms(SpectralFunction):
+            arg = fn.args[0]
+            if not isinstance(arg, sp.MatrixSymbol) and arg not in spectra:
+                spectra[arg] = singular_values(evaluate_matrix_expression(arg, mats, vals))
         return spectral_values(expr, spectra, vals, dps=dps)
 
     def numeric(self, backend: str = "numpy"):
@@ -212,12 +223,13 @@ class Bound:
         """
         from .backends import mpmath_evaluator, numpy_evaluator
 
-        if self.matrices():
+        if self.expr.atoms(sp.MatrixSymbol):
             raise InputError("backend", backend, f"{self.key} speaks of matrices; use evaluate() with their spectra")
+        params = tuple(s for s in self.params if not isinstance(s, sp.MatrixSymbol))
         if backend == "numpy":
-            return numpy_evaluator(self.expr, self.params)
+            return numpy_evaluator(self.expr, params)
         if backend == "mpmath":
-            return mpmath_evaluator(self.expr, self.params)
+            return mpmath_evaluator(self.expr, params)
         raise InputError("backend", backend, "must be 'numpy' or 'mpmath'")
 
     def holds_at(self, values, dps: int = 50, rtol=None) -> bool:
@@ -227,7 +239,8 @@ class Bound:
         left = self.evaluate(values, dps, side="lhs")
         right = self.evaluate(values, dps)
         with mpmath.workdps(dps):
-            slack = (rtol if rtol is not None else mpmath.mpf(10) ** (5 - dps)) * max(abs(left), abs(right), 1)
+            # purely relative slack: an absolute floor would let any statement about tiny values pass vacuously
+            slack = (rtol if rtol is not None else mpmath.mpf(10) ** (5 - dps)) * max(abs(left), abs(right))
             return {"<=": left <= right + slack, "<": left < right + slack, ">=": left + slack >= right,
                     "==": abs(left - right) <= slack}[self.relation]
 

@@ -80,7 +80,7 @@ _ALL = [
              "The effective rank: a measure of effective dimensionality", "European Signal Processing Conference",
              entry_type="inproceedings"),
     Citation("mccarthy1967", ("Charles A. McCarthy",), 1967, "c_p", "Israel Journal of Mathematics 5"),
-    Citation("schattheory", ("schattheory developers",), 2026, "schattheory: derivations in this toolkit",
+    Citation("schattheory", ("{The schattheory developers}",), 2026, "schattheory: derivations in this toolkit",
              "software", entry_type="misc"),
 ]
 

@@ -68,7 +68,9 @@ class Citation:
         return replace(self, locator=locator)
 
     def author_text(self) -> str:
-        last = [a.split(",")[0].split()[-1] if "," not in a else a.split(",")[0] for a in self.authors]
+        # "{...}" is BibTeX's corporate author: kept whole
+        last = [a.strip("{}") if a.startswith("{") else (a.split(",")[0] if "," in a else a.split()[-1])
+                for a in self.authors]
         if len(last) == 1:
             return last[0]
         if len(last) == 2:

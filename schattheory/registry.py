@@ -24,6 +24,23 @@ __all__ = ["register", "get", "keys", "all_bounds", "MODULES", "DuplicateKeyErro
 #: modules whose import registers Bounds (loaded lazily, in this order)
 MODULES = [
     "schattheory.lemmas.schatten_facts",
+    "schattheory.lemmas.balancing",
+    "schattheory.lemmas.dudley",
+    "schattheory.lemmas.covering",
+    "schattheory.lemmas.maurey",
+    "schattheory.lemmas.network_cover",
+    "schattheory.lemmas.mixed_cover",
+    "schattheory.derivations.network_cover",
+    "schattheory.derivations.main_bound",
+    "schattheory.bounds.ledent2025",
+    "schattheory.bounds.bartlett2017",
+    "schattheory.bounds.neyshabur2018",
+    "schattheory.bounds.golowich2018",
+    "schattheory.bounds.counting",
+    "schattheory.bounds.vc",
+    "schattheory.bounds.pinto2024",
+    "schattheory.bounds.pac_bayes",
+    "schattheory.bounds.arora2018",
 ]
 
 _REGISTRY: dict[str, Bound] = {}

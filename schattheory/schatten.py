@@ -11,6 +11,8 @@ limits can be taken exactly.
 (SpectralNorm(A), FrobeniusNorm(A), NuclearNorm(A))
 >>> sp.latex(SchattenNorm(A, p))
 '\\left\\|A\\right\\|_{S_{p}}'
+>>> sp.latex(SchattenNorm(A, p) ** p)
+'\\left\\|A\\right\\|_{S_{p}}^{p}'
 """
 from __future__ import annotations
 
@@ -40,6 +42,11 @@ class SpectralFunction(sp.Function):
     def spectral_value(cls, sig, *rest):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
+    def _latex(self, printer, exp=None):
+        # SymPy's printer passes exp= when the function is raised to a power (||A||_{S_p}^p)
+        body = self._latex_base(printer)
+        return body if exp is None else r"%s^{%s}" % (body, exp)
+
     def _eval_is_nonnegative(self):
         return True
 
@@ -63,7 +70,7 @@ class SchattenNorm(SpectralFunction):
             raise InputError("p", p, "must be > 0 (Schatten exponents live in (0, oo])")
         return None
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return _norm_latex(printer, self.args[0], "S_{%s}" % printer._print(self.args[1]))
 
     @classmethod
@@ -78,7 +85,7 @@ class SchattenNorm(SpectralFunction):
 class SpectralNorm(SpectralFunction):
     nargs = 1
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return _norm_latex(printer, self.args[0], r"\sigma")
 
     @classmethod
@@ -89,7 +96,7 @@ class SpectralNorm(SpectralFunction):
 class FrobeniusNorm(SpectralFunction):
     nargs = 1
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return _norm_latex(printer, self.args[0], "F")
 
     @classmethod
@@ -102,7 +109,7 @@ class FrobeniusNorm(SpectralFunction):
 class NuclearNorm(SpectralFunction):
     nargs = 1
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return _norm_latex(printer, self.args[0], "*")
 
     @classmethod
@@ -117,7 +124,7 @@ class SingularValue(SpectralFunction):
 
     nargs = 2
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return r"\sigma_{%s}\left(%s\right)" % (printer._print(self.args[1]), printer._print(self.args[0]))
 
     @classmethod
@@ -135,7 +142,7 @@ class TailSchattenNorm(SpectralFunction):
 
     nargs = 3
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         A, rr, qq = (printer._print(x) for x in self.args)
         return r"\left\|%s - %s_{%s}\right\|_{S_{%s}}" % (A, A, rr, qq)
 
@@ -158,17 +165,24 @@ def cls_schatten(sig, q):
 
 
 class MatrixRank(SpectralFunction):
+    """rank(A): the number of nonzero singular values of the given spectrum.
+
+    The count is exact, like the power sums it is compared with: a statement such as
+    ``sum_i sigma_i^p <= rank(A) sigma_1^p`` is only true when both sides count the same singular values. (A rank
+    with a tolerance, for float matrices, is ``schattheory.matrix.schatten_sum(A, 0)``.)
+    """
+
     nargs = 1
     is_integer = True
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return r"\operatorname{rank}\left(%s\right)" % printer._print(self.args[0])
 
     @classmethod
     def spectral_value(cls, sig):
-        from .stable import numerical_rank
+        import mpmath
 
-        return numerical_rank(sig)
+        return mpmath.mpf(sum(1 for x in sig if x != 0))
 
 
 class RankProxy(SpectralFunction):
@@ -176,7 +190,7 @@ class RankProxy(SpectralFunction):
 
     nargs = 2
 
-    def _latex(self, printer):
+    def _latex_base(self, printer):
         return r"r_{%s}\left(%s\right)" % (printer._print(self.args[1]), printer._print(self.args[0]))
 
     @classmethod
@@ -265,13 +279,25 @@ def limit_norm_at_zero(count: int, timeout=20.0):
 def limit_norm_at_infinity(count: int, timeout=20.0):
     """(sum sigma_i^p)^(1/p) -> sigma_1 as p -> oo, taken on sigma_1 * (decay form)^(1/p).
 
-    The raw form makes SymPy fail ("depends on the sign of log(a)"); normalised by sigma_1 the limit is exact.
+    The raw form makes SymPy fail ("depends on the sign of log(a)"). Normalised by sigma_1, SymPy takes the limit of
+    the rank proxy sum_i (sigma_i/sigma_1)^p exactly (its (1/p)-th power alone hangs SymPy for k >= 3), and a finite
+    positive limit raised to 1/p -> 0 tends to 1.
+
+    >>> limit_norm_at_infinity(3).value
+    sigma_1
     """
-    from .limits import timed_limit
+    from .limits import LimitResult, timed_limit
     from .symbols import p
 
     sig = spectrum(count)
     form, _ = decay_form(count, p)
+    # SymPy's limit of form**(1/p) hangs for k >= 3 (gruntz cannot order the exp(-u_i p)); the limit of the form
+    # itself (the rank proxy) succeeds, and x**(1/p) -> 1 for every finite x > 0 as 1/p -> 0.
+    proxy = timed_limit(form, p, sp.oo, "-", timeout=timeout)
+    if proxy.method == "symbolic" and proxy.value.is_positive and proxy.value.is_finite:
+        return LimitResult(sig[0] * proxy.value ** 0, "symbolic",
+                           f"sympy.limit of the normalised form sum_i (sigma_i/sigma_1)^p -> {proxy.value}, "
+                           "and x^(1/p) -> 1 for finite x > 0")
     return timed_limit(sig[0] * form ** (1 / p), p, sp.oo, "-", timeout=timeout)
 
 

@@ -24,6 +24,19 @@ __all__ = [
 ]
 
 
+def _mp_exponent(p):
+    """The exponent as an mpf, exactly as given: "0.01", Fraction(1, 100) and sympy Rationals are not rounded to a
+    binary float first (the float 0.01 differs from 1/100 in the 18th digit)."""
+    if isinstance(p, mpmath.mpf):
+        return p
+    if isinstance(p, str):
+        return mpmath.mpf(p)
+    num, den = getattr(p, "numerator", None), getattr(p, "denominator", None)
+    if isinstance(num, int) and isinstance(den, int) and not isinstance(p, float):
+        return mpmath.mpf(num) / den
+    return mpmath.mpf(float(p))
+
+
 def _is_mp(sig) -> bool:
     return isinstance(sig, (list, tuple)) and any(isinstance(x, mpmath.mpf) for x in sig)
 
@@ -68,10 +81,12 @@ def numerical_rank(sig, shape=None, dtype=None) -> int:
 
 def log_schatten_sum(sig, p):
     """log(sum_i sigma_i^p) for p in (0, oo); zeros contribute nothing; -inf for the zero matrix."""
-    p = check_p(p, allow_inf=False)
     if _is_mp(sig):
-        total = mpmath.fsum(x ** p for x in sig if x > 0)
+        check_p(p, allow_inf=False)
+        pm = _mp_exponent(p)
+        total = mpmath.fsum(x ** pm for x in sig if x > 0)
         return mpmath.log(total) if total > 0 else mpmath.ninf
+    p = check_p(p, allow_inf=False)
     arr = np.asarray(sig, dtype=np.float64)
     pos = arr[arr > 0]
     if pos.size == 0:
@@ -92,9 +107,11 @@ def _from_log(log_value: float, direct: float) -> float:
 
 def schatten_sum(sig, p):
     """sum_i sigma_i^p (float64 or mpf), computed as sigma_1^p * sum (sigma_i/sigma_1)^p."""
-    p = check_p(p, allow_inf=False)
     if _is_mp(sig):
-        return mpmath.fsum(x ** p for x in sig if x > 0)
+        check_p(p, allow_inf=False)
+        pm = _mp_exponent(p)
+        return mpmath.fsum(x ** pm for x in sig if x > 0)
+    p = check_p(p, allow_inf=False)
     arr = np.asarray(sig, dtype=np.float64)
     pos = arr[arr > 0]
     if pos.size == 0:
@@ -108,9 +125,10 @@ def schatten_sum(sig, p):
 
 def schatten_norm(sig, p):
     """(sum_i sigma_i^p)^(1/p), p in (0, oo]; sigma_1 * (sum (sigma_i/sigma_1)^p)^(1/p) in float64."""
-    p = check_p(p)
     if _is_mp(sig):
+        check_p(p)
         return mpmath.exp(log_schatten_norm(sig, p)) if max(sig) > 0 else mpmath.mpf(0)
+    p = check_p(p)
     arr = np.asarray(sig, dtype=np.float64)
     s1 = float(arr.max())
     if s1 == 0:
@@ -126,17 +144,20 @@ def schatten_norm(sig, p):
 
 def log_schatten_norm(sig, p):
     """log ||A||_{S_p} = log_schatten_sum / p, with p = inf giving log sigma_1."""
-    p = check_p(p)
-    if math.isinf(p):
+    pf = check_p(p)
+    if math.isinf(pf):
         top = max(sig) if _is_mp(sig) else float(np.max(sig))
         if _is_mp(sig):
             return mpmath.log(top) if top > 0 else mpmath.ninf
         return math.log(top) if top > 0 else -math.inf
-    return log_schatten_sum(sig, p) / p
+    if _is_mp(sig):
+        return log_schatten_sum(sig, p) / _mp_exponent(p)
+    return log_schatten_sum(sig, pf) / pf
 
 
 def rank_proxy(sig, p, shape=None):
     """sum_i (sigma_i / sigma_1)^p, in [1, rank]; p = 0 gives the numerical rank, p = inf the multiplicity of sigma_1."""
+    p_given = p
     p = check_p(p, allow_zero=True)
     if p == 0:
         return numerical_rank(sig, shape)
@@ -144,9 +165,10 @@ def rank_proxy(sig, p, shape=None):
         s1 = max(sig)
         if s1 == 0:
             return mpmath.mpf(0)
-        if mpmath.isinf(p):
+        if math.isinf(p):
             return mpmath.mpf(sum(1 for x in sig if x == s1))
-        return mpmath.fsum((x / s1) ** p for x in sig if x > 0)
+        pm = _mp_exponent(p_given)
+        return mpmath.fsum((x / s1) ** pm for x in sig if x > 0)
     arr = np.asarray(sig, dtype=np.float64)
     s1 = arr.max()
     if s1 == 0:

@@ -77,3 +77,10 @@ j = sp.Symbol("j", integer=True, nonnegative=True)
 p1 = sp.Symbol("p_1", positive=True)
 p2 = sp.Symbol("p_2", positive=True)
 C = sp.MatrixSymbol("C", d, m)   # a second factor, d x m, so that A*C is defined
+
+# covering lemmas, Dudley and the derivation engine (issue 3)
+c = sp.Symbol("c", positive=True)          # coefficient of a power-law entropy bound ln N <= c eps^(-q)
+r_M = sp.Symbol("r_M", positive=True)      # Maurey exponent r of Bartlett et al. Lemma 3.2 (conjugate of s), in [1, oo]
+U = sp.Symbol("U", positive=True, integer=True)     # output channels / units of a layer
+l = sp.Symbol("l", positive=True, integer=True)     # layer index in sums over layers
+G = sp.Symbol("G", positive=True, integer=True)     # size of a finite grid of exponents p (union bound)

@@ -1,0 +1,64 @@
+r"""Bartlett, Foster, Telgarsky (NeurIPS 2017): spectrally-normalised margin bounds.
+
+**Dominant form** (Theorem 1.1 without its ln W factor, as in the paper's comparison figure):
+
+.. math:: \frac{\|X\|_F \prod_l s_l}{\gamma N}\Big(\sum_l \big(\|A_l^\top\|_{2,1}/s_l\big)^{2/3}\Big)^{3/2},
+
+with ||X||_F the Frobenius norm of the n x d data matrix, s_l = ||A_l||_sigma and ||A_l^T||_{2,1} the sum over output
+units (rows of a torch (out, in) weight) of the l2 norm of their incoming weights. By hand, one layer with
+||X||_F = 1000, s = 3/2, ||A^T||_{2,1} = 10, gamma = 1/2, N = 10^4: 1000 * 1.5 * (10/1.5) / (0.5 * 10^4) = 2.
+
+**Explicit form** (derived; classical-notes 1.10): Lemma 3.1 (margin bound) + Dudley (Lemma A.5) with alpha = 1/n
++ the whole-network cover (Theorem 3.3) with the margin operator's Lipschitz constant 2 give, for a-priori fixed
+norm bounds evaluated at the observed norms,
+
+.. math:: \frac8n + \frac{72 \ln n\, \|X\|_F \sqrt{\ln(2W^2)}}{\gamma n}\prod_l s_l
+          \Big(\sum_l (b_l/s_l)^{2/3}\Big)^{3/2} + 3\sqrt{\frac{\ln(1/\delta)}{2n}},
+
+W the largest layer dimension. Graf et al.'s code for "Lemma A.8" has the same constant 36 per Rademacher term.
+A recollection of BFT's appendix reads "72 ... ln(2W) ln(n)"; it is **unverified** (not encoded). The union bound
+that removes the a-priori norm bounds (full Theorem 1.1) has unverified constants and is not encoded.
+
+>>> e = DOMINANT.expand(1); e      # at L = 1 the spectral norm cancels
+X_F*b_1/(N*gamma)
+>>> v = {str(x): x for x in e.free_symbols}
+>>> float(e.subs({v["X_F"]: 1000, v["b_1"]: 10, v["gamma"]: 0.5, v["N"]: 10**4}))
+2.0
+
+Reference: Bartlett, Foster, Telgarsky (2017), Theorem 1.1, eq. (1.2), Lemmas 3.1 and 3.2, Theorem 3.3.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .. import symbols as S
+from ..provenance import Provenance, cite
+from . import family as fam
+from ._register import margin_limit, register_form
+from .family import Aggregate, NetworkForm
+
+T = sp.Symbol("T", positive=True)   # sum_l (b_l / s_l)^(2/3)
+_AGG = (Aggregate(T, (fam.b / fam.s) ** sp.Rational(2, 3)),)
+_CORE = fam.XF * fam.P * T ** sp.Rational(3, 2) / (fam.gamma * fam.N)
+
+DOMINANT = NetworkForm("bartlett2017.dominant", "bartlett2017", "dominant", _AGG, _CORE,
+                       needs=("n", "data_frobenius", "margin"))
+EXPLICIT = NetworkForm(
+    "bartlett2017.explicit", "bartlett2017", "explicit", _AGG,
+    8 / fam.N + 72 * sp.log(fam.N) * sp.sqrt(sp.log(2 * fam.h ** 2)) * _CORE
+    + 3 * sp.sqrt(sp.log(1 / fam.delta) / (2 * fam.N)),
+    needs=("n", "data_frobenius", "margin"))
+FORMS = {"dominant": DOMINANT, "explicit": EXPLICIT}
+
+register_form(DOMINANT, Provenance("classical", (cite("bartlett2017", "Thm 1.1 and eq. (1.2); ln W dropped"),)),
+              "spectral complexity ||X||_F prod s (sum (||A^T||_{2,1}/s)^(2/3))^(3/2) / (gamma N)",
+              limits=margin_limit())
+register_form(EXPLICIT, Provenance(
+    "derived", (cite("bartlett2017", "Lemma 3.1, Lemma A.5 (Dudley), Thm 3.3"),
+                cite("graf2022", "code: 'bartlett' = Lemma A.8 in Bartlett et al. (same constant 36)")),
+    note="Derived in classical-notes 1.10 (Dudley at alpha = 1/n, margin operator 2-Lipschitz); fixed a-priori norm "
+         "bounds. The recalled '72 ln(2W) ln n' form of the appendix is unverified and not encoded."),
+    "explicit margin bound 8/n + 72 ln n ||X||_F sqrt(ln 2W^2) R_A / (gamma n) + 3 sqrt(ln(1/delta)/2n)",
+    assumptions=(sp.Lt(fam.delta, 1), sp.Ge(fam.N, 2)),
+    limits=margin_limit(8 / fam.N + 3 * sp.sqrt(sp.log(1 / fam.delta) / (2 * fam.N)),
+                        "the bound as gamma -> oo: only 8/n and the confidence term remain"))

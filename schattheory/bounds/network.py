@@ -1,0 +1,365 @@
+r"""Every registered network bound evaluated on a :class:`~schattheory.netstats.NetworkStats`, in log space.
+
+The numbers come from the registered expressions: each family's per-layer terms and outer expression
+(:mod:`schattheory.bounds.family`) are rewritten as ``log(expr)`` in the logarithms of their inputs
+(:mod:`schattheory.bounds.logspace`) and lambdified once by :mod:`schattheory.backends`. Layers are combined by
+log-sum-exp (sums), sums of logs (products) or maxima, so a 1000-layer network with spectral norms 3 gives a finite
+``log10_value`` (its ``value`` is then ``None``: it does not fit a float64).
+
+Network quantities: per layer s_l (spectral norm), ||A_l||_F, ||A_l^T||_{2,1}, U_l = out_features,
+d_{l-1} = in_features, W_l = multiplicity, rank, r_l(p) = sum_i (sigma_i / s_l)^p; globals N = data.n,
+B = data.input_norm, gamma = data.margin, ||X||_F = data.data_frobenius, L = depth, h = the largest of all
+in_features and out_features, P = prod_l s_l, X = B P / gamma, G = number of p values paid for (1 for a p fixed in
+advance, the grid size for :func:`optimise_ledent_p`), delta.
+
+>>> import numpy as np
+>>> from schattheory.netstats import LayerStats, NetworkStats, DataStats
+>>> lay = LayerStats.from_matrix("fc", np.diag([2.0, 1.0]))
+>>> net = NetworkStats((lay,), DataStats(n=100, input_norm=1.0, data_frobenius=10.0, margin=1.0))
+>>> v = evaluate_network(net, "ledent2025", p=2.0)   # sqrt(L/N * X * sqrt(r(2) * (2 + 2)))
+>>> round(v.value, 10) == round(float(np.sqrt(2.0 * np.sqrt(1.25 * 4) / 100)), 10)
+True
+>>> v.key, v.mode
+('ledent2025.fc.dominant', 'dominant')
+
+Reference: the registered keys ``ledent2025.*``, ``bartlett2017.*``, ``neyshabur2018.*``, ``golowich2018.*``,
+``counting.*``, ``vc.*``, ``pinto2024.*`` (see their modules for sources and locators).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import InputError
+from ..netstats import NetworkStats
+
+__all__ = ["NetworkBoundValue", "network_families", "evaluate_network", "ledent_layer_terms_log10",
+           "optimise_ledent_p", "default_p_grid", "rank_proxy_grid"]
+
+_LN10 = math.log(10.0)
+_LEDENT = ("ledent2025", "ledent2025.wl_width", "ledent2025.loss_augmented")
+
+
+@dataclass(frozen=True)
+class NetworkBoundValue:
+    """One bound on one network: ``log10_value`` always finite, ``value`` None when it does not fit a float64."""
+
+    key: str
+    family: str
+    mode: str
+    p: float | tuple | None
+    log10_value: float
+    value: float | None
+    details: dict = field(default_factory=dict, compare=False)
+
+
+def default_p_grid() -> np.ndarray:
+    """41 points 2k/41 (k = 1..41) in (0, 2], then 3, 4, 6, 8 and 16."""
+    return np.concatenate([np.arange(1, 42) * (2.0 / 41.0), [3.0, 4.0, 6.0, 8.0, 16.0]])
+
+
+# ---- family table ----------------------------------------------------------------------------------------------
+def _forms(family: str):
+    """mode -> NetworkForm (ledent variants resolved later, per network)."""
+    from . import bartlett2017, counting, golowich2018, ledent2025, neyshabur2018, pinto2024, vc
+
+    table = {
+        "bartlett2017": bartlett2017.FORMS, "neyshabur2018": neyshabur2018.FORMS,
+        "golowich2018": golowich2018.FORMS, "counting": counting.FORMS, "vc": vc.FORMS, "pinto2024": pinto2024.FORMS,
+        "ledent2025": {m: ledent2025.FORMS[("cnn", m)] for m in ("dominant", "explicit")},
+        "ledent2025.wl_width": {m: ledent2025.FORMS[("cnn_wl_width", m)] for m in ("dominant", "explicit")},
+        "ledent2025.loss_augmented": {"dominant": ledent2025.FORMS[("loss_augmented", "dominant")]},
+    }
+    if family not in table:
+        raise InputError("family", family, f"unknown; choose one of {', '.join(network_families())}")
+    return table[family]
+
+
+def network_families() -> list[str]:
+    """Families evaluable on a NetworkStats (loss_augmented needs ``stats.extras['activation_norms']``)."""
+    return ["ledent2025", "ledent2025.wl_width", "ledent2025.loss_augmented", "bartlett2017", "neyshabur2018",
+            "golowich2018", "counting", "vc", "pinto2024"]
+
+
+def _form(stats: NetworkStats, family: str, mode: str):
+    forms = _forms(family)
+    if mode not in ("dominant", "explicit"):
+        raise InputError("mode", mode, "must be 'dominant' or 'explicit'")
+    if mode not in forms:
+        raise InputError("mode", mode, f"family {family!r} has no {mode} form encoded (modes: {', '.join(forms)})")
+    return forms[mode]
+
+
+def _reported_key(stats, family, form) -> str:
+    dense = all(int(lay.multiplicity) == 1 for lay in stats.layers)
+    if family == "ledent2025" and dense:
+        return form.key.replace(".cnn.", ".fc.")
+    if family == "ledent2025.wl_width" and dense:
+        return form.key.replace(".cnn_wl_width.", ".fc_wl_width.")
+    return form.key
+
+
+# ---- inputs ----------------------------------------------------------------------------------------------------
+_NEED_TEXT = {"n": "the number of samples n", "input_norm": "the input norm B", "margin": "the margin gamma",
+              "data_frobenius": "the data Frobenius norm ||X||_F",
+              "activation_norms": "stats.extras['activation_norms'] (B_{l-1,A} per layer)"}
+
+
+def _check_needs(stats: NetworkStats, family: str, form):
+    if not isinstance(stats, NetworkStats):
+        raise InputError("stats", type(stats).__name__, "must be a NetworkStats")
+    data_needs = [x for x in form.needs if x != "activation_norms"]
+    if data_needs and stats.data is None:
+        raise InputError("stats.data", None, f"family {family!r} needs data statistics: "
+                                             + ", ".join(_NEED_TEXT[x] for x in data_needs))
+    if "activation_norms" in form.needs:
+        act = (stats.extras or {}).get("activation_norms")
+        if act is None or len(act) != stats.depth or not np.all(np.asarray(act, dtype=float) > 0):
+            raise InputError("stats.extras['activation_norms']", None if act is None else f"{len(act)} values",
+                             f"family {family!r} needs one positive B_(l-1,A) per layer ({stats.depth})")
+
+
+def _global_logs(stats: NetworkStats, delta: float, grid_size: int) -> dict:
+    from . import family as fam
+
+    if not (0 < float(delta) < 1):
+        raise InputError("delta", delta, "must lie in (0, 1)")
+    log_s = np.array([math.log(lay.spectral) for lay in stats.layers])
+    widths = [stats.layers[0].in_features] + [lay.out_features for lay in stats.layers]
+    widths += [lay.in_features for lay in stats.layers]
+    out = {fam.L: math.log(stats.depth), fam.P: float(log_s.sum()), fam.h: math.log(max(widths)),
+           fam.G: math.log(grid_size), fam.delta: math.log(float(delta)), fam.C1: 0.0}
+    if stats.data is not None:
+        dat = stats.data
+        out.update({fam.N: math.log(dat.n), fam.B: math.log(dat.input_norm), fam.gamma: math.log(dat.margin),
+                    fam.XF: math.log(dat.data_frobenius)})
+        out[fam.X] = out[fam.B] + out[fam.P] - out[fam.gamma]
+    return out
+
+
+def _layer_logs(stats: NetworkStats, glob: dict) -> dict:
+    from . import family as fam
+
+    lays = stats.layers
+    log_s = np.array([math.log(lay.spectral) for lay in lays])
+    out = {fam.s: log_s,
+           fam.F: np.array([math.log(lay.frobenius) for lay in lays]),
+           fam.b: np.array([math.log(lay.norm21) if lay.norm21 > 0 else -math.inf for lay in lays]),
+           fam.U: np.log([float(lay.out_features) for lay in lays]),
+           fam.d: np.log([float(lay.in_features) for lay in lays]),
+           fam.Omega: np.log([float(lay.multiplicity) for lay in lays]),
+           fam.k: np.log([float(max(lay.rank, 1)) for lay in lays])}
+    act = (stats.extras or {}).get("activation_norms")
+    if act is not None and fam.gamma in glob:
+        suffix = np.cumsum(log_s[::-1])[::-1]           # sum_{i >= l} log s_i
+        out[fam.Xl] = np.log(np.asarray(act, dtype=float)) + suffix - glob[fam.gamma]
+    return out
+
+
+def _log_rank_proxy(stats: NetworkStats, p) -> np.ndarray:
+    """log r_l(p) with p broadcast as documented in :func:`ledent_layer_terms_log10`; shape (..., L)."""
+    pa = _p_array(stats, p)
+    out = np.empty(pa.shape, dtype=float)
+    for l, lay in enumerate(stats.layers):
+        sig = np.asarray(lay.sigma, dtype=float)
+        pos = sig[sig > 0]
+        # every term (sigma_i/sigma_1)^p lies in (0, 1] and the first is 1: the sum cannot overflow or vanish;
+        # repeated singular values are counted once with their multiplicity
+        vals, counts = np.unique(np.log(pos / pos[0]), return_counts=True)
+        out[..., l] = np.log(_power_sums(pa[..., l].ravel(), vals, counts.astype(float))).reshape(pa.shape[:-1])
+    return out
+
+
+def rank_proxy_grid(sigma, ps) -> np.ndarray:
+    """r(p) = sum_i (sigma_i / sigma_1)^p for every p in the 1-D array ``ps`` (vectorised, blockwise).
+
+    >>> rank_proxy_grid([2.0, 1.0, 1.0], np.array([1.0, 2.0])).tolist()
+    [2.0, 1.5]
+    """
+    sig = np.asarray(sigma, dtype=float)
+    pos = np.sort(sig[sig > 0])[::-1]
+    vals, counts = np.unique(np.log(pos / pos[0]), return_counts=True)
+    return _power_sums(np.asarray(ps, dtype=float).ravel(), vals, counts.astype(float))
+
+
+def _power_sums(ps: np.ndarray, logs: np.ndarray, weights: np.ndarray, chunk: int = 2048) -> np.ndarray:
+    """sum_i weights_i exp(p logs_i) for each p, in cache-sized blocks (2-3 times faster than one big array)."""
+    out = np.empty(ps.size)
+    buf = np.empty((min(chunk, ps.size), logs.size))
+    for i in range(0, ps.size, chunk):
+        block = ps[i:i + chunk]
+        b = buf[:block.size]
+        np.multiply(block[:, None], logs[None, :], out=b)
+        np.exp(b, out=b)
+        out[i:i + chunk] = b @ weights
+    return out
+
+
+def _p_array(stats: NetworkStats, p) -> np.ndarray:
+    pa = np.asarray(p, dtype=float)
+    L = stats.depth
+    if pa.ndim == 0:
+        pa = np.full((L,), float(pa))
+    elif pa.ndim == 1:
+        pa = np.repeat(pa[:, None], L, axis=1)
+    elif pa.ndim != 2 or pa.shape[1] != L:
+        raise InputError("p", f"array of shape {pa.shape}", f"must be a scalar, a 1-D grid or shape (G, {L})")
+    if not np.all(np.isfinite(pa)) or np.any(pa <= 0):
+        raise InputError("p", "array" if pa.size > 1 else float(pa.flat[0]), "must be finite and > 0")
+    return pa
+
+
+# ---- the engine --------------------------------------------------------------------------------------------------
+def _term_logs(form, stats, glob, layer, p=None) -> dict:
+    """aggregate symbol -> log of each layer's term, shape (..., L)."""
+    from . import family as fam
+    from .logspace import log_expr
+
+    out = {}
+    for agg in form.terms():
+        inputs = tuple(sorted(agg.term.free_symbols, key=lambda x: x.name))
+        _, fn = log_expr(agg.term, inputs)
+        args = []
+        for sym in inputs:
+            if sym == fam.rho:
+                args.append(_log_rank_proxy(stats, p))
+            elif sym == fam.p:
+                args.append(np.log(_p_array(stats, p)))
+            elif sym in layer:
+                args.append(layer[sym])
+            elif sym in glob:
+                args.append(glob[sym])
+            else:
+                raise InputError("stats", sym.name, f"{form.key} needs {sym.name}, which the statistics lack")
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            val = np.asarray(fn(*args), dtype=float)
+        shape = np.broadcast_shapes(*(np.shape(x) for x in args), (stats.depth,))
+        out[agg.symbol] = np.broadcast_to(val, shape)
+    return out
+
+
+def _reduce(form, terms: dict) -> dict:
+    from scipy.special import logsumexp
+
+    out = {}
+    for agg in form.terms():
+        t = terms[agg.symbol]
+        out[agg.symbol] = {"sum": lambda x: logsumexp(x, axis=-1), "prod": lambda x: np.sum(x, axis=-1),
+                           "max": lambda x: np.max(x, axis=-1)}[agg.op](t)
+    return out
+
+
+def _outer_log(form, glob, aggs) -> np.ndarray:
+    from .logspace import log_expr
+
+    inputs = tuple(sorted(form.outer.free_symbols, key=lambda x: x.name))
+    _, fn = log_expr(form.outer, inputs)
+    args = [aggs[x] if x in aggs else glob[x] for x in inputs]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return np.asarray(fn(*args), dtype=float)
+
+
+def _value(log_value: float):
+    l10 = float(log_value) / _LN10
+    if not math.isfinite(l10):
+        raise InputError("network", l10, "the bound evaluated to a non-finite log value (degenerate statistics)")
+    value = 10.0 ** l10 if -307.0 < l10 < 308.0 else None
+    return l10, value
+
+
+def _status(key: str) -> str:
+    # the family's module registered the key on import; reading it directly avoids registry.load_all(), which
+    # would import every lemma and derivation module just to print a status tag
+    from ..registry import _REGISTRY
+
+    bound = _REGISTRY.get(key)
+    return bound.status.value if bound is not None else ""
+
+
+def evaluate_network(stats: NetworkStats, family: str, mode: str = "dominant", p=None, *,
+                     delta: float = 0.01) -> NetworkBoundValue:
+    """One family's bound on a network. ``p`` (ledent2025 families only): None = per-layer p optimised on the
+    default grid (the union bound over the grid is charged in explicit mode), a float (the same p for every layer,
+    fixed in advance) or a sequence of one p per layer."""
+    if family in _LEDENT and p is None:
+        return optimise_ledent_p(stats, None, mode, delta=delta, family=family)
+    form = _form(stats, family, mode)
+    if p is not None and family not in _LEDENT:
+        raise InputError("p", p, f"family {family!r} has no Schatten exponent; only ledent2025 families take p")
+    _check_needs(stats, family, form)
+    glob = _global_logs(stats, delta, 1)
+    layer = _layer_logs(stats, glob)
+    p_val = None
+    if family in _LEDENT:
+        pa = np.asarray(p, dtype=float)
+        if pa.ndim == 0:
+            p_val = float(pa)
+        elif pa.ndim == 1 and pa.size == stats.depth:
+            p_val = tuple(float(x) for x in pa)
+            pa = pa[None, :]
+        else:
+            raise InputError("p", p, f"must be a float or one value per layer ({stats.depth})")
+        terms = _term_logs(form, stats, glob, layer, pa)
+        terms = {k_: np.reshape(v, (-1, stats.depth))[0] for k_, v in terms.items()}
+    else:
+        terms = _term_logs(form, stats, glob, layer)
+    aggs = _reduce(form, terms)
+    l10, value = _value(_outer_log(form, glob, aggs))
+    key = _reported_key(stats, family, form)
+    details = {"status": _status(key), "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms}}
+    if family in _LEDENT:
+        details.update({"grid_size": 1, "union_bound": "none (p fixed in advance)"})
+    if "ledent2025" in family and mode == "explicit":
+        details["note"] = "explicit constants reconstructed here, not the paper's"
+    return NetworkBoundValue(key, family, mode, p_val, l10, value, details)
+
+
+def ledent_layer_terms_log10(stats: NetworkStats, p, *, family: str = "ledent2025",
+                             mode: str = "dominant") -> np.ndarray:
+    """log10 C_l(p) for every layer (dominant summand of Theorem 3.6; ``mode="explicit"`` includes kappa(p, L)).
+
+    ``p`` scalar -> shape (L,); a 1-D grid of G values (each applied to every layer) -> (G, L); an array of shape
+    (G, L) (one p per layer in each row) -> (G, L). Vectorised: no Python loop over grid points.
+    """
+    form = _form(stats, family, mode)
+    _check_needs(stats, family, form)
+    glob = _global_logs(stats, 0.5, 1)
+    layer = _layer_logs(stats, glob)
+    terms = _term_logs(form, stats, glob, layer, p)
+    return np.asarray(next(iter(terms.values())), dtype=float) / _LN10
+
+
+def optimise_ledent_p(stats: NetworkStats, grid=None, mode: str = "dominant", *, delta: float = 0.01,
+                      family: str = "ledent2025") -> NetworkBoundValue:
+    """The ledent2025 bound with each layer's p chosen on ``grid`` (default :func:`default_p_grid`).
+
+    The outer expression is increasing in the sum of per-layer terms and each term depends on its own p only, so the
+    best joint choice is the per-layer argmin. Explicit mode charges the union bound over grid^L (L ln |grid| inside
+    the confidence term).
+    """
+    if family not in _LEDENT:
+        raise InputError("family", family, f"must be one of {', '.join(_LEDENT)}")
+    grid = default_p_grid() if grid is None else np.unique(np.asarray(grid, dtype=float).ravel())
+    if grid.size == 0:
+        raise InputError("grid", "empty", "needs at least one p value")
+    form = _form(stats, family, mode)
+    _check_needs(stats, family, form)
+    glob = _global_logs(stats, delta, int(grid.size))
+    layer = _layer_logs(stats, glob)
+    terms = _term_logs(form, stats, glob, layer, grid)     # (G, L)
+    (sym, t), = terms.items()
+    best = np.argmin(t, axis=0)
+    chosen = t[best, np.arange(stats.depth)]
+    aggs = _reduce(form, {sym: chosen})
+    l10, value = _value(_outer_log(form, glob, aggs))
+    p_best = tuple(float(grid[i]) for i in best)
+    key = _reported_key(stats, family, form)
+    details = {"status": _status(key), "per_layer_log10": {sym.name: (chosen / _LN10).tolist()},
+               "grid_size": int(grid.size), "grid": grid.tolist(),
+               "union_bound": f"L ln|grid| = {stats.depth * math.log(grid.size):.6g}" if mode == "explicit"
+               else "not charged (dominant form drops logs)"}
+    if mode == "explicit":
+        details["note"] = "explicit constants reconstructed here, not the paper's"
+    return NetworkBoundValue(key, family, mode, p_best, l10, value, details)

@@ -1,0 +1,92 @@
+"""Every bound registered by schattheory.bounds: provenance, exactness, both backends, LaTeX, required keys."""
+import math
+import zlib
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from schattheory import registry
+from schattheory.provenance import Status
+
+PREFIXES = ("ledent2025.", "bartlett2017.", "neyshabur2018.", "golowich2018.", "counting.", "vc.", "pinto2024.",
+            "pac_bayes.", "arora2018.")
+KEYS = [k for k in registry.keys() if k.startswith(PREFIXES)]
+
+REQUIRED = [
+    "ledent2025.fc.dominant", "ledent2025.fc.explicit", "ledent2025.cnn.dominant", "ledent2025.cnn.explicit",
+    "ledent2025.loss_augmented.dominant", "ledent2025.per_layer", "ledent2025.square.dominant",
+    "ledent2025.fc_wl_width.dominant", "ledent2025.square_wl_width.dominant",
+    "bartlett2017.dominant", "bartlett2017.explicit", "neyshabur2018.dominant", "golowich2018.thm1",
+    "golowich2018.thm2", "counting.graf2022.explicit", "counting.dominant", "vc.bhlm2019.vcdim",
+    "vc.bhlm2019.dominant", "vc.bhlm2019.explicit", "pinto2024.dominant", "pac_bayes.mcallester",
+    "pac_bayes.seeger_maurer", "arora2018.explicit",
+]
+
+
+def test_required_keys_are_registered():
+    missing = [k for k in REQUIRED if k not in KEYS]
+    assert not missing
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_provenance_has_status_and_locator(key):
+    b = registry.get(key)
+    assert b.provenance.citations, key
+    assert all(c.locator for c in b.provenance.citations), f"{key}: every citation needs a locator"
+    # nothing transcribed or reconstructed may pass as the paper's own statement
+    assert b.status is not Status.PAPER
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if k.startswith("ledent2025.")])
+def test_ledent_forms_never_claim_more_than_transcribed(key):
+    b = registry.get(key)
+    assert b.status in (Status.TRANSCRIBED, Status.RECONSTRUCTED)
+    if b.mode == "explicit" or key == "ledent2025.explicit_factor":
+        assert b.status is Status.RECONSTRUCTED
+    if b.status is Status.TRANSCRIBED:
+        assert "reconstructed" in b.provenance.note.lower(), "the margin placement must be flagged"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_expressions_are_exact(key):
+    b = registry.get(key)
+    for part in (b.expr, *(lim.value for lim in b.limits), *(v for _, v in b.example)):
+        assert not sp.sympify(part).atoms(sp.Float), key
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_numpy_and_mpmath_agree_at_the_example_and_nearby(key):
+    b = registry.get(key)
+    ex = b.example_values
+    args = [ex[s] for s in b.params]
+    f_np, f_mp = b.numeric("numpy"), b.numeric("mpmath")
+    rng = np.random.default_rng(zlib.crc32(key.encode()))
+    for scale in (1.0, *rng.uniform(0.8, 1.25, size=3)):
+        pt = [a * sp.Rational(scale).limit_denominator(1000) if not s.is_integer else a
+              for a, s in zip(args, b.params)]
+        if any(c.subs(dict(zip(b.params, pt))) == sp.false for c in b.assumptions):
+            continue
+        v_np = float(f_np(*[float(x) for x in pt]))
+        v_mp = f_mp(*pt, dps=50)
+        assert math.isfinite(v_np)
+        assert abs(v_np - float(v_mp)) <= 1e-11 * max(1.0, abs(float(v_mp))), (key, pt)
+        # and Bound.evaluate (the independent 50-digit path) gives the same
+        assert abs(b.evaluate(dict(zip(b.params, pt))) - v_mp) <= mpmath.mpf(10) ** -40 * max(1, abs(v_mp))
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_latex_renders(key):
+    tex = registry.get(key).latex()
+    assert tex and "\\" in tex
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if registry.get(k).kind == "bound"])
+def test_bounds_name_their_mode(key):
+    assert registry.get(key).mode in ("dominant", "explicit")
+
+
+def test_dominant_and_explicit_exist_where_the_sources_give_both():
+    for fam in ("ledent2025.fc", "ledent2025.cnn", "bartlett2017", "vc.bhlm2019", "arora2018"):
+        assert f"{fam}.dominant" in KEYS and f"{fam}.explicit" in KEYS, fam
