@@ -126,7 +126,8 @@ class Evaluation:
         if self.bounds:
             out += [_ascii_table(*self.bound_table()), ""]
         for s in self.skipped:
-            out.append(f"skipped {s['family']} ({s['mode']}{', p = ' + _fmt_p(s['p']) if s.get('p') else ''}): "
+            ps = ", ".join(_fmt_p(x) for x in s["p"]) if s.get("p") else ""
+            out.append(f"skipped {s['family']} ({s['mode']}{', p = ' + ps if ps else ''}): "
                        f"{s['reason']}")
         for w in self.warnings:
             out.append(f"warning: {w}")
@@ -320,7 +321,19 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
                             lambda: api.optimise_ledent_p(stats, grid, mode, delta=delta, family=family))
             else:
                 attempt(family, mode, None, lambda: api.evaluate_network(stats, family, mode, delta=delta))
-    return bounds, skipped, []
+    return bounds, _merge_skipped(skipped), []
+
+
+def _merge_skipped(skipped) -> list:
+    """One row per (family, mode, reason): a mode a family lacks is reported once, with the p values it covers."""
+    merged = {}
+    for s in skipped:
+        key = (s["family"], s["mode"], s["reason"])
+        if key not in merged:
+            merged[key] = dict(s, p=[] if s["p"] is not None else None)
+        if s["p"] is not None:
+            merged[key]["p"].append(s["p"])
+    return list(merged.values())
 
 
 def _row(v, family, mode, p_asked) -> dict:
@@ -381,14 +394,14 @@ def _fmt_p(p) -> str:
     if isinstance(p, str):
         return p
     if isinstance(p, (list, tuple)):
-        return "[" + ", ".join(f"{float(x):g}" for x in p) + "]"
-    return f"{float(p):g}"
+        return "[" + ", ".join(f"{float(x):.3g}" for x in p) + "]"
+    return f"{float(p):.4g}"
 
 
 def _fmt_pcol(b) -> str:
     if b.get("p_rule") == "optimised per layer":
         ps = b["p"] if isinstance(b["p"], list) else [b["p"]]
-        return "opt " + _fmt_p(ps) if len(ps) <= 4 else f"opt ({len(ps)} layers, {min(ps):g}..{max(ps):g})"
+        return "opt " + _fmt_p(ps) if len(ps) <= 4 else f"opt ({len(ps)} layers, {min(ps):.3g}..{max(ps):.3g})"
     return _fmt_p(b["p"])
 
 
