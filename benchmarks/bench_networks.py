@@ -104,6 +104,9 @@ def timing(tmp, script, args) -> dict:
         "evaluate_svd": [py, "-m", "schattheory", "evaluate", str(model), *data, "--json", "--quiet"],
         "evaluate_gram": [py, "-m", "schattheory", "evaluate", str(model), *data, "--json", "--quiet",
                           "--method", "gram"],
+        "evaluate_svd_no_bounds": [py, "-m", "schattheory", "evaluate", str(model), "--json", "--quiet"],
+        "evaluate_gram_no_bounds": [py, "-m", "schattheory", "evaluate", str(model), "--json", "--quiet",
+                                    "--method", "gram"],
     }
     for cmd in cmds.values():            # warm the page cache and .pyc files
         wall(cmd)
@@ -115,7 +118,9 @@ def timing(tmp, script, args) -> dict:
     results = {"threads": args.threads, "seconds": {k: round(v, 3) for k, v in best.items()},
                "all_seconds": {k: [round(x, 3) for x in v] for k, v in times.items()},
                "ratio_svd": best["evaluate_svd"] / best["baseline"],
-               "ratio_gram": best["evaluate_gram"] / best["baseline"]}
+               "ratio_gram": best["evaluate_gram"] / best["baseline"],
+               "ratio_svd_no_bounds": best["evaluate_svd_no_bounds"] / best["baseline"],
+               "ratio_gram_no_bounds": best["evaluate_gram_no_bounds"] / best["baseline"]}
     evaluated = json.loads(subprocess.run(cmds["evaluate_svd"], cwd=ROOT, capture_output=True, text=True,
                                           env=ENV).stdout)
     results["bounds_evaluated"] = len(evaluated["bounds"])
@@ -130,12 +135,63 @@ def timing(tmp, script, args) -> dict:
     print(f"18 float32 matrices (6 x 768x768, 3072x768, 768x3072), safetensors, best of {args.repeat}, "
           f"BLAS threads: {args.threads or 'default'}:")
     for k, v in best.items():
-        print(f"  {k:<14} {v:7.3f} s   (runs: {', '.join(f'{x:.2f}' for x in times[k])})")
+        print(f"  {k:<24} {v:7.3f} s   (runs: {', '.join(f'{x:.2f}' for x in times[k])})")
     print(f"  ratio evaluate/baseline (svd)  {results['ratio_svd']:.3f}   target <= 1.25")
     print(f"  ratio evaluate/baseline (gram) {results['ratio_gram']:.3f}   target <= 0.5")
+    print(f"  without data statistics (spectra only, no bound evaluated): svd {results['ratio_svd_no_bounds']:.3f}, "
+          f"gram {results['ratio_gram_no_bounds']:.3f}")
     print(f"  bounds evaluated {results['bounds_evaluated']}, skipped {results['bounds_skipped']}; "
           f"heavy modules imported by evaluate: {results['heavy_modules_imported']}")
     return results
+
+
+BREAKDOWN = """
+import json, time
+t0 = time.perf_counter()
+import numpy as np
+from schattheory.netstats import DataStats, LayerStats, NetworkStats
+toy = NetworkStats((LayerStats("l", (2, 2), np.array([2.0, 1.0]), 3.0),),
+                   DataStats(n=10, input_norm=1.0, data_frobenius=3.0, margin=1.0), extras={"activation_norms": (1.0,)})
+out = {}
+t = time.perf_counter(); import sympy; out["sympy import"] = time.perf_counter() - t
+t = time.perf_counter()
+from schattheory.bounds import network as N
+for fam in N.network_families():
+    N._forms(fam)
+out["bound family modules"] = time.perf_counter() - t
+t = time.perf_counter(); from schattheory import registry; registry.load_all()
+out["registry.load_all (reached through the status lookup)"] = time.perf_counter() - t
+t = time.perf_counter()
+for fam in N.network_families():
+    for mode in ("dominant", "explicit"):
+        try:
+            N.evaluate_network(toy, fam, mode, 1.0 if fam.startswith("ledent") else None)
+        except Exception:
+            pass
+out["first evaluation of every family and mode (log-space rewrite, lambdify)"] = time.perf_counter() - t
+t = time.perf_counter()
+for fam in N.network_families():
+    for mode in ("dominant", "explicit"):
+        try:
+            N.evaluate_network(toy, fam, mode, 1.0 if fam.startswith("ledent") else None)
+        except Exception:
+            pass
+out["second evaluation of every family and mode"] = time.perf_counter() - t
+print(json.dumps(out))
+"""
+
+
+def bound_setup(args) -> dict:
+    """Where the bound module's per-process set-up time goes (one fresh process)."""
+    proc = subprocess.run([sys.executable, "-c", BREAKDOWN], cwd=ROOT, capture_output=True, text=True, env=ENV)
+    if proc.returncode != 0:
+        print(f"bound set-up breakdown unavailable: {proc.stderr.strip().splitlines()[-1:]}")
+        return {}
+    out = json.loads(proc.stdout)
+    print("bound module set-up in a fresh process:")
+    for k, v in out.items():
+        print(f"  {v:6.3f} s  {k}")
+    return out
 
 
 def memory(tmp, script, args) -> dict:
@@ -184,6 +240,7 @@ def main(argv=None):
         script.write_text(BASELINE)
         if not args.skip_timing:
             results.update(timing(tmp, script, args))
+            results["bound_setup_seconds"] = bound_setup(args)
         if not args.skip_memory:
             results["memory"] = memory(tmp, script, args)
         print("WeightWatcher: not measured (needs torch, not installable in this environment)")

@@ -202,12 +202,3 @@ def test_networks_modules_do_not_import_sympy():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["False", "False", "False"], out.stderr
 
-
-def test_prefetch_warms_up_in_a_thread_and_changes_nothing(model, fake_bounds):
-    with_warm = evaluate(model / "net.npz", n=100, input_norm=1.0, margin=0.1, ps=(0.5,))
-    toy_calls = len(fake_bounds)
-    assert toy_calls > 0
-    fake_bounds.clear()
-    without = evaluate(model / "net.npz", n=100, input_norm=1.0, margin=0.1, ps=(0.5,), prefetch=False)
-    assert with_warm.bounds == without.bounds and with_warm.skipped == without.skipped
-    assert len(fake_bounds) < toy_calls                   # the warm-up added one call per family and mode

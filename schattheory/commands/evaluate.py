@@ -54,8 +54,6 @@ def add_parser(sub):
     o.add_argument("--plot", metavar="DIR", help="write PNG and PDF figures into DIR")
     o.add_argument("--quiet", action="store_true", help="no progress on stderr")
     o.add_argument("--progress", action="store_true", help="progress on stderr for every layer from the start")
-    o.add_argument("--no-prefetch", action="store_true",
-                   help="do not build the bound evaluators in a background thread during the SVDs")
     p.set_defaults(run=run)
 
 
@@ -114,7 +112,7 @@ def run(args) -> int:
                   ps=tuple(args.ps) if args.ps else DEFAULT_PS, grid=_grid(args.grid), method=args.method,
                   dtype=args.dtype, layers=args.layers, input_size=_input_size(args.input_size),
                   padding=_padding(args.padding), orientation=args.orientation.replace("-", "_"), order=args.order,
-                  delta=args.delta, progress=progress, prefetch=not args.no_prefetch)
+                  delta=args.delta, progress=progress)
     if args.plot:
         written = ev.plot(args.plot)
         if not args.quiet:

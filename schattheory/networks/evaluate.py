@@ -193,12 +193,8 @@ class Evaluation:
 def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_percentile=None, data_frobenius=None,
              ps=DEFAULT_PS, grid=None, method: str = "svd", dtype=None, layers=None, input_size=None,
              padding="circular", orientation: str = "out_in", order: str = "natural", delta: float = 0.01,
-             families=None, progress=None, prefetch: bool = True) -> Evaluation:
-    """Spectra, data statistics and every registered network bound for ``model`` (path or list of arrays).
-
-    ``prefetch``: build the bound evaluators (SymPy import, registry, lambdify) in a background thread while the
-    singular values are computed; LAPACK releases the GIL, so on two cores the symbolic set-up costs little wall time.
-    """
+             families=None, progress=None) -> Evaluation:
+    """Spectra, data statistics and every registered network bound for ``model`` (path or list of arrays)."""
     ps = tuple(check_p(p, name="p", allow_inf=False) for p in (ps or ()))
     if grid is not None:
         grid = tuple(check_p(p, name="grid", allow_inf=False) for p in grid)
@@ -220,7 +216,6 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
     if data is None and any(v is not None for v in (n, input_norm, margin)):
         given = given_data_stats(n, input_norm, margin, data_frobenius)  # validate before any heavy work
     plan = plan_model(model, layers, orientation=orientation, order=order)
-    warm = _prefetch_bounds(delta) if prefetch and (data is not None or given is not None) else None
     forward = None
     if data is not None:
         X, y = load_data(data)
@@ -241,8 +236,6 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
     if forward is not None:
         stats.extras["activation_norms"] = tuple(forward.activation_norms)
         summary["activation_norms"] = list(forward.activation_norms)
-    if warm is not None:
-        warm.join()
     bounds, skipped, notes = _evaluate_bounds(stats, ps, grid, delta, families)
     warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
     notes = list(spectra.notes) + notes
@@ -250,39 +243,6 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
         notes.append(f"||X||_F = {summary['data_frobenius_rule']}")
     return Evaluation(spectra, stats, dict(summary) if summary is not None else None, bounds, skipped, ps, grid,
                       warnings, notes, delta)
-
-
-def _prefetch_bounds(delta):
-    """Start a daemon thread that imports the bound module and evaluates every family once on a toy network.
-
-    The bound module builds its numeric evaluators on first use (SymPy import, registered Bounds, lambdify) and
-    caches them per process; doing that here, concurrently with the SVDs, takes it off the critical path. Errors are
-    ignored: the real evaluation raises them again where they can be reported.
-    """
-    import threading
-
-    def work():
-        try:
-            api, _ = bounds_api()
-            if api is None:
-                return
-            from ..netstats import DataStats, LayerStats, NetworkStats
-
-            toy = NetworkStats((LayerStats("warm-up", (2, 2), np.array([2.0, 1.0]), 3.0),),
-                               DataStats(n=10, input_norm=1.0, data_frobenius=3.0, margin=1.0),
-                               extras={"activation_norms": (1.0,)})
-            for family in api.network_families():
-                for mode in MODES:
-                    try:
-                        api.evaluate_network(toy, family, mode, 1.0 if _p_family(family) else None, delta=delta)
-                    except Exception:  # noqa: BLE001 - a warm-up only; the real call reports errors
-                        pass
-        except Exception:  # noqa: BLE001
-            pass
-
-    thread = threading.Thread(target=work, name="schattheory-bounds-warm-up", daemon=True)
-    thread.start()
-    return thread
 
 
 def _evaluate_bounds(stats, ps, grid, delta, families):
