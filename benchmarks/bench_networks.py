@@ -10,6 +10,17 @@ interleaved, best time kept so that load from other processes on the machine aff
 3. Peak resident memory (``/usr/bin/time -v``, maximum RSS) of ``schattheory evaluate`` on a ~1 GiB safetensors
    file of 32 float32 layers of 4096x2048 (32 MiB each). Target <= 4 x largest layer + 300 MB.
 
+Measured here (2 shared cores, `--repeat 5 --threads 1`; with the default two BLAS threads, identical runs varied
+from 1.7 s to 33 s while other processes loaded the cores, so the default-thread ratios are noise on this machine):
+
+    baseline 1.86 s | evaluate svd 3.17 s (ratio 1.70) | gram 2.16 s (1.16)
+    spectra only (no data statistics, so no bound evaluated): svd 1.88 s (1.01) | gram 0.89 s (0.48)
+    the difference, about 1.3 s per process, is the bound module's set-up: SymPy import 0.18 s, bound family
+    modules 0.38 s, registry.load_all reached through the provenance-status lookup 0.69 s, first log-space
+    rewrite + lambdify of every family 0.60 s (a second evaluation of everything takes 0.004 s)
+    peak RSS on the 1 GiB file: svd 161 MiB, gram 162 MiB (limit 428 MiB); the bare script 1154 MiB (its safe_open
+    handle keeps every mapped page resident)
+
 Usage: python3 benchmarks/bench_networks.py [--repeat 3] [--threads N] [--skip-memory] [--memory-methods gram,svd]
        [--keep DIR]
 Prints a table and a JSON line with every figure. WeightWatcher needs torch, which is not installable here, so it

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -50,15 +50,10 @@ class LayerPlan:
     """One selected layer: weight tensor, optional bias tensor, kind ``dense`` or ``conv``."""
 
     name: str
-    shape: tuple           # as stored in the file
+    shape: tuple           # torch orientation: (out, in) or (out, in, kh, kw)
     dtype: str
     kind: str
     bias: str | None = None
-
-    @property
-    def out_in(self) -> tuple:
-        """(out, in) of the layer in torch orientation (channels for a conv kernel)."""
-        return (self.shape[0], self.shape[1])
 
 
 @dataclass(frozen=True)
@@ -67,7 +62,6 @@ class ModelPlan:
     layers: tuple
     ignored: tuple = ()                    # (name, reason) of tensors not used
     orientation: str = "out_in"
-    notes: tuple = field(default=())
 
 
 @dataclass
@@ -155,13 +149,14 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
             if b is not None and cand not in weights and len(b.shape) == 1:
                 if b.shape[0] != out:
                     raise InputError("bias", cand, f"has length {b.shape[0]} but layer {t.name!r} has {out} outputs")
-                bias_of[t.name], _ = cand, used.add(cand)
+                bias_of[t.name] = cand
+                used.add(cand)
                 break
-    order_names = [t.name for t in infos]
+    position = {t.name: i for i, t in enumerate(infos)}
     for t in chosen:
         if t.name in bias_of:
             continue
-        i = order_names.index(t.name)
+        i = position[t.name]
         nxt = infos[i + 1] if i + 1 < len(infos) else None
         out = t.shape[-1] if orientation == "in_out" else t.shape[0]
         if (nxt is not None and len(nxt.shape) == 1 and nxt.name not in used and nxt.shape[0] == out
