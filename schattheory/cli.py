@@ -15,6 +15,7 @@ __all__ = ["main", "COMMANDS"]
 COMMANDS = [
     "list",
     "show",
+    "latex",
     "claims",
     "evaluate",
 ]
