@@ -225,31 +225,14 @@ def _tex_text(text: str) -> str:
 
 
 def render_statement(keys) -> str:
-    """The LaTeX lemma environments for ``keys``, from the registry (statement, assumptions, provenance)."""
-    from schattheory.latex_names import latex
-    from schattheory.registry import get
+    """The LaTeX lemma environments for ``keys``, from the registry (statement, assumptions, provenance).
 
-    parts = [HEADER]
-    for key in keys:
-        bnd = get(key)
-        prov = bnd.provenance
-        cites = "; ".join(c.short() for c in prov.citations)
-        if prov.derived_from:
-            cites = (cites + "; " if cites else "") + "from " + ", ".join(prov.derived_from)
-        lines = [r"\begin{lemma}[\texttt{%s}]" % _tex_text(key), _tex_text(bnd.title or key) + "."]
-        if bnd.assumptions:
-            lines.append(r"Assumptions: " + ", ".join(f"${latex(c)}$" for c in bnd.assumptions) + ".")
-        lines.append(r"\[ %s \]" % bnd.latex())
-        lines.append(r"\emph{Status:} \textbf{%s}. \emph{Source:} %s." % (bnd.status.value, _tex_text(cites)))
-        if prov.note:
-            lines.append(r"\emph{Note:} %s." % _tex_text(prov.note))
-        if bnd.notes and bnd.notes not in prov.note and prov.note not in bnd.notes:
-            lines.append(r"\emph{Remark:} %s." % _tex_text(bnd.notes))
-        if bnd.mode:
-            lines.append(r"\emph{Mode:} %s." % bnd.mode)
-        lines.append(r"\end{lemma}")
-        parts.append("\n".join(lines) + "\n")
-    return "\n".join(parts)
+    Rendered by :func:`schattheory.latex.render.statements` (the toolkit's LaTeX: sources as text, long formulas
+    laid out for the proofs' text width, the article class at 11pt: 360pt).
+    """
+    from schattheory.latex.render import statements
+
+    return HEADER + "\n" + statements(keys, env="lemma", cite_style="text", text_width_pt=360.0) + "\n"
 
 
 def write_statement(folder: Path) -> Path:

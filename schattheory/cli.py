@@ -16,7 +16,9 @@ COMMANDS = [
     "list",
     "show",
     "report",
+    "latex",
     "claims",
+    "evaluate",
 ]
 
 

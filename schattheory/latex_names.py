@@ -1,7 +1,9 @@
-"""LaTeX printing of expressions with the toolkit's notation (the one hook the LaTeX package builds on)."""
-from __future__ import annotations
+"""LaTeX printing of expressions with the toolkit's notation (the one hook the LaTeX package builds on).
 
-import sympy as sp
+``latex()`` prints with the active notation map of :mod:`schattheory.latex.notation` (letters and macros that a user
+can switch); :data:`SYMBOL_NAMES` are the foundation's symbol names, which that map starts from.
+"""
+from __future__ import annotations
 
 #: symbol name -> LaTeX; the notation map in schattheory.latex can override these
 SYMBOL_NAMES: dict[str, str] = {
@@ -12,7 +14,6 @@ SYMBOL_NAMES: dict[str, str] = {
 
 
 def latex(expr, **settings) -> str:
-    names = {s: SYMBOL_NAMES[s.name] for s in getattr(expr, "free_symbols", ()) if getattr(s, "name", None)
-             in SYMBOL_NAMES}
-    settings.setdefault("symbol_names", names)
-    return sp.latex(expr, **settings)
+    from .latex.notation import print_latex  # the active notation (default: SymPy's printing with SYMBOL_NAMES)
+
+    return print_latex(expr, **settings)

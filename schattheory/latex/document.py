@@ -1,0 +1,335 @@
+r"""Standalone documents: a ``.tex`` whose preamble needs only Debian's texlive-latex-base and
+texlive-latex-recommended, a ``refs.bib``, and the PDF when pdflatex is on the PATH.
+
+:func:`build_document` assembles the LaTeX; :func:`write_document` writes it atomically (everything is produced in
+a temporary directory beside the destination, compiled there, and only then moved into place, so a failure leaves
+no half-written output).
+
+- ``build_document()`` (no keys): the paper document: the main theorem with its proof skeleton, the lemmas it rests
+  on, the sample-complexity comparison table and the claims-audit table;
+- ``build_document(keys=[...])``: the given registered statements and the lemmas they rest on.
+
+The bibliography is a ``thebibliography`` block generated from the same Citations as ``refs.bib`` (it needs no
+BibTeX run and works offline); ``bibliography="bibtex"`` uses ``refs.bib`` with ``plain.bst`` instead.
+
+>>> doc = build_document(keys=["schatten.monotonicity"])
+>>> "\\begin{lemma}" in doc.tex and "@book{bhatia1997," in doc.bib
+True
+>>> sorted(doc.packages())
+['amsmath', 'amssymb', 'amsthm', 'array', 'booktabs', 'geometry', 'hyperref', 'longtable']
+
+Reference: LaTeX packages by Debian package: ``amsmath``, ``amsthm``, ``array``, ``longtable``, ``geometry``,
+``hyperref`` in texlive-latex-base, ``amssymb`` in texlive-base (a dependency of it), ``booktabs`` in
+texlive-latex-recommended (Debian 12 ``dpkg -S``).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from .notation import Notation, current, use
+from .render import bib_item, bibtex_entry, citations_of, environment, label, proof, theorem
+from .text import escape
+
+__all__ = ["Document", "WrittenDocument", "build_document", "write_document", "PACKAGES", "lemma_closure",
+           "resolve_keys", "standalone", "compile_file"]
+
+#: package -> options; every one ships in texlive-latex-base / -recommended (or texlive-base, which base needs)
+PACKAGES = {"geometry": "margin=1in", "amsmath": "", "amssymb": "", "amsthm": "", "array": "", "booktabs": "",
+            "longtable": "", "hyperref": "hidelinks"}
+
+
+@dataclass
+class Document:
+    """A generated document: LaTeX source, BibTeX database and what it contains."""
+
+    name: str
+    tex: str
+    bib: str
+    bibliography: str
+    keys: list = field(default_factory=list)
+
+    def packages(self) -> set:
+        """The LaTeX packages the source loads (for checking the preamble's requirements)."""
+        found = set()
+        for opts in re.findall(r"\\usepackage(?:\[[^\]]*\])?\{([^}]*)\}", self.tex):
+            found |= {x.strip() for x in opts.split(",")}
+        return found
+
+
+@dataclass
+class WrittenDocument:
+    tex: Path
+    bib: Path
+    pdf: Path | None
+    compile_result: object = None
+    warnings: list = field(default_factory=list)
+
+
+def resolve_keys(keys) -> list[str]:
+    """Registry keys from exact keys or prefixes ending in ``.`` or ``*``; unknown keys list close matches."""
+    from .. import registry
+
+    out: list[str] = []
+    for k in keys:
+        if k.endswith("*") or k.endswith("."):
+            found = registry.keys(k.rstrip("*"))
+            if not found:
+                raise InputError("--keys", k, "no registered key starts with it")
+        else:
+            found = [registry.get(k).key]
+        out += [x for x in found if x not in out]
+    if not out:
+        raise InputError("--keys", keys, "give at least one registry key")
+    return out
+
+
+def _step_keys(bound) -> list[str]:
+    """Registry keys that a derivation's recorded steps rest on."""
+    from .render import step_uses
+
+    deriv = getattr(bound, "derivation", None)
+    return [k for step in (getattr(deriv, "steps", ()) or ()) for k in step_uses(step)]
+
+
+def lemma_closure(bounds) -> list:
+    """The registered statements the given Bounds rest on (``derived_from`` and derivation steps), recursively."""
+    from .. import registry
+
+    seen = {b.key for b in bounds}
+    order = []
+    todo = [k for b in bounds for k in list(b.provenance.derived_from) + _step_keys(b)]
+    while todo:
+        k = todo.pop(0)
+        if k in seen:
+            continue
+        seen.add(k)
+        try:
+            dep = registry.get(k)
+        except KeyError:
+            continue  # a derivation may name an unregistered intermediate; it is printed as a key, not a \ref
+        order.append(dep)
+        todo += list(dep.provenance.derived_from) + _step_keys(dep)
+    return order
+
+
+def _preamble(n: Notation, title: str) -> str:
+    pkgs = "\n".join(rf"\usepackage[{o}]{{{p}}}" if o else rf"\usepackage{{{p}}}" for p, o in PACKAGES.items())
+    macros = "\n".join(n.preamble())
+    return rf"""\documentclass[11pt]{{article}}
+{pkgs}
+\setlength{{\emergencystretch}}{{3em}}
+\renewcommand{{\labelitemi}}{{$\bullet$}}
+% let a large table float stay near its section instead of waiting for a page of its own
+\renewcommand{{\topfraction}}{{0.9}}
+\renewcommand{{\textfraction}}{{0.07}}
+\renewcommand{{\floatpagefraction}}{{0.8}}
+\theoremstyle{{plain}}
+\newtheorem{{theorem}}{{Theorem}}
+\newtheorem{{lemma}}{{Lemma}}
+\newtheorem{{proposition}}{{Proposition}}
+\theoremstyle{{definition}}
+\newtheorem{{definition}}{{Definition}}
+% notation (schattheory.latex.notation): change a macro here or switch it with `schattheory latex --notation`
+{macros}
+\title{{{title}}}
+\author{{Generated by schattheory {_version()}}}
+\date{{}}
+"""
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def _legend() -> str:
+    from ..provenance import Status
+
+    items = "\n".join(rf"\item[{s.value}] {escape(s.describe())}." for s in Status)
+    return ("Every statement below is stated from the toolkit's registry and carries its provenance status:\n"
+            rf"\begin{{description}}" "\n" f"{items}\n" r"\end{description}" "\n"
+            "Nothing marked transcribed or reconstructed is presented as the paper's own text.")
+
+
+def _notation_sentence(n: Notation) -> str:
+    from ..symbols import A, p
+
+    from ..schatten import SchattenNorm
+
+    roles = [("width", "width"), ("depth", "depth"), ("rank", "rank"), ("samples", "number of samples"),
+             ("margin", "margin")]
+    parts = ", ".join(f"${n.letter(r)}$ the {w}" for r, w in roles)
+    return (f"Notation: {parts}; ${n.latex(SchattenNorm(A, p))}$ is the Schatten-$p$ quasi-norm "
+            rf"$\big(\sum_i \sigma_i(A)^p\big)^{{1/p}}$ and ${n.macro('Otilde')}$ hides polylogarithmic factors.")
+
+
+def _statements(bounds, known, n, with_proofs=True) -> str:
+    out = []
+    for b in bounds:
+        out.append(theorem(b, notation=n, known=known))
+        if with_proofs and b.derivation is not None:
+            out.append(proof(b, notation=n, known=known))
+    return "\n\n".join(out)
+
+
+def _bibliography(cits, style: str) -> str:
+    if style == "bibtex":
+        return "\\bibliographystyle{plain}\n\\bibliography{refs}"
+    items = "\n".join(bib_item(c) for c in sorted(cits, key=lambda c: (c.author_text(), c.year, c.key)))
+    return f"\\begin{{thebibliography}}{{99}}\n{items}\n\\end{{thebibliography}}"
+
+
+def build_document(keys=None, *, notation: Notation | None = None, name: str = "schattheory",
+                   bibliography: str = "inline", title: str | None = None, main=None, sample_rows=None,
+                   claim_results=None, network_results=None, macros: bool = True) -> Document:
+    """The LaTeX document (see the module docstring). ``main``, ``sample_rows``, ``claim_results``: override the
+    computed parts (default: computed by the toolkit); ``network_results``: {network name: results} for
+    per-network tables; ``macros``: write ``\\schatten{A}{p}`` etc. (defined in the preamble) or expanded LaTeX."""
+    from .. import registry
+    from . import tables
+
+    if bibliography not in ("inline", "bibtex"):
+        raise InputError("bibliography", bibliography, "must be 'inline' or 'bibtex'")
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise InputError("name", name, "use letters, digits, '-' and '_' only (it names the .tex file)")
+    base = notation if notation is not None else current()
+    with use(base.switch(use_macros=macros)) as n:
+        sections = []
+        if keys:
+            primary = [registry.get(k) for k in resolve_keys(keys)]
+            lemmas = lemma_closure(primary)
+            title = title or "Statements from the schattheory registry"
+        else:
+            from .sources import main_theorem
+
+            primary = [main if main is not None else main_theorem()]
+            lemmas = lemma_closure(primary)
+            title = title or "Generalization bounds for rank-sparse neural networks: statements, comparison, audit"
+        everything = primary + lemmas
+        known = {b.key: (environment(b), label(b.key, environment(b))) for b in everything}
+        head = "Main theorem" if not keys else "Statements"
+        sections.append(rf"\section{{{head}}}" "\n" + _statements(primary, known, n))
+        if lemmas:
+            sections.append(r"\section{Lemmas these statements rest on}" "\n" + _statements(lemmas, known, n))
+        if not keys:
+            sections.append(r"\section{Comparison of sample complexities}" "\n"
+                            + tables.sample_complexity_table(sample_rows, notation=n))
+            sections.append(r"\section{Audit of the claims about the paper}" "\n"
+                            + tables.claims_table(claim_results))
+        for net, results in (network_results or {}).items():
+            sections.append(rf"\section{{Bounds on {escape(net)}}}" "\n"
+                            + tables.network_results_table(results, network=net))
+        cits = citations_of(everything)
+        cits = _table_citations(cits, sections)
+        body = "\n\n".join(sections)
+        tex = (_preamble(n, escape(title)) + "\\begin{document}\n\\maketitle\n\n" + _legend() + "\n\n"
+               + _notation_sentence(n) + "\n\n" + body + "\n\n" + _bibliography(cits, bibliography)
+               + "\n\n\\end{document}\n")
+        bib = "\n\n".join(bibtex_entry(c) for c in cits) + "\n"
+    return Document(name=name, tex=tex, bib=bib, bibliography=bibliography, keys=[b.key for b in everything])
+
+
+def _table_citations(cits, sections):
+    """Add the works that tables (or any LaTeX in ``sections``) cite by ``\\cite`` key to the bibliography."""
+    from ..citations import CITATIONS
+
+    have = {c.key for c in cits}
+    out = list(cits)
+    for key_list in re.findall(r"\\cite(?:\[(?:[^\]{}]|\{[^{}]*\})*\])?\{([^}]*)\}", "\n".join(sections)):
+        for key in key_list.split(","):
+            key = key.strip()
+            if key not in have and key in CITATIONS:
+                out.append(CITATIONS[key])
+                have.add(key)
+    return out
+
+
+def standalone(body: str, *, title: str = "", notation: Notation | None = None) -> str:
+    """A complete document around a LaTeX fragment (same preamble, notation macros and offline bibliography
+    of the works it ``\\cite``s), e.g. for a proof written as a fragment."""
+    with use((notation if notation is not None else current()).switch(use_macros=True)) as n:
+        cits = _table_citations([], [body])
+        bib = _bibliography(cits, "inline") if cits else ""
+        head = "\\maketitle\n" if title else ""
+        return (_preamble(n, escape(title)) + "\\begin{document}\n" + head + body.strip() + "\n\n" + bib
+                + "\n\\end{document}\n")
+
+
+def compile_file(path, *, overfull_threshold: float | None = None):
+    """Compile a ``.tex`` file the same way as the generated documents: a standalone file as it is, a fragment
+    (no ``\\documentclass``) inside :func:`standalone`. The source tree is left untouched."""
+    from .compile import compile_tex
+
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if "\\documentclass" in text:
+        return compile_tex(path, overfull_threshold=overfull_threshold)
+    with tempfile.TemporaryDirectory(prefix="schattheory-fragment-") as tmp:
+        wrapped = Path(tmp) / f"{path.stem}.tex"
+        wrapped.write_text(standalone(text), encoding="utf-8")
+        for f in path.parent.iterdir():  # files the fragment may \input
+            if f.is_file() and f.name != path.name and f.suffix in (".tex", ".bib", ".sty", ".png", ".pdf"):
+                shutil.copyfile(f, Path(tmp) / f.name)
+        return compile_tex(wrapped, overfull_threshold=overfull_threshold)
+
+
+_KEEP = (".tex", ".bib", ".pdf")
+
+
+def write_document(doc: Document, out_dir, *, compile: bool | None = None, overfull_threshold: float | None = None,
+                   max_runs: int = 5) -> WrittenDocument:
+    """Write ``NAME.tex``, ``refs.bib`` and (when compiled) ``NAME.pdf`` into ``out_dir``, atomically.
+
+    ``compile``: None compiles when pdflatex is on the PATH. A LaTeX error, an undefined reference or citation, or
+    (when ``overfull_threshold`` is given) an overfull box wider than that many points raises
+    :class:`~schattheory.latex.compile.LatexError` and leaves ``out_dir`` as it was.
+    """
+    from .compile import LatexError, compile_in, pdflatex_available
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError("--out", str(out), "exists and is not a directory")
+    if compile is None:
+        compile = pdflatex_available()
+    elif compile and not pdflatex_available():
+        raise LatexError("pdflatex is not on the PATH (install texlive-latex-base texlive-latex-recommended); "
+                         "use --no-compile to write the .tex only")
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    try:
+        (tmp / f"{doc.name}.tex").write_text(doc.tex, encoding="utf-8")
+        (tmp / "refs.bib").write_text(doc.bib, encoding="utf-8")
+        result, warnings = None, []
+        if compile:
+            result = compile_in(tmp, doc.name, max_runs=max_runs,
+                                bibtex="always" if doc.bibliography == "bibtex" else "never",
+                                overfull_threshold=overfull_threshold)
+            warnings = [str(o) for o in result.report.overfull]
+        for f in tmp.iterdir():
+            if f.name not in {f"{doc.name}.tex", "refs.bib", f"{doc.name}.pdf"}:
+                f.unlink()
+        if not out.exists():
+            os.rename(tmp, out)
+        else:
+            for f in sorted(tmp.iterdir()):
+                os.replace(f, out / f.name)
+            stale = out / f"{doc.name}.pdf"
+            if not compile and stale.exists():
+                stale.unlink()  # a PDF from an earlier run would not match the new source
+            tmp.rmdir()
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    pdf = out / f"{doc.name}.pdf"
+    if result is not None:
+        result.pdf = pdf
+    return WrittenDocument(out / f"{doc.name}.tex", out / "refs.bib", pdf if pdf.exists() else None, result,
+                           warnings)
