@@ -10,7 +10,7 @@ noise singular values of size delta really do contribute delta^p.
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from schattheory.matrix import singular_values
 from schattheory.registry import get
@@ -91,6 +91,13 @@ def test_quasi_triangle(pair, p):
 
 
 @given(pair=_pair(1e-75, 1e75, second_cols=True), p1=exponents(), p2=exponents())
+@example(
+    pair=(np.array([[-0.53890559,  0.84236617],
+            [ 0.84236617,  0.53890559]]), np.array([[ 0.225216  ,  0.97430886],
+            [-0.97430886,  0.225216  ]])),
+    p1=0.0078125,
+    p2=0.001,
+).via('discovered failure')
 def test_hoelder(pair, p1, p2):
     _check_hoelder(pair, p1, p2)
 
