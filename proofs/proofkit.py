@@ -260,10 +260,17 @@ def check_table(max_examples: int = 60) -> list[CheckResult]:
     return out
 
 
+USAGE = """usage: python proofs/proofkit.py (--check | --write)
+  --check  check every proof step and print how each was checked
+  --write  regenerate every statement.tex from the registry"""
+
 if __name__ == "__main__":
     if "--check" in sys.argv:
         for res in check_table():
             print(f"{'ok ' if res.ok else 'BAD'} {res.method:9s} {res.kind:10s} {res.step}: {res.detail[:110]}")
-    else:
+    elif "--write" in sys.argv:
         for folder in folders():
             print(write_statement(folder))
+    else:  # writing files only when asked: --help and typos print the usage
+        print(USAGE, file=sys.stderr)
+        sys.exit(0 if {"-h", "--help"} & set(sys.argv) else 2)

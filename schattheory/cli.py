@@ -15,8 +15,10 @@ __all__ = ["main", "COMMANDS"]
 COMMANDS = [
     "list",
     "show",
+    "report",
     "latex",
     "claims",
+    "evaluate",
 ]
 
 

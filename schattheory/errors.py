@@ -41,8 +41,13 @@ def check_p(p, *, name: str = "p", allow_zero: bool = False, allow_inf: bool = T
     schattheory.errors.InputError: p=-1: must be > 0 (Schatten exponents live in (0, oo])
     """
     try:
-        value = float(p)
-    except (TypeError, ValueError):
+        if isinstance(p, str) and "/" in p:  # an exact fraction such as "1/2"
+            from fractions import Fraction
+
+            value = float(Fraction(p.strip()))
+        else:
+            value = float(p)
+    except (TypeError, ValueError, ZeroDivisionError):
         raise InputError(name, p, "must be a real number") from None
     if math.isnan(value):
         raise InputError(name, p, "must be a number, not NaN")

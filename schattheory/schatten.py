@@ -210,9 +210,9 @@ def spectral_values(expr, spectra: dict, values: dict | None = None, dps: int = 
 
     from .backends import to_mpf
 
-    # a float argument enters exactly (its binary value at dps + 10 digits), so a combination such as
-    # p_1 p_2 / (p_1 + p_2) is formed at the working precision, not in 15-digit Float arithmetic
-    values = {k: sp.Float(v, dps + 10) if isinstance(v, float) else v for k, v in (values or {}).items()}
+    # exact substitutions: a float is the binary rational it stands for (sympify would make it a 15-digit Float,
+    # and an exponent like p1 p2/(p1 + p2) would then carry a relative error of 1e-16, amplified by 1/p)
+    values = {k: _exact(v) for k, v in (values or {}).items()}
 
     def repl(e):
         if not isinstance(e, SpectralFunction):
@@ -233,6 +233,23 @@ def spectral_values(expr, spectra: dict, values: dict | None = None, dps: int = 
             return sp.Float(mpmath.nstr(mpmath.mpf(val), dps + 5), dps + 5)
 
     return sp.sympify(expr).replace(lambda e: isinstance(e, SpectralFunction), repl)
+
+
+def _exact(v):
+    import mpmath
+    import numpy as np
+
+    if isinstance(v, (bool, np.bool_)):
+        return v
+    if isinstance(v, (float, np.floating)):
+        return sp.Rational(float(v))
+    if isinstance(v, (int, np.integer)):
+        return sp.Integer(int(v))
+    if isinstance(v, str):
+        return sp.Rational(v)
+    if isinstance(v, mpmath.mpf):
+        return sp.Float(v, mpmath.mp.dps + 10)
+    return v
 
 
 # ---- spectrum forms ---------------------------------------------------------------------------------------------

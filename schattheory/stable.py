@@ -30,6 +30,11 @@ def _mp_exponent(p):
     if isinstance(p, mpmath.mpf):
         return p
     if isinstance(p, str):
+        if "/" in p:
+            from fractions import Fraction
+
+            frac = Fraction(p.strip())
+            return mpmath.mpf(frac.numerator) / frac.denominator
         return mpmath.mpf(p)
     num, den = getattr(p, "numerator", None), getattr(p, "denominator", None)
     if isinstance(num, int) and isinstance(den, int) and not isinstance(p, float):

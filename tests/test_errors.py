@@ -100,3 +100,21 @@ def test_to_mpf_refuses_symbols():
     from schattheory.backends import to_mpf
 
     _raises(to_mpf, sp.Symbol("x"), "x", argument="x", value_text="x")
+
+
+def test_exponent_as_exact_fraction_string():
+    """"1/2" is accepted and used exactly on the dps path; malformed fractions name the argument."""
+    import mpmath
+    import numpy as np
+    import pytest
+
+    from schattheory.errors import InputError, check_p
+    from schattheory.matrix import schatten_norm
+
+    A = np.diag([4.0, 1.0])
+    with mpmath.workdps(40):
+        assert abs(schatten_norm(A, "1/2", dps=30) - 9) < mpmath.mpf(10) ** -28  # (2 + 1)^2
+    assert check_p("1/4") == 0.25
+    for bad in ("1/0", "a/b", "-1/2"):
+        with pytest.raises(InputError, match="p="):
+            check_p(bad)

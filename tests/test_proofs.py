@@ -40,7 +40,7 @@ def test_step(folder, idx):
 def test_statement_is_current_and_keys_registered(folder):
     keys = proofkit.load_steps(folder).KEYS
     assert keys and all(k in registry.keys() for k in keys)
-    assert proofkit.statement_is_current(folder), f"run python3 proofs/proofkit.py to regenerate {folder.name}"
+    assert proofkit.statement_is_current(folder), f"run python3 proofs/proofkit.py --write to regenerate {folder.name}"
 
 
 def test_every_issue3_lemma_has_a_proof_folder():

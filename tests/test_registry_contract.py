@@ -152,6 +152,7 @@ def test_every_statement_compiles(tmp_path):
         line = re.search(r"^l\.(\d+)", run.stdout, re.M)
         key = where.get(int(line.group(1))) if line else None
         pytest.fail(f"pdflatex failed (statement of {key}):\n" + run.stdout[-1500:])
+    assert (tmp_path / "all.pdf").stat().st_size > 0
 
 
 # ---- evaluation ----------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ noise singular values of size delta really do contribute delta^p.
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from schattheory.matrix import singular_values
 from schattheory.registry import get
@@ -91,6 +91,13 @@ def test_quasi_triangle(pair, p):
 
 
 @given(pair=_pair(1e-75, 1e75, second_cols=True), p1=exponents(), p2=exponents())
+@example(
+    pair=(np.array([[-0.53890559,  0.84236617],
+            [ 0.84236617,  0.53890559]]), np.array([[ 0.225216  ,  0.97430886],
+            [-0.97430886,  0.225216  ]])),
+    p1=0.0078125,
+    p2=0.001,
+).via('discovered failure')
 def test_hoelder(pair, p1, p2):
     _check_hoelder(pair, p1, p2)
 
@@ -157,17 +164,3 @@ def test_matrix_expression_needs_matrices_not_spectra():
         get("schatten.quasi_triangle").evaluate({"A": [1.0, 0.5], "B": [1.0, 0.5], "p": 0.5}, side="lhs")
     with pytest.raises(InputError, match="do not conform"):
         get("schatten.hoelder").evaluate({"A": np.ones((2, 3)), "C": np.ones((2, 3)), "p_1": 1, "p_2": 1}, side="lhs")
-
-
-def test_float_exponents_combine_at_working_precision():
-    """Hoelder with equality (orthogonal A, C) at p1 = 2^-7, p2 = 1e-3: ||AC||_{S_p} = 2^(1/p1 + 1/p2) ~ 1e339.
-
-    The exponent p = p1 p2 / (p1 + p2) must be formed from the floats' exact values at the working precision; formed
-    in 15-digit arithmetic it put the left side 3e-14 (relative) above the right one (found by test_hoelder).
-    """
-    A = random_orthogonal(2, 2, 11)
-    C = random_orthogonal(2, 2, 12)
-    lhs, rhs = assert_bound_holds(get("schatten.hoelder"), {"A": A, "C": C, "p_1": 0.0078125, "p_2": 0.001},
-                                  rtol=1e-25, slack=0)
-    with mpmath.workdps(30):
-        assert abs(lhs / rhs - 1) < 1e-14

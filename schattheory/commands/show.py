@@ -1,8 +1,6 @@
 """`schattheory show KEY [--latex]`: one registered lemma or bound in full."""
 from __future__ import annotations
 
-import sympy as sp
-
 
 def add_parser(sub):
     p = sub.add_parser("show", help="show one registered lemma or bound")
@@ -12,6 +10,8 @@ def add_parser(sub):
 
 
 def run(args) -> int:
+    import sympy as sp  # here, not at module level: building the CLI parser must not import sympy
+
     from ..registry import get
 
     b = get(args.key)

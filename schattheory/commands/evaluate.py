@@ -1,0 +1,132 @@
+"""`schattheory evaluate MODEL`: layer spectra and every registered network bound for a weights file.
+
+Output goes to stdout (a table, or ``--json`` / ``--csv`` / ``--markdown``); progress and warnings go to stderr, so
+``--json`` output stays clean. Plots (``--plot DIR``) are written only once everything else succeeded, each file
+atomically.
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+
+def add_parser(sub):
+    p = sub.add_parser("evaluate", help="spectra and generalization bounds of a trained network",
+                       description="Singular values of every layer (once), then every registered network bound in "
+                                   "dominant and explicit form, ledent2025 at fixed p and with p optimised per layer.")
+    p.add_argument("model", help="weights file: .npz, .safetensors, or a PyTorch state dict (needs torch)")
+    d = p.add_argument_group("data statistics")
+    d.add_argument("--data", metavar="FILE.npz", help="training data: arrays X (n x d) and y (labels)")
+    d.add_argument("--n", type=int, metavar="N", help="number of training samples (without --data)")
+    d.add_argument("--input-norm", type=float, metavar="B", help="max l2 norm of an input (without --data)")
+    d.add_argument("--data-frobenius", type=float, metavar="F",
+                   help="||X||_F (without --data; default sqrt(n) B, an upper bound)")
+    d.add_argument("--margin", type=float, metavar="G", help="the margin gamma (must be > 0)")
+    d.add_argument("--margin-percentile", type=float, metavar="Q",
+                   help="gamma = the Q-th percentile of the training margins (with --data)")
+    b = p.add_argument_group("bounds")
+    b.add_argument("--p", type=float, action="append", metavar="P", dest="ps",
+                   help="Schatten exponent for ledent2025 with the same p in every layer (repeatable; "
+                        "default 0.5, 1, 2)")
+    b.add_argument("--grid", metavar="P,P,...", help="p grid for the per-layer optimisation (default: the bound "
+                                                     "module's)")
+    b.add_argument("--delta", type=float, default=0.01, help="confidence parameter of explicit bounds (0.01)")
+    s = p.add_argument_group("spectra")
+    s.add_argument("--method", choices=("svd", "gram"), default="svd",
+                   help="svd (default) or gram: eigenvalues of the smaller Gram matrix, faster, inaccurate below "
+                        "about sqrt(eps) sigma_1")
+    s.add_argument("--dtype", choices=("float32", "float64"), help="decompose in this precision (default: as stored, "
+                                                                  "fp16/bf16 in float32)")
+    s.add_argument("--layers", metavar="PATTERN", help="select tensors: comma-separated shell patterns, or re:REGEX")
+    s.add_argument("--input-size", action="append", metavar="[NAME=]HxW",
+                   help="input size of conv layers (exact operator spectra); NAME= for one layer")
+    s.add_argument("--padding", default="circular",
+                   help="conv padding: circular (exact), same, valid or an integer (upper bounds)")
+    s.add_argument("--orientation", choices=("out-in", "in-out"), default="out-in",
+                   help="weight layout: out-in (torch, default) or in-out (Keras/JAX)")
+    s.add_argument("--order", choices=("natural", "file"), default="natural",
+                   help="safetensors layer order: natural sort of names (default) or file offsets")
+    o = p.add_argument_group("output")
+    fmt = o.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON on stdout")
+    fmt.add_argument("--csv", action="store_true", help="CSV on stdout (column kind = layer | bound)")
+    fmt.add_argument("--markdown", action="store_true", help="Markdown tables on stdout")
+    o.add_argument("--plot", metavar="DIR", help="write PNG and PDF figures into DIR")
+    o.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    o.add_argument("--progress", action="store_true", help="progress on stderr for every layer from the start")
+    p.set_defaults(run=run)
+
+
+class _Progress:
+    """Per-layer progress on stderr once the run has taken more than a second (or from the start if asked)."""
+
+    def __init__(self, always: bool):
+        self.start, self.on = time.perf_counter(), always
+
+    def __call__(self, i, total, name, shape, seconds):
+        if not self.on and time.perf_counter() - self.start > 1.0:
+            self.on = True
+        if self.on:
+            shape_text = "x".join(map(str, shape))
+            print(f"[{i}/{total}] {name} ({shape_text}) {seconds:.2f} s", file=sys.stderr, flush=True)
+
+
+def _input_size(values):
+    if not values:
+        return None
+    named = [v for v in values if "=" in v]
+    if named and len(named) != len(values):
+        from ..errors import InputError
+
+        raise InputError("input-size", values, "give either one HxW for every conv layer or NAME=HxW for each")
+    if named:
+        return dict(v.split("=", 1) for v in values)
+    if len(values) > 1:
+        from ..errors import InputError
+
+        raise InputError("input-size", values, "repeat --input-size only as NAME=HxW")
+    return values[0]
+
+
+def _padding(text):
+    return int(text) if text.isdigit() else text
+
+
+def _grid(text):
+    if text is None:
+        return None
+    from ..errors import InputError
+
+    try:
+        return tuple(float(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise InputError("grid", text, "must be comma-separated numbers, e.g. 0.1,0.25,0.5,1,2") from None
+
+
+def run(args) -> int:
+    from ..networks.evaluate import DEFAULT_PS, evaluate
+
+    progress = None if args.quiet else _Progress(args.progress)
+    ev = evaluate(args.model, data=args.data, n=args.n, input_norm=args.input_norm, margin=args.margin,
+                  margin_percentile=args.margin_percentile, data_frobenius=args.data_frobenius,
+                  ps=tuple(args.ps) if args.ps else DEFAULT_PS, grid=_grid(args.grid), method=args.method,
+                  dtype=args.dtype, layers=args.layers, input_size=_input_size(args.input_size),
+                  padding=_padding(args.padding), orientation=args.orientation.replace("-", "_"), order=args.order,
+                  delta=args.delta, progress=progress)
+    if args.plot:
+        written = ev.plot(args.plot)
+        if not args.quiet:
+            print(f"wrote {len(written)} figures to {args.plot}", file=sys.stderr)
+    if args.json:
+        text = ev.to_json()
+    elif args.csv:
+        text = ev.to_csv()
+    elif args.markdown:
+        text = ev.to_markdown()
+    else:
+        text = ev.to_text()
+    if args.json or args.csv:
+        for w in ev.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0

@@ -1,0 +1,325 @@
+r"""Weight file formats: ``.npz``, ``.safetensors``, PyTorch state dicts and in-memory arrays.
+
+Each source lists its tensors from the header alone (:meth:`tensors`: name, shape, stored dtype) and reads one
+tensor on demand (:meth:`read`), so a model never has to fit in memory. The format is sniffed from the file's first
+bytes, not its extension. Damaged, truncated or empty files raise :class:`~schattheory.errors.InputError`.
+
+>>> import numpy as np
+>>> src = open_source({"fc1.weight": np.ones((4, 3), np.float32), "fc1.bias": np.zeros(4)})
+>>> [(t.name, t.shape, t.dtype) for t in src.tensors()]
+[('fc1.weight', (4, 3), 'float32'), ('fc1.bias', (4,), 'float64')]
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+import zipfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InputError
+
+__all__ = ["TensorInfo", "open_source", "natural_key", "ArraySource", "NpzSource", "SafetensorsSource",
+           "TorchSource"]
+
+_SAFETENSORS_DTYPES = {"F64": "float64", "F32": "float32", "F16": "float16", "BF16": "bfloat16", "I64": "int64",
+                       "I32": "int32", "I16": "int16", "I8": "int8", "U8": "uint8", "BOOL": "bool"}
+_NUMPY_OF = {"float64": np.float64, "float32": np.float32, "float16": np.float16, "int64": np.int64,
+             "int32": np.int32, "int16": np.int16, "int8": np.int8, "uint8": np.uint8, "bool": np.bool_}
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """A tensor's name, shape and stored dtype, known from the header without reading its data."""
+
+    name: str
+    shape: tuple
+    dtype: str
+
+
+def natural_key(name: str):
+    """Sort key that orders embedded integers numerically (``layers.2`` before ``layers.10``)."""
+    return [(0, int(tok), "") if tok.isdigit() else (1, 0, tok) for tok in re.split(r"(\d+)", name) if tok]
+
+
+# ---- sources ------------------------------------------------------------------------------------------------
+class _Source:
+    kind = "?"
+    label = "model"
+
+    def tensors(self) -> list:
+        raise NotImplementedError
+
+    def read(self, name: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def close(self):
+        pass
+
+    def _bad(self, reason: str) -> InputError:
+        return InputError("model", self.label, reason)
+
+
+class ArraySource(_Source):
+    """A list/tuple of arrays (named ``layer0``, ``layer1``...; a ``(W, b)`` pair gives a bias), or a dict."""
+
+    kind = "arrays"
+
+    def __init__(self, arrays):
+        self.label = f"{type(arrays).__name__} of {len(arrays)} arrays"
+        self._arrays = {}
+        # a dict is named tensors, like a file (unused 1-D tensors are skipped); a list is layers, strictly
+        self.kind = "dict" if isinstance(arrays, dict) else "arrays"
+        if isinstance(arrays, dict):
+            items = [(str(k), v) for k, v in arrays.items()]
+        else:
+            items = []
+            for i, item in enumerate(arrays):
+                if isinstance(item, tuple):
+                    if len(item) != 2:
+                        raise self._bad(f"item {i} is a tuple of {len(item)}: give (weight, bias) pairs")
+                    items += [(f"layer{i}", item[0])] + ([(f"layer{i}.bias", item[1])] if item[1] is not None else [])
+                else:
+                    items.append((f"layer{i}", item))
+        for name, value in items:
+            try:
+                arr = np.asarray(value)
+            except Exception as exc:
+                raise InputError(name, type(value).__name__, f"cannot be read as an array ({exc})") from None
+            if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+                raise InputError(name, type(value).__name__, "is not a numeric array")
+            self._arrays[name] = arr
+
+    def tensors(self):
+        return [TensorInfo(k, tuple(v.shape), str(v.dtype)) for k, v in self._arrays.items()]
+
+    def read(self, name):
+        return self._arrays[name]
+
+
+class NpzSource(_Source):
+    """``numpy.savez`` archives; member headers are read without loading the arrays."""
+
+    kind = "npz"
+
+    def __init__(self, path):
+        self.path, self.label = path, str(path)
+        try:
+            self._zip = zipfile.ZipFile(path)
+            self._members = [m for m in self._zip.namelist() if m.endswith(".npy")]
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise self._bad(f"is not a readable .npz archive ({exc})") from None
+        self._info = []
+        for member in self._members:
+            try:
+                with self._zip.open(member) as fh:
+                    version = np.lib.format.read_magic(fh)
+                    reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                              else np.lib.format.read_array_header_2_0)
+                    shape, _, dtype = reader(fh)
+            except Exception as exc:  # truncated or corrupted member: zlib/EOF/ValueError and friends
+                raise self._bad(f"member {member!r} is corrupted ({type(exc).__name__}: {exc})") from None
+            self._info.append(TensorInfo(member[:-4], tuple(shape), str(dtype)))
+
+    def tensors(self):
+        return list(self._info)
+
+    def read(self, name):
+        try:
+            with self._zip.open(name + ".npy") as fh:
+                return np.lib.format.read_array(fh, allow_pickle=False)
+        except Exception as exc:
+            raise self._bad(f"member {name!r} cannot be read ({type(exc).__name__}: {exc})") from None
+
+    def close(self):
+        self._zip.close()
+
+
+def _safetensors_header(path, label):
+    """Parse the safetensors header ourselves: 8-byte little-endian length, then JSON (offsets after it)."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+        if len(head) < 8:
+            raise InputError("model", label, "is not a safetensors file (header too small)")
+        (length,) = struct.unpack("<Q", head)
+        if length > size - 8 or length > 100_000_000:
+            raise InputError("model", label, f"is truncated or not safetensors (header length {length} > file size)")
+        try:
+            header = json.loads(fh.read(length))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError("model", label, f"has a corrupted safetensors header ({exc})") from None
+    if not isinstance(header, dict):
+        raise InputError("model", label, "has a corrupted safetensors header (not a JSON object)")
+    header.pop("__metadata__", None)
+    end = 0
+    for name, entry in header.items():
+        try:
+            lo, hi = entry["data_offsets"]
+            shape, dtype = tuple(int(x) for x in entry["shape"]), entry["dtype"]
+        except (KeyError, TypeError, ValueError):
+            raise InputError("model", label, f"has a corrupted safetensors header entry {name!r}") from None
+        end = max(end, hi)
+        if dtype not in _SAFETENSORS_DTYPES:
+            raise InputError("model", label, f"tensor {name!r} has unsupported dtype {dtype}")
+        item = np.dtype(_NUMPY_OF.get(_SAFETENSORS_DTYPES[dtype], np.uint16)).itemsize
+        if hi - lo != item * int(np.prod(shape, dtype=np.int64)):
+            raise InputError("model", label, f"tensor {name!r}: data offsets do not match shape {shape} {dtype}")
+    if 8 + length + end > size:
+        raise InputError("model", label, f"is truncated: the header promises {8 + length + end} bytes, "
+                                         f"the file has {size}")
+    return 8 + length, header
+
+
+class SafetensorsSource(_Source):
+    """``.safetensors`` read one tensor at a time.
+
+    With the ``safetensors`` package installed, tensors are read by ``safe_open`` (a fresh handle per tensor, so
+    the memory map of one tensor is released before the next one is touched). bf16, which NumPy cannot represent,
+    and installs without the package are read directly from the header offsets with ``numpy.fromfile``.
+    """
+
+    kind = "safetensors"
+
+    def __init__(self, path, order: str = "natural", use_package: bool | None = None):
+        self.path, self.label = path, str(path)
+        self._base, self._header = _safetensors_header(path, self.label)
+        if use_package is None:
+            try:
+                import safetensors  # noqa: F401
+                use_package = True
+            except ImportError:
+                use_package = False
+        self._use_package = use_package
+        if use_package:
+            self._validate_with_package()
+        names = list(self._header)
+        if order == "natural":
+            names.sort(key=natural_key)
+        elif order == "file":
+            names.sort(key=lambda k: self._header[k]["data_offsets"][0])
+        else:
+            raise InputError("order", order, "must be 'natural' or 'file'")
+        self._names = names
+
+    def _validate_with_package(self):
+        from safetensors import SafetensorError, safe_open
+
+        try:
+            with safe_open(self.path, framework="numpy"):
+                pass
+        except SafetensorError as exc:
+            raise self._bad(f"is not a valid safetensors file ({exc})") from None
+
+    def tensors(self):
+        return [TensorInfo(k, tuple(self._header[k]["shape"]), _SAFETENSORS_DTYPES[self._header[k]["dtype"]])
+                for k in self._names]
+
+    def read(self, name):
+        entry = self._header[name]
+        dtype = _SAFETENSORS_DTYPES[entry["dtype"]]
+        shape = tuple(entry["shape"])
+        if self._use_package and dtype != "bfloat16":
+            from safetensors import SafetensorError, safe_open
+
+            try:
+                with safe_open(self.path, framework="numpy") as fh:
+                    return fh.get_tensor(name)
+            except (SafetensorError, OSError) as exc:
+                raise self._bad(f"tensor {name!r} cannot be read ({exc})") from None
+        lo, hi = entry["data_offsets"]
+        raw_dtype = np.dtype("<u2") if dtype == "bfloat16" else np.dtype(_NUMPY_OF[dtype]).newbyteorder("<")
+        count = (hi - lo) // raw_dtype.itemsize
+        try:
+            arr = np.fromfile(self.path, dtype=raw_dtype, count=count, offset=self._base + lo)
+        except OSError as exc:
+            raise self._bad(f"tensor {name!r} cannot be read ({exc})") from None
+        if arr.size != count:
+            raise self._bad(f"is truncated inside tensor {name!r}")
+        if dtype == "bfloat16":  # bf16 is the top half of a float32
+            arr = (arr.astype(np.uint32) << 16).view(np.float32)
+        return arr.reshape(shape)
+
+
+class TorchSource(_Source):
+    """PyTorch state-dict files (``torch.save``), read with ``torch.load(weights_only=True)``; torch is optional."""
+
+    kind = "torch"
+
+    def __init__(self, path):
+        self.path, self.label = path, str(path)
+        try:
+            import torch
+        except ImportError:
+            raise self._bad("is a PyTorch file; reading it needs torch, which is not installed "
+                            "(pip install 'schattheory[torch]', or convert it to .safetensors or .npz)") from None
+        try:
+            obj = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as exc:  # torch raises RuntimeError/UnpicklingError/EOFError on bad files
+            raise self._bad(f"cannot be read by torch.load ({type(exc).__name__}: {exc})") from None
+        for key in ("state_dict", "model_state_dict", "model"):
+            if isinstance(obj, dict) and isinstance(obj.get(key), dict):
+                obj = obj[key]
+        if not isinstance(obj, dict):
+            raise self._bad(f"holds a {type(obj).__name__}, not a state dict (name -> tensor)")
+        self._tensors = {}
+        for name, t in obj.items():
+            if hasattr(t, "detach") and hasattr(t, "shape"):
+                self._tensors[str(name)] = t
+
+    def tensors(self):
+        return [TensorInfo(k, tuple(int(x) for x in t.shape), str(t.dtype).replace("torch.", ""))
+                for k, t in self._tensors.items()]
+
+    def read(self, name):
+        t = self._tensors[name].detach().cpu()
+        if str(t.dtype).replace("torch.", "") in ("bfloat16", "float16"):
+            t = t.float()
+        return t.numpy()
+
+
+def _sniff(path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if not head:
+        raise InputError("model", str(path), "is an empty file (0 bytes)")
+    if head[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise InputError("model", str(path), f"is a damaged zip archive ({exc})") from None
+        if any(n.endswith("data.pkl") for n in names):
+            return "torch"
+        return "npz"
+    if len(head) >= 9 and head[8:9] == b"{":
+        return "safetensors"
+    if head[:1] == b"\x80" or head[:2] == b"\x8a\x0a":  # legacy torch.save (pickle protocol 2+)
+        return "torch"
+    if head[:6] == b"\x93NUMPY":
+        raise InputError("model", str(path), "is a single .npy array; save the layers with numpy.savez")
+    raise InputError("model", str(path), "is not an .npz, .safetensors or PyTorch file (unrecognised header)")
+
+
+def open_source(model, *, order: str = "natural"):
+    """A tensor source for a path (format sniffed from the file's first bytes) or a list/dict of arrays."""
+    if isinstance(model, _Source):
+        return model
+    if isinstance(model, (list, tuple, dict)):
+        if len(model) == 0:
+            raise InputError("model", "[]", "no arrays given")
+        return ArraySource(model)
+    path = os.fspath(model)
+    if not os.path.exists(path):
+        raise InputError("model", path, "no such file")
+    if os.path.isdir(path):
+        raise InputError("model", path, "is a directory, not a weights file")
+    kind = _sniff(path)
+    if kind == "npz":
+        return NpzSource(path)
+    if kind == "safetensors":
+        return SafetensorsSource(path, order=order)
+    return TorchSource(path)

@@ -1,0 +1,128 @@
+"""What the report is about: the bundled network, or a user's ``--model`` (and ``--data``) files.
+
+``--model``: any weight file the network loaders read (``schattheory.networks``: .npz, .safetensors, PyTorch state
+dicts; biases recognised); without those loaders, an .npz with ``<layer>.weight`` arrays. ``--data``: either a
+statistics JSON in the bundled format (``n``, ``input_norm``, ``data_frobenius``, ``margin``, ...; see
+``schattheory/data/README.md``) or an ``.npz`` with arrays ``X`` (n x d) and ``y``, from which a forward pass
+computes B, ||X||_F, the margins, the activation norms entering each layer, and the margin gamma by the report's
+rule (:mod:`schattheory.report.margins`) unless ``margin`` is given.
+
+>>> stats, meta = load_network()
+>>> stats.source, meta["config"]["depth"], len(stats.extras["activation_norms"])
+('bundled digits_mlp.npz', 4, 4)
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError
+
+__all__ = ["load_network"]
+
+
+def _existing(path, argument: str) -> Path:
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise InputError(argument, str(path), "no such file")
+    if p.is_dir():
+        raise InputError(argument, str(path), "is a directory, not a file")
+    return p
+
+
+def _loaders():
+    """The network loaders' pieces, or None where ``schattheory.networks`` is not in this installation."""
+    try:
+        from ..networks.data import ForwardPass, load_data
+        from ..networks.loaders import plan_model
+        from ..networks.spectra import NetworkSpectra
+    except ImportError:
+        return None
+    return plan_model, NetworkSpectra, ForwardPass, load_data
+
+
+def load_network(model=None, data=None, margin=None):
+    """(NetworkStats, metadata dict or None) for the bundled network or the given files."""
+    from .. import data as bundled
+
+    if model is None:
+        if data is not None:
+            raise InputError("data", str(data), "needs --model: data statistics belong to a given network")
+        if margin is not None:
+            raise InputError("margin", margin, "needs --model and --data (the bundled network has its margin)")
+        return bundled.bundled_network(), bundled.bundled_metadata()
+    model = _existing(model, "model")
+    kind = None
+    if data is not None:
+        data = _existing(data, "data")
+        kind = data.suffix.lower()
+        if kind not in (".json", ".npz"):
+            raise InputError("data", str(data), "must be a statistics .json or an .npz with arrays X and y")
+    if margin is not None and kind != ".npz":
+        raise InputError("margin", margin, "applies to --data FILE.npz (a statistics .json carries its margin)")
+    tools = _loaders()
+    if kind == ".npz":
+        if tools is None:
+            raise InputError("data", str(data), "an .npz data file needs the network loaders (schattheory.networks), "
+                                                "which are not available here; give a statistics .json instead")
+        return _forward_stats(tools, model, data, margin), None
+    stats = _spectra_only(tools, model)
+    if kind == ".json":
+        meta = bundled.load_stats(data)
+        act = meta.get("data", meta).get("activation_norms")
+        extras = dict(stats.extras)
+        if act is not None and len(act) == stats.depth:
+            extras["activation_norms"] = [float(v) for v in act]
+        stats = replace(stats, data=bundled.data_stats(meta), extras=extras)
+    return stats, None
+
+
+def _spectra_only(tools, model: Path):
+    from .. import data as bundled
+
+    if tools is None:
+        if model.suffix.lower() != ".npz":
+            raise InputError("model", str(model), "only .npz weight files can be read without the network "
+                                                  "loaders (schattheory.networks)")
+        return bundled.network_stats(model)
+    plan_model, NetworkSpectra, _, _ = tools
+    return NetworkSpectra.from_model(None, plan=plan_model(str(model))).to_netstats(None)
+
+
+def _forward_stats(tools, model: Path, data: Path, margin):
+    """Spectra and data statistics in one pass over the layers (the loaders' forward pass), gamma by our rule."""
+    from ..netstats import DataStats
+    from .margins import ACCURACY_DROP, RULE_TEXT, margin_for_accuracy_drop
+
+    plan_model, NetworkSpectra, ForwardPass, load_data = tools
+    plan = plan_model(str(model))
+    X, y = load_data(str(data))
+    fwd = ForwardPass(X, y, len(plan.layers), label=str(data))
+    fwd.check_plan(plan)
+    act = []
+
+    def on_layer(raw, index):
+        act.append(float(np.max(np.linalg.norm(fwd.h, axis=1))))   # B_(l-1,A): what enters this layer
+        fwd(raw, index)
+
+    spectra = NetworkSpectra.from_model(None, plan=plan, on_layer=on_layer)
+    marg = fwd.margins()
+    if margin is None:
+        gamma, loss = margin_for_accuracy_drop(marg)
+        rule = RULE_TEXT.format(drop=ACCURACY_DROP)
+    else:
+        try:
+            gamma = float(margin)
+        except (TypeError, ValueError):
+            raise InputError("margin", margin, "must be a number") from None
+        if not np.isfinite(gamma) or gamma <= 0:
+            raise InputError("margin", margin, "must be > 0: a zero or negative margin makes every margin bound void")
+        loss, rule = float(np.mean(marg <= gamma)), "given"
+    k = plan.layers[-1].shape[0]
+    stats = DataStats(n=int(X.shape[0]), input_norm=float(np.max(np.linalg.norm(X, axis=1))),
+                      data_frobenius=float(np.linalg.norm(X)), margin=gamma, margin_loss=loss,
+                      num_classes=max(2, int(k)), margin_rule=rule)
+    net = spectra.to_netstats(stats)
+    return replace(net, extras={**net.extras, "activation_norms": act})
