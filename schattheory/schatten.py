@@ -101,9 +101,9 @@ class FrobeniusNorm(SpectralFunction):
 
     @classmethod
     def spectral_value(cls, sig):
-        import mpmath
+        from .stable import schatten_norm
 
-        return mpmath.sqrt(mpmath.fsum(x * x for x in sig))
+        return schatten_norm(sig, 2)
 
 
 class NuclearNorm(SpectralFunction):
@@ -114,9 +114,9 @@ class NuclearNorm(SpectralFunction):
 
     @classmethod
     def spectral_value(cls, sig):
-        import mpmath
+        from .stable import schatten_norm
 
-        return mpmath.fsum(sig)
+        return schatten_norm(sig, 1)
 
 
 class SingularValue(SpectralFunction):
@@ -155,13 +155,9 @@ class TailSchattenNorm(SpectralFunction):
             return mpmath.mpf(0)
         if mpmath.isinf(q):
             return max(tail)
-        return cls_schatten(tail, q)
+        from .stable import schatten_norm
 
-
-def cls_schatten(sig, q):
-    import mpmath
-
-    return mpmath.fsum(x ** q for x in sig if x > 0) ** (1 / mpmath.mpf(q))
+        return schatten_norm(tail, q)
 
 
 class MatrixRank(SpectralFunction):
