@@ -37,6 +37,29 @@ __all__ = ["singular_values", "exact_rank", "schatten_norm", "schatten_sum", "ra
 MP_SVD_MAX = 120
 
 
+def float_singular_values(arr, method: str = "svd"):
+    """Descending float64 singular values of a checked 2-D float array: ``svd`` (LAPACK) or ``gram`` (eigenvalues of
+    the smaller Gram matrix; faster, but singular values below ~sqrt(eps) sigma_1 lose their relative accuracy).
+
+    The matrix is scaled by a power of two first: exact, and it keeps LAPACK away from its over/underflow thresholds.
+    """
+    import scipy.linalg
+
+    peak = max(float(arr.max()), -float(arr.min()))
+    if peak == 0:
+        return np.zeros(min(arr.shape))
+    shift = math.frexp(peak)[1]
+    scaled = np.ldexp(arr, -shift).astype(arr.dtype, copy=False)
+    if method == "svd":
+        # the transpose of a C-ordered array is Fortran-ordered: LAPACK works in place on the scaled copy
+        sv = scipy.linalg.svdvals(scaled.T, overwrite_a=True, check_finite=False)
+    else:
+        At = scaled if scaled.shape[0] <= scaled.shape[1] else scaled.T
+        ev = scipy.linalg.eigvalsh(At @ At.T, overwrite_a=True, check_finite=False)
+        sv = np.sqrt(np.clip(ev, 0, None))
+    return np.ldexp(np.sort(sv.astype(np.float64))[::-1], shift)
+
+
 def singular_values(A, *, dps=None, name: str = "A"):
     """Singular values in descending order: float array (``dps=None``) or list of ``mpf`` at ``dps`` digits.
 
@@ -44,16 +67,7 @@ def singular_values(A, *, dps=None, name: str = "A"):
     """
     arr = check_matrix(A, name)
     if dps is None:
-        import scipy.linalg
-
-        peak = float(np.max(np.abs(arr)))
-        if peak == 0:
-            return np.zeros(min(arr.shape), dtype=arr.dtype)
-        # power-of-two scaling is exact and keeps LAPACK away from its overflow/underflow thresholds
-        shift = math.frexp(peak)[1]
-        scaled = np.ldexp(arr, -shift).astype(arr.dtype, copy=False)
-        sv = scipy.linalg.svdvals(scaled, overwrite_a=True, check_finite=False)
-        return np.ldexp(sv.astype(np.float64), shift)
+        return float_singular_values(arr)
     dps = check_dps(dps)
     if min(arr.shape) > MP_SVD_MAX:
         raise InputError(name, f"matrix of shape {arr.shape}",

@@ -53,41 +53,20 @@ METHODS = ("svd", "gram")
 GRAM_RELIABLE = 10.0
 
 
-def _scaled(arr):
-    """arr * 2^-k with max |entry| in [1/2, 1): exact, and keeps LAPACK away from over/underflow thresholds."""
-    peak = max(float(arr.max()), -float(arr.min()))
-    if peak == 0:
-        return None, 0
-    shift = math.frexp(peak)[1]
-    return np.ldexp(arr, -shift).astype(arr.dtype, copy=False), shift
-
-
 def singular_values(A, method: str = "svd", dtype=None):
     """Descending singular values (float64 array) of a 2-D weight, by ``svd`` or the ``gram`` fast path.
 
     >>> singular_values(np.array([[3.0, 0], [0, 4]], dtype=np.float32), "gram").tolist()
     [4.0, 3.0]
     """
-    import scipy.linalg
+    from ..matrix import float_singular_values
 
     if method not in METHODS:
         raise InputError("method", method, f"must be one of {METHODS}")
     arr = np.asarray(A)
     if dtype is not None:
         arr = arr.astype(dtype, copy=False)
-    scaled, shift = _scaled(arr)
-    if scaled is None:
-        return np.zeros(min(arr.shape))
-    if method == "svd":
-        # the transpose of a C-ordered array is Fortran-ordered: LAPACK works in place on our scaled copy
-        sv = scipy.linalg.svdvals(scaled.T, overwrite_a=True, check_finite=False)
-    else:
-        At = scaled if scaled.shape[0] <= scaled.shape[1] else scaled.T
-        gram = At @ At.T
-        ev = scipy.linalg.eigvalsh(gram, overwrite_a=True, check_finite=False)
-        sv = np.sqrt(np.clip(ev, 0, None))
-    sv = np.sort(sv.astype(np.float64))[::-1]
-    return np.ldexp(sv, shift)
+    return float_singular_values(arr, method)
 
 
 class NetworkSpectra:
