@@ -15,7 +15,7 @@ The result does not depend on how it was computed: serial, pool, Dask and a resu
 >>> ev.skipped[0]["reason"]
 'not a feed-forward chain of dense layers: attention.qkv layers (see the notes for what each role means for the bounds)'
 >>> ev.notes[0]
-'attention.qkv (3 layers): fused query/key/value projection, split into its equal blocks q, k and v (each is reported as a layer; see attention.query)'
+'attention.qkv (3 layers): fused query/key/value projection, split into its equal blocks q, k and v ...'
 
 """
 from __future__ import annotations
@@ -23,10 +23,10 @@ from __future__ import annotations
 from ..errors import InputError, check_p
 from ..netstats import LayerStats
 from .checkpoint import plan_checkpoint
-from .layouts import roles
 from .data import given_data_stats
 from .engine import Settings, available_cores, run_jobs
 from .evaluate import DEFAULT_PS, MODES, Evaluation, _evaluate_bounds, bounds_api
+from .layouts import roles
 from .loaders import LayerPlan, _check_chain
 from .spectra import METHODS, NetworkSpectra
 
