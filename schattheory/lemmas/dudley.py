@@ -283,9 +283,12 @@ register(Bound(
 _PL_ANY = 4 * alpha / sp.sqrt(n) + 12 * sp.sqrt(c) * (n ** ((2 - q) / 4) - alpha ** (1 - q / 2)) / (n * (1 - q / 2))
 register(Bound(
     "dudley.power_law", kind="lemma", lhs=_LHS, expr=_PL_ANY, params=(c, q, n, alpha),
-    assumptions=(sp.Lt(q, 2), sp.Le(alpha, sp.sqrt(n))), provenance=_DER,
+    assumptions=(sp.Le(q, 2), sp.Le(alpha, sp.sqrt(n))), provenance=_DER,
     example={c: 5, q: 1, n: 1000, alpha: sp.Rational(1, 10)},
-    title="Dudley with ln N(eps) <= c eps^(-q), 0 < q < 2 (unnormalised l2), any alpha in (0, sqrt(n)]",
+    title="Dudley with ln N(eps) <= c eps^(-q), 0 < q <= 2 (unnormalised l2), any alpha in (0, sqrt(n)]; at q = 2 "
+          "the removable singularity is the limit 4 alpha/sqrt(n) + 12 sqrt(c)/n ln(sqrt(n)/alpha)",
+    limits=(Limit(q, 2, 4 * alpha / sp.sqrt(n) + 12 * sp.sqrt(c) / n * sp.log(sp.sqrt(n) / alpha),
+                  "the bound (q -> 2-: the inverse-square form with c = R^2)", direction="-"),),
 ))
 _ASTAR = (9 * c / n) ** (1 / q)
 register(Bound(
