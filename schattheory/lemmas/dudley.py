@@ -135,8 +135,10 @@ def dudley_expr(logn, eps_sym=eps, *, n=n, normalised: bool = True, diameter=sp.
 
 def _positive_under(expr, assumptions) -> bool:
     """Whether ``expr`` > 0 follows from the symbols' assumptions plus strict bounds ``x < y`` / ``x > y``."""
+    from ..assumptions import positive_under
+
     expr = sp.simplify(expr)
-    if expr.is_positive:
+    if expr.is_positive or positive_under(expr, ()):   # the assumptions of an enclosing assuming(...) block
         return True
     for cond in assumptions:
         cond = sp.sympify(cond)
