@@ -47,8 +47,13 @@ EXPLICIT = NetworkForm("vc.bhlm2019.explicit", "vc", "explicit", _AGG, _explicit
 VCDIM_FORM = NetworkForm("vc.bhlm2019.vcdim", "vc", "explicit", _AGG, VCDIM, conventions={fam.Omega: 1})
 FORMS = {"dominant": DOMINANT, "explicit": EXPLICIT}
 
-_THM7 = cite("bartlett2019vc", "Thm 7 (JMLR), recalled [R]: check before relying on it")
-register_form(VCDIM_FORM, Provenance("classical", (_THM7,)), "VCdim <= L + L P log2(4 e p U log2(2 e p U)), p = 2",
+_THM7 = cite("bartlett2019vc", "Thm 7 (JMLR 2019; Thm 6 in the earlier arXiv version)")
+#: the formula is recalled from memory: the JMLR version's first-page footnote places the refined upper bound at
+#: Theorem 7, but the statement itself was not checked against the source
+_RECALLED = ("RECALLED from memory, not checked against the source: the formula of the refined upper bound "
+             "(Theorem 7 of the JMLR version) is as remembered")
+register_form(VCDIM_FORM, Provenance("classical", (_THM7,), note=_RECALLED),
+              "VCdim <= L + L P log2(4 e p U log2(2 e p U)), p = 2",
               lhs=r"\mathrm{VCdim}", kind="lemma", limits=())
 _W = [fam.layer_symbol("U", l) for l in range(DEPTH + 1)]
 register_form(DOMINANT, Provenance("classical", (cite("bartlett2019vc", "abstract: VCdim = O(P L log P)"),)),
@@ -56,7 +61,9 @@ register_form(DOMINANT, Provenance("classical", (cite("bartlett2019vc", "abstrac
               limits=sample_constant_limit(DEPTH * sp.Add(*[_W[l - 1] * _W[l] for l in range(1, DEPTH + 1)])))
 register_form(EXPLICIT, Provenance("derived", (_THM7, cite("mohri2018", "Cor. 3.19")),
                                    derived_from=("vc.bhlm2019.vcdim",),
-                                   note="Theorem 7's VCdim bound inserted in the textbook VC generalization bound."),
+                                   note="Theorem 7's VCdim bound inserted in the textbook VC generalization bound. "
+                                        + _RECALLED,
+                                   proof="the VCdim bound of Theorem 7 inserted in Mohri et al. Cor. 3.19"),
               "sqrt(2 D ln(e max(N, D)/D)/N) + sqrt(ln(1/delta)/(2N)) with D the VCdim bound",
               lhs=r"\Pr[\text{error}] - \hat R", assumptions=(sp.Lt(fam.delta, 1),),
               # no declared N -> oo limit: with D ~ 5e4 at the example point the decay sqrt(D ln N / N) is too slow

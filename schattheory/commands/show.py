@@ -19,7 +19,7 @@ def run(args) -> int:
         print(b.latex())
         return 0
     print(f"{b.key}: {b.title}")
-    print(f"  status      {b.status.value} ({b.status.describe()})")
+    print(f"  status      {b.status.value} ({b.provenance.describe()})")
     for c in b.provenance.citations:
         print(f"  source      {c.short()}")
     if b.provenance.derived_from:
