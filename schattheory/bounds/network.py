@@ -163,8 +163,7 @@ def _log_rank_proxy(stats: NetworkStats, p) -> np.ndarray:
     pa = _p_array(stats, p)
     out = np.empty(pa.shape, dtype=float)
     for l, lay in enumerate(stats.layers):
-        sig = np.asarray(lay.sigma, dtype=float)
-        pos = sig[sig > 0]
+        pos = np.asarray(lay.resolved, dtype=float)     # above the noise floor: r(p) <= rank, dtype-independent
         # every term (sigma_i/sigma_1)^p lies in (0, 1] and the first is 1: the sum cannot overflow or vanish;
         # repeated singular values are counted once with their multiplicity
         vals, counts = np.unique(np.log(pos / pos[0]), return_counts=True)
