@@ -88,6 +88,17 @@ def test_graf_bound_covers_both_documented_placements_of_psi():
     assert outside < got and inside <= got
 
 
+def test_graf_psi_is_evaluated_without_cancellation():
+    """At huge C_l the library's float64 evaluator agrees with 50 digits: psi(x) ~ 2 must not come out of a
+    difference such as pi/2 - atan(x) (which loses every digit of psi at x = 1e12; widths 1 make psi visible)."""
+    b = registry.get("counting.graf2022.rademacher")
+    vals = _by_name(b, N=100, X_F=1e9, gamma=1e-3, **{f"s_{l}": 2.0 for l in (1, 2, 3)},
+                    **{f"b_{l}": 3.0 for l in (1, 2, 3)}, **{f"w_{l}": 1 for l in range(4)})
+    fast = b.numeric("numpy")(*[vals[s] for s in b.params])
+    exact = b.evaluate(vals, dps=50)
+    assert float(fast) == pytest.approx(float(exact), rel=1e-12)
+
+
 def test_vc_explicit_uses_the_growth_function_bound_below_the_vc_dimension():
     b = registry.get("vc.bhlm2019.explicit")
     vals = _by_name(b, N=100, delta=0.01, **{f"w_{l}": 16 for l in range(4)}, **{f"Omega_{l}": 1 for l in (1, 2, 3)})

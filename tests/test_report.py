@@ -217,7 +217,6 @@ def _row(result, key, mode, p=None):
 
 def test_bound_values_match_hand_formulas():
     """The wiring (data statistics, layers) checked against formulas computed here from the raw weights."""
-    pytest.importorskip("schattheory.bounds.network")
     z = np.load(data_path(MODEL_FILE))
     W = []                                   # the folded operators [[W, b], [0, 1]] (last layer [W, b]), by numpy
     for i in range(1, 5):
@@ -245,7 +244,8 @@ def test_bound_values_match_hand_formulas():
 
 
 def test_every_family_is_evaluated_or_says_why():
-    api = pytest.importorskip("schattheory.bounds.network")
+    from schattheory.bounds import network as api
+
     res = _bundled_result()
     for family in api.network_families():
         for mode in ("dominant", "explicit"):
@@ -256,7 +256,6 @@ def test_every_family_is_evaluated_or_says_why():
 
 
 def test_per_layer_optimum_beats_every_common_p_in_dominant_mode():
-    pytest.importorskip("schattheory.bounds.network")
     res = _bundled_result()
     opt = [r for r in res.bounds if r["p_rule"] == "optimised per layer" and r["mode"] == "dominant"]
     assert opt
@@ -292,7 +291,6 @@ def test_report_sections_with_their_modules(full_report):
 
 def test_data_file_reproduces_the_bundled_statistics(tmp_path):
     """--data X.npz through the loaders' forward pass gives the statistics stored with the bundled network."""
-    pytest.importorskip("schattheory.networks.data")
     pytest.importorskip("sklearn")
     import importlib.util
 
