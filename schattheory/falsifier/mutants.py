@@ -39,21 +39,38 @@ def _constant(expr, rng):
 
 
 def _stronger(bound, expr) -> bool:
-    """Whether ``expr`` moves the right side the strengthening way at the example point (a decisive amount)."""
+    """Whether ``expr`` moves the right side the strengthening way at the example point (a decisive amount);
+    matrices take the diagonal matrix diag(3, 2, 1/2) (as a spectrum, or as a 3 x 3 matrix)."""
     import mpmath
 
-    if not bound.example or bound.matrices():
+    if not bound.example:
         return True
+    ex = bound.example_values
     try:
-        ex = bound.example_values
-        new = sp.N(expr.subs(ex), 30)
-        old = sp.N(bound.expr.subs(ex), 30)
-        if not (new.is_real and old.is_real):
-            return False
+        if bound.matrices():
+            import numpy as np
+
+            from ..schatten import SpectralFunction
+            whole = any(not isinstance(fn.args[0], sp.MatrixSymbol) for side in (bound.lhs, bound.expr)
+                        for fn in sp.sympify(side).atoms(SpectralFunction))
+            for mat in bound.matrices():
+                ex[mat] = np.diag([3.0, 2.0, 0.5]) if whole else [3, 2, sp.Rational(1, 2)]
+            mutant = replace(bound, expr=expr, limits=(), derivation=None)
+            new, old = mutant.evaluate(ex, 30), bound.evaluate(ex, 30)
+        else:
+            new = sp.N(expr.subs(ex), 30)
+            old = sp.N(bound.expr.subs(ex), 30)
+            if not (new.is_real and old.is_real):
+                return False
         gap = (old - new) if bound.relation in ("<=", "<") else (new - old)
         return bool(gap > mpmath.mpf(10) ** -6 * abs(old))
-    except (TypeError, ValueError, ZeroDivisionError):
+    except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
         return False
+    except Exception as exc:  # an InputError from evaluate: the mutant is undefined at the example
+        from ..errors import InputError
+        if isinstance(exc, InputError):
+            return False
+        raise
 
 
 def _exponent(expr, rng):

@@ -53,7 +53,9 @@ def _draw(kind: str, rng, size: int, *, max_dim: float) -> np.ndarray:
     u = rng.random(size)
     if kind == "dim":
         dims = _DIMS[_DIMS <= max_dim]
-        return np.where(u < 0.6, rng.choice(dims, size), rng.integers(1, int(min(max_dim, 50)) + 1, size)).astype(float)
+        tiny = rng.choice(np.array([1, 1, 2, 3], dtype=float), size)   # where packings are exact: 1-3 dimensions
+        wide = np.where(u < 0.7, rng.choice(dims, size), rng.integers(1, int(min(max_dim, 50)) + 1, size))
+        return np.where(u < 0.35, tiny, wide).astype(float)
     if kind == "index":
         return np.where(u < 0.7, rng.integers(0, 6, size), rng.integers(0, 200, size)).astype(float)
     if kind == "exponent":
