@@ -25,8 +25,20 @@ from .output import markdown_table, tally, text_listing
 from .result import ClaimResult
 from .run import CHECKS, audit
 from .sweep import c14_sweep
-from .verdicts import (MEANING, VERDICTS, AllOf, Check, Consistency, Conventions, Decision, Exponents, Ratio, Sweep,
-                       Undecided, decide)
+from .verdicts import (
+    MEANING,
+    VERDICTS,
+    AllOf,
+    Check,
+    Consistency,
+    Conventions,
+    Decision,
+    Exponents,
+    Ratio,
+    Sweep,
+    Undecided,
+    decide,
+)
 
 __all__ = ["ClaimResult", "VERDICTS", "MEANING", "audit", "markdown_table", "tally", "text_listing", "c14_sweep",
            "covering_sweep", "CLAIMS", "BY_ID", "ClaimSpec", "CHECKS", "decide", "Decision", "Check", "Consistency",
