@@ -140,8 +140,14 @@ class Bound:
             syms.discard(mat)
         return syms
 
-    def check(self) -> "Bound":
-        """Raise :class:`BoundError` listing every inconsistency; return self when there is none."""
+    def check(self, *, limits: bool = True) -> "Bound":
+        """Raise :class:`BoundError` listing every inconsistency; return self when there is none.
+
+        With ``limits=True`` (the default) every declared :class:`Limit` is verified as well
+        (:func:`schattheory.limit_check.check_limits`: sympy.limit within a budget, else a 50-digit sequence at
+        the example point; cached per statement). The registry checks the rest at registration and the limits on
+        first use of ``check()``, so that loading it stays fast.
+        """
         problems = []
         if not self.key or self.key != self.key.strip():
             problems.append("key must be a non-empty string without surrounding spaces")
@@ -167,9 +173,20 @@ class Bound:
                 val = cond.subs(ex)
                 if val is sp.false:
                     problems.append(f"example point violates assumption {cond}")
+        if limits and not problems:
+            for verdict in self.limit_checks():
+                if not verdict.ok:
+                    problems.append(f"declared limit {verdict.limit.describe()} is wrong or unverified: "
+                                    f"{verdict.evidence}")
         if problems:
             raise BoundError(f"{self.key}: " + "; ".join(problems))
         return self
+
+    def limit_checks(self) -> tuple:
+        """The verdict on each declared limit (:class:`schattheory.limit_check.LimitCheck`), cached."""
+        from .limit_check import check_limits
+
+        return check_limits(self)
 
     # ---- evaluation -----------------------------------------------------------------------------------------
     def _values(self, values) -> dict:

@@ -290,7 +290,7 @@ register(Bound(
     title="Dudley with ln N(eps) <= c eps^(-q), 0 < q <= 2 (unnormalised l2), any alpha in (0, sqrt(n)]; at q = 2 "
           "the removable singularity is the limit 4 alpha/sqrt(n) + 12 sqrt(c)/n ln(sqrt(n)/alpha)",
     limits=(Limit(q, 2, 4 * alpha / sp.sqrt(n) + 12 * sp.sqrt(c) / n * sp.log(sp.sqrt(n) / alpha),
-                  "the bound (q -> 2-: the inverse-square form with c = R^2)", direction="-"),),
+                  "the bound from below (the inverse-square form with c equal to R squared)", direction="-"),),
 ))
 _ASTAR = (9 * c / n) ** (1 / q)
 register(Bound(
