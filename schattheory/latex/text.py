@@ -77,11 +77,28 @@ def _unicode(ch: str) -> str:
     return escape(decomposed) if decomposed else f"[U+{ord(ch):04X}]"
 
 
+#: ASCII relations written with two characters: typeset as the relation, not as "<" followed by "="
+_PAIRS = {"<=>": r"$\Leftrightarrow$", "<=": r"$\leq$", ">=": r"$\geq$", "!=": r"$\neq$"}
+
+
 def escape(text) -> str:
-    """Plain text -> LaTeX text (special characters escaped, Unicode mathematics put in math mode)."""
+    r"""Plain text -> LaTeX text (special characters escaped, Unicode mathematics put in math mode).
+
+    >>> escape("eps <= R <=> R >= eps")
+    'eps $\\leq$ R $\\Leftrightarrow$ R $\\geq$ eps'
+    """
     out = []
-    for ch in str(text):
-        if ch in _SPECIAL:
+    text = str(text)
+    skip = 0
+    for i, ch in enumerate(text):
+        if skip:
+            skip -= 1
+            continue
+        pair = next((t for t in _PAIRS if text.startswith(t, i)), None)  # longest first: "<=>" before "<="
+        if pair:
+            out.append(_PAIRS[pair])
+            skip = len(pair) - 1
+        elif ch in _SPECIAL:
             out.append(_SPECIAL[ch])
         elif ord(ch) < 128:
             out.append(ch)
