@@ -77,6 +77,11 @@ def load_all() -> None:
 
 
 def get(key: str) -> Bound:
+    if not isinstance(key, str):
+        from .errors import InputError
+
+        raise InputError("key", key, "must be a registered key (a string such as 'ledent2025.per_layer'); "
+                                     "see `schattheory list`")
     load_all()
     try:
         return _REGISTRY[key]

@@ -181,10 +181,10 @@ class Evaluation:
         return pd.DataFrame([{**{k: v for k, v in b.items() if k != "details"}, "p": _fmt_pcol(b)}
                              for b in self.bounds])
 
-    def plot(self, directory, formats=("png", "pdf")) -> list:
+    def plot(self, directory, formats=("png", "pdf"), *, force: bool = False) -> list:
         from .plots import write_plots
 
-        return write_plots(self, directory, formats=formats)
+        return write_plots(self, directory, formats=formats, force=force)
 
 
 # ---- the evaluation -----------------------------------------------------------------------------------------

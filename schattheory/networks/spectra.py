@@ -43,7 +43,7 @@ import numpy as np
 from .. import stable
 from ..errors import InputError
 from ..netstats import LayerStats, NetworkStats
-from .conv import conv_singular_values, parse_input_size
+from .conv import check_conv_size, conv_singular_values, parse_input_size
 from .loaders import iter_layers, plan_model
 
 __all__ = ["NetworkSpectra", "singular_values", "METHODS", "GRAM_RELIABLE"]
@@ -107,6 +107,9 @@ class NetworkSpectra:
             raise InputError("dtype", dtype, "must be float32 or float64")
         plan = plan or plan_model(model, layers, orientation=orientation, order=order)
         sizes = _input_sizes(input_size, plan)
+        for lay in plan.layers:   # input sizes and paddings checked against the memory they need, before any work
+            if lay.name in sizes:
+                check_conv_size(lay.shape, sizes[lay.name], padding, name=lay.name)
         stats, info, biases, extras_filter = [], [], {}, {}
         notes = []
         total = len(plan.layers)
