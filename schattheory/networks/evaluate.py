@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..bounds import MAIN_FAMILY
 from ..errors import InputError, check_p
 from .data import ForwardPass, choose_margin, data_summary, given_data_stats, load_data
 from .loaders import plan_model
@@ -40,20 +41,14 @@ __all__ = ["evaluate", "Evaluation", "DEFAULT_PS", "bounds_api", "MODES"]
 
 DEFAULT_PS = (0.5, 1.0, 2.0)
 MODES = ("dominant", "explicit")
-MAIN_FAMILY = "ledent2025"
 _LOG10_MAX = math.log10(np.finfo(np.float64).max)
 
 
 def bounds_api():
-    """The bound families' module, or ``None`` with the reason when it is not available in this install."""
-    import importlib
+    """``(schattheory.bounds.network, "")``: the bound families' module (always installed; imported on first use
+    because it is SymPy-heavy, and returned as a pair to keep the callers' signature)."""
+    from ..bounds import network
 
-    try:
-        network = importlib.import_module("schattheory.bounds.network")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("schattheory.bounds"):
-            return None, f"the bound families module is not available ({exc.name})"
-        raise
     return network, ""
 
 
@@ -260,6 +255,7 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
         return [], [{"family": f, "mode": m, "p": None, "reason": reason} for f in all_families for m in MODES], []
 
     takes_family = "family" in inspect.signature(api.optimise_ledent_p).parameters
+    takes_p = set(api.p_families()) if hasattr(api, "p_families") else {f for f in all_families if _p_family(f)}
 
     def attempt(family, mode, p, call):
         try:
@@ -269,7 +265,7 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
 
     for family in all_families:
         for mode in MODES:
-            if _p_family(family):
+            if family in takes_p:
                 for p in ps:
                     attempt(family, mode, p, lambda: api.evaluate_network(stats, family, mode, p, delta=delta))
                 if family == MAIN_FAMILY:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from . import dtypes
 
 __all__ = ["TensorInfo", "open_source", "natural_key", "ArraySource", "NpzSource", "SafetensorsSource",
            "TorchSource", "MAX_TENSOR_BYTES", "MAX_COMPRESSION_RATIO"]
@@ -33,10 +34,7 @@ MAX_TENSOR_BYTES = 2 ** 30
 MAX_COMPRESSION_RATIO = 200
 _BOMB_FLOOR = 64 * 2 ** 20
 
-_SAFETENSORS_DTYPES = {"F64": "float64", "F32": "float32", "F16": "float16", "BF16": "bfloat16", "I64": "int64",
-                       "I32": "int32", "I16": "int16", "I8": "int8", "U8": "uint8", "BOOL": "bool"}
-_NUMPY_OF = {"float64": np.float64, "float32": np.float32, "float16": np.float16, "int64": np.int64,
-             "int32": np.int32, "int16": np.int16, "int8": np.int8, "uint8": np.uint8, "bool": np.bool_}
+_SAFETENSORS_DTYPES = dtypes.SAFETENSORS_DTYPES
 
 
 @dataclass(frozen=True)
@@ -210,7 +208,7 @@ def _safetensors_header(path, label):
         if hi > data_size:
             raise bad(f"data_offsets {offsets} reach past the {data_size} bytes of data (the file is truncated or "
                       "damaged)")
-        item = np.dtype(_NUMPY_OF.get(_SAFETENSORS_DTYPES[dtype], np.uint16)).itemsize
+        item = dtypes.itemsize(_SAFETENSORS_DTYPES[dtype])
         nbytes = item * int(np.prod(shape, dtype=object))
         if hi - lo != nbytes:
             raise bad(f"data offsets do not match shape {tuple(shape)} {dtype} ({hi - lo} bytes for {nbytes})")
@@ -278,17 +276,13 @@ class SafetensorsSource(_Source):
         dtype = _SAFETENSORS_DTYPES[entry["dtype"]]
         shape = tuple(entry["shape"])
         lo, hi = entry["data_offsets"]
-        raw_dtype = np.dtype("<u2") if dtype == "bfloat16" else np.dtype(_NUMPY_OF[dtype]).newbyteorder("<")
-        count = (hi - lo) // raw_dtype.itemsize
         try:
-            arr = np.fromfile(self.path, dtype=raw_dtype, count=count, offset=self._base + lo)
+            raw = np.fromfile(self.path, dtype=np.uint8, count=hi - lo, offset=self._base + lo)
         except OSError as exc:
             raise self._bad(f"tensor {name!r} cannot be read ({exc.strerror})") from None
-        if arr.size != count:
+        if raw.size != hi - lo:
             raise self._bad(f"is truncated inside tensor {name!r}")
-        if dtype == "bfloat16":  # bf16 is the top half of a float32
-            arr = (arr.astype(np.uint32) << 16).view(np.float32)
-        return arr.reshape(shape)
+        return dtypes.decode(raw, dtype, shape, name)   # bf16/fp8 through ml_dtypes, exactly
 
 
 class TorchSource(_Source):

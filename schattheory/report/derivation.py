@@ -51,11 +51,8 @@ def forms(C, p, timeout: float = 20.0) -> list:
 
 
 def build(context=None) -> Section:
-    try:
-        from ..derivations.main_bound import compare_with_transcribed, derive_main_bound, transcribed_per_layer
-        from ..lemmas.balancing import c_p
-    except ImportError as exc:
-        return unavailable("theorem", TITLE, "schattheory.derivations.main_bound (the derivation engine)", exc)
+    from ..derivations.main_bound import compare_with_transcribed, derive_main_bound, transcribed_per_layer
+    from ..lemmas.balancing import c_p
     from ..symbols import p
 
     bound = derive_main_bound()

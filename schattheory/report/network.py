@@ -77,16 +77,11 @@ def _data_dict(data) -> dict | None:
 
 
 def bounds_api():
-    """``schattheory.bounds.network`` (the bound families' evaluation on a NetworkStats), or None and the reason."""
-    import importlib
+    """``(schattheory.bounds.network, "")``: the bound families' evaluation on a NetworkStats (always installed; the
+    pair keeps the callers' signature)."""
+    from ..bounds import network
 
-    try:
-        return importlib.import_module("schattheory.bounds.network"), ""
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("schattheory"):
-            return None, (f"the bound families' network evaluation (schattheory.bounds.network) is not available in "
-                          f"this installation ({exc.name} is missing)")
-        raise
+    return network, ""
 
 
 def _row(v, p_rule) -> dict:
@@ -117,7 +112,7 @@ def evaluate_stats(stats, ps=DEFAULT_PS, *, curves: bool = True, delta: float = 
         return res
     from ..errors import InputError
 
-    p_families = set(getattr(api, "_LEDENT", ("ledent2025",)))
+    p_families = set(api.p_families()) if hasattr(api, "p_families") else set(getattr(api, "_LEDENT", ()))
     for family in api.network_families():
         for mode in ("dominant", "explicit"):
             calls = []
