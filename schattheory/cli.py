@@ -23,6 +23,7 @@ COMMANDS = [
     "latex",
     "claims",
     "evaluate",
+    "check",
 ]
 
 

@@ -43,8 +43,18 @@ def add_parser(sub):
     s.add_argument("--layers", metavar="PATTERN", help="select tensors: comma-separated shell patterns, or re:REGEX")
     s.add_argument("--input-size", action="append", metavar="[NAME=]HxW",
                    help="input size of conv layers (exact operator spectra); NAME= for one layer")
-    s.add_argument("--padding", default="circular",
-                   help="conv padding: circular (exact), same, valid or an integer (upper bounds)")
+    s.add_argument("--padding", default=None,
+                   help="conv padding amount, as torch's: same, valid or an integer (zero padding: exact spectrum "
+                        "where the explicit operator is small, else a certified upper bound), or circular; default: "
+                        "as recorded in the file (safetensors metadata <layer>.padding), else refused")
+    s.add_argument("--padding-mode", choices=("zeros", "circular"), default=None,
+                   help="conv padding mode, as torch's: zeros (give --padding) or circular (exact, Sedghi et al.)")
+    s.add_argument("--no-biases", action="store_true",
+                   help="evaluate the bias-free network (biases and BatchNorm shifts dropped, margins included); "
+                        "default: biases folded by homogeneous coordinates")
+    s.add_argument("--reference", metavar="FILE",
+                   help="initial weights (same layers): families that allow it measure from them (distance from "
+                        "initialisation)")
     s.add_argument("--orientation", choices=("out-in", "in-out"), default="out-in",
                    help="weight layout: out-in (torch, default) or in-out (Keras/JAX)")
     s.add_argument("--order", choices=("natural", "file"), default="natural",
@@ -121,16 +131,13 @@ def _input_size(values):
     return values[0]
 
 
-def _padding(text):
-    from ..networks.conv import PADDINGS
+def _padding(text, mode=None):
+    """--padding and --padding-mode -> what the spectra take (None: as recorded in the file)."""
+    if text is None and mode is None:
+        return None
+    from ..networks.spectra import padding_from
 
-    if text.isdigit():
-        return int(text)
-    if text not in PADDINGS:
-        from ..errors import InputError
-
-        raise InputError("padding", text, f"must be one of {', '.join(PADDINGS)} or a non-negative integer")
-    return text
+    return padding_from(text, mode, "--padding")
 
 
 def _bundled(args):
@@ -151,12 +158,12 @@ def _check_inputs(args):
     from ..errors import InputError
     from ..output import check_output_dir
 
-    for argument, path in (("model", args.model), ("data", args.data)):
+    for argument, path in (("model", args.model), ("data", args.data), ("reference", args.reference)):
         if path is None:
             continue
         if not os.path.exists(path):
             raise InputError(argument, path, "no such file")
-        if os.path.isdir(path) and argument == "data":
+        if os.path.isdir(path) and argument != "model":
             raise InputError(argument, path, "is a directory, not a file")
     if args.plot is not None:
         check_output_dir(args.plot, argument="--plot", force=args.force)
@@ -237,7 +244,8 @@ def run(args) -> int:
 
     args.model = _bundled(args)
     _check_inputs(args)
-    padding, grid, input_size = _padding(args.padding), _grid(args.grid), _input_size(args.input_size)
+    padding = _padding(args.padding, args.padding_mode)
+    grid, input_size = _grid(args.grid), _input_size(args.input_size)
     plan = _scale_plan(args)
     if plan is not None:
         return _run_scale(args, plan)
@@ -251,10 +259,14 @@ def run(args) -> int:
                       margin_percentile=args.margin_percentile, data_frobenius=args.data_frobenius,
                       ps=tuple(args.ps) if args.ps else DEFAULT_PS, grid=grid, method=args.method,
                       dtype=args.dtype, layers=args.layers, input_size=input_size, padding=padding,
-                      orientation=orientation, order=args.order, delta=args.delta, progress=progress)
+                      orientation=orientation, order=args.order, delta=args.delta, progress=progress,
+                      biases=not args.no_biases, reference=args.reference)
     finally:
         if progress is not None:
             progress.close()
+    if not args.quiet:
+        for name, reason in ev.spectra.ignored:     # nothing is dropped silently
+            print(f"note: tensor {name} not used ({reason})", file=sys.stderr)
     return _emit(args, ev)
 
 

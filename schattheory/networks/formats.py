@@ -62,6 +62,14 @@ class _Source:
     def read(self, name: str) -> np.ndarray:
         raise NotImplementedError
 
+    def file_order(self) -> list:
+        """Tensor names in the order they were written (pairs a BatchNorm with the layer before it)."""
+        return [t.name for t in self.tensors()]
+
+    def metadata(self) -> dict:
+        """Text metadata recorded in the file (safetensors ``__metadata__``), e.g. ``conv1.padding``."""
+        return {}
+
     def close(self):
         pass
 
@@ -269,6 +277,15 @@ class SafetensorsSource(_Source):
         return [TensorInfo(k, tuple(self._header[k]["shape"]), _SAFETENSORS_DTYPES[self._header[k]["dtype"]])
                 for k in self._names]
 
+    def file_order(self):
+        return sorted(self._header, key=lambda k: self._header[k]["data_offsets"][0])
+
+    def metadata(self):
+        with open(self.path, "rb") as fh:
+            (length,) = struct.unpack("<Q", fh.read(8))
+            meta = json.loads(fh.read(length)).get("__metadata__") or {}
+        return {str(k): str(v) for k, v in meta.items()} if isinstance(meta, dict) else {}
+
     def read(self, name):
         # read from the validated offsets, with or without the package: one tensor's bytes, linear in the number of
         # tensors (safe_open per tensor would re-parse the whole header each time: quadratic)
@@ -286,7 +303,10 @@ class SafetensorsSource(_Source):
 
 
 class TorchSource(_Source):
-    """PyTorch state-dict files (``torch.save``), read with ``torch.load(weights_only=True)``; torch is optional."""
+    """PyTorch state-dict files (``torch.save``), read with ``torch.load(weights_only=True, mmap=True)``.
+
+    torch is optional; the ``torch`` extra requires torch >= 2.6 (earlier ``weights_only`` loads had a known bypass).
+    """
 
     kind = "torch"
 
@@ -298,7 +318,14 @@ class TorchSource(_Source):
             raise self._bad("is a PyTorch file; reading it needs torch, which is not installed "
                             "(pip install 'schattheory[torch]', or convert it to .safetensors or .npz)") from None
         try:
-            obj = torch.load(path, map_location="cpu", weights_only=True)
+            # mmap=True (torch >= 2.1, zip-format files) maps the storages instead of reading them all: a tensor's
+            # bytes are touched only when it is read; legacy (non-zip) files cannot be mapped and are read whole
+            try:
+                obj = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+            except (TypeError, RuntimeError) as exc:
+                if "mmap" not in str(exc):
+                    raise
+                obj = torch.load(path, map_location="cpu", weights_only=True)
         except Exception as exc:  # torch raises RuntimeError/UnpicklingError/EOFError on bad files
             first = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", str(exc)).strip().splitlines()[:1] or [""]
             raise self._bad(f"cannot be read by torch.load with weights_only=True ({type(exc).__name__}: "

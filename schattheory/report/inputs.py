@@ -91,9 +91,11 @@ def load_network(model=None, data=None, margin=None):
     stats = _spectra_only(tools, model, None if act is None else (len(act), str(data)))
     if kind == ".json":
         extras = dict(stats.extras)
+        act = [float(v) for v in act] if act is not None else None   # its length was checked with the plan
+        data_stats, act = _augmented(extras.get("homogeneous"), bundled.data_stats(meta), act)
         if act is not None:
-            extras["activation_norms"] = [float(v) for v in act]
-        stats = replace(stats, data=bundled.data_stats(meta), extras=extras)
+            extras["activation_norms"] = act
+        stats = replace(stats, data=data_stats, extras=extras)
     return stats, None
 
 
@@ -147,5 +149,18 @@ def _forward_stats(tools, model: Path, data: Path, margin):
     stats = DataStats(n=int(X.shape[0]), input_norm=float(np.max(np.linalg.norm(X, axis=1))),
                       data_frobenius=float(np.linalg.norm(X)), margin=gamma, margin_loss=loss,
                       num_classes=max(2, int(k)), margin_rule=rule)
+    stats, act = _augmented(spectra.homogeneous, stats, act)
     net = spectra.to_netstats(stats)
     return replace(net, extras={**net.extras, "activation_norms": act})
+
+
+def _augmented(hom, data, act):
+    """Data statistics of the inputs augmented by the folded biases' constant (networks.homogeneous)."""
+    if hom is None or not hom.augmented or data is None:
+        return data, act
+    from ..networks.homogeneous import augment_data_stats
+
+    extra = hom.input_extra()
+    if extra is None:
+        raise InputError("model", "conv", "a first convolution with a bias needs its input size to fold the bias")
+    return augment_data_stats(data, extra, act, [f.takes_one for f in hom.folds])
