@@ -14,7 +14,7 @@ import time
 from ..errors import InputError
 
 #: seconds of search per statement (``--budget``); tuned so that ``check --all`` stays within minutes
-DEFAULT_BUDGET = 2.0
+DEFAULT_BUDGET = 5.0
 
 
 def add_parser(sub):
