@@ -196,8 +196,8 @@ class Bound:
 
     def _derivation_problems(self) -> list:
         """The carried derivation's claims decided over their range; the status and wording must match them."""
-        from .derivation.engine import _STATUS_ORDER
         from .derivation.ranges import PROVED, REFUTED
+        from .provenance import STATUS_ORDER as _STATUS_ORDER
 
         der, prov, out = self.derivation, self.provenance, []
         verify = getattr(der, "verify", None)

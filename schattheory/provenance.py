@@ -23,7 +23,7 @@ from enum import Enum
 
 from .citations import CITATIONS, Citation, cite
 
-__all__ = ["Status", "Citation", "Provenance", "cite", "CITATIONS"]
+__all__ = ["Status", "STATUS_ORDER", "Citation", "Provenance", "cite", "CITATIONS"]
 
 
 class Status(str, Enum):
@@ -45,6 +45,9 @@ class Status(str, Enum):
     def __str__(self) -> str:  # so f-strings print the tag, not the enum name
         return self.value
 
+
+#: from the most to the least certain: a statement composed from several is as certain as the last of its parts here
+STATUS_ORDER = [Status.PAPER, Status.CLASSICAL, Status.DERIVED, Status.TRANSCRIBED, Status.RECONSTRUCTED, Status.NEW]
 
 _STATUS_TEXT = {
     Status.CLASSICAL: "classical result, from the cited source",

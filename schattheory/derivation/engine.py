@@ -9,14 +9,13 @@ import sympy as sp
 from ..errors import SchattheoryError
 from ..latex.text import escape as _tex_text
 from ..latex_names import latex as _latex
+from ..provenance import STATUS_ORDER as _STATUS_ORDER
 from ..provenance import Status
 from .algebra import _same
 
 __all__ = ["Step", "Derivation", "DerivationError", "derive", "derived_bound"]
 
 
-_STATUS_ORDER = [Status.PAPER, Status.CLASSICAL, Status.DERIVED, Status.TRANSCRIBED, Status.RECONSTRUCTED,
-                 Status.NEW]
 
 
 class DerivationError(SchattheoryError):
