@@ -38,7 +38,27 @@ from .limits import timed_limit
 __all__ = ["Exponential", "GrowthReport", "growth", "SampleComplexity", "sample_complexity", "Comparison", "compare",
            "Substitution", "SUBSTITUTIONS", "limit", "sample_complexity_table", "TABLE_ROWS"]
 
-limit = timed_limit
+
+
+def limit(expr, symbol, point, direction=None, *, assume=None, at=None, **kw):
+    """:func:`schattheory.limits.timed_limit` under assumptions (a Bound's own, ``assume`` and those of an enclosing
+    :func:`schattheory.assumptions.assuming`): the other symbols are reparametrised so that SymPy sees them, the
+    limit point must be allowed for ``symbol``, and the value is written back in the original symbols."""
+    from dataclasses import replace as _replace
+
+    from .assumptions import check_point, collect, reparametrise
+
+    rels = collect(expr, assume)
+    expr = sp.sympify(getattr(expr, "expr", expr))
+    if not rels:
+        return timed_limit(expr, symbol, point, direction, at=at, **kw)
+    check_point(symbol, point, rels)
+    rep = reparametrise(rels, keep={symbol})
+    if at is not None:   # numbers for the fresh symbols, from the numbers given for the original ones
+        at = dict(at)
+        at.update({u: sp.sympify(back).subs(at) for u, back in rep.backward.items()})
+    res = timed_limit(rep.apply(expr), symbol, point, direction, at=at, **kw)
+    return _replace(res, value=rep.restore(res.value)) if res.value is not None else res
 
 
 @dataclass(frozen=True)
@@ -210,9 +230,21 @@ def _slopes(expr, v, at, ks=(10, 20, 40)):
     return out
 
 
-def growth(expr, variables, *, at=None, timeout: float = 10.0, numeric: bool = True) -> GrowthReport:
-    """Each variable's polynomial exponent (polylog factors stripped) or :class:`Exponential`, with evidence."""
-    expr = sp.sympify(getattr(expr, "expr", expr))
+def growth(expr, variables, *, at=None, timeout: float = 10.0, numeric: bool = True,
+           assume=None) -> GrowthReport:
+    """Each variable's polynomial exponent (polylog factors stripped) or :class:`Exponential`, with evidence.
+
+    Assumptions (a Bound's own, ``assume`` and an enclosing :func:`schattheory.assumptions.assuming`) decide which
+    term of a sum dominates: under ``p < 2``, ``W^(2/(p+2)) + W^(p/(p+2))`` grows like ``W^(2/(p+2))``.
+    """
+    from .assumptions import check_point, collect, reparametrise
+
+    rels = collect(expr, assume)
+    original = sp.sympify(getattr(expr, "expr", expr))
+    for v in variables:
+        check_point(v, sp.oo, rels)
+    rep = reparametrise(rels, keep=set(variables))
+    expr = rep.apply(original)
     report = GrowthReport()
     for v in variables:
         stripped: list = []
@@ -220,23 +252,44 @@ def growth(expr, variables, *, at=None, timeout: float = 10.0, numeric: bool = T
             g = _growth_of(expr, v, stripped)
             how = "structural rules (products add, sums take the max, logs of growing quantities are polylog)"
         except _Undecided as why:
-            g, how = _limit_growth(expr, v, timeout, at, str(why))
+            g, how = _limit_growth(expr, v, timeout, None if at else at, str(why))
+        if rep:
+            g = Exponential(rep.restore(g.rate)) if isinstance(g, Exponential) else rep.restore(g)
+            stripped = [rep.restore(x) for x in stripped]
+            how += "; under " + ", ".join(map(sp.sstr, rep.relations))
         report[v] = g
         report.stripped[v] = tuple(stripped)
         text = how + (f"; polylog factors stripped: {', '.join(map(sp.sstr, stripped))}" if stripped else "")
         if numeric:
-            point = dict(at) if at else _default_at(expr, v)
-            report.slopes[v] = _slopes(expr, v, point)
+            # the default point of the reparametrised expression satisfies the assumptions (fresh symbols = 3)
+            report.slopes[v] = _slopes(original, v, dict(at)) if at else _slopes(expr, v, _default_at(expr, v))
             text += "; numeric slopes d log f/d log v: " + ", ".join(
                 f"{s:.4g} at 2^{int(math.log2(x))}" for x, s in report.slopes[v])
         report.evidence[v] = text
     return report
 
 
+def _check_against_slope(expr, v, at, value, why):
+    """A symbolic exponent in other symbols is SymPy's answer for *some* signs of them (it picks one branch of a
+    max silently, e.g. p/(p+2) for W^(2/(p+2)) + W^(p/(p+2)) whatever p is): check it against the numeric slope at
+    the admissible point and refuse when they disagree."""
+    if not (sp.sympify(value).free_symbols - {v}):
+        return
+    slope = _slopes(expr, v, at, ks=(60,))[0][1]
+    guess = sp.sympify(value).subs(at)
+    if guess.free_symbols or not math.isfinite(slope):
+        return
+    if abs(float(guess) - slope) > 0.1:
+        raise ValueError(f"growth of {sp.sstr(expr)} in {v} undecided: {why}; SymPy's limit {sp.sstr(value)} "
+                         f"disagrees with the numeric slope {slope:.4g} at {at}: it depends on the signs of the "
+                         f"other symbols; state them once with assuming(...) or assume=[...] (e.g. p < 2)")
+
+
 def _limit_growth(expr, v, timeout, at, why):
     at = dict(at) if at else _default_at(expr, v)
     res = timed_limit(sp.log(expr) / sp.log(v), v, sp.oo, timeout=timeout, at=at)
     if res.ok and res.value is not sp.oo:
+        _check_against_slope(expr, v, at, res.value, why)
         return res.value, f"{why}; limit log f / log v = {res}" + (
             " (NUMERIC: not a symbolic result)" if res.method == "numeric" else "")
     rate = timed_limit(sp.log(expr) / v, v, sp.oo, timeout=timeout, at=at)
@@ -257,8 +310,20 @@ class SampleComplexity:
     method: str = "symbolic"
 
 
-def sample_complexity(bound, *, eps=S.eps, n=S.N) -> SampleComplexity:
-    """Solve ``bound(N) = eps`` for N: f = K N^a polylog(N) gives N = (K / eps)^(-1/a), polylog(N) dropped."""
+def sample_complexity(bound, *, eps=S.eps, n=S.N, assume=None) -> SampleComplexity:
+    """Solve ``bound(N) = eps`` for N: f = K N^a polylog(N) gives N = (K / eps)^(-1/a), polylog(N) dropped.
+
+    Assumptions (the Bound's own, ``assume`` and an enclosing :func:`schattheory.assumptions.assuming`) decide the
+    signs on the way (the exponent a < 0, which factors are polylogarithmic in N)."""
+    from dataclasses import replace as _replace
+
+    from .assumptions import collect, reparametrise
+
+    rep = reparametrise(collect(bound, assume), keep={n, eps})
+    if rep:
+        sc = sample_complexity(rep.apply(getattr(bound, "expr", bound)), eps=eps, n=n, assume=())
+        return _replace(sc, expr=rep.restore(sc.expr), exponent=rep.restore(sc.exponent),
+                        dropped=tuple(rep.restore(x) for x in sc.dropped))
     expr = sp.sympify(getattr(bound, "expr", bound))
     logf = sp.expand_log(sp.log(expr), force=True)
     a, rest, dropped = sp.Integer(0), [], []
@@ -296,15 +361,22 @@ class Comparison:
     evidence: str = ""
 
 
-def compare(a, b, regime=None, variables=(S.W, S.L, S.r)) -> Comparison:
-    """The ratio a / b after the regime's substitutions (e.g. {r: 1}, {r: sqrt(W)}), with its growth exponents."""
+def compare(a, b, regime=None, variables=(S.W, S.L, S.r), *, assume=None) -> Comparison:
+    """The ratio a / b after the regime's substitutions (e.g. {r: 1}, {r: sqrt(W)}), with its growth exponents
+    (decided under both Bounds' assumptions, ``assume`` and an enclosing
+    :func:`schattheory.assumptions.assuming`)."""
+    from .assumptions import collect
+
+    rels = tuple(dict.fromkeys(collect(a, assume) + tuple(getattr(b, "assumptions", ()) or ())))
     a = sp.sympify(getattr(a, "expr", a))
     b = sp.sympify(getattr(b, "expr", b))
     regime = {sp.sympify(k): sp.sympify(v) for k, v in dict(regime or {}).items()}
     ratio = sp.simplify(sp.powsimp((a / b).subs(regime), force=True))
     free = [v for v in variables if v in ratio.free_symbols]
-    g = growth(ratio, free, numeric=False) if free else {}
-    return Comparison(ratio, regime, dict(g), f"ratio {sp.sstr(ratio)} under {regime or 'no substitution'}")
+    rels = tuple(x for x in rels if not (x.free_symbols & set(regime)))
+    g = growth(ratio, free, numeric=False, assume=rels) if free else {}
+    under = f"; assuming {', '.join(map(sp.sstr, rels))}" if rels else ""
+    return Comparison(ratio, regime, dict(g), f"ratio {sp.sstr(ratio)} under {regime or 'no substitution'}{under}")
 
 
 # ---- named worst-case substitutions ----------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from types import MappingProxyType
 
 import sympy as sp
 
-from .errors import InputError, SchattheoryError
+from .domain import check_array_values, check_scalar_values, removable_limit
+from .errors import InputError, SchattheoryError, check_dps
 from .provenance import Provenance, Status
 
 __all__ = ["Bound", "Limit", "BoundError", "RELATIONS", "KINDS", "MODES"]
@@ -30,6 +31,17 @@ __all__ = ["Bound", "Limit", "BoundError", "RELATIONS", "KINDS", "MODES"]
 RELATIONS = {"<=": sp.Le, "==": sp.Eq, ">=": sp.Ge, "<": sp.Lt}
 KINDS = ("bound", "lemma", "identity", "definition")
 MODES = (None, "dominant", "explicit")
+
+
+#: the largest precision evaluate() accepts: 10^4 digits take seconds; 10^6 would not return
+MAX_DPS = 10_000
+
+
+def _check_dps(dps) -> int:
+    dps = check_dps(dps)
+    if dps > MAX_DPS:
+        raise InputError("dps", dps, f"must be at most {MAX_DPS} digits")
+    return dps
 
 
 class BoundError(SchattheoryError):
@@ -128,8 +140,14 @@ class Bound:
             syms.discard(mat)
         return syms
 
-    def check(self) -> "Bound":
-        """Raise :class:`BoundError` listing every inconsistency; return self when there is none."""
+    def check(self, *, limits: bool = True) -> "Bound":
+        """Raise :class:`BoundError` listing every inconsistency; return self when there is none.
+
+        With ``limits=True`` (the default) every declared :class:`Limit` is verified as well
+        (:func:`schattheory.limit_check.check_limits`: sympy.limit within a budget, else a 50-digit sequence at
+        the example point; cached per statement). The registry checks the rest at registration and the limits on
+        first use of ``check()``, so that loading it stays fast.
+        """
         problems = []
         if not self.key or self.key != self.key.strip():
             problems.append("key must be a non-empty string without surrounding spaces")
@@ -155,9 +173,20 @@ class Bound:
                 val = cond.subs(ex)
                 if val is sp.false:
                     problems.append(f"example point violates assumption {cond}")
+        if limits and not problems:
+            for verdict in self.limit_checks():
+                if not verdict.ok:
+                    problems.append(f"declared limit {verdict.limit.describe()} is wrong or unverified: "
+                                    f"{verdict.evidence}")
         if problems:
             raise BoundError(f"{self.key}: " + "; ".join(problems))
         return self
+
+    def limit_checks(self) -> tuple:
+        """The verdict on each declared limit (:class:`schattheory.limit_check.LimitCheck`), cached."""
+        from .limit_check import check_limits
+
+        return check_limits(self)
 
     # ---- evaluation -----------------------------------------------------------------------------------------
     def _values(self, values) -> dict:
@@ -177,10 +206,14 @@ class Bound:
         """
         from .backends import mpmath_evaluator
 
+        dps = _check_dps(dps)
         vals = self._values(values)
         expr = self.expr if side == "rhs" else self.lhs
         if not isinstance(expr, sp.Basic):
             raise InputError("side", side, f"{self.key} has no symbolic left-hand side")
+        scalars = tuple(s for s in self.params if not isinstance(s, sp.MatrixSymbol))
+        check_scalar_values(self.key, scalars, self.assumptions, {k: v for k, v in vals.items()
+                                                                   if not isinstance(k, sp.MatrixSymbol)}, dps)
         mats = {m: vals.pop(m) for m in list(vals) if isinstance(m, sp.MatrixSymbol)}
         if mats or self.matrices():
             expr = self._substitute_spectra(expr, mats, vals, dps)
@@ -188,7 +221,7 @@ class Bound:
         missing = [str(s) for s in params if s not in vals]
         if missing:
             raise InputError("values", sorted(map(str, vals)), f"missing {missing} for {self.key}")
-        return mpmath_evaluator(expr, params)(*[vals[s] for s in params], dps=dps)
+        return _evaluate_checked(self.key, expr, params, vals, dps)
 
     def _substitute_spectra(self, expr, mats, vals, dps):
         """Replace spectral functions by their values on the given spectra.
@@ -227,9 +260,20 @@ class Bound:
             raise InputError("backend", backend, f"{self.key} speaks of matrices; use evaluate() with their spectra")
         params = tuple(s for s in self.params if not isinstance(s, sp.MatrixSymbol))
         if backend == "numpy":
-            return numpy_evaluator(self.expr, params)
+            return _checked_numpy(self.key, self.expr, params, self.assumptions, numpy_evaluator(self.expr, params))
         if backend == "mpmath":
-            return mpmath_evaluator(self.expr, params)
+            mpmath_evaluator(self.expr, params)  # build (and cache) now: a bad expression fails here, not at a call
+            key, expr, assumptions = self.key, self.expr, self.assumptions
+
+            def evaluate(*values, dps: int = 50):
+                if len(values) != len(params):
+                    raise InputError("values", len(values), f"expected {len(params)} values for {params}")
+                vals = dict(zip(params, values))
+                check_scalar_values(key, params, assumptions, vals, _check_dps(dps))
+                return _evaluate_checked(key, expr, params, vals, dps)
+
+            evaluate.params = params
+            return evaluate
         raise InputError("backend", backend, "must be 'numpy' or 'mpmath'")
 
     def holds_at(self, values, dps: int = 50, rtol=None) -> bool:
@@ -293,3 +337,56 @@ class Bound:
 
     def summary(self) -> str:
         return f"{self.key}  [{self.status.value}]  {self.title}  ({self.provenance.short()})"
+
+
+def _evaluate_checked(key, expr, params, vals, dps):
+    """``expr`` at ``vals`` (assumptions already checked); a removable singularity gives its limit."""
+    import mpmath
+
+    from .backends import mpmath_evaluator
+
+    args = [vals[s] for s in params]
+    try:
+        out = mpmath_evaluator(expr, params)(*args, dps=dps)
+        if not (isinstance(out, mpmath.mpf) and mpmath.isnan(out)):
+            return out
+    except ZeroDivisionError:
+        pass
+    lim = removable_limit(expr, params, vals, dps)
+    if lim is None:
+        point = ", ".join(f"{s}={vals[s]}" for s in params)
+        raise InputError("values", point, f"{key} is undefined there (0/0 or a division by zero with no limit) "
+                                          "although its stated assumptions hold")
+    with mpmath.workdps(dps):
+        return +lim
+
+
+def _checked_numpy(key, expr, params, assumptions, fn):
+    """The vectorised evaluator with the assumptions checked on its arguments (one comparison per assumption)."""
+    import numpy as np
+
+    def evaluate(*args):
+        if len(args) != len(params):
+            raise InputError("values", len(args), f"expected {len(params)} values for {params}")
+        check_array_values(key, params, assumptions, args)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = fn(*args)
+        bad = np.isnan(out)
+        if bad.any():  # 0/0 at a removable singularity: its limit, point by point (rare: exact boundary values)
+            out = np.array(out, dtype=float)
+            full = np.broadcast_arrays(*[np.asarray(a, dtype=float) for a in args], out)
+            for at in np.flatnonzero(bad)[:_MAX_SINGULAR_POINTS]:
+                vals = {s: float(full[i].flat[at]) for i, s in enumerate(params)}
+                lim = removable_limit(expr, params, vals, 30)
+                if lim is not None:
+                    out.flat[at] = float(lim)
+            if out.ndim == 0:
+                out = out[()]
+        return out
+
+    evaluate.params = params
+    return evaluate
+
+
+#: at most this many 0/0 points of one vectorised call are replaced by their limits (each costs a SymPy limit)
+_MAX_SINGULAR_POINTS = 16

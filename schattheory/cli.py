@@ -2,13 +2,16 @@
 
 Subcommands live in ``schattheory/commands/<name>.py``, each with ``add_parser(subparsers)`` and ``run(args)``;
 :data:`COMMANDS` lists them (a new command is one line here). Errors of bad input print one line on stderr and exit
-with code 2, without a traceback.
+with code 2, without a traceback. ``list``, ``show``, ``evaluate``, ``report``, ``latex`` and ``check`` take
+``--load MODULE`` (statements of one's own, :mod:`schattheory.plugins`).
 """
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
+
+from .plugins import LOADING_COMMANDS, add_load_argument, load
 
 __all__ = ["main", "COMMANDS"]
 
@@ -36,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         module = importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
         module.add_parser(sub)
+        if name in LOADING_COMMANDS and "--load" not in sub.choices[name]._option_string_actions:
+            add_load_argument(sub.choices[name])
     return parser
 
 
@@ -48,6 +53,8 @@ def main(argv=None) -> int:
         parser.print_help()
         return 2
     try:
+        if args.command in LOADING_COMMANDS:   # statements of one's own, before the command looks for them
+            load(getattr(args, "load", ()) or ())
         return int(args.run(args) or 0)
     except (SchattheoryError, ValueError, KeyError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from .errors import InputError, check_p, check_positive
 
-__all__ = ["compare_covers", "crossover", "crossover_rank", "summary", "log_covers"]
+__all__ = ["compare_covers", "comparison", "crossover", "crossover_rank", "summary", "log_covers"]
 
 
 def _check_dims(m, n):
@@ -138,27 +138,38 @@ def crossover_rank(m: int, n: int, eps: float, *, R: float = 1.0, p: float = 0.5
     return best
 
 
-def summary(m: int = 100, n: int = 100, ranks=(1, 2, 5, 10, 20, 50), eps_values=(0.5, 0.1, 1e-2, 1e-3, 1e-4),
-            R: float = 1.0, p: float = 0.5) -> str:
-    """An honest paragraph on what the sweep shows (numbers computed, not typed)."""
+def comparison(m: int = 100, n: int = 100, ranks=(1, 2, 5, 10, 20, 50),
+               eps_values=(0.5, 0.1, 1e-2, 1e-3, 1e-4), R: float = 1.0, p: float = 0.5) -> dict:
+    """What the sweep shows, as numbers: ``cases``; ``schatten_smaller`` (cases where the capped Schatten cover is
+    below the Frobenius cover); ``best`` (that row with the least ratio, or None); ``flips`` (rank -> the eps where
+    the comparison changes sign, from eps_min = min(eps_values)/10); ``low_rank_below_schatten`` and
+    ``low_rank_below_both`` (cases where the Candès-Plan cover is below the Schatten cover, and below both)."""
     rows = compare_covers(m, n, ranks, eps_values, R=R, p=p)
     wins = [r_ for r_ in rows if r_["schatten_smaller"]]
+    return {"m": m, "n": n, "R": R, "p": p, "ranks": list(ranks), "eps_values": list(eps_values), "rows": rows,
+            "cases": len(rows), "schatten_smaller": len(wins),
+            "best": min(wins, key=lambda r_: r_["ratio"]) if wins else None,
+            "flips": {rk: crossover(m, n, rk, R=R, p=p, eps_min=min(eps_values) / 10) for rk in ranks},
+            "low_rank_below_schatten": sum(r_["low_rank"] <= r_["schatten_capped"] for r_ in rows),
+            "low_rank_below_both": sum(r_["low_rank"] <= min(r_["schatten_capped"], r_["frobenius"]) for r_ in rows)}
+
+
+def summary(m: int = 100, n: int = 100, ranks=(1, 2, 5, 10, 20, 50), eps_values=(0.5, 0.1, 1e-2, 1e-3, 1e-4),
+            R: float = 1.0, p: float = 0.5) -> str:
+    """A paragraph on what the sweep shows: :func:`comparison`'s numbers in words."""
+    c = comparison(m, n, ranks, eps_values, R=R, p=p)
     lines = [f"C11 sweep: m x n = {m} x {n}, R = {R}, p = {p}, ranks {list(ranks)}, eps {list(eps_values)}."]
     lines.append(f"The Schatten-ball cover (capped) is below the rank-blind Frobenius volumetric cover in "
-                 f"{len(wins)} of {len(rows)} cases.")
-    if wins:
-        best = min(wins, key=lambda r_: r_["ratio"])
+                 f"{c['schatten_smaller']} of {c['cases']} cases.")
+    if c["best"] is not None:
+        best = c["best"]
         lines.append(f"Best ratio {best['ratio']:.3g} at rank {best['rank']}, eps {best['eps']:g}.")
-    for rk in ranks:
-        xs = crossover(m, n, rk, R=R, p=p, eps_min=min(eps_values) / 10)
+    for rk, xs in c["flips"].items():
         if xs:
             lines.append(f"rank {rk}: the comparison flips at eps = {', '.join(f'{x:.3g}' for x in xs)}.")
-    below_schatten = sum(r_["low_rank"] <= r_["schatten_capped"] for r_ in rows)
-    below_both = sum(r_["low_rank"] <= min(r_["schatten_capped"], r_["frobenius"]) for r_ in rows)
     lines.append("For fixed p > 0 the Schatten cover grows like (R_p/eps)^(2p/(2-p)) as eps -> 0 while the "
                  "volumetric cover grows like log(1/eps), so at fine scales the rank-blind volumetric cover wins.")
     lines.append(f"The direct rank-aware Candès-Plan cover (m+n+1) r ln(9R/eps) is below the Schatten cover in "
-                 f"{below_schatten} of {len(rows)} cases and below both in {below_both}: the gain in the low-rank "
-                 "regime comes from the rank, which the Schatten ball captures only through a truncation rank "
-                 "polynomial in 1/eps.")
+                 f"{c['low_rank_below_schatten']} of {c['cases']} cases and below both in "
+                 f"{c['low_rank_below_both']}.")
     return " ".join(lines)

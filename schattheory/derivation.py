@@ -45,7 +45,8 @@ __all__ = [
     "Derivation", "DerivationError", "derive", "derived_bound", "layer_function", "per_layer",
 ]
 
-_STATUS_ORDER = [Status.PAPER, Status.CLASSICAL, Status.DERIVED, Status.TRANSCRIBED, Status.RECONSTRUCTED]
+_STATUS_ORDER = [Status.PAPER, Status.CLASSICAL, Status.DERIVED, Status.TRANSCRIBED, Status.RECONSTRUCTED,
+                 Status.NEW]
 
 
 class DerivationError(SchattheoryError):

@@ -51,9 +51,8 @@ def float_singular_values(arr, method: str = "svd"):
     shift = math.frexp(peak)[1]
     scaled = np.ldexp(arr, -shift).astype(arr.dtype, copy=False)
     if method == "svd":
-        # not transposed: the rounding noise in the singular values of a rank-deficient matrix then matches that of
-        # scipy.linalg.svd on the same array (weight_decay.balanced_factorization), which small p makes visible
-        sv = scipy.linalg.svdvals(scaled, overwrite_a=True, check_finite=False)
+        # the transpose of a C-ordered array is Fortran-ordered: LAPACK works in place on the scaled copy
+        sv = scipy.linalg.svdvals(scaled.T, overwrite_a=True, check_finite=False)
     else:
         At = scaled if scaled.shape[0] <= scaled.shape[1] else scaled.T
         ev = scipy.linalg.eigvalsh(At @ At.T, overwrite_a=True, check_finite=False)

@@ -6,7 +6,9 @@ Status tags, shown in every output:
 - ``paper``: stated in the target paper's abstract or main text;
 - ``transcribed``: taken from a secondary transcription of the target paper;
 - ``reconstructed``: derived here to match the paper's stated exponents, not seen in the paper;
-- ``derived``: composed here from other registered lemmas; the derivation can be replayed.
+- ``derived``: composed here from other registered lemmas; the derivation can be replayed;
+- ``new result``: a statement of the user's own (e.g. defined with :func:`schattheory.bounds.custom.network_bound`
+  or loaded with ``--load``): not from the toolkit's sources, checked only as far as its own checks go.
 
 >>> from schattheory.provenance import Status, cite
 >>> Status("reconstructed").is_papers_own
@@ -28,6 +30,7 @@ class Status(str, Enum):
     TRANSCRIBED = "transcribed"
     RECONSTRUCTED = "reconstructed"
     DERIVED = "derived"
+    NEW = "new result"
 
     @property
     def is_papers_own(self) -> bool:
@@ -47,6 +50,8 @@ _STATUS_TEXT = {
     Status.TRANSCRIBED: "transcribed from a third-party rendering of the paper; not checked against it",
     Status.RECONSTRUCTED: "reconstructed here to match the paper's stated exponents; not the paper's own text",
     Status.DERIVED: "derived here from registered lemmas; the derivation is replayable",
+    Status.NEW: "a new result of the user's own, not from the toolkit's sources; citations, where given, are the "
+                "user's",
 }
 
 
@@ -109,7 +114,7 @@ class Provenance:
 
     def __post_init__(self):
         object.__setattr__(self, "status", Status(self.status))
-        if self.status is not Status.DERIVED and not self.citations:
+        if self.status not in (Status.DERIVED, Status.NEW) and not self.citations:
             raise ValueError(f"status={self.status.value!r}: a non-derived formula needs at least one citation")
         if self.status is Status.DERIVED and not (self.derived_from or self.citations):
             raise ValueError("status='derived': name the registered lemmas it is derived from")

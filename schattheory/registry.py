@@ -56,7 +56,7 @@ def register(bound: Bound) -> Bound:
     """Add a checked Bound; a second Bound under the same key is refused."""
     if not isinstance(bound, Bound):
         raise TypeError(f"register() takes a Bound, got {type(bound).__name__}")
-    bound.check()
+    bound.check(limits=False)  # declared limits are verified by check() on first use, not at import
     if bound.key in _REGISTRY:
         raise DuplicateKeyError(f"key {bound.key!r} is already registered")
     _REGISTRY[bound.key] = bound

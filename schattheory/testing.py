@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .limit_check import spectrum_form, unresolved_spectral  # re-exported: written out for limits
+
 try:
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - the test extra is missing
@@ -195,69 +197,3 @@ def assert_bound_holds(bound, values, *, dps: int = 30, rtol=None, slack=0):
         raise AssertionError(f"{bound.key}: {mpmath.nstr(left, 17)} {bound.relation} {mpmath.nstr(right, 17)} fails "
                              f"(tolerance {mpmath.nstr(tol, 3)}) at {values}")
     return left, right
-
-
-def spectrum_form(expr, spectra: dict, values: dict | None = None):
-    """``expr`` with every spectral function of a matrix in ``spectra`` written out over that spectrum, exactly.
-
-    ``spectra`` maps matrix symbols to sequences of SymPy numbers or symbols (in descending order). The result is an
-    ordinary SymPy expression, on which ``sympy.limit`` and exact evaluation work; symbolic indices (``j`` in
-    ``SingularValue(A, j + 1)``) are taken from ``values``. Spectral functions of matrix expressions (``A + B``) are
-    left alone; :func:`unresolved_spectral` lists what is left.
-
-    >>> import sympy as sp
-    >>> from schattheory.schatten import SchattenNorm, MatrixRank
-    >>> from schattheory.symbols import A, p
-    >>> spectrum_form(MatrixRank(A) * SchattenNorm(A, p), {A: (3, sp.Rational(1, 2), 0)})
-    2*(3**p + (1/2)**p)**(1/p)
-    """
-    import sympy as sp
-
-    from . import schatten as S
-
-    values = values or {}
-
-    def idx(x):
-        x = sp.sympify(x).subs(values)
-        return int(x) if x.is_Integer else None
-
-    def powsum(sig, p):
-        return sp.Add(*[x ** p for x in sig if x != 0])
-
-    def repl(e):
-        mat = e.args[0]
-        if mat not in spectra:
-            return e
-        sig = [sp.sympify(x) for x in spectra[mat]]
-        nz = [x for x in sig if x != 0]
-        if isinstance(e, S.SchattenNorm):
-            return powsum(sig, e.args[1]) ** (1 / e.args[1])
-        if isinstance(e, S.SpectralNorm):
-            return sig[0]
-        if isinstance(e, S.FrobeniusNorm):
-            return sp.sqrt(powsum(sig, 2))
-        if isinstance(e, S.NuclearNorm):
-            return sp.Add(*nz)
-        if isinstance(e, S.MatrixRank):
-            return sp.Integer(len(nz))
-        if isinstance(e, S.RankProxy):
-            return sp.Add(*[(x / sig[0]) ** e.args[1] for x in nz])
-        if isinstance(e, S.SingularValue):
-            i = idx(e.args[1])
-            return e if i is None else (sig[i - 1] if 1 <= i <= len(sig) else sp.Integer(0))
-        if isinstance(e, S.TailSchattenNorm):
-            r = idx(e.args[1])
-            if r is None:
-                return e
-            tail = [x for x in sig[r:] if x != 0]
-            return powsum(tail, e.args[2]) ** (1 / e.args[2]) if tail else sp.Integer(0)
-        return e
-
-    return sp.sympify(expr).replace(lambda e: isinstance(e, S.SpectralFunction), repl)
-
-
-def unresolved_spectral(expr) -> set:
-    """The spectral functions still present in ``expr`` (after :func:`spectrum_form`)."""
-    from .schatten import SpectralFunction
-
-    return set(expr.atoms(SpectralFunction)) if hasattr(expr, "atoms") else set()

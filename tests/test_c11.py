@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from schattheory.covers_compare import compare_covers, crossover, crossover_rank, log_covers, summary
+from schattheory.covers_compare import comparison, compare_covers, crossover, crossover_rank, log_covers, summary
 from schattheory.errors import InputError
 from schattheory.lemmas.covering import stechkin_constant
 
@@ -53,6 +53,40 @@ def test_trivial_scale_and_bad_input():
         log_covers(10, 10, 2, -0.1)
 
 
-def test_summary_is_computed_and_honest():
+def _hand_row(m, n, rk, eps, R, p):
+    """The three covers typed here from classical-notes 6.1/6.4 and the volumetric bound (as in the first test)."""
+    if eps >= R:
+        return None
+    Rp = rk ** (1 / p - 0.5) * R
+    trunc = math.ceil((2 * float(stechkin_constant(p, 2)) * Rp / eps) ** (2 * p / (2 - p)))
+    return {"frobenius": m * n * math.log(1 + 2 * R / eps),
+            "schatten": (m + n + 1) * min(trunc, min(m, n)) * math.log(18 * Rp / eps),
+            "low_rank": (m + n + 1) * rk * math.log(9 * R / eps)}
+
+
+def test_comparison_counts_match_the_hand_formulas():
+    m = n = 50
+    ranks, epss, p = (1, 5, 25), (0.5, 0.05, 0.005), 0.5
+    c = comparison(m, n, ranks=ranks, eps_values=epss, p=p)
+    hand = [(rk, e, _hand_row(m, n, rk, e, 1.0, p)) for rk in ranks for e in epss]
+    wins = [(rk, e, h) for rk, e, h in hand if h["schatten"] < h["frobenius"]]
+    assert c["cases"] == 9 and c["schatten_smaller"] == len(wins) and 0 < len(wins) < 9
+    best = min(wins, key=lambda t: t[2]["schatten"] / t[2]["frobenius"])
+    assert (c["best"]["rank"], c["best"]["eps"]) == best[:2]
+    assert c["low_rank_below_schatten"] == sum(h["low_rank"] <= h["schatten"] for *_, h in hand)
+    assert c["low_rank_below_both"] == sum(h["low_rank"] <= min(h["schatten"], h["frobenius"]) for *_, h in hand)
+    for rk, xs in c["flips"].items():       # each flip is a sign change of schatten - frobenius (hand formulas)
+        for x in xs:
+            lo, hi = _hand_row(m, n, rk, x * 0.99, 1.0, p), _hand_row(m, n, rk, x * 1.01, 1.0, p)
+            assert (lo["schatten"] < lo["frobenius"]) != (hi["schatten"] < hi["frobenius"])
+    assert any(c["flips"].values())
+
+
+def test_summary_states_the_computed_comparison():
+    c = comparison(50, 50, ranks=(1, 5, 25), eps_values=(0.5, 0.05, 0.005))
     text = summary(50, 50, ranks=(1, 5, 25), eps_values=(0.5, 0.05, 0.005))
-    assert "cases" in text and "Candès-Plan" in text and "flips" in text
+    assert f"in {c['schatten_smaller']} of {c['cases']} cases" in text
+    assert f"Best ratio {c['best']['ratio']:.3g} at rank {c['best']['rank']}" in text
+    assert f"below the Schatten cover in {c['low_rank_below_schatten']} of {c['cases']}" in text
+    for rk, xs in c["flips"].items():
+        assert (f"rank {rk}: the comparison flips" in text) == bool(xs)

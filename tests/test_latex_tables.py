@@ -140,3 +140,15 @@ def test_network_results_from_an_evaluation_object_with_optimised_p():
 
     tex = tables.network_results_table(Evaluation(), network="digits")
     assert r"opt.: 0.25, 0.5, 1" in tex and r"$\mathbf{12.5}$" in tex and "& $0.5$ & $20$ &" in tex
+
+
+def test_claims_table_caption_names_every_verdict():
+    from schattheory.claims import VERDICTS
+
+    tex = tables.claims_table(CLAIMS + [Claim("C14", "Beats the baselines", "not-universal", "counting.dominant")])
+    caption = tex[tex.index(r"\caption{"):]
+    caption = caption[: caption.index(r"\label")]
+    for verdict in VERDICTS:
+        assert verdict.replace("-", " ").replace("holds up to constant", "holds up to a constant") \
+            .replace("depends on convention", "depends on a convention") in " ".join(caption.split()), verdict
+    assert "C14 & Beats the baselines & not-universal & " in tex

@@ -15,7 +15,6 @@ Parametrised over ``registry.keys()``: a helper who registers a new bound gets t
 Matrix symbols in limits are written out over a fixed exact spectrum per matrix (``_SPECTRA``), so statements such
 as ``||A||_{S_p}^p -> rank(A)`` become exact SymPy expressions.
 """
-import os
 import re
 import shutil
 import subprocess
@@ -26,16 +25,15 @@ import pytest
 import sympy as sp
 
 from schattheory import registry
-from schattheory.limits import numeric_sequence, timed_limit
+from schattheory.limit_check import SPECTRA, spectrum_form, unresolved_spectral
+from schattheory.limits import numeric_sequence
 from schattheory.provenance import Status
-from schattheory.testing import spectrum_form, unresolved_spectral
 
 KEYS = registry.keys()
-LIMIT_TIMEOUT = float(os.environ.get("SCHATTHEORY_LIMIT_TIMEOUT", "8"))
 SEQ_DPS = 50
 R = sp.Rational
-#: exact spectra standing in for matrix symbols in limit checks, by the symbol's name (others get _DEFAULT)
-_SPECTRA = {"A": (3, 2, R(1, 2)), "B": (2, 1, R(1, 3)), "C": (R(5, 2), 1, R(1, 4))}
+#: exact spectra standing in for matrix symbols in limit checks (the ones Bound.check() uses), others get _DEFAULT
+_SPECTRA = SPECTRA
 _DEFAULT = (R(7, 2), R(3, 2), R(1, 5))
 
 
@@ -281,59 +279,11 @@ def test_declared_limit_matches_mpmath_sequence(key, i):
             f"{key}: sequence moves away from the declared value: {[mpmath.nstr(e, 5) for e in errors[-4:]]}")
 
 
-def _spectrum_symbols(expr):
-    found = sorted((s for s in expr.free_symbols if re.fullmatch(r"sigma_\d+", s.name)),
-                   key=lambda s: int(s.name.split("_")[1]))
-    return tuple(found) if found and [int(s.name.split("_")[1]) for s in found] == list(range(1, len(found) + 1)) \
-        else None
-
-
-def _normalised_spectrum_limit(target, sym, point):
-    """Spectrum forms as p -> oo: SymPy fails on the raw form; use the normalised decay form of schattheory.schatten."""
-    from schattheory import schatten
-    from schattheory.symbols import p
-
-    sig = _spectrum_symbols(target)
-    if sig is None or sym != p or point is not sp.oo:
-        return None
-    if target == schatten.schatten_norm_form(sig, p):
-        return schatten.limit_norm_at_infinity(len(sig), timeout=LIMIT_TIMEOUT)
-    if target == schatten.rank_proxy_form(sig, p):
-        return schatten.limit_rank_proxy(len(sig), sp.oo, timeout=LIMIT_TIMEOUT)
-    return None
-
-
-def _same(a, b, at):
-    if a == b:
-        return True
-    if a.has(sp.oo, -sp.oo, sp.zoo) or b.has(sp.oo, -sp.oo, sp.zoo):
-        return False
-    diff = sp.simplify(a - b)
-    if diff == 0:
-        return True
-    num = diff.subs(at)
-    return num.is_number and abs(sp.N(num, 40)) < sp.Float(10) ** -30
-
-
 @pytest.mark.parametrize("key,i", LIMIT_CASES, ids=LIMIT_IDS)
 def test_declared_limit_matches_sympy(key, i):
-    """sympy.limit (symbolic in the other parameters; failing that, at the example point) gives the declared value."""
-    b = _bound(key)
-    lim = b.limits[i]
-    ex = {k: v for k, v in _example(b).items() if k != lim.symbol}
-    target, value = _target(b, lim)
-    reasons = []
-    if not unresolved_spectral(target) and not unresolved_spectral(value) and not lim.point.free_symbols:
-        result = _normalised_spectrum_limit(target, lim.symbol, lim.point) or timed_limit(
-            target, lim.symbol, lim.point, lim.dir, timeout=LIMIT_TIMEOUT, at=None)
-        if result.method == "symbolic":
-            assert _same(result.value, value, ex), f"{key}: sympy.limit gives {result.value}, declared {value}"
-            return
-        reasons.append(f"symbolic in all parameters: {result.evidence}")
-    target, value, point = _at_example(b, lim)
-    result = timed_limit(target, lim.symbol, point, lim.dir, timeout=LIMIT_TIMEOUT, at=None)
-    if result.method == "symbolic":
-        assert _same(result.value, value, {}), f"{key}: sympy.limit at the example gives {result.value}, declared {value}"
-        return
-    reasons.append(f"at the example point: {result.evidence}")
-    pytest.skip("sympy.limit did not succeed (" + "; ".join(reasons) + "); the mpmath sequence test still applies")
+    """sympy.limit (within its budget) gives the declared value where it finishes: the verdict Bound.check() uses
+    (schattheory.limit_check, cached per statement, so check() and this test share one computation)."""
+    verdict = _bound(key).limit_checks()[i]
+    assert verdict.ok, f"{key}: declared limit {verdict.limit.describe()}: {verdict.evidence}"
+    if verdict.method != "symbolic":
+        pytest.skip(f"sympy.limit did not finish ({verdict.evidence}); the mpmath sequence test still applies")

@@ -58,22 +58,26 @@ def test_lemma_list_covers_every_one_matrix_lemma():
     assert single == set(ONE_MATRIX)
 
 
-# ---- brute-force cross-checks that do not go through the registered expressions ------------------------------
+# ---- the registered sides against the definitions, computed here from the singular values --------------------
+
+def _lib_sides(key, values, dps=40):
+    b = get(key)
+    return b.evaluate(values, dps=dps, side="lhs"), b.evaluate(values, dps=dps, side="rhs")
+
 
 @given(sig=spectra(), data=st.data())
 def test_stechkin_tail_brute_force(sig, data):
-    """||sigma_{>j}||_q <= c_{p,q} j^(1/q-1/p) ||sigma||_p, computed directly in mpmath from the definition."""
+    """The library's tail norm equals ||sigma_{>j}||_q from the definition, and the library's right side bounds it."""
     p, q = _pq(data, strict=True)
     j = data.draw(st.integers(1, sig.size + 1))
+    lib_lhs, lib_rhs = _lib_sides("schatten.stechkin_tail_sharp", {"A": list(sig), "p": p, "q": q, "j": j})
     with mpmath.workdps(40):
-        s = [mpmath.mpf(float(x)) for x in sig if x > 0]
+        s = sorted((mpmath.mpf(float(x)) for x in sig if x > 0), reverse=True)
         tail = s[j:]
-        lhs = mpmath.fsum(x ** q for x in tail) ** (1 / mpmath.mpf(q)) if tail else mpmath.mpf(0)
-        norm = mpmath.fsum(x ** p for x in s) ** (1 / mpmath.mpf(p))
-        t = mpmath.mpf(p) / q
-        c = (t ** t * (1 - t) ** (1 - t)) ** (1 / mpmath.mpf(p))
-        assert c <= 1
-        assert lhs <= c * mpmath.mpf(j) ** (1 / mpmath.mpf(q) - 1 / mpmath.mpf(p)) * norm * (1 + mpmath.mpf(10) ** -30)
+        brute = mpmath.fsum(x ** q for x in tail) ** (1 / mpmath.mpf(q)) if tail else mpmath.mpf(0)
+        tol = mpmath.mpf(10) ** -30
+        assert abs(lib_lhs - brute) <= tol * max(abs(brute), mpmath.mpf(10) ** -300)
+        assert brute <= lib_rhs * (1 + tol)
 
 
 @pytest.mark.parametrize("j", [1, 2, 5])
@@ -100,14 +104,19 @@ def test_stechkin_sharp_constant_closed_form():
 
 @given(sig=spectra(), data=st.data())
 def test_rank_sandwich_brute_force(sig, data):
-    """sigma_1^p <= sum sigma_i^p <= (number of nonzero sigma) sigma_1^p, straight from the definition."""
+    """sigma_1^p <= sum sigma_i^p <= (nonzero count) sigma_1^p: the library's sides against the definition."""
     p = data.draw(exponents())
+    values = {"A": list(sig), "p": p}
+    low_l, low_r = _lib_sides("schatten.rank_sandwich_lower", values)
+    up_l, up_r = _lib_sides("schatten.rank_sandwich_upper", values)
     with mpmath.workdps(40):
         s = [mpmath.mpf(float(x)) for x in sig if x > 0]
         total = mpmath.fsum(x ** p for x in s)
         top = max(s) ** p
-        assert top <= total * (1 + mpmath.mpf(10) ** -35)
-        assert total <= len(s) * top * (1 + mpmath.mpf(10) ** -35)
+        tol = mpmath.mpf(10) ** -30
+        for lib, brute in ((low_l, top), (low_r, total), (up_l, total), (up_r, len(s) * top)):
+            assert abs(lib - brute) <= tol * brute, (lib, brute)
+        assert top <= total * (1 + tol) and total <= len(s) * top * (1 + tol)
 
 
 def test_matrix_rank_counts_tiny_singular_values():

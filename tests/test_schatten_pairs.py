@@ -151,10 +151,17 @@ def test_hoelder_equality_case():
 
 @pytest.mark.parametrize("key", ["schatten.quasi_triangle", "schatten.p_subadditivity"])
 def test_statement_fails_outside_its_assumption(key):
-    """For p = 2 > 1 and A = B both statements are false; the evaluation must say so (the checks can fail)."""
+    """For p = 2 > 1 and A = B both statements are false: evaluation refuses the point, naming the assumption,
+    and the two sides computed regardless show the violation (the check can fail)."""
+    from dataclasses import replace
+
+    from schattheory.errors import InputError
+
     A = np.diag([1.0, 0.5])
-    with pytest.raises(AssertionError):
+    with pytest.raises(InputError, match="p <= 1"):
         assert_bound_holds(get(key), {"A": A, "B": A, "p": 2})
+    with pytest.raises(AssertionError):
+        assert_bound_holds(replace(get(key), assumptions=()), {"A": A, "B": A, "p": 2})
 
 
 def test_matrix_expression_needs_matrices_not_spectra():

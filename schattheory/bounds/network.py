@@ -31,15 +31,21 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import sympy as sp
 
 from ..errors import InputError
 from ..netstats import NetworkStats
 
-__all__ = ["NetworkBoundValue", "network_families", "evaluate_network", "ledent_layer_terms_log10",
-           "optimise_ledent_p", "default_p_grid", "rank_proxy_grid"]
+__all__ = ["NetworkBoundValue", "network_families", "p_families", "evaluate_network", "ledent_layer_terms_log10",
+           "optimise_p", "optimise_ledent_p", "default_p_grid", "rank_proxy_grid", "register_network_form",
+           "network_form"]
 
 _LN10 = math.log(10.0)
 _LEDENT = ("ledent2025", "ledent2025.wl_width", "ledent2025.loss_augmented")
+_BUILTIN = ("ledent2025", "ledent2025.wl_width", "ledent2025.loss_augmented", "bartlett2017", "neyshabur2018",
+            "golowich2018", "counting", "vc", "pinto2024")
+#: families added by users (:func:`register_network_form`): family -> {mode: NetworkForm}
+_USER: dict = {}
 
 
 @dataclass(frozen=True)
@@ -74,18 +80,102 @@ def _forms(family: str):
         "ledent2025.wl_width": {"dominant": ledent2025.FORMS[("cnn_wl_width", "dominant")]},
         "ledent2025.loss_augmented": {"dominant": ledent2025.FORMS[("loss_augmented", "dominant")]},
     }
+    table.update(_USER)
     if family not in table:
         raise InputError("family", family, f"unknown; choose one of {', '.join(network_families())}")
     return table[family]
 
 
 def network_families() -> list[str]:
-    """Families evaluable on a NetworkStats (loss_augmented needs ``stats.extras['activation_norms']``)."""
-    return ["ledent2025", "ledent2025.wl_width", "ledent2025.loss_augmented", "bartlett2017", "neyshabur2018",
-            "golowich2018", "counting", "vc", "pinto2024"]
+    """Families evaluable on a NetworkStats (loss_augmented needs ``stats.extras['activation_norms']``): the
+    built-in ones, then those added with :func:`register_network_form`, in the order they were added."""
+    return list(_BUILTIN) + list(_USER)
 
 
-def _form(stats: NetworkStats, family: str, mode: str):
+def p_families() -> list[str]:
+    """The families with a Schatten exponent p per layer (evaluated at a fixed p or with p optimised per layer)."""
+    return list(_LEDENT) + [f for f, forms in _USER.items() if any(fm.uses_p for fm in forms.values())]
+
+
+def register_network_form(form) -> "NetworkForm":
+    """Make a :class:`~schattheory.bounds.family.NetworkForm` evaluable on networks like a built-in family.
+
+    Its ``family`` becomes a name that :func:`evaluate_network`, ``schattheory evaluate`` and ``schattheory report``
+    accept, one form per ``mode``. The same form twice is accepted (re-running a notebook cell); another form under
+    a taken family and mode, or a built-in family name, is refused. :func:`schattheory.bounds.custom.network_bound`
+    builds the form and registers its statement too.
+    """
+    from .family import NetworkForm
+
+    if not isinstance(form, NetworkForm):
+        raise InputError("form", type(form).__name__, "must be a NetworkForm (see schattheory.bounds.family)")
+    if form.mode not in ("dominant", "explicit"):
+        raise InputError("form.mode", form.mode, "must be 'dominant' or 'explicit'")
+    if not form.family or form.family in _BUILTIN:
+        raise InputError("form.family", form.family, "must be a new family name (not a built-in family)")
+    _check_symbols(form)
+    taken = _USER.get(form.family, {}).get(form.mode)
+    if taken is not None and taken != form:
+        raise InputError("form", form.key, f"family {form.family!r} already has another {form.mode} form "
+                                           f"({taken.key})")
+    _USER.setdefault(form.family, {})[form.mode] = form
+    return form
+
+
+def _check_symbols(form):
+    """Every symbol of the terms is a per-layer or global quantity, every symbol of the outer expression an
+    aggregate or a global: anything else could not be evaluated on a network."""
+    from . import family as fam
+
+    layer, glob = set(fam.LAYER.values()), set(fam.GLOBAL.values())
+    aggs = set()
+    for agg in form.terms():
+        unknown = agg.term.free_symbols - layer - glob
+        if unknown:
+            raise InputError("form.aggregates", sorted(map(str, unknown)),
+                             f"unknown in the term of {agg.symbol}; per-layer symbols: {', '.join(fam.LAYER)}; "
+                             f"globals: {', '.join(fam.GLOBAL)}")
+        aggs.add(agg.symbol)
+    unknown = sp.sympify(form.outer).free_symbols - aggs - glob
+    if unknown:
+        raise InputError("form.outer", sorted(map(str, unknown)),
+                         f"unknown in the outer expression; aggregates: {', '.join(sorted(map(str, aggs)))}; "
+                         f"globals: {', '.join(fam.GLOBAL)}")
+
+
+def network_form(family: str, mode: str = "dominant"):
+    """The NetworkForm a family is evaluated with (built-in or registered)."""
+    forms = _forms(family)
+    if mode not in forms:
+        raise InputError("mode", mode, f"family {family!r} has no {mode} form encoded (modes: {', '.join(forms)})")
+    return forms[mode]
+
+
+def _resolve(family, mode):
+    """(family name, mode, form or None) from a family name, a NetworkForm or a registered statement (Bound)."""
+    from ..bound import Bound
+    from .family import NetworkForm
+
+    if isinstance(family, NetworkForm):
+        if mode is not None and mode != family.mode:
+            raise InputError("mode", mode, f"the form {family.key} is the {family.mode} form")
+        return family.family, family.mode, family
+    if isinstance(family, Bound):
+        for forms in _USER.values():
+            for fm in forms.values():
+                if fm.key == family.key:
+                    return fm.family, fm.mode, fm
+        raise InputError("family", family.key, "is a statement, not a network family: define it with "
+                                               "schattheory.bounds.custom.network_bound to evaluate it on networks")
+    if not isinstance(family, str):
+        raise InputError("family", type(family).__name__, "must be a family name, a NetworkForm or the Bound "
+                                                          "network_bound() registered")
+    return family, mode or "dominant", None
+
+
+def _form(stats: NetworkStats, family: str, mode: str, given=None):
+    if given is not None:
+        return given
     forms = _forms(family)
     if mode not in ("dominant", "explicit"):
         raise InputError("mode", mode, "must be 'dominant' or 'explicit'")
@@ -301,21 +391,29 @@ def _status(key: str) -> str:
     return bound.status.value if bound is not None else ""
 
 
-def evaluate_network(stats: NetworkStats, family: str, mode: str = "dominant", p=None, *,
+def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=None, *,
                      delta: float = 0.01) -> NetworkBoundValue:
-    """One family's bound on a network. ``p`` (ledent2025 families only): None = per-layer p optimised on the
-    default grid (the union bound over the grid is charged in explicit mode), a float (the same p for every layer,
-    fixed in advance) or a sequence of one p per layer."""
-    if family in _LEDENT and p is None:
-        return optimise_ledent_p(stats, None, mode, delta=delta, family=family)
-    form = _form(stats, family, mode)
-    if p is not None and family not in _LEDENT:
-        raise InputError("p", p, f"family {family!r} has no Schatten exponent; only ledent2025 families take p")
+    """One family's bound on a network.
+
+    ``family``: a family name (:func:`network_families`), a :class:`~schattheory.bounds.family.NetworkForm` (a
+    bound of one's own, evaluated without registering it) or the Bound that
+    :func:`schattheory.bounds.custom.network_bound` registered. ``mode``: ``"dominant"`` (default for a name) or
+    ``"explicit"``; a form has its own. ``p`` (families with a Schatten exponent only, :func:`p_families`): None =
+    per-layer p optimised on the default grid (the union bound over the grid is charged in explicit mode), a float
+    (the same p for every layer, fixed in advance) or a sequence of one p per layer."""
+    family, mode, given = _resolve(family, mode)
+    takes_p = given.uses_p if given is not None else family in p_families()
+    if takes_p and p is None:
+        return optimise_p(stats, None, mode, delta=delta, family=given if given is not None else family)
+    form = _form(stats, family, mode, given)
+    if p is not None and not takes_p:
+        raise InputError("p", p, f"family {family!r} has no Schatten exponent; only {', '.join(p_families())} "
+                                 f"take p")
     _check_needs(stats, family, form)
     glob = _global_logs(stats, delta, 1)
     layer = _layer_logs(stats, glob)
     p_val = None
-    if family in _LEDENT:
+    if takes_p:
         pa = np.asarray(p, dtype=float)
         if pa.ndim == 0:
             p_val = float(pa)
@@ -324,7 +422,8 @@ def evaluate_network(stats: NetworkStats, family: str, mode: str = "dominant", p
             pa = pa[None, :]
         else:
             raise InputError("p", p, f"must be a float or one value per layer ({stats.depth})")
-        _explicit_p(pa, mode)
+        if family in _LEDENT:
+            _explicit_p(pa, mode)
         terms = _term_logs(form, stats, glob, layer, pa)
         terms = {k_: np.reshape(v, (-1, stats.depth))[0] for k_, v in terms.items()}
     else:
@@ -332,11 +431,12 @@ def evaluate_network(stats: NetworkStats, family: str, mode: str = "dominant", p
     aggs = _reduce(form, terms)
     l10, value = _value(_outer_log(form, glob, aggs))
     key = _reported_key(stats, family, form)
-    details = {"status": _status(key), "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms},
+    details = {"status": _status(key) or ("new result" if given is not None else ""),
+               "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms},
                "certified": _certified(family, mode)}
-    if family in _LEDENT:
+    if takes_p:
         details.update({"grid_size": 1, "union_bound": "p fixed in advance" + (
-            "; product/margin and rank-proxy grids charged" if mode == "explicit" else "")})
+            "; product/margin and rank-proxy grids charged" if mode == "explicit" and family in _LEDENT else "")})
     if "ledent2025" in family and mode == "explicit":
         details["note"] = "explicit constants derived here (proofs/main_bound), not the paper's"
     return NetworkBoundValue(key, family, mode, p_val, l10, value, details)
@@ -357,22 +457,27 @@ def ledent_layer_terms_log10(stats: NetworkStats, p, *, family: str = "ledent202
     return np.asarray(next(iter(terms.values())), dtype=float) / _LN10
 
 
-def optimise_ledent_p(stats: NetworkStats, grid=None, mode: str = "dominant", *, delta: float = 0.01,
-                      family: str = "ledent2025") -> NetworkBoundValue:
-    """The ledent2025 bound with each layer's p chosen on ``grid`` (default :func:`default_p_grid`).
+def optimise_p(stats: NetworkStats, grid=None, mode: str | None = None, *, delta: float = 0.01,
+               family="ledent2025") -> NetworkBoundValue:
+    """A family's bound with each layer's p chosen on ``grid`` (default :func:`default_p_grid`).
 
     The outer expression is increasing in the sum of per-layer terms and each term depends on its own p only, so the
     best joint choice is the per-layer argmin. Explicit mode charges the union bound over grid^L (L ln |grid| inside
-    the confidence term).
+    the confidence term, through the global ``G``). A family of one's own qualifies when it has one sum (or max)
+    over the layers, SymPy proves its outer expression increasing in it, and, in explicit mode, the outer expression
+    pays for the grid through ``G``; otherwise it is refused with the reason.
     """
-    if family not in _LEDENT:
-        raise InputError("family", family, f"must be one of {', '.join(_LEDENT)}")
+    family, mode, given = _resolve(family, mode)
+    if family not in p_families() and not (given is not None and given.uses_p):
+        raise InputError("family", family, f"has no Schatten exponent p; choose one of {', '.join(p_families())}")
     grid = default_p_grid() if grid is None else np.unique(np.asarray(grid, dtype=float).ravel())
-    if mode == "explicit" and grid is not None:
+    if mode == "explicit" and family in _LEDENT:
         grid = grid[grid < 2]            # the certified form needs p < 2; the union is over these values only
     if grid.size == 0:
         raise InputError("grid", "empty", "needs at least one p value" + (" below 2" if mode == "explicit" else ""))
-    form = _form(stats, family, mode)
+    form = _form(stats, family, mode, given)
+    if family not in _LEDENT:
+        _check_optimisable(form)
     _check_needs(stats, family, form)
     glob = _global_logs(stats, delta, int(grid.size))
     layer = _layer_logs(stats, glob)
@@ -386,11 +491,33 @@ def optimise_ledent_p(stats: NetworkStats, grid=None, mode: str = "dominant", *,
     l10, value = _value(_outer_log(form, glob, aggs))
     p_best = tuple(float(grid[i]) for i in best)
     key = _reported_key(stats, family, form)
-    details = {"status": _status(key), "per_layer_log10": {sym.name: (chosen / _LN10).tolist()},
+    details = {"status": _status(key) or ("new result" if given is not None else ""),
+               "per_layer_log10": {sym.name: (chosen / _LN10).tolist()},
                "grid_size": int(grid.size), "grid": grid.tolist(),
-               "union_bound": f"L ln|grid| = {stats.depth * math.log(grid.size):.6g}, product/margin and rank-proxy "
-                              f"grids charged" if mode == "explicit" else "not charged (dominant form drops logs)",
+               "union_bound": (f"L ln|grid| = {stats.depth * math.log(grid.size):.6g}"
+                               + (", product/margin and rank-proxy grids charged" if family in _LEDENT else ""))
+               if mode == "explicit" else "not charged (dominant form drops logs)",
                "certified": _certified(family, mode)}
-    if mode == "explicit":
+    if mode == "explicit" and family in _LEDENT:
         details["note"] = "explicit constants derived here (proofs/main_bound), not the paper's"
     return NetworkBoundValue(key, family, mode, p_best, l10, value, details)
+
+
+#: the historical name: the ledent2025 families were the first with a p to optimise
+optimise_ledent_p = optimise_p
+
+
+def _check_optimisable(form):
+    """Per-layer argmin is the joint optimum only for one sum/max of terms with an increasing outer expression."""
+    from . import family as fam
+
+    aggs = form.terms()
+    if len(aggs) != 1 or aggs[0].op not in ("sum", "max"):
+        raise InputError("family", form.family, "p can be optimised per layer only for one sum (or max) over the "
+                                                "layers; give p")
+    if not sp.diff(sp.sympify(form.outer), aggs[0].symbol).is_positive:
+        raise InputError("family", form.family, f"SymPy cannot show the outer expression increasing in "
+                                                f"{aggs[0].symbol}, so per-layer argmins need not be optimal; give p")
+    if form.mode == "explicit" and fam.G not in sp.sympify(form.outer).free_symbols:
+        raise InputError("family", form.family, "an explicit bound with p chosen on a grid must pay for the grid: "
+                                                "use the global G (grid size) in its outer expression, or give p")

@@ -14,7 +14,8 @@ def add_parser(sub):
     p = sub.add_parser("evaluate", help="spectra and generalization bounds of a trained network",
                        description="Singular values of every layer (once), then every registered network bound in "
                                    "dominant and explicit form, ledent2025 at fixed p and with p optimised per layer.")
-    p.add_argument("model", help="weights file: .npz, .safetensors, or a PyTorch state dict (needs torch)")
+    p.add_argument("model", help="weights file (.npz, .safetensors, or a PyTorch state dict: needs torch), or a "
+                                 "checkpoint folder of safetensors shards with model.safetensors.index.json")
     d = p.add_argument_group("data statistics")
     d.add_argument("--data", metavar="FILE.npz", help="training data: arrays X (n x d) and y (labels)")
     d.add_argument("--n", type=int, metavar="N", help="number of training samples (without --data)")
@@ -46,6 +47,14 @@ def add_parser(sub):
                    help="weight layout: out-in (torch, default) or in-out (Keras/JAX)")
     s.add_argument("--order", choices=("natural", "file"), default="natural",
                    help="safetensors layer order: natural sort of names (default) or file offsets")
+    c = p.add_argument_group("checkpoints at scale (a folder, transformer names, or any of these flags)")
+    c.add_argument("--jobs", type=int, metavar="N",
+                   help="worker processes, each reading its own tensors (default: the cores available)")
+    c.add_argument("--scheduler", metavar="ADDRESS", help="compute on Dask: a scheduler address, or local:N for a "
+                                                          "LocalCluster of N processes (needs schattheory[dask])")
+    c.add_argument("--cache", metavar="DIR", help="keep per-tensor spectra in DIR; a rerun resumes from it")
+    c.add_argument("--device", default="cpu", help="cpu (default) or cuda: torch.linalg.svdvals on the GPU")
+    c.add_argument("--dry-run", action="store_true", help="list what would be evaluated and why, then stop")
     o = p.add_argument_group("output")
     fmt = o.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON on stdout")
@@ -103,9 +112,68 @@ def _grid(text):
         raise InputError("grid", text, "must be comma-separated numbers, e.g. 0.1,0.25,0.5,1,2") from None
 
 
+def _scale_plan(args):
+    """The checkpoint plan when this model goes through the parallel engine, else None (the in-order path)."""
+    from ..errors import InputError
+    from ..networks.checkpoint import is_checkpoint, plan_checkpoint
+
+    orientation = args.orientation.replace("-", "_")
+    asked = [f for f, on in (("--jobs", args.jobs is not None), ("--scheduler", args.scheduler),
+                             ("--cache", args.cache), ("--device", args.device != "cpu"),
+                             ("--dry-run", args.dry_run)) if on]
+    if not (asked or is_checkpoint(args.model)):
+        if args.data or args.input_size:
+            return None
+        try:   # a single file: the engine only when its names say it is not a feed-forward chain
+            plan = plan_checkpoint(args.model, args.layers, orientation=orientation)
+        except InputError:
+            return None   # the in-order path reports bad input in its own words
+        return None if plan.covered else plan
+    for flag, value in (("data", args.data), ("input-size", args.input_size)):
+        if value:
+            raise InputError(flag, value, "needs the in-order path (a forward pass through a feed-forward chain); "
+                             f"not available with {', '.join(asked) or 'a checkpoint folder'}")
+    return plan_checkpoint(args.model, args.layers, orientation=orientation)
+
+
+def _run_scale(args, plan):
+    import json
+
+    from ..networks.checkpoint_eval import evaluate_checkpoint
+    from ..networks.evaluate import DEFAULT_PS
+    from ..networks.progress import SpectraProgress
+
+    if args.dry_run:
+        if args.json:
+            print(json.dumps({"source": plan.source.label, "tensors": plan.entries, "layers": plan.layer_names,
+                              "bounds_apply": plan.covered, "why_not": plan.uncovered_reasons(),
+                              "notes": plan.notes}, indent=2))
+        else:
+            sys.stdout.write(plan.dry_run_text())
+        return 0
+    progress = None if args.quiet else SpectraProgress(plan.jobs)
+    try:
+        ev = evaluate_checkpoint(None, plan=plan, method=args.method, dtype=args.dtype, n_jobs=args.jobs,
+                                 scheduler=args.scheduler, cache=args.cache, device=args.device, progress=progress,
+                                 n=args.n, input_norm=args.input_norm, margin=args.margin,
+                                 data_frobenius=args.data_frobenius, ps=tuple(args.ps) if args.ps else DEFAULT_PS,
+                                 grid=_grid(args.grid), delta=args.delta)
+    finally:
+        if progress is not None:
+            progress.close()
+    if progress is not None:
+        computed = sum(1 for m in ev.spectra.info if m.get("computed"))
+        print(f"spectra: {computed} layers computed, {len(ev.spectra) - computed} from the cache"
+              + (f" ({args.cache})" if args.cache else ""), file=sys.stderr)
+    return _emit(args, ev)
+
+
 def run(args) -> int:
     from ..networks.evaluate import DEFAULT_PS, evaluate
 
+    plan = _scale_plan(args)
+    if plan is not None:
+        return _run_scale(args, plan)
     progress = None if args.quiet else _Progress(args.progress)
     ev = evaluate(args.model, data=args.data, n=args.n, input_norm=args.input_norm, margin=args.margin,
                   margin_percentile=args.margin_percentile, data_frobenius=args.data_frobenius,
@@ -113,6 +181,10 @@ def run(args) -> int:
                   dtype=args.dtype, layers=args.layers, input_size=_input_size(args.input_size),
                   padding=_padding(args.padding), orientation=args.orientation.replace("-", "_"), order=args.order,
                   delta=args.delta, progress=progress)
+    return _emit(args, ev)
+
+
+def _emit(args, ev) -> int:
     if args.plot:
         written = ev.plot(args.plot)
         if not args.quiet:

@@ -24,7 +24,10 @@ def run(args) -> int:
         return 0
     width = max(len(b.key) for b in bounds)
     for b in bounds:
-        cites = "; ".join(c.short() for c in b.provenance.citations) or "from " + ", ".join(b.provenance.derived_from)
+        cites = "; ".join(c.short() for c in b.provenance.citations) or (
+            "from " + ", ".join(b.provenance.derived_from) if b.provenance.derived_from else "(no source cited)")
         print(f"{b.key:<{width}}  {b.status.value:<13}  {cites}")
-    print(f"\n{len(bounds)} registered; status: classical / paper / transcribed / reconstructed / derived")
+    from ..provenance import Status
+
+    print(f"\n{len(bounds)} registered; status: {' / '.join(s.value for s in Status)}")
     return 0

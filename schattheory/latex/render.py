@@ -206,10 +206,15 @@ def _limits_text(bound: Bound, n: Notation, letters) -> str:
     if not bound.limits:
         return ""
     items = []
+    verdicts = bound.limit_checks()  # a declared limit is printed as a fact only once it is verified
     for k, (lim, letter) in enumerate(zip(bound.limits, letters)):
         punct = "." if k == len(bound.limits) - 1 else ";"
         arrow = f"{n.latex(lim.symbol)} \\to {n.latex(lim.point)}" + ("^{+}" if lim.point == 0 else "")
-        quantity = escape(lim.quantity)
+        if not verdicts[k].ok:
+            items.append(f"{_BULLET} as ${arrow}$: a declared value that is NOT verified "
+                         f"({escape(verdicts[k].evidence[:160])}){punct}")
+            continue
+        quantity = escape(lim.quantity) + "; " + escape(verdicts[k].describe())
         value = n.latex(lim.value)
         if lim.of is None and tex_width(value) <= INLINE_BUDGET_PT:
             items.append(f"{_BULLET} as ${arrow}$, the right-hand side tends to ${value}$ ({quantity}){punct}")

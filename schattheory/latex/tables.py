@@ -323,7 +323,8 @@ def claims_table(results=None, *, caption: str | None = None, label: str = "tab:
                      escape_breakable(convention) if convention else "--"])
     cap = caption if caption is not None else (
         "Audit of the claims made about the paper: each verdict is computed by checking the claim against the "
-        "encoded bounds (holds, holds up to a constant, depends on a convention, fails, undecided).")
+        "encoded bounds (holds, holds up to a constant, depends on a convention, not universal: true at some of "
+        "the points tested and false at others, fails, undecided).")
     return booktabs(cols, body, caption=cap, label=label, long=True, colsep="4pt")
 
 

@@ -135,8 +135,10 @@ def dudley_expr(logn, eps_sym=eps, *, n=n, normalised: bool = True, diameter=sp.
 
 def _positive_under(expr, assumptions) -> bool:
     """Whether ``expr`` > 0 follows from the symbols' assumptions plus strict bounds ``x < y`` / ``x > y``."""
+    from ..assumptions import positive_under
+
     expr = sp.simplify(expr)
-    if expr.is_positive:
+    if expr.is_positive or positive_under(expr, ()):   # the assumptions of an enclosing assuming(...) block
         return True
     for cond in assumptions:
         cond = sp.sympify(cond)
@@ -283,9 +285,12 @@ register(Bound(
 _PL_ANY = 4 * alpha / sp.sqrt(n) + 12 * sp.sqrt(c) * (n ** ((2 - q) / 4) - alpha ** (1 - q / 2)) / (n * (1 - q / 2))
 register(Bound(
     "dudley.power_law", kind="lemma", lhs=_LHS, expr=_PL_ANY, params=(c, q, n, alpha),
-    assumptions=(sp.Lt(q, 2), sp.Le(alpha, sp.sqrt(n))), provenance=_DER,
+    assumptions=(sp.Le(q, 2), sp.Le(alpha, sp.sqrt(n))), provenance=_DER,
     example={c: 5, q: 1, n: 1000, alpha: sp.Rational(1, 10)},
-    title="Dudley with ln N(eps) <= c eps^(-q), 0 < q < 2 (unnormalised l2), any alpha in (0, sqrt(n)]",
+    title="Dudley with ln N(eps) <= c eps^(-q), 0 < q <= 2 (unnormalised l2), any alpha in (0, sqrt(n)]; at q = 2 "
+          "the removable singularity is the limit 4 alpha/sqrt(n) + 12 sqrt(c)/n ln(sqrt(n)/alpha)",
+    limits=(Limit(q, 2, 4 * alpha / sp.sqrt(n) + 12 * sp.sqrt(c) / n * sp.log(sp.sqrt(n) / alpha),
+                  "the bound from below (the inverse-square form with c equal to R squared)", direction="-"),),
 ))
 _ASTAR = (9 * c / n) ** (1 / q)
 register(Bound(

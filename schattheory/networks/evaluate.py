@@ -262,6 +262,7 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
         return [], [{"family": f, "mode": m, "p": None, "reason": reason} for f in all_families for m in MODES], []
 
     takes_family = "family" in inspect.signature(api.optimise_ledent_p).parameters
+    takes_p = set(api.p_families()) if hasattr(api, "p_families") else {f for f in all_families if _p_family(f)}
 
     def attempt(family, mode, p, call):
         try:
@@ -271,7 +272,7 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
 
     for family in all_families:
         for mode in MODES:
-            if _p_family(family):
+            if family in takes_p:
                 for p in ps:
                     attempt(family, mode, p, lambda: api.evaluate_network(stats, family, mode, p, delta=delta))
                 if family == MAIN_FAMILY:

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from . import dtypes
 
 __all__ = ["TensorInfo", "open_source", "natural_key", "ArraySource", "NpzSource", "SafetensorsSource",
            "TorchSource"]
 
-_SAFETENSORS_DTYPES = {"F64": "float64", "F32": "float32", "F16": "float16", "BF16": "bfloat16", "I64": "int64",
-                       "I32": "int32", "I16": "int16", "I8": "int8", "U8": "uint8", "BOOL": "bool"}
+_SAFETENSORS_DTYPES = dtypes.SAFETENSORS_DTYPES
 _NUMPY_OF = {"float64": np.float64, "float32": np.float32, "float16": np.float16, "int64": np.int64,
              "int32": np.int32, "int16": np.int16, "int8": np.int8, "uint8": np.uint8, "bool": np.bool_}
 
@@ -165,7 +165,7 @@ def _safetensors_header(path, label):
         end = max(end, hi)
         if dtype not in _SAFETENSORS_DTYPES:
             raise InputError("model", label, f"tensor {name!r} has unsupported dtype {dtype}")
-        item = np.dtype(_NUMPY_OF.get(_SAFETENSORS_DTYPES[dtype], np.uint16)).itemsize
+        item = dtypes.itemsize(_SAFETENSORS_DTYPES[dtype])
         if hi - lo != item * int(np.prod(shape, dtype=np.int64)):
             raise InputError("model", label, f"tensor {name!r}: data offsets do not match shape {shape} {dtype}")
     if 8 + length + end > size:
@@ -222,7 +222,7 @@ class SafetensorsSource(_Source):
         entry = self._header[name]
         dtype = _SAFETENSORS_DTYPES[entry["dtype"]]
         shape = tuple(entry["shape"])
-        if self._use_package and dtype != "bfloat16":
+        if self._use_package and not dtypes.needs_ml_dtypes(dtype):
             from safetensors import SafetensorError, safe_open
 
             try:
@@ -231,17 +231,13 @@ class SafetensorsSource(_Source):
             except (SafetensorError, OSError) as exc:
                 raise self._bad(f"tensor {name!r} cannot be read ({exc})") from None
         lo, hi = entry["data_offsets"]
-        raw_dtype = np.dtype("<u2") if dtype == "bfloat16" else np.dtype(_NUMPY_OF[dtype]).newbyteorder("<")
-        count = (hi - lo) // raw_dtype.itemsize
         try:
-            arr = np.fromfile(self.path, dtype=raw_dtype, count=count, offset=self._base + lo)
+            raw = np.fromfile(self.path, dtype=np.uint8, count=hi - lo, offset=self._base + lo)
         except OSError as exc:
             raise self._bad(f"tensor {name!r} cannot be read ({exc})") from None
-        if arr.size != count:
+        if raw.size != hi - lo:
             raise self._bad(f"is truncated inside tensor {name!r}")
-        if dtype == "bfloat16":  # bf16 is the top half of a float32
-            arr = (arr.astype(np.uint32) << 16).view(np.float32)
-        return arr.reshape(shape)
+        return dtypes.decode(raw, dtype, shape, name)   # bf16/fp8 through ml_dtypes, exactly
 
 
 class TorchSource(_Source):

@@ -1,19 +1,19 @@
 """The report's claims-audit section: every claim about the paper with its verdict and evidence.
 
-The verdicts come from :func:`schattheory.claims.audit` (each claim checked against the registered bounds, with
-symbolic and numeric evidence); this module only lays them out and counts them.
+The verdicts come from :func:`schattheory.claims.audit` (each decided from the evidence its check computed); this
+module only lays them out and counts them.
 """
 from __future__ import annotations
 
 from collections import Counter
 
+from ..claims import VERDICTS, audit, tally
 from .markdown import table
-from .sections import Section, unavailable
+from .sections import Section
 
 __all__ = ["build", "TITLE"]
 
 TITLE = "Claims audit"
-ORDER = ("holds", "holds-up-to-constant", "depends-on-convention", "fails", "undecided")
 
 
 def _cell(text, limit=None) -> str:
@@ -22,25 +22,22 @@ def _cell(text, limit=None) -> str:
 
 
 def build(context=None) -> Section:
-    try:
-        from ..claims import audit
-    except ImportError as exc:
-        return unavailable("audit", TITLE, "schattheory.claims (the claims audit)", exc)
     results = audit()
     if context is not None:
         context["claims"] = results
     counts = Counter(r.verdict for r in results)
-    tally = ", ".join(f"{counts[v]} {v}" for v in ORDER if counts[v])
-    failing = [r.id for r in results if r.verdict == "fails"]
-    lines = [f"{len(results)} claims about the paper (from a third-party summary and the abstract; "
-             "`claims.md`) checked against the encoded bounds: " + tally + ".",
-             "Each verdict names the convention that decides it; the evidence is computed (symbolic limits or "
-             "growth exponents, and a numeric sequence that agrees), not typed. `schattheory claims --json` gives "
-             "everything.", "",
-             table(["id", "claim", "verdict", "deciding convention", "evidence"],
-                   [[r.id, _cell(r.text), f"**{r.verdict}**", _cell(r.convention), _cell(r.derivation)]
+    counted = tally(results)
+    flagged = {v: [r.id for r in results if r.verdict == v] for v in ("fails", "not-universal", "undecided")}
+    lines = [f"{len(results)} claims about the paper (from a third-party summary and the abstract) checked against "
+             "the encoded bounds: " + counted + ".",
+             "Each verdict is decided from the evidence its check computed (symbolic limits, growth exponents, "
+             "ratios, counts over a sweep), never typed; `why` says what decided it and `not-universal` gives the "
+             "counts. `schattheory claims --json` gives everything.", "",
+             table(["id", "claim", "verdict", "why", "deciding convention"],
+                   [[r.id, _cell(r.text), f"**{r.verdict}**", _cell(r.reason), _cell(r.convention)]
                     for r in results])]
-    summary = [f"claims audit: {len(results)} claims, {tally}"
-               + (f" (failing: {', '.join(failing)})" if failing else "")]
+    summary = [f"claims audit: {len(results)} claims, {counted}"
+               + "".join(f" ({v}: {', '.join(ids)})" for v, ids in flagged.items() if ids)]
     return Section("audit", TITLE, markdown="\n".join(lines) + "\n", summary=summary,
-                   data={"counts": dict(counts), "claims": [r.to_dict() for r in results]})
+                   data={"counts": {v: counts[v] for v in VERDICTS if counts[v]},
+                         "claims": [r.to_dict() for r in results]})

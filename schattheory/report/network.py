@@ -118,7 +118,7 @@ def evaluate_stats(stats, ps=DEFAULT_PS, *, curves: bool = True, delta: float = 
         return res
     from ..errors import InputError
 
-    p_families = set(getattr(api, "_LEDENT", ("ledent2025",)))
+    p_families = set(api.p_families()) if hasattr(api, "p_families") else set(getattr(api, "_LEDENT", ()))
     for family in api.network_families():
         for mode in ("dominant", "explicit"):
             calls = []

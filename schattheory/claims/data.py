@@ -1,9 +1,9 @@
-"""The claims about the target paper that the audit checks (claims.md, C01 to C14), as data.
+"""The claims about the target paper that the audit checks (C01 to C14), as data.
 
-Each claim names what it speaks of (``quantity``), the regime, and ``check``: the name of the function in
-:mod:`schattheory.claims` that checks it against the registered bounds. The conventions for sample complexity are
-those of claims.md: the N at which a bound's complexity term drops below a fixed accuracy, norms normalised
-(B prod_i rho_i ||A_i|| / gamma = O(1)), square W x W layers, depth L, rank r, polylog factors dropped.
+Each claim names what it speaks of (``quantity``), the regime, and ``check``: the name under which
+:data:`schattheory.claims.run.CHECKS` holds the function that checks it against the registered bounds. The
+conventions for sample complexity: the N at which a bound's complexity term drops below a fixed accuracy, norms
+normalised (B prod_i rho_i ||A_i|| / gamma = O(1)), square W x W layers, depth L, rank r, polylog factors dropped.
 
 >>> [c.id for c in CLAIMS][:3]
 ['C01', 'C02', 'C03']

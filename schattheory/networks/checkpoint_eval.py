@@ -1,0 +1,128 @@
+r"""Evaluate a checkpoint at scale: every layer's spectrum (in parallel, cached, resumable), then the bounds that apply.
+
+:func:`evaluate_checkpoint` plans the tensors by name (:mod:`schattheory.networks.layouts`), decomposes them through
+:mod:`schattheory.networks.engine` (serially, over ``n_jobs`` processes, or on a Dask scheduler), and returns the same
+:class:`~schattheory.networks.evaluate.Evaluation` as :func:`~schattheory.networks.evaluate.evaluate`. Where the
+network bound families do not cover the architecture (attention, residual streams, normalisation), every layer's
+spectra and rank measures are still reported and each family is listed as skipped with the reason, role by role.
+The result does not depend on how it was computed: serial, pool, Dask and a resumed run give the same numbers.
+
+>>> import numpy as np
+>>> w = np.arange(1.0, 49.0, dtype=np.float32).reshape(4, 12) % 7    # GPT-2 Conv1D layout (in, out)
+>>> ev = evaluate_checkpoint({"h.0.attn.c_attn.weight": w}, ps=(1,), n_jobs=1)
+>>> [r["name"] for r in ev.to_dict()["layers"]]
+['h.0.attn.c_attn.weight[q]', 'h.0.attn.c_attn.weight[k]', 'h.0.attn.c_attn.weight[v]']
+>>> ev.skipped[0]["reason"]
+'not a feed-forward chain of dense layers: attention.qkv layers (see the notes for what each role means for the bounds)'
+>>> ev.notes[0]
+'attention.qkv (3 layers): fused query/key/value projection, split into its equal blocks q, k and v ...'
+
+"""
+from __future__ import annotations
+
+from ..errors import InputError, check_p
+from ..netstats import LayerStats
+from .checkpoint import plan_checkpoint
+from .data import given_data_stats
+from .engine import Settings, available_cores, run_jobs
+from .evaluate import DEFAULT_PS, MODES, Evaluation, _evaluate_bounds, bounds_api
+from .layouts import roles
+from .loaders import LayerPlan, _check_chain
+from .spectra import METHODS, NetworkSpectra
+
+__all__ = ["evaluate_checkpoint", "checkpoint_spectra"]
+
+
+def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1, scheduler=None, cache=None,
+                       device: str = "cpu", progress=None) -> NetworkSpectra:
+    """Decompose every job of ``plan``; ``info[i]["computed"]`` says whether layer i was computed or cached."""
+    if method not in METHODS:
+        raise InputError("method", method, f"must be one of {METHODS}")
+    if dtype is not None and str(dtype) not in ("float32", "float64"):
+        raise InputError("dtype", dtype, "must be float32 or float64")
+    if device != "cpu":
+        from .gpu import check_device
+
+        check_device(device)
+    settings = Settings(method=method, dtype=str(dtype) if dtype else None, device=device,
+                        cache_dir=str(cache) if cache else None)
+    results = run_jobs(plan.jobs, settings=settings, n_jobs=n_jobs, scheduler=scheduler, reader=plan.source,
+                       progress=progress)
+    layers, info = [], []
+    for job, res in zip(plan.jobs, results):
+        for (name, lo, hi), part in zip(job.parts, res["parts"]):
+            shape = (hi - lo, job.shape[1])
+            layers.append(LayerStats(name, shape, part["sigma"], part["norm21"], 1, dtype=res["compute_dtype"]))
+            info.append({"kind": "dense", "stored_dtype": job.dtype, "compute_dtype": res["compute_dtype"],
+                         "stored_shape": list(shape), "method": method if device == "cpu" else f"{method}@{device}",
+                         "role": job.role, "pattern": job.pattern, "tensor": job.tensor, "file": job.file,
+                         "computed": part["computed"]})
+    ignored = [(e["name"], e["reason"]) for e in plan.entries if e["action"] == "skip"]
+    return NetworkSpectra(layers, info, source=plan.source.label, method=method, ignored=ignored,
+                          notes=list(plan.notes))
+
+
+def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", method: str = "svd", dtype=None,
+                        n_jobs: int | None = None, scheduler=None, cache=None, device: str = "cpu", progress=None,
+                        n=None, input_norm=None, margin=None, data_frobenius=None, ps=DEFAULT_PS, grid=None,
+                        delta: float = 0.01, families=None, plan=None) -> Evaluation:
+    """Spectra of every selected layer of a checkpoint and the bounds that apply to its architecture.
+
+    ``n_jobs``: worker processes (default: the cores available); ``scheduler``: ``local:N`` or a Dask scheduler
+    address; ``cache``: a folder of per-tensor spectra (a run resumes from it); ``progress``: a callable given each
+    job's result (see :class:`~schattheory.networks.progress.SpectraProgress`).
+    """
+    ps = tuple(check_p(p, name="p", allow_inf=False) for p in (ps or ()))
+    if grid is not None:
+        grid = tuple(check_p(p, name="grid", allow_inf=False) for p in grid)
+        if not grid:
+            raise InputError("grid", "[]", "needs at least one p")
+    if not (isinstance(delta, (int, float)) and 0 < delta < 1):
+        raise InputError("delta", delta, "must lie in (0, 1)")
+    if any(v is not None for v in (n, input_norm, margin)):
+        given_data_stats(n, input_norm, margin, data_frobenius)   # refuse bad statistics before any heavy work
+    plan = plan or plan_checkpoint(model, layers, orientation=orientation)
+    n_jobs = available_cores() if n_jobs is None else n_jobs
+    spectra = checkpoint_spectra(plan, method=method, dtype=dtype, n_jobs=n_jobs, scheduler=scheduler, cache=cache,
+                                 device=device, progress=progress)
+    summary = None
+    if any(v is not None for v in (n, input_norm, margin)):
+        k = spectra.layers[-1].shape[0]
+        summary = given_data_stats(n, input_norm, margin, data_frobenius, k if k > 1 else 2)
+    stats = spectra.to_netstats(summary.stats if summary is not None else None)
+    why = _not_applicable(plan)
+    if why is None:
+        bounds, skipped, notes = _evaluate_bounds(stats, ps, grid, delta, families)
+    else:
+        bounds, skipped, notes = [], _skip_all(why, families), plan.uncovered_reasons()
+    warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
+    notes = list(spectra.notes) + notes
+    if summary is not None and summary.get("data_frobenius_rule", "given") != "given":
+        notes.append(f"||X||_F = {summary['data_frobenius_rule']}")
+    return Evaluation(spectra, stats, dict(summary) if summary is not None else None, bounds, skipped, ps, grid,
+                      warnings, notes, delta)
+
+
+def _not_applicable(plan) -> str | None:
+    """Why the network bound families do not apply to the planned layers (None when they do)."""
+    if not plan.covered:
+        table = roles()
+        missing = [r for r in plan.roles_present if not table[r]["covered"]]
+        return (f"not a feed-forward chain of dense layers: {', '.join(missing)} layers (see the notes for what each "
+                "role means for the bounds)")
+    layer_plans = [LayerPlan(name, (hi - lo, job.shape[1]), job.dtype, "dense")
+                   for job in plan.jobs for (name, lo, hi) in job.parts]
+    try:
+        _check_chain(layer_plans)
+    except InputError as exc:
+        return (f"the selected dense layers do not form a chain ({exc}); the network bound families need "
+                "out of layer l = in of layer l+1")
+    return None
+
+
+def _skip_all(reason, families) -> list:
+    api, why = bounds_api()
+    names = list(api.network_families()) if api is not None else ["*"]
+    if families is not None:
+        names = [f for f in names if f in families]
+    return [{"family": f, "mode": m, "p": None, "reason": reason} for f in names for m in MODES]
