@@ -152,11 +152,17 @@ FORMS = {(v, "dominant"): form(v, "dominant") for v in _CONVENTIONS}
 FORMS[("fc", "explicit")] = form("fc", "explicit")
 FORMS[("loss_augmented", "dominant")] = form("loss_augmented")
 
+def _real(conditions) -> tuple:
+    """The conditions that the symbols' own assumptions (positive, integer) do not already decide: SymPy evaluates
+    those (p > 0 for a positive p, N >= 1 for a positive integer N) to True, and they are enforced from the symbol."""
+    return tuple(c for c in conditions if c is not sp.true)
+
+
 # ---- registration ----------------------------------------------------------------------------------------------
 register(Bound(
     "ledent2025.per_layer", kind="definition", relation="==", lhs=r"\mathcal{C}_\ell(p)", expr=SUMMAND,
     params=(p, X, rho, a, Omega), example={p: sp.Rational(1, 2), X: 3, rho: 2, a: 32, Omega: 1},
-    assumptions=(sp.Gt(p, 0), sp.Gt(X, 0), sp.Ge(rho, 1), sp.Ge(a, 1), sp.Ge(Omega, 1)),
+    assumptions=_real((sp.Gt(p, 0), sp.Gt(X, 0), sp.Ge(rho, 1), sp.Ge(a, 1), sp.Ge(Omega, 1))),
     provenance=Provenance("transcribed", (_S2,), note=_MARGIN_NOTE),
     title="per-layer complexity C(p) = X^(2p/(p+2)) rho^(2/(p+2)) a^(2/(p+2)) Omega^(p/(p+2)); "
           "X = B prod s / gamma, rho = r_l(p), a = U_l + d_{l-1}, Omega = W_l",
@@ -205,7 +211,7 @@ def _assumptions(params, explicit: bool) -> tuple:
             out.append(sp.Ge(sym, 1))
         elif name == "rho" or name.startswith("rho_"):
             out.append(sp.Ge(sym, 1))
-    return tuple(out)
+    return _real(out)
 
 
 def _register_form(fm: NetworkForm, title: str, convention: str):
@@ -253,8 +259,8 @@ for variant, omega in (("fc", 1), ("fc_wl_width", S.W)):
     key = "ledent2025.square.dominant" if variant == "fc" else "ledent2025.square_wl_width.dominant"
     register(Bound(
         key, expr=expr, params=(p, S.W, S.r, L, N, X), mode="dominant",
-        assumptions=(sp.Gt(p, 0), sp.Ge(S.W, 1), sp.Ge(S.r, 1), sp.Le(S.r, S.W), sp.Ge(L, 1), sp.Ge(N, 1),
-                     sp.Gt(X, 0)),
+        assumptions=_real((sp.Gt(p, 0), sp.Ge(S.W, 1), sp.Ge(S.r, 1), sp.Le(S.r, S.W), sp.Ge(L, 1), sp.Ge(N, 1),
+                           sp.Gt(X, 0))),
         lhs=r"\Pr[\text{error}] - \hat R_\gamma",
         provenance=Provenance("transcribed", (_S2,), note=_MARGIN_NOTE),
         example={p: sp.Rational(1, 2), S.W: 64, S.r: 4, L: 4, N: 10000, X: 3},

@@ -76,8 +76,7 @@ def derive_per_layer():
     der = per_layer_derivation()
     return derived_bound(der, lhs=r"\ln\mathcal{N}_\ell(\varepsilon)\ (\varepsilon\ge 1/N)",
                          params=(U, d, rho, p, B, X, L, N, eps), example=EXAMPLE, mode="explicit", kind="lemma",
-                         assumptions=(sp.Lt(p, 2), sp.Ge(rho, 1), sp.Ge(U, 1), sp.Ge(d, 1), sp.Ge(L, 1),
-                                      sp.Ge(eps * N, 1)),
+                         assumptions=(sp.Lt(p, 2), sp.Ge(rho, 1), sp.Ge(eps * N, 1)),
                          title="layer l's term of the log-covering number of the rescaled network's loss class at "
                                "scale eps >= 1/N (mixed cover with R b/eps = 4L(B + 2X)(2 rho)^(1/p)/eps)",
                          citations=_CIT)
@@ -99,9 +98,8 @@ def derive_main_bound(L_count=None, *, route: str = "cover", collapse: bool = Tr
                                       because="the product of the per-layer nets covers the loss class; the "
                                               "scales eps/L add up to eps through the layer induction")]
     key = "derived.ledent2025.network_cover" + (f".L{L_count}" if L_count is not None else "")
-    example = dict(EXAMPLE)
+    example = dict(EXAMPLE)            # the generic per-layer symbols stay: the steps before the sum use them
     if L_count is not None:
-        example = {k_: v for k_, v in EXAMPLE.items() if k_ not in PER_LAYER_SYMBOLS}
         for i in range(1, L_count + 1):
             example.update({layer("U", i, positive=True, integer=True): 20 + i,
                             layer("d", i, positive=True, integer=True): 30 + i,
@@ -109,8 +107,9 @@ def derive_main_bound(L_count=None, *, route: str = "cover", collapse: bool = Tr
         example[L] = L_count
     der = derive(key, steps, example=example)
     params = tuple(sorted(der.expr.free_symbols, key=str))
+    shown = {k_: v for k_, v in example.items() if k_ in params} if L_count is not None else {}
     return derived_bound(der, lhs=r"\ln\mathcal{N}(\mathcal{F}_\gamma|_S,\varepsilon)\ (\varepsilon\ge 1/N)",
-                         params=params, example=example if L_count is not None else {}, mode="explicit",
+                         params=params, example=shown, mode="explicit",
                          kind="lemma", citations=_CIT,
                          assumptions=tuple(sp.Lt(x, 2) for x in params if x.name.startswith("p_")),
                          title="log-covering number of the margin loss class of a dense ReLU network (rescaled to "

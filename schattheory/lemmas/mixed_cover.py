@@ -62,7 +62,7 @@ __all__ = ["split_form", "balanced_form", "c_star", "tail_frobenius_factor", "KE
 
 KEYS = ("covering.mixed_layer.split", "covering.mixed_layer")
 _HALF = sp.Rational(1, 2)
-EXAMPLE = {m: 20, d: 30, p: _HALF, R: 3, b: 10, eps: sp.Rational(1, 2)}
+EXAMPLE = {m: 20, d: 30, p: _HALF, R: 3, b: 10, eps: sp.Rational(3, 7)}   # ceiling argument not an integer
 
 
 def tail_frobenius_factor(pp=p, jj=j) -> sp.Expr:
@@ -102,7 +102,7 @@ _NOTE = ("derived here (proofs/mixed_cover): Candès-Plan on the rank-j truncati
          "(tests/data/refuted_mixed_cover.py)")
 _LHS = (r"\ln\mathcal{N}(\{AZ: A\in\mathbb{R}^{m\times d},\ \|A\|_{S_p}\le R\},\ \|\cdot\|_F,\ \varepsilon),"
         r"\ \|Z\|_F\le b")
-_ASSUME = (sp.Le(p, 2), sp.Ge(m, 1), sp.Ge(d, 1))
+_ASSUME = (sp.Le(p, 2),)   # m, d >= 1 and p > 0 are the symbols' own assumptions
 
 register(Bound(
     "covering.mixed_layer.split", kind="lemma", lhs=_LHS, expr=split_form(),
@@ -118,7 +118,7 @@ register(Bound(
 ))
 register(Bound(
     "covering.mixed_layer", kind="lemma", lhs=_LHS, expr=balanced_form(),
-    params=(m, d, p, R, b, eps), assumptions=(sp.Lt(p, 2), sp.Ge(m, 1), sp.Ge(d, 1)),
+    params=(m, d, p, R, b, eps), assumptions=(sp.Lt(p, 2),),
     provenance=Provenance("derived", _CITES, note=_NOTE + "; balanced over the integer rank by "
                                                           "balancing.integer_ceil at exponent 2p/(2-p)",
                           derived_from=("covering.mixed_layer.split", "balancing.integer_ceil")),
