@@ -67,8 +67,7 @@ from ..bound import Bound, Limit
 from ..provenance import Provenance, cite
 from ..registry import register
 from . import family as fam
-from ..lemmas.covering import stechkin_constant
-from ..lemmas.mixed_cover import c_star
+from ..lemmas.mixed_cover import c_star, stechkin_constant
 from .family import Aggregate, NetworkForm
 
 __all__ = ["SUMMAND", "C_P", "LAMBDA", "D_TERM", "K_AMP", "FORMS", "SQUARE", "form", "summand", "CERTIFIED",

@@ -28,7 +28,6 @@ import sympy as sp
 
 from ..derivation import Relax, SumOverLayers, UseLemma, derive, derived_bound
 from ..errors import InputError
-from ..lemmas.mixed_cover import c_star
 from ..provenance import cite
 from ..registry import register
 from ..symbols import B, L, N, R, U, X, b, d, eps, layer, m, p, rho
@@ -118,6 +117,8 @@ def derive_main_bound(L_count=None, *, route: str = "cover", collapse: bool = Tr
 
 def compare_with_transcribed() -> dict:
     """The correct cover's per-layer rate against the transcribed summand C_l(p) of Theorem 3.6."""
+    from ..lemmas.mixed_cover import c_star
+
     aa = sp.Symbol("a", positive=True)
     derived = derived_rate(p, aa, rho, U, X)
     transcribed = transcribed_per_layer(p, aa, rho, sp.Symbol("Omega", positive=True), X)

@@ -55,14 +55,20 @@ import sympy as sp
 from ..bound import Bound, Limit
 from ..provenance import Provenance, cite
 from ..registry import register
-from ..symbols import R, b, d, eps, j, m, p
-from .covering import stechkin_constant
+from ..symbols import R, b, d, eps, j, m, p, q
+from .schatten_facts import STECHKIN_C
 
 __all__ = ["split_form", "balanced_form", "c_star", "tail_frobenius_factor", "KEYS", "EXAMPLE"]
 
 KEYS = ("covering.mixed_layer.split", "covering.mixed_layer")
 _HALF = sp.Rational(1, 2)
 EXAMPLE = {m: 20, d: 30, p: _HALF, R: 3, b: 10, eps: sp.Rational(3, 7)}   # ceiling argument not an integer
+
+
+def stechkin_constant(pp=p, qq=2) -> sp.Expr:
+    """c_{p,q} (schatten_facts.STECHKIN_C; covering.stechkin_constant is the same, but importing covering here
+    would run its derivations, which load the whole registry, mid-import)."""
+    return STECHKIN_C.subs({p: sp.sympify(pp), q: sp.sympify(qq)}, simultaneous=True)
 
 
 def tail_frobenius_factor(pp=p, jj=j) -> sp.Expr:
