@@ -1,19 +1,15 @@
-"""LaTeX printing of expressions with the toolkit's notation (the one hook the LaTeX package builds on).
+"""LaTeX printing of expressions with the toolkit's notation: the hook behind ``Bound.latex()``.
 
-``latex()`` prints with the active notation map of :mod:`schattheory.latex.notation` (letters and macros that a user
-can switch); :data:`SYMBOL_NAMES` are the foundation's symbol names, which that map starts from.
+``latex()`` prints with the active notation map of :mod:`schattheory.notation` (letters and macros that a user can
+switch); :data:`SYMBOL_NAMES` are the foundation's symbol names, which that map starts from.
 """
 from __future__ import annotations
 
-#: symbol name -> LaTeX; the notation map in schattheory.latex can override these
-SYMBOL_NAMES: dict[str, str] = {
-    "epsilon": r"\varepsilon",
-    "X_F": r"\|X\|_F",
-    "Omega": r"\Omega",
-}
+from .notation import SYMBOL_NAMES, print_latex
+
+__all__ = ["SYMBOL_NAMES", "latex"]
 
 
 def latex(expr, **settings) -> str:
-    from .latex.notation import print_latex  # the active notation (default: SymPy's printing with SYMBOL_NAMES)
-
+    """LaTeX of ``expr`` in the active notation."""
     return print_latex(expr, **settings)

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from schattheory.covers_compare import comparison, compare_covers, crossover, crossover_rank, log_covers, summary
+from schattheory.covers_compare import compare_covers, comparison, crossover, crossover_rank, log_covers, summary
 from schattheory.errors import InputError
 from schattheory.lemmas.covering import stechkin_constant
 

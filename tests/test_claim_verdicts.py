@@ -6,8 +6,20 @@ import pytest
 import sympy as sp
 
 from schattheory.asymptotics import Exponential
-from schattheory.claims import (MEANING, VERDICTS, AllOf, Check, ClaimResult, Consistency, Conventions, Exponents,
-                                Ratio, Sweep, Undecided, decide)
+from schattheory.claims import (
+    MEANING,
+    VERDICTS,
+    AllOf,
+    Check,
+    ClaimResult,
+    Consistency,
+    Conventions,
+    Exponents,
+    Ratio,
+    Sweep,
+    Undecided,
+    decide,
+)
 from schattheory.claims.run import result_of
 
 W, L, r = sp.symbols("W L r", positive=True)

@@ -15,9 +15,19 @@ import sympy as sp
 from schattheory import symbols as S
 from schattheory.asymptotics import Exponential
 from schattheory.bounds import bartlett2017, counting, golowich2018, ledent2025
-from schattheory.claims import (CLAIMS, VERDICTS, Conventions, Exponents, Ratio, Sweep, audit, c14_sweep,
-                                covering_sweep, decide, markdown_table)
-from schattheory.claims import comparators, sweep
+from schattheory.claims import (
+    CLAIMS,
+    VERDICTS,
+    Conventions,
+    Exponents,
+    audit,
+    c14_sweep,
+    comparators,
+    covering_sweep,
+    decide,
+    markdown_table,
+    sweep,
+)
 from schattheory.claims.context import Context
 from schattheory.claims.run import CHECKS, result_of
 
@@ -331,3 +341,44 @@ def test_cli_json_progress_and_bad_ids():
     assert bad.returncode == 2 and "C99" in bad.stderr and "Traceback" not in bad.stderr
     assert _cli("--timeout", "-1").returncode == 2
     assert _cli("--compact").returncode == 2
+
+
+def test_C03_uses_the_balanced_factorisation_of_weight_decay(monkeypatch):
+    """The check takes its factors from weight_decay.balanced_factorization: unbalanced factors (same product,
+    W_1 doubled and W_L halved) no longer attain L sum sigma^(2/L), and the verdict says so."""
+    from schattheory.claims import schatten_checks
+    from schattheory.weight_decay import balanced_factorization
+
+    def unbalanced(A, L):
+        fs = balanced_factorization(A, L)
+        return [2 * fs[0]] + fs[1:-1] + [fs[-1] / 2]
+
+    monkeypatch.setattr(schatten_checks, "balanced_factorization", unbalanced)
+    res = result_of("C03", CHECKS["weight_decay"](_ctx()))
+    assert res.verdict == "fails" and "balanced factorisation attains" in res.reason
+
+
+def test_C11_verdict_follows_the_registered_covers(monkeypatch):
+    """C11 reads covers_compare.compare_covers (the registered lemmas): covers that are all at most half the
+    Frobenius cover at low rank turn the verdict to holds."""
+    from schattheory.claims import covering
+
+    def halved(m, n, ranks, eps_values, R, p):
+        return [{"eps": e, "rank": rk, "schatten_capped": 1.0, "frobenius": 2.0, "ratio": 0.5, "low_rank": 1.0}
+                for rk in ranks for e in eps_values]
+
+    monkeypatch.setattr(covering, "compare_covers", halved)
+    assert result_of("C11", CHECKS["covering_claim"](_ctx())).verdict == "holds"
+
+
+def test_the_audit_imports_its_own_modules_plainly():
+    """No try/except ImportError around an import in the claims package or the report's audit section."""
+    import ast
+
+    files = sorted((ROOT / "schattheory" / "claims").glob("*.py")) + [ROOT / "schattheory" / "report" / "audit.py"]
+    assert len(files) >= 10
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Try):
+                caught = {ast.unparse(h.type) for h in node.handlers if h.type is not None}
+                assert not caught & {"ImportError", "ModuleNotFoundError"}, path

@@ -65,8 +65,12 @@ def _fake_module(calls):
 
 @pytest.fixture
 def fake_bounds(monkeypatch):
+    import schattheory.bounds
+
     calls = []
-    monkeypatch.setitem(sys.modules, "schattheory.bounds.network", _fake_module(calls))
+    fake = _fake_module(calls)
+    monkeypatch.setitem(sys.modules, "schattheory.bounds.network", fake)
+    monkeypatch.setattr(schattheory.bounds, "network", fake, raising=False)   # what `from ..bounds import network` sees
     return calls
 
 
@@ -118,10 +122,14 @@ def test_without_data_every_bound_is_skipped_with_the_reason(model, fake_bounds)
     assert "skipped demo (dominant): no data statistics" in ev.to_text()
 
 
-def test_bound_module_missing_is_reported(model, monkeypatch):
+def test_a_broken_bound_module_fails_loudly(model, monkeypatch):
+    """No fallback: when the bound families cannot be imported, evaluation fails instead of reporting no bounds."""
+    import schattheory.bounds
+
     monkeypatch.setitem(sys.modules, "schattheory.bounds.network", None)
-    ev = evaluate(model / "net.npz", n=10, input_norm=1.0, margin=1.0)
-    assert ev.bounds == [] and "not available" in ev.skipped[0]["reason"]
+    monkeypatch.delattr(schattheory.bounds, "network", raising=False)
+    with pytest.raises(ImportError):
+        evaluate(model / "net.npz", n=10, input_norm=1.0, margin=1.0)
 
 
 def test_cli_formats(model, fake_bounds, capsys):

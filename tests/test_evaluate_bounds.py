@@ -12,16 +12,14 @@ import mpmath
 import numpy as np
 import pytest
 
-network = pytest.importorskip("schattheory.bounds.network")
+from schattheory import cli, registry
+from schattheory.backends import mpmath_evaluator
+from schattheory.bounds import family as fam
+from schattheory.bounds import network
+from schattheory.networks.evaluate import evaluate
+from schattheory.networks.spectra import NetworkSpectra
+from schattheory.networks.synthetic import synthetic_network
 
-from schattheory import cli, registry  # noqa: E402
-from schattheory.backends import mpmath_evaluator  # noqa: E402
-from schattheory.bounds import family as fam  # noqa: E402
-from schattheory.networks.evaluate import evaluate  # noqa: E402
-from schattheory.networks.spectra import NetworkSpectra  # noqa: E402
-from schattheory.networks.synthetic import synthetic_network  # noqa: E402
-
-safetensors_numpy = pytest.importorskip("safetensors.numpy")
 N_, B_, GAMMA = 5000, 7.0, 0.75
 
 
@@ -135,6 +133,8 @@ def test_cli_end_to_end_from_a_safetensors_file(tmp_path, capsys):
     """Weights file -> CLI JSON -> each ledent2025/bartlett2017 value against the reference from the raw arrays."""
     weights = [w.astype(np.float32) for w in synthetic_network(3, 8, in_features=6, out_features=4, decay=0.5,
                                                                 seed=5)]
+    safetensors_numpy = pytest.importorskip("safetensors.numpy",
+                                            reason="writing the .safetensors file needs the safetensors extra")
     safetensors_numpy.save_file({f"net.{i}.weight": w for i, w in enumerate(weights)}, str(tmp_path / "m.safetensors"))
     assert cli.main(["evaluate", str(tmp_path / "m.safetensors"), "--n", str(N_), "--input-norm", str(B_),
                      "--margin", str(GAMMA), "--p", "0.5", "--p", "1", "--json", "--dtype", "float64"]) == 0

@@ -1,5 +1,4 @@
 """`schattheory latex --out DIR [--keys ...] [--no-compile]`."""
-import importlib.util
 import json
 import re
 import unicodedata
@@ -11,21 +10,10 @@ import pytest
 
 from schattheory.cli import main
 from schattheory.latex.compile import pdflatex_available, pdftotext
-from schattheory.latex.sources import CLAIMS, MAIN_THEOREM, SAMPLE_COMPLEXITY
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_pdflatex = pytest.mark.skipif(not pdflatex_available(), reason="pdflatex not on the PATH: apt-get install "
                                     "texlive-latex-base texlive-latex-recommended poppler-utils")
-
-
-def _have(module):
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-PARTS_PRESENT = all(_have(m) for m, _ in (MAIN_THEOREM, SAMPLE_COMPLEXITY, CLAIMS))
 
 
 def test_no_compile_writes_tex_and_bib_only(tmp_path, capsys):
@@ -84,18 +72,7 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
     assert "exists and is not a directory" in capsys.readouterr().err and target.read_text() == "x"
 
 
-@pytest.mark.skipif(PARTS_PRESENT, reason="the main theorem, comparison and claims modules are installed")
-def test_the_full_document_names_the_missing_module(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "schattheory", "latex", "--out", str(tmp_path / "doc")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "not in this installation" in proc.stderr and "schattheory." in proc.stderr
-    assert not (tmp_path / "doc").exists()
-
-
 @needs_pdflatex
-@pytest.mark.skipif(not PARTS_PRESENT, reason="needs schattheory.derivations.main_bound, schattheory.asymptotics "
-                                              "and schattheory.claims")
 def test_the_full_document_has_theorem_lemmas_and_both_tables(tmp_path):
     out = tmp_path / "doc"
     proc = subprocess.run([sys.executable, "-m", "schattheory", "latex", "--out", str(out), "--max-overfull", "5"],

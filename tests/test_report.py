@@ -214,7 +214,6 @@ def _row(result, key, mode, p=None):
 
 def test_bound_values_match_hand_formulas():
     """The wiring (data statistics, layers) checked against formulas computed here from the raw weights."""
-    pytest.importorskip("schattheory.bounds.network")
     W = [np.load(data_path(MODEL_FILE))[f"fc{i}.weight"] for i in range(1, 5)]
     meta = json.loads(data_path(STATS_FILE).read_text())["data"]
     N, B, gamma, XF, L = meta["n"], meta["input_norm"], meta["margin"], meta["data_frobenius"], 4
@@ -237,7 +236,8 @@ def test_bound_values_match_hand_formulas():
 
 
 def test_every_family_is_evaluated_or_says_why():
-    api = pytest.importorskip("schattheory.bounds.network")
+    from schattheory.bounds import network as api
+
     res = _bundled_result()
     for family in api.network_families():
         for mode in ("dominant", "explicit"):
@@ -248,7 +248,6 @@ def test_every_family_is_evaluated_or_says_why():
 
 
 def test_per_layer_optimum_beats_every_common_p_in_dominant_mode():
-    pytest.importorskip("schattheory.bounds.network")
     res = _bundled_result()
     opt = [r for r in res.bounds if r["p_rule"] == "optimised per layer" and r["mode"] == "dominant"]
     assert opt
@@ -284,7 +283,6 @@ def test_report_sections_with_their_modules(full_report):
 
 def test_data_file_reproduces_the_bundled_statistics(tmp_path):
     """--data X.npz through the loaders' forward pass gives the statistics stored with the bundled network."""
-    pytest.importorskip("schattheory.networks.data")
     pytest.importorskip("sklearn")
     import importlib.util
 

@@ -64,10 +64,10 @@ import sympy as sp
 
 from .. import symbols as S
 from ..bound import Bound, Limit
+from ..lemmas.mixed_cover import c_star, stechkin_constant
 from ..provenance import Provenance, cite
 from ..registry import register
 from . import family as fam
-from ..lemmas.mixed_cover import c_star, stechkin_constant
 from .family import Aggregate, NetworkForm
 
 __all__ = ["SUMMAND", "C_P", "LAMBDA", "D_TERM", "K_AMP", "FORMS", "SQUARE", "form", "summand", "CERTIFIED",

@@ -8,8 +8,7 @@ from .. import symbols as S
 from ..limits import numeric_sequence, timed_limit
 from ..matrix import schatten_norm
 from ..registry import get
-from ..schatten import (FrobeniusNorm, NuclearNorm, SchattenNorm, SpectralNorm, limit_norm_at_infinity,
-                        rank_proxy_form)
+from ..schatten import FrobeniusNorm, NuclearNorm, SchattenNorm, SpectralNorm, limit_norm_at_infinity, rank_proxy_form
 from ..weight_decay import balanced_factorization, min_weight_decay
 from .verdicts import AllOf, Check, Consistency
 

@@ -43,13 +43,15 @@ EXAMPLE = {U: 20, d: 30, rho: 4, p: sp.Rational(1, 2), B: 10, X: 3, L: 3, N: 10 
 _CIT = (cite("bartlett2017", "Thm 3.3 proof (layer induction), Lemma 3.1 (margin)"),)
 
 
-def transcribed_per_layer(pp=p, aa=sp.Symbol("a", positive=True), rr=rho, om=sp.Symbol("Omega", positive=True),
-                          xx=X) -> sp.Expr:
+_A, _OMEGA = sp.Symbol("a", positive=True), sp.Symbol("Omega", positive=True)
+
+
+def transcribed_per_layer(pp=p, aa=_A, rr=rho, om=_OMEGA, xx=X) -> sp.Expr:
     """C_l(p) = X^(2p/(p+2)) rho^(2/(p+2)) a^(2/(p+2)) Omega^(p/(p+2)), typed from paper-notes 4.1/4.3."""
     return xx ** (2 * pp / (pp + 2)) * rr ** (2 / (pp + 2)) * aa ** (2 / (pp + 2)) * om ** (pp / (pp + 2))
 
 
-def derived_rate(pp=p, aa=sp.Symbol("a", positive=True), rr=rho, uu=U, xx=X) -> sp.Expr:
+def derived_rate(pp=p, aa=_A, rr=rho, uu=U, xx=X) -> sp.Expr:
     """X^p rho a^(1-p/2) U^(p/2): the rate of the eps^(-p) coefficient of the correct per-layer cover."""
     return xx ** pp * rr * aa ** (1 - pp / 2) * uu ** (pp / 2)
 
@@ -119,9 +121,8 @@ def compare_with_transcribed() -> dict:
     """The correct cover's per-layer rate against the transcribed summand C_l(p) of Theorem 3.6."""
     from ..lemmas.mixed_cover import c_star
 
-    aa = sp.Symbol("a", positive=True)
-    derived = derived_rate(p, aa, rho, U, X)
-    transcribed = transcribed_per_layer(p, aa, rho, sp.Symbol("Omega", positive=True), X)
+    derived = derived_rate(p, _A, rho, U, X)
+    transcribed = transcribed_per_layer(p, _A, rho, _OMEGA, X)
     ratio = sp.simplify(derived / transcribed)
     return {
         "derived": derived, "transcribed": transcribed, "ratio": ratio, "ratio_is_c_p": False,

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..claims.verdicts import VERDICTS  # re-exported: the audit's vocabulary has one home
 from ..errors import InputError
 from .notation import Notation, current, use
 from .layout import letters_for, tex_width
@@ -42,8 +43,6 @@ from .text import breakable_key, cite_command, escape, escape_breakable
 
 __all__ = ["Column", "booktabs", "sample_complexity_table", "claims_table", "network_results_table",
            "format_exponent", "format_number", "field_of", "VERDICTS"]
-
-VERDICTS = ("holds", "holds-up-to-constant", "depends-on-convention", "fails", "undecided")
 
 
 @dataclass(frozen=True)

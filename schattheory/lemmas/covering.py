@@ -30,6 +30,7 @@ import sympy as sp
 from ..bound import Bound, Limit
 from ..derivation import Choose, UseLemma, derive
 from ..provenance import Provenance, cite
+from ..quantities import LogCoveringNumber, LowRankBall, Metric, NormBall, SchattenBall
 from ..registry import register
 from ..symbols import R, d, eps, m, p, q, r
 
@@ -70,7 +71,7 @@ KEYS = ("covering.volumetric", "covering.quasi_norm_ball", "covering.low_rank", 
 
 # ---- volumetric ----------------------------------------------------------------------------------------------
 register(Bound(
-    "covering.volumetric", kind="lemma", lhs=r"\ln\mathcal{N}(B_{\|\cdot\|}(R),\|\cdot\|,\varepsilon)",
+    "covering.volumetric", kind="lemma", lhs=LogCoveringNumber(NormBall(R, d), Metric("own"), eps),
     expr=d * sp.log(1 + 2 * R / eps), params=(d, R, eps),
     provenance=Provenance("classical", (_VER,), note="locator recalled; proof in proofs/volumetric"),
     example={d: 3, R: 1, eps: sp.Rational(1, 4)},
@@ -78,8 +79,7 @@ register(Bound(
     limits=(Limit(eps, sp.oo, 0, "the log-covering bound (a single point suffices)"),),
 ))
 register(Bound(
-    "covering.quasi_norm_ball", kind="lemma",
-    lhs=r"\ln\mathcal{N}(B_{\|\cdot\|}(R),\|\cdot\|,\varepsilon)",
+    "covering.quasi_norm_ball", kind="lemma", lhs=LogCoveringNumber(NormBall(R, d, p), Metric("own"), eps),
     expr=d / p * sp.log(1 + 2 * (R / eps) ** p), params=(d, p, R, eps),
     assumptions=(sp.Le(p, 1),),
     provenance=Provenance("derived", (_VER, cite("mccarthy1967", "p-triangle inequality of S_p, p <= 1")),
@@ -93,13 +93,13 @@ register(Bound(
 ))
 
 # ---- low rank (Candès and Plan) --------------------------------------------------------------------------------
+_LOW_RANK_LHS = LogCoveringNumber(LowRankBall(r, R, m, d), Metric("F"), eps)
 _CP = Provenance("classical", (cite("candes_plan2011", "Lemma 3.1"),),
                  note="stated there for the unit Frobenius sphere; the radius-R ball version is the same proof "
                       "(classical-notes 6.1 [D]); proof in proofs/low_rank_cover")
 register(Bound(
     "covering.low_rank", kind="lemma",
-    lhs=r"\ln\mathcal{N}(\{X\in\mathbb{R}^{m\times d}:\operatorname{rank}X\le r,\|X\|_F\le R\},\|\cdot\|_F,"
-        r"\varepsilon)",
+    lhs=_LOW_RANK_LHS,
     expr=(m + d + 1) * r * sp.log(9 * R / eps), params=(m, d, r, R, eps), assumptions=(sp.Le(eps, R),),
     provenance=_CP, example={m: 3, d: 2, r: 1, R: 1, eps: sp.Rational(1, 2)},
     title="Candès-Plan low-rank cover: rank <= r, ||X||_F <= R in R^{m x d}, eps <= R (r a positive integer)",
@@ -107,8 +107,7 @@ register(Bound(
 ))
 register(Bound(
     "covering.low_rank.all_eps", kind="lemma",
-    lhs=r"\ln\mathcal{N}(\{X\in\mathbb{R}^{m\times d}:\operatorname{rank}X\le r,\|X\|_F\le R\},\|\cdot\|_F,"
-        r"\varepsilon)",
+    lhs=_LOW_RANK_LHS,
     expr=(m + d + 1) * r * sp.log(1 + 6 * R / eps), params=(m, d, r, R, eps),
     provenance=_CP, example={m: 3, d: 2, r: 1, R: 1, eps: sp.Rational(1, 2)},
     title="Candès-Plan low-rank cover, form valid for every eps > 0 (nets at eps/3 of each factor)",
@@ -130,7 +129,7 @@ _FROB = derive("covering.schatten_ball.frobenius", [
 ], example=_EXS)
 register(Bound(
     "covering.schatten_ball.frobenius", kind="lemma",
-    lhs=r"\ln\mathcal{N}(B_{S_p}(R),\|\cdot\|_F,\varepsilon)", expr=_FROB.expr, params=(m, d, p, R, eps),
+    lhs=LogCoveringNumber(SchattenBall(p, R, m, d), Metric("F"), eps), expr=_FROB.expr, params=(m, d, p, R, eps),
     assumptions=(sp.Lt(p, 2), sp.Le(eps, R)),
     provenance=Provenance("derived", (cite("candes_plan2011", "Lemma 3.1"), _FR),
                           note="classical-notes 6.4 [D]; not the target paper's lemma",
@@ -150,7 +149,7 @@ _SPEC = derive("covering.schatten_ball.spectral", [
 ], example=_EXS)
 register(Bound(
     "covering.schatten_ball.spectral", kind="lemma",
-    lhs=r"\ln\mathcal{N}(B_{S_p}(R),\|\cdot\|_{\sigma},\varepsilon)", expr=_SPEC.expr, params=(m, d, p, R, eps),
+    lhs=LogCoveringNumber(SchattenBall(p, R, m, d), Metric("sigma"), eps), expr=_SPEC.expr, params=(m, d, p, R, eps),
     assumptions=(sp.Le(p, 2), sp.Le(eps, R)),
     provenance=Provenance("derived", (cite("candes_plan2011", "Lemma 3.1"),
                                       cite("foucart_rauhut2013", "Prop. 2.3")),

@@ -35,6 +35,7 @@ import sympy as sp
 from ..bound import Bound, Limit
 from ..errors import InputError, check_positive
 from ..provenance import Provenance, cite
+from ..quantities import LogCoveringNumber, MaureyClass, Metric
 from ..registry import register
 from ..symbols import a, b, d, eps, m, r_M
 
@@ -43,7 +44,7 @@ __all__ = ["maurey_net", "maurey_k", "mixed_norm", "KEYS"]
 KEYS = ("maurey.general", "maurey.bft_instance")
 _PROV = Provenance("classical", (cite("bartlett2017", "Lemma 3.2"), cite("pisier1981"), cite("zhang2002")),
                    note="statement V-primary (classical-notes 1.5); proof in proofs/maurey")
-_LHS = r"\ln\mathcal{N}(\{XA:\|A\|_{q,s}\le a\},\varepsilon,\|\cdot\|_2)"
+_LHS = LogCoveringNumber(MaureyClass(a, b, d, m, r_M), Metric("2"), eps, eps_first=True)
 
 register(Bound(
     "maurey.general", kind="lemma", lhs=_LHS,
@@ -58,7 +59,7 @@ register(Bound(
                   of=a ** 2 * b ** 2 * m ** (2 / r_M) / eps ** 2),),
 ))
 register(Bound(
-    "maurey.bft_instance", kind="lemma", lhs=r"\ln\mathcal{N}(\{XA:\|A\|_{2,1}\le a\},\varepsilon,\|\cdot\|_2)",
+    "maurey.bft_instance", kind="lemma", lhs=LogCoveringNumber(MaureyClass(a, b, d, m, sp.oo, "2,1"), Metric("2"), eps, eps_first=True),
     expr=sp.ceiling(a ** 2 * b ** 2 / eps ** 2) * sp.log(2 * d * m), params=(a, b, eps, d, m), provenance=_PROV,
     example={a: 2, b: 3, eps: 1, d: 5, m: 4},
     title="Maurey covering, instance p = q = 2, s = 1, r = oo used for BFT Theorem 1.1: b = ||X||_F, "

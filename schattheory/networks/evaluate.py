@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..bounds import MAIN_FAMILY
 from ..errors import InputError, check_p
 from .data import ForwardPass, choose_margin, data_summary, given_data_stats, load_data
 from .loaders import plan_model
@@ -40,20 +41,14 @@ __all__ = ["evaluate", "Evaluation", "DEFAULT_PS", "bounds_api", "MODES"]
 
 DEFAULT_PS = (0.5, 1.0, 2.0)
 MODES = ("dominant", "explicit")
-MAIN_FAMILY = "ledent2025"
 _LOG10_MAX = math.log10(np.finfo(np.float64).max)
 
 
 def bounds_api():
-    """The bound families' module, or ``None`` with the reason when it is not available in this install."""
-    import importlib
+    """``(schattheory.bounds.network, "")``: the bound families' module (always installed; imported on first use
+    because it is SymPy-heavy, and returned as a pair to keep the callers' signature)."""
+    from ..bounds import network
 
-    try:
-        network = importlib.import_module("schattheory.bounds.network")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("schattheory.bounds"):
-            return None, f"the bound families module is not available ({exc.name})"
-        raise
     return network, ""
 
 

@@ -27,6 +27,7 @@ import tempfile
 
 import numpy as np
 
+from ..bounds import MAIN_FAMILY
 from ..errors import InputError
 
 __all__ = ["write_plots", "SWEEP"]
@@ -88,11 +89,8 @@ def _rank_proxy_figure(ev, sweep):
 
 
 def _bound_figure(ev, sweep):
-    from .evaluate import MAIN_FAMILY, bounds_api
+    from ..bounds import network as api
 
-    api, why = bounds_api()
-    if api is None:
-        return None, why
     if ev.stats.data is None:
         return None, "bound_vs_p needs data statistics (--data or --n/--input-norm/--margin)"
     if MAIN_FAMILY not in api.network_families():

@@ -51,11 +51,8 @@ def forms(C, p, timeout: float = 20.0) -> list:
 
 
 def build(context=None) -> Section:
-    try:
-        from ..derivations.main_bound import compare_with_transcribed, derive_main_bound, transcribed_per_layer
-        from ..lemmas.mixed_cover import c_star
-    except ImportError as exc:
-        return unavailable("theorem", TITLE, "schattheory.derivations.main_bound (the derivation engine)", exc)
+    from ..derivations.main_bound import compare_with_transcribed, derive_main_bound, transcribed_per_layer
+    from ..lemmas.mixed_cover import c_star
     from ..symbols import p
 
     bound = derive_main_bound()
@@ -103,8 +100,10 @@ def build(context=None) -> Section:
               "sqrt(L/N sum_l (r_l(1) (U_l + d_(l-1)))^(2/3) (W_l X^2)^(1/3)) (p = 1) and X sqrt(L sum_l W_l / N) "
               "(p -> oo)." + _on_network(context), "",
               "The balancing constant of the repaired cover, c*_p = " + sp.sstr(c_star(p)) + " (balancing at "
-              "exponent 2p/(2-p); the cover needs p < 2): " + "; ".join(f"{lab}: {sp.sstr(val)} ({meth})" for lab, _, val, meth, _ in cfs) + "."]
-    summary = [f"main theorem derived ({len(der.steps)} steps, weakest status {der.weakest_status().value}): C_l -> "
+              "exponent 2p/(2-p); the cover needs p < 2): "
+              + "; ".join(f"{lab}: {sp.sstr(val)} ({meth})" for lab, _, val, meth, _ in cfs) + "."]
+    summary = [f"main theorem's covering step derived ({len(der.steps)} steps, weakest status "
+               f"{der.weakest_status().value}); transcribed C_l -> "
                + ", ".join(f"{sp.sstr(v)} at {lab}" for lab, _, v, _, _ in fs)]
     data = {"key": bound.key, "expr": sp.sstr(bound.expr), "per_layer": sp.sstr(C),
             "steps": der.describe().splitlines()[1:], "ratio_to_transcribed": sp.sstr(cmp["ratio"]),

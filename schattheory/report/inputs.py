@@ -33,13 +33,11 @@ def _existing(path, argument: str) -> Path:
 
 
 def _loaders():
-    """The network loaders' pieces, or None where ``schattheory.networks`` is not in this installation."""
-    try:
-        from ..networks.data import ForwardPass, load_data
-        from ..networks.loaders import plan_model
-        from ..networks.spectra import NetworkSpectra
-    except ImportError:
-        return None
+    """The network loaders' pieces (imported on first use: the report without a network does not need them)."""
+    from ..networks.data import ForwardPass, load_data
+    from ..networks.loaders import plan_model
+    from ..networks.spectra import NetworkSpectra
+
     return plan_model, NetworkSpectra, ForwardPass, load_data
 
 

@@ -77,16 +77,11 @@ def _data_dict(data) -> dict | None:
 
 
 def bounds_api():
-    """``schattheory.bounds.network`` (the bound families' evaluation on a NetworkStats), or None and the reason."""
-    import importlib
+    """``(schattheory.bounds.network, "")``: the bound families' evaluation on a NetworkStats (always installed; the
+    pair keeps the callers' signature)."""
+    from ..bounds import network
 
-    try:
-        return importlib.import_module("schattheory.bounds.network"), ""
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("schattheory"):
-            return None, (f"the bound families' network evaluation (schattheory.bounds.network) is not available in "
-                          f"this installation ({exc.name} is missing)")
-        raise
+    return network, ""
 
 
 def _row(v, p_rule) -> dict:

@@ -17,11 +17,9 @@ NAME = "schattheory-report"
 
 
 def build(outdir, context=None) -> Section:
-    try:
-        from ..latex.compile import pdflatex_available
-        from ..latex.document import build_document, write_document
-    except ImportError as exc:
-        return unavailable("latex", TITLE, "schattheory.latex.document (the LaTeX document builder)", exc)
+    from ..latex.compile import pdflatex_available
+    from ..latex.document import build_document, write_document
+
     context = context or {}
     net = context.get("network")
     network_results = None
