@@ -5,8 +5,11 @@ with r = s = 2, ``schatten.stechkin_tail_sharp`` at q = 2); it is *not* the targ
 was not available).
 
 **Setting.** A layer A in R^{m x d} (m outputs, d inputs) with :math:`\|A\|_{S_p}\le R`, 0 < p <= 2, acting on
-inputs Z in R^{d x n} with :math:`\|Z\|_F\le b`; the class :math:`\{AZ\}` in the Frobenius norm of R^{m x n} (divide
-b and eps by sqrt(n) for the normalised empirical metric: only R b / eps enters).
+inputs Z in R^{d x n} with :math:`\|Z\|_F\le b`; the class :math:`\{AZ\}` in the Frobenius norm of R^{m x n}. Only
+R b / eps enters, so the same bound holds in the empirical L2 metric
+:math:`d_X(A,A')=(\frac1n\sum_i\|(A-A')x_i\|^2)^{1/2}` over inputs with :math:`\|x_i\|\le b` (then
+:math:`\|Z\|_F\le\sqrt n\,b` and the scale is sqrt(n) eps): that is the registered left side
+(``LogCoveringNumber(SchattenBall(p, R, m, d), EmpiricalL2(b), eps)``), which the falsifier attacks with x_i = e_i.
 
 **Split form** (``covering.mixed_layer.split``), for every integer j >= 1 and eps > 0:
 
@@ -54,6 +57,7 @@ import sympy as sp
 
 from ..bound import Bound, Limit
 from ..provenance import Provenance, cite
+from ..quantities import EmpiricalL2, LogCoveringNumber, SchattenBall
 from ..registry import register
 from ..symbols import R, b, d, eps, j, m, p, q
 from .schatten_facts import STECHKIN_C
@@ -106,8 +110,9 @@ _NOTE = ("derived here (proofs/mixed_cover): Candès-Plan on the rank-j truncati
          "Frobenius norm; not the target paper's lemma. Replaces the first release's reconstructed form "
          "a j + Omega X^2 (rho/(j+1))^(2/p)/eps^2, which charged the tail its spectral norm and is false "
          "(tests/data/refuted_mixed_cover.py)")
-_LHS = (r"\ln\mathcal{N}(\{AZ: A\in\mathbb{R}^{m\times d},\ \|A\|_{S_p}\le R\},\ \|\cdot\|_F,\ \varepsilon),"
-        r"\ \|Z\|_F\le b")
+#: the set, metric and scale, structured (schattheory.quantities): the S_p ball in the empirical L2 metric over
+#: inputs of norm <= b. Only R b / eps enters, so the same bound holds for ||(A - A')Z||_F with ||Z||_F <= b.
+_LHS = LogCoveringNumber(SchattenBall(p, R, m, d), EmpiricalL2(b), eps)
 _ASSUME = (sp.Le(p, 2),)   # m, d >= 1 and p > 0 are the symbols' own assumptions
 
 register(Bound(
