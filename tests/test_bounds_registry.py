@@ -96,3 +96,26 @@ def test_dominant_and_explicit_exist_where_the_sources_give_both():
     # no certified explicit form for convolutional layers or W_l = w_l: dominant only, never a false explicit one
     for fam in ("ledent2025.cnn", "ledent2025.fc_wl_width", "ledent2025.cnn_wl_width"):
         assert f"{fam}.dominant" in KEYS and f"{fam}.explicit" not in KEYS, fam
+
+
+def test_ledent_main_alias_is_the_transcribed_theorem_36_dominant_form():
+    main, cnn = registry.get("ledent2025.main"), registry.get("ledent2025.cnn.dominant")
+    assert main.expr == cnn.expr and main.params == cnn.params and main.status is Status.TRANSCRIBED
+    assert "alias of ledent2025.cnn.dominant" in main.title and "not a bound" in main.title
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if k.startswith("ledent2025.") and k != "ledent2025.per_layer"
+                                 and not k.startswith("ledent2025.square")])
+def test_ledent_bounds_carry_their_real_assumptions(key):
+    from schattheory.errors import InputError
+
+    b = registry.get(key)
+    names = {s.name: s for s in b.params}
+    text = {str(a) for a in b.assumptions}
+    assert {"rho_1 >= 1", "rho_2 >= 1", "rho_3 >= 1"} <= text, key
+    if b.mode == "explicit":
+        assert {"p_1 < 2", "delta < 1", "N >= 2"} <= text
+    ex = dict(b.example_values)
+    for name, bad in (("rho_1", sp.Rational(1, 2)), ("p_1", -1)) + ((("p_1", 2),) if b.mode == "explicit" else ()):
+        with pytest.raises(InputError):
+            b.evaluate({**ex, names[name]: bad})
