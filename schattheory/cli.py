@@ -22,6 +22,7 @@ COMMANDS = [
     "latex",
     "claims",
     "evaluate",
+    "check",
 ]
 
 

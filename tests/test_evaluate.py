@@ -191,15 +191,22 @@ def test_conv_model_through_the_cli(tmp_path, capsys):
              "conv2.weight": rng.standard_normal((4, 4, 3, 3)).astype(np.float32),
              "fc.weight": rng.standard_normal((10, 4 * 8 * 8)).astype(np.float32)}
     np.savez(tmp_path / "cnn.npz", **model)
-    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "8x8", "--json"]) == 0
-    doc = json.loads(capsys.readouterr().out)
-    conv = doc["layers"][0]
-    assert conv["kind"] == "conv" and conv["num_singular_values"] == 3 * 64 and conv["exact"] is True
-    assert conv["multiplicity"] == 64 and conv["operator_shape"] == [4 * 64, 3 * 64]
-    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "conv1.weight=8x8", "--padding", "same",
+    # the padding is not in an .npz: without --padding/--padding-mode a conv layer with an input size is refused
+    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "8x8", "--json"]) == 2
+    assert "padding" in capsys.readouterr().err
+    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "8x8", "--padding-mode", "circular",
                      "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["layers"][0]["exact"] is False and any("upper bound" in n for n in doc["notes"])
+    conv = doc["layers"][0]
+    # conv1's bias is folded as a constant input channel (3 + 1 channels; it is the last layer with a bias, so no
+    # constant output channel)
+    assert conv["kind"] == "conv" and conv["num_singular_values"] == 4 * 64 and conv["exact"] is True
+    assert conv["multiplicity"] == 64 and conv["operator_shape"] == [4 * 64, 4 * 64]
+    assert conv["spectrum"] == "exact (circular, Sedghi et al.)"
+    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "conv1.weight=8x8", "--padding", "same",
+                     "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)                        # small: the explicit operator, exact
+    assert doc["layers"][0]["exact"] is True and doc["layers"][0]["spectrum"] == "exact (explicit operator)"
     assert any("filter matrix" in n for n in doc["notes"])             # conv2 had no input size
 
 

@@ -47,7 +47,7 @@ def _values_for(bound, net, p=None, delta=0.01, grid_size=1):
         if f"B_A{l - 1}" in names:
             vals[names[f"B_A{l - 1}"]] = net.extras["activation_norms"][l - 1]
     glob = {"N": DATA.n, "B": DATA.input_norm, "gamma": DATA.margin, "X_F": DATA.data_frobenius,
-            "delta": delta, "G": grid_size, "C_1": 1}
+            "delta": delta, "G": grid_size, "C_1": 1, "K": DATA.num_classes}
     for name, value in glob.items():
         if name in names:
             vals[names[name]] = sp.nsimplify(value) if name != "N" else value

@@ -41,8 +41,18 @@ def add_parser(sub):
     s.add_argument("--layers", metavar="PATTERN", help="select tensors: comma-separated shell patterns, or re:REGEX")
     s.add_argument("--input-size", action="append", metavar="[NAME=]HxW",
                    help="input size of conv layers (exact operator spectra); NAME= for one layer")
-    s.add_argument("--padding", default="circular",
-                   help="conv padding: circular (exact), same, valid or an integer (upper bounds)")
+    s.add_argument("--padding", default=None,
+                   help="conv padding amount, as torch's: same, valid or an integer (zero padding: exact spectrum "
+                        "where the explicit operator is small, else a certified upper bound), or circular; default: "
+                        "as recorded in the file (safetensors metadata <layer>.padding), else refused")
+    s.add_argument("--padding-mode", choices=("zeros", "circular"), default=None,
+                   help="conv padding mode, as torch's: zeros (give --padding) or circular (exact, Sedghi et al.)")
+    s.add_argument("--no-biases", action="store_true",
+                   help="evaluate the bias-free network (biases and BatchNorm shifts dropped, margins included); "
+                        "default: biases folded by homogeneous coordinates")
+    s.add_argument("--reference", metavar="FILE",
+                   help="initial weights (same layers): families that allow it measure from them (distance from "
+                        "initialisation)")
     s.add_argument("--orientation", choices=("out-in", "in-out"), default="out-in",
                    help="weight layout: out-in (torch, default) or in-out (Keras/JAX)")
     s.add_argument("--order", choices=("natural", "file"), default="natural",
@@ -97,8 +107,13 @@ def _input_size(values):
     return values[0]
 
 
-def _padding(text):
-    return int(text) if text.isdigit() else text
+def _padding(text, mode=None):
+    """--padding and --padding-mode -> what the spectra take (None: as recorded in the file)."""
+    if text is None and mode is None:
+        return None
+    from ..networks.spectra import padding_from
+
+    return padding_from(text, mode, "--padding")
 
 
 def _grid(text):
@@ -179,8 +194,12 @@ def run(args) -> int:
                   margin_percentile=args.margin_percentile, data_frobenius=args.data_frobenius,
                   ps=tuple(args.ps) if args.ps else DEFAULT_PS, grid=_grid(args.grid), method=args.method,
                   dtype=args.dtype, layers=args.layers, input_size=_input_size(args.input_size),
-                  padding=_padding(args.padding), orientation=args.orientation.replace("-", "_"), order=args.order,
-                  delta=args.delta, progress=progress)
+                  padding=_padding(args.padding, args.padding_mode), orientation=args.orientation.replace("-", "_"),
+                  order=args.order, delta=args.delta, progress=progress, biases=not args.no_biases,
+                  reference=args.reference)
+    if not args.quiet:
+        for name, reason in ev.spectra.ignored:     # nothing is dropped silently
+            print(f"note: tensor {name} not used ({reason})", file=sys.stderr)
     return _emit(args, ev)
 
 

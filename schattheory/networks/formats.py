@@ -56,6 +56,14 @@ class _Source:
     def read(self, name: str) -> np.ndarray:
         raise NotImplementedError
 
+    def file_order(self) -> list:
+        """Tensor names in the order they were written (pairs a BatchNorm with the layer before it)."""
+        return [t.name for t in self.tensors()]
+
+    def metadata(self) -> dict:
+        """Text metadata recorded in the file (safetensors ``__metadata__``), e.g. ``conv1.padding``."""
+        return {}
+
     def close(self):
         pass
 
@@ -218,6 +226,15 @@ class SafetensorsSource(_Source):
         return [TensorInfo(k, tuple(self._header[k]["shape"]), _SAFETENSORS_DTYPES[self._header[k]["dtype"]])
                 for k in self._names]
 
+    def file_order(self):
+        return sorted(self._header, key=lambda k: self._header[k]["data_offsets"][0])
+
+    def metadata(self):
+        with open(self.path, "rb") as fh:
+            (length,) = struct.unpack("<Q", fh.read(8))
+            meta = json.loads(fh.read(length)).get("__metadata__") or {}
+        return {str(k): str(v) for k, v in meta.items()} if isinstance(meta, dict) else {}
+
     def read(self, name):
         entry = self._header[name]
         dtype = _SAFETENSORS_DTYPES[entry["dtype"]]
@@ -241,7 +258,10 @@ class SafetensorsSource(_Source):
 
 
 class TorchSource(_Source):
-    """PyTorch state-dict files (``torch.save``), read with ``torch.load(weights_only=True)``; torch is optional."""
+    """PyTorch state-dict files (``torch.save``), read with ``torch.load(weights_only=True, mmap=True)``.
+
+    torch is optional; the ``torch`` extra requires torch >= 2.6 (earlier ``weights_only`` loads had a known bypass).
+    """
 
     kind = "torch"
 
@@ -253,7 +273,14 @@ class TorchSource(_Source):
             raise self._bad("is a PyTorch file; reading it needs torch, which is not installed "
                             "(pip install 'schattheory[torch]', or convert it to .safetensors or .npz)") from None
         try:
-            obj = torch.load(path, map_location="cpu", weights_only=True)
+            # mmap=True (torch >= 2.1, zip-format files) maps the storages instead of reading them all: a tensor's
+            # bytes are touched only when it is read; legacy (non-zip) files cannot be mapped and are read whole
+            try:
+                obj = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+            except (TypeError, RuntimeError) as exc:
+                if "mmap" not in str(exc):
+                    raise
+                obj = torch.load(path, map_location="cpu", weights_only=True)
         except Exception as exc:  # torch raises RuntimeError/UnpicklingError/EOFError on bad files
             raise self._bad(f"cannot be read by torch.load ({type(exc).__name__}: {exc})") from None
         for key in ("state_dict", "model_state_dict", "model"):

@@ -71,9 +71,11 @@ def load_network(model=None, data=None, margin=None):
         meta = bundled.load_stats(data)
         act = meta.get("data", meta).get("activation_norms")
         extras = dict(stats.extras)
-        if act is not None and len(act) == stats.depth:
-            extras["activation_norms"] = [float(v) for v in act]
-        stats = replace(stats, data=bundled.data_stats(meta), extras=extras)
+        act = [float(v) for v in act] if act is not None and len(act) == stats.depth else None
+        data_stats, act = _augmented(extras.get("homogeneous"), bundled.data_stats(meta), act)
+        if act is not None:
+            extras["activation_norms"] = act
+        stats = replace(stats, data=data_stats, extras=extras)
     return stats, None
 
 
@@ -122,5 +124,18 @@ def _forward_stats(tools, model: Path, data: Path, margin):
     stats = DataStats(n=int(X.shape[0]), input_norm=float(np.max(np.linalg.norm(X, axis=1))),
                       data_frobenius=float(np.linalg.norm(X)), margin=gamma, margin_loss=loss,
                       num_classes=max(2, int(k)), margin_rule=rule)
+    stats, act = _augmented(spectra.homogeneous, stats, act)
     net = spectra.to_netstats(stats)
     return replace(net, extras={**net.extras, "activation_norms": act})
+
+
+def _augmented(hom, data, act):
+    """Data statistics of the inputs augmented by the folded biases' constant (networks.homogeneous)."""
+    if hom is None or not hom.augmented or data is None:
+        return data, act
+    from ..networks.homogeneous import augment_data_stats
+
+    extra = hom.input_extra()
+    if extra is None:
+        raise InputError("model", "conv", "a first convolution with a bias needs its input size to fold the bias")
+    return augment_data_stats(data, extra, act, [f.takes_one for f in hom.folds])

@@ -200,6 +200,10 @@ def comparison_by_p(result) -> list:
 def build(result: NetworkResult, meta: dict | None = None) -> Section:
     """The Markdown section for one evaluated network."""
     lines = [f"Network: `{result.source}`."]
+    hom = (getattr(result.stats, "extras", None) or {}).get("homogeneous")
+    if hom is not None:
+        lines.append(f"Evaluated as: {hom.describe()}; the layer norms below are those of these operators and B, "
+                     "||X||_F are those of the augmented inputs.")
     test_error = None
     if meta:
         cfg = meta.get("config", {})
