@@ -219,3 +219,14 @@ def test_killed_run_resumes_recomputing_only_unfinished(tmp_path):
     assert len(now) == len(tensors) and finished < now
     fresh = evaluate_checkpoint(folder, n_jobs=1)
     _close_json(_comparable(fresh), _comparable(resumed), rel=0)
+
+
+def test_tied_head_is_named(tmp_path):
+    t = transformer_tensors("llama", layers=1, d=8, ff=16, vocab=24, seed=9)
+    t["lm_head.weight"] = t["model.embed_tokens.weight"].copy()
+    write_checkpoint(tmp_path, t, dtype="bfloat16", shards=2)
+    ev = evaluate_checkpoint(tmp_path, n_jobs=1)
+    assert any("lm_head.weight holds the same values as model.embed_tokens.weight" in n for n in ev.notes)
+    t.pop("lm_head.weight")
+    write_checkpoint(tmp_path / "untied", t, dtype="bfloat16", shards=1)
+    assert any(n.startswith("no lm_head tensor") for n in evaluate_checkpoint(tmp_path / "untied").notes)

@@ -30,7 +30,10 @@ from .layouts import roles
 from .loaders import LayerPlan, _check_chain
 from .spectra import METHODS, NetworkSpectra
 
-__all__ = ["evaluate_checkpoint", "checkpoint_spectra"]
+__all__ = ["evaluate_checkpoint", "checkpoint_spectra", "SMALL_BYTES"]
+
+#: below this many stored bytes the default is one process (starting a worker costs about a second of imports)
+SMALL_BYTES = 64 * 2**20
 
 
 def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1, scheduler=None, cache=None,
@@ -58,8 +61,15 @@ def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1
                          "role": job.role, "pattern": job.pattern, "tensor": job.tensor, "file": job.file,
                          "computed": part["computed"]})
     ignored = [(e["name"], e["reason"]) for e in plan.entries if e["action"] == "skip"]
-    return NetworkSpectra(layers, info, source=plan.source.label, method=method, ignored=ignored,
-                          notes=list(plan.notes))
+    notes = list(plan.notes)
+    digests = {}
+    for job, res in zip(plan.jobs, results):
+        digests.setdefault(job.role, {})[job.tensor] = res["digest"]
+    for head, digest in digests.get("lm_head", {}).items():
+        tied = [name for name, d in digests.get("embedding", {}).items() if d == digest]
+        if tied:
+            notes.append(f"{head} holds the same values as {tied[0]} (tied head): one matrix, reported twice")
+    return NetworkSpectra(layers, info, source=plan.source.label, method=method, ignored=ignored, notes=notes)
 
 
 def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", method: str = "svd", dtype=None,
@@ -82,7 +92,8 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
     if any(v is not None for v in (n, input_norm, margin)):
         given_data_stats(n, input_norm, margin, data_frobenius)   # refuse bad statistics before any heavy work
     plan = plan or plan_checkpoint(model, layers, orientation=orientation)
-    n_jobs = available_cores() if n_jobs is None else n_jobs
+    if n_jobs is None:   # the cores available, unless the whole read is too small to repay starting workers
+        n_jobs = available_cores() if sum(j.nbytes for j in plan.jobs) >= SMALL_BYTES else 1
     spectra = checkpoint_spectra(plan, method=method, dtype=dtype, n_jobs=n_jobs, scheduler=scheduler, cache=cache,
                                  device=device, progress=progress)
     summary = None
