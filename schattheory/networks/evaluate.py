@@ -113,7 +113,10 @@ class Evaluation:
         head += [f"r({_fmt_p(p)})" for p in self.ps]
         rows = []
         for row in self.spectra.layer_rows(self.ps):
-            rows.append([row["name"], "x".join(map(str, row["shape"])), _num(row["spectral"]), _num(row["frobenius"]),
+            shape = "x".join(map(str, row["shape"]))
+            if row.get("folded", "as stored") != "as stored" and row["kind"] == "dense":
+                shape += " (" + "x".join(map(str, row["operator_shape"])) + " folded)"
+            rows.append([row["name"], shape, _num(row["spectral"]), _num(row["frobenius"]),
                          _num(row["nuclear"]), _num(row["stable_rank"]), _num(row["effective_rank"]), str(row["rank"])]
                         + [_num(v) for v in row["rank_proxy"].values()])
         return head, rows
