@@ -35,6 +35,9 @@ __all__ = ["singular_values", "exact_rank", "schatten_norm", "schatten_sum", "ra
            "log_schatten_norm", "MP_SVD_MAX"]
 
 MP_SVD_MAX = 120
+#: the most digits the mpmath SVD path accepts (a 20 x 20 matrix at 1000 digits takes seconds; the cost grows
+#: like k^3 times the digits to a power above 1)
+MP_SVD_MAX_DPS = 1000
 
 
 def scale_pow2(arr, k: int):
@@ -86,7 +89,7 @@ def singular_values(A, *, dps=None, name: str = "A"):
     arr = check_matrix(A, name)
     if dps is None:
         return float_singular_values(arr)
-    dps = check_dps(dps)
+    dps = check_dps(dps, maximum=MP_SVD_MAX_DPS)
     if min(arr.shape) > MP_SVD_MAX:
         raise InputError(name, f"matrix of shape {arr.shape}",
                          f"dps needs min(m, n) <= {MP_SVD_MAX} (mpmath SVD); use dps=None for float64")

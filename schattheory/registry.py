@@ -90,6 +90,11 @@ def _manifest_keys():
 
 
 def get(key: str):
+    if not isinstance(key, str):
+        from .errors import InputError
+
+        raise InputError("key", key, "must be a registered key (a string such as 'ledent2025.per_layer'); "
+                                     "see `schattheory list`")
     if key in _REGISTRY:
         return _REGISTRY[key]
     known = _manifest_keys() if not _loaded else None

@@ -14,7 +14,7 @@ import pytest
 from schattheory.cli import main
 from schattheory.data import MODEL_FILE, STATS_FILE, path as data_path
 from schattheory.report import builder
-from schattheory.report.output import MARKER
+from schattheory.output import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -156,7 +156,7 @@ def _error_lines(err: str) -> list:
     (["--model", "{bad}"], ("cannot be read as an .npz", "is not an .npz")),   # without / with the loaders
     (["--model", "{model}", "--data", "{text}"], "must be a statistics .json"),
     (["--model", "{model}", "--data", "{badjson}"], "is not valid JSON"),
-    (["--model", "{model}", "--data", "{partial}"], "lack the field 'margin'"),
+    (["--model", "{model}", "--data", "{partial}"], "lacks the field 'margin'"),
 ])
 def test_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, argv, needle):
     files = {"bad": tmp_path / "bad.npz", "badjson": tmp_path / "s.json", "model": tmp_path / "m.npz",

@@ -329,9 +329,6 @@ def compile_file(path, *, overfull_threshold: float | None = None):
         return compile_tex(wrapped, overfull_threshold=overfull_threshold)
 
 
-_KEEP = (".tex", ".bib", ".pdf")
-
-
 def _misprinted_glyphs(pdf: Path) -> list[str]:
     """Glyphs in the PDF's text that the OT1 fonts print for unescaped ``<`` and ``>`` (when pdftotext exists)."""
     from .compile import pdftotext
@@ -348,56 +345,44 @@ def _misprinted_glyphs(pdf: Path) -> list[str]:
 
 
 def write_document(doc: Document, out_dir, *, compile: bool | None = None, overfull_threshold: float | None = None,
-                   max_runs: int = 5) -> WrittenDocument:
+                   max_runs: int = 5, force: bool = False, progress=None) -> WrittenDocument:
     """Write ``NAME.tex``, ``refs.bib`` and (when compiled) ``NAME.pdf`` into ``out_dir``, atomically.
 
     ``compile``: None compiles when pdflatex is on the PATH. A LaTeX error, an undefined reference or citation, or
     (when ``overfull_threshold`` is given) an overfull box wider than that many points raises
-    :class:`~schattheory.latex.compile.LatexError` and leaves ``out_dir`` as it was. ``warnings`` lists overfull
-    boxes and anything that would print wrongly (text-mode ``<``, ``>``, ``|``, ``"``, and the glyphs they become
-    in the PDF).
+    :class:`~schattheory.latex.compile.LatexError` and leaves ``out_dir`` as it was. ``out_dir`` is refused when it
+    is a non-empty directory the toolkit did not write, unless ``force`` (then the files are added to it and nothing
+    else there is touched); see :mod:`schattheory.output`. ``progress``: a callable taking a one-line message.
+    ``warnings`` lists overfull boxes and anything that would print wrongly (text-mode ``<``, ``>``, ``|``, ``"``,
+    and the glyphs they become in the PDF).
     """
+    from ..output import check_output_dir, staged_output
     from .compile import LatexError, compile_in, pdflatex_available
 
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError("--out", str(out), "exists and is not a directory")
+    check_output_dir(out_dir, force=force)
     if compile is None:
         compile = pdflatex_available()
     elif compile and not pdflatex_available():
         raise LatexError("pdflatex is not on the PATH (install texlive-latex-base texlive-latex-recommended); "
                          "use --no-compile to write the .tex only")
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
-    try:
+    out = Path(os.path.expanduser(os.fspath(out_dir)))
+    result, warnings = None, []
+    with staged_output(out_dir, force=force, command="schattheory latex") as tmp:
         (tmp / f"{doc.name}.tex").write_text(doc.tex, encoding="utf-8")
         (tmp / "refs.bib").write_text(doc.bib, encoding="utf-8")
-        result, warnings = None, []
         if compile:
             result = compile_in(tmp, doc.name, max_runs=max_runs,
                                 bibtex="always" if doc.bibliography == "bibtex" else "never",
-                                overfull_threshold=overfull_threshold)
+                                overfull_threshold=overfull_threshold, progress=progress)
             warnings = [str(o) for o in result.report.overfull]
             warnings += _misprinted_glyphs(tmp / f"{doc.name}.pdf")
         warnings = [f"text that would print wrongly: {x}" for x in text_mode_problems(doc.tex)] + warnings
         for f in tmp.iterdir():
             if f.name not in {f"{doc.name}.tex", "refs.bib", f"{doc.name}.pdf"}:
                 f.unlink()
-        if not out.exists():
-            os.rename(tmp, out)
-        else:
-            for f in sorted(tmp.iterdir()):
-                os.replace(f, out / f.name)
-            stale = out / f"{doc.name}.pdf"
-            if not compile and stale.exists():
-                stale.unlink()  # a PDF from an earlier run would not match the new source
-            tmp.rmdir()
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     pdf = out / f"{doc.name}.pdf"
     if result is not None:
         result.pdf = pdf
-    return WrittenDocument(out / f"{doc.name}.tex", out / "refs.bib", pdf if pdf.exists() else None, result,
+    # with --force into a foreign folder a PDF there may be the user's (or stale): name it only when compiled now
+    return WrittenDocument(out / f"{doc.name}.tex", out / "refs.bib", pdf if result is not None else None, result,
                            warnings)

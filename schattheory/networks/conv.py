@@ -49,7 +49,7 @@ import numpy as np
 from ..errors import InputError
 
 __all__ = ["ConvSpectrum", "conv_singular_values", "parse_input_size", "output_size", "PADDINGS", "EXACT_LIMIT",
-           "explicit_operator", "pad_amount"]
+           "explicit_operator", "pad_amount", "conv_memory_estimate", "check_conv_size", "MAX_CONV_BYTES"]
 
 PADDINGS = ("circular", "same", "valid")
 
@@ -59,6 +59,8 @@ EXACT_LIMIT = 2 ** 22
 
 #: frequencies decomposed per batch (bounds the complex workspace at about this many c_out x c_in matrices)
 _BATCH_BYTES = 64 * 2 ** 20
+#: conv spectra whose estimated working memory exceeds this are refused before anything is allocated
+MAX_CONV_BYTES = 2 * 2 ** 30
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,28 @@ def output_size(kernel_shape, input_size, padding="circular", stride=1) -> tuple
     return ((h + 2 * ph - kh) // stride + 1, (w + 2 * pw - kw) // stride + 1)
 
 
+def conv_memory_estimate(kernel_shape, input_size, padding="circular") -> int:
+    """Bytes :func:`conv_singular_values` needs: the frequency grid's index arrays, the min(c_out, c_in) singular
+    values per grid position (about three float64 copies while they are gathered and sorted) and one batch."""
+    c_out, c_in, kh, kw = (int(x) for x in kernel_shape)
+    h, w = parse_input_size(input_size)
+    ph, pw = pad_amount(padding, kh, kw)
+    gh, gw = h + 2 * ph, w + 2 * pw
+    return 48 * gh * (gw // 2 + 1) + 24 * min(c_out, c_in) * gh * gw + 2 * _BATCH_BYTES
+
+
+def check_conv_size(kernel_shape, input_size, padding="circular", *, name: str = "kernel") -> None:
+    """Refuse an input size or padding whose conv spectrum would need more than :data:`MAX_CONV_BYTES`."""
+    need = conv_memory_estimate(kernel_shape, input_size, padding)
+    if need > MAX_CONV_BYTES:
+        h, w = parse_input_size(input_size)
+        raise InputError("input-size" if padding in PADDINGS else "padding",
+                         f"{h}x{w}" if padding in PADDINGS else padding,
+                         f"conv layer {name!r} {tuple(kernel_shape)} would need about {need / 2 ** 30:.1f} GiB for "
+                         f"its spectrum on a {h}x{w} input with padding {padding!r} (limit "
+                         f"{MAX_CONV_BYTES / 2 ** 30:.0f} GiB)")
+
+
 def explicit_operator(kernel, input_size, padding, stride: int = 1) -> np.ndarray:
     """The matrix (c_out h' w', c_in h w) of the zero-padded cross-correlation (torch's Conv2d with padding_mode
     zeros), rows and columns indexed channel-major (c, i, j) as torch flattens."""
@@ -157,6 +181,7 @@ def conv_singular_values(kernel, input_size, padding="circular", stride: int = 1
     if not isinstance(stride, (int, np.integer)) or stride < 1:
         raise InputError("stride", stride, "must be a positive integer")
     ph, pw = pad_amount(padding, kh, kw)
+    check_conv_size(K.shape, (h, w), padding)
     grid = (h + 2 * ph, w + 2 * pw)
     if kh > grid[0] or kw > grid[1]:
         raise InputError("input-size", f"{h}x{w}", f"is smaller than the {kh}x{kw} kernel (with padding {padding})")

@@ -146,10 +146,8 @@ class Evaluation:
             out += [self._data_line(), ""]
         if self.bounds:
             out += [_ascii_table(*self.bound_table()), ""]
-        for s in self.skipped:
-            ps = ", ".join(_fmt_p(x) for x in s["p"]) if s.get("p") else ""
-            out.append(f"skipped {s['family']} ({s['mode']}{', p = ' + ps if ps else ''}): "
-                       f"{s['reason']}")
+        for what, reason in _skipped_groups(self.skipped):
+            out.append(f"skipped {what}: {reason}")
         for w in self.warnings:
             out.append(f"warning: {w}")
         for n in self.notes:
@@ -164,8 +162,8 @@ class Evaluation:
             parts += [self._data_line(), ""]
         if self.bounds:
             parts += [_md_table(*self.bound_table()), ""]
-        for s in self.skipped:
-            parts.append(f"- skipped `{s['family']}` ({s['mode']}): {s['reason']}")
+        for what, reason in _skipped_groups(self.skipped):
+            parts.append(f"- skipped {what}: {reason}")
         for w in self.warnings:
             parts.append(f"- warning: {w}")
         for n in self.notes:
@@ -206,10 +204,10 @@ class Evaluation:
         return pd.DataFrame([{**{k: v for k, v in b.items() if k != "details"}, "p": _fmt_pcol(b)}
                              for b in self.bounds])
 
-    def plot(self, directory, formats=("png", "pdf")) -> list:
+    def plot(self, directory, formats=("png", "pdf"), *, force: bool = False) -> list:
         from .plots import write_plots
 
-        return write_plots(self, directory, formats=formats)
+        return write_plots(self, directory, formats=formats, force=force)
 
 
 # ---- the evaluation -----------------------------------------------------------------------------------------
@@ -337,6 +335,21 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
             else:
                 attempt(family, mode, None, lambda: api.evaluate_network(stats, family, mode, delta=delta))
     return bounds, _merge_skipped(skipped), []
+
+
+def _skipped_groups(skipped) -> list:
+    """(what, reason) per distinct reason: the bounds skipped for one reason are listed on one line."""
+    groups = {}
+    for s in skipped:
+        ps = ", ".join(_fmt_p(x) for x in s["p"]) if s.get("p") else ""
+        modes = groups.setdefault(s["reason"], {}).setdefault(s["family"], [])
+        modes.append(s["mode"] + (f", p = {ps}" if ps else ""))
+    out = []
+    for reason, families in groups.items():
+        count = sum(len(m) for m in families.values())
+        what = ", ".join(f"{f} ({'; '.join(m)})" for f, m in families.items())
+        out.append((what if count == 1 else f"{count} bounds: {what}", reason))
+    return out
 
 
 def _merge_skipped(skipped) -> list:

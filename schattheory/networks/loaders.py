@@ -130,6 +130,16 @@ def _is_floatish(dtype: str) -> bool:
     return dtype.startswith("float") or dtype == "bfloat16"
 
 
+#: integer tensors with these name endings are index buffers (``position_ids``, attention masks), not weights
+_BUFFER_SUFFIXES = ("_ids", "position_ids", "_mask", "mask", "_index", "index", "num_batches_tracked")
+
+
+def _unsupported_dtype(t, kind: str) -> InputError:
+    what = "complex" if "complex" in t.dtype else t.dtype
+    return InputError("layers", t.name, f"{kind} has dtype {what}: only real floating-point weights are supported "
+                      "(dequantise or convert it, or leave it out with --layers)")
+
+
 def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = "natural",
                check_chain: bool = True) -> ModelPlan:
     """Select the weight layers of ``model`` (path or arrays) and check them, reading headers only.
@@ -150,10 +160,11 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
             continue
         if len(t.shape) in (2, 4):
             if not _is_floatish(t.dtype) and source.kind not in ("arrays", "dict"):
-                if match is not None:
-                    raise InputError("layers", t.name, f"tensor has dtype {t.dtype}: weights must be floating point")
-                ignored.append((t.name, f"dtype {t.dtype}"))
-                continue
+                # never a silent drop: a complex or quantised layer skipped would evaluate a shorter network
+                if match is None and "complex" not in t.dtype and t.name.endswith(_BUFFER_SUFFIXES):
+                    ignored.append((t.name, f"dtype {t.dtype} (an index buffer, not a weight)"))
+                    continue
+                raise _unsupported_dtype(t, "tensor")
             chosen.append(t)
     weights = {t.name for t in chosen}
 
@@ -164,6 +175,8 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
         for cand in _bias_candidates(t.name):
             b = by_name.get(cand)
             if b is not None and cand not in weights and len(b.shape) == 1:
+                if not _is_floatish(b.dtype) and source.kind not in ("arrays", "dict"):
+                    raise _unsupported_dtype(b, f"the bias of {t.name!r}")
                 if b.shape[0] != out:
                     raise InputError("bias", cand, f"has length {b.shape[0]} but layer {t.name!r} has {out} outputs")
                 bias_of[t.name] = cand
@@ -334,7 +347,10 @@ BN_EPS = 1e-5
 
 
 def _vector(src, name, what):
-    v = np.asarray(src.read(name)).astype(np.float64).reshape(-1)
+    raw = np.asarray(src.read(name))
+    if np.iscomplexobj(raw) or raw.dtype == object:
+        raise InputError(what, name, f"has dtype {raw.dtype}: must be real numbers")
+    v = raw.astype(np.float64).reshape(-1)
     if not np.all(np.isfinite(v)):
         raise InputError(what, name, "contains NaN or inf entries")
     return v

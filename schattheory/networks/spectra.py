@@ -56,7 +56,7 @@ import numpy as np
 from .. import stable
 from ..errors import InputError
 from ..netstats import LayerStats, NetworkStats
-from .conv import PADDINGS, conv_singular_values, pad_amount, parse_input_size
+from .conv import PADDINGS, check_conv_size, conv_singular_values, pad_amount, parse_input_size
 from .homogeneous import bias_tap, fold_conv, fold_dense, homogeneous_plan
 from .loaders import BN_EPS, iter_layers, plan_model
 
@@ -127,6 +127,10 @@ class NetworkSpectra:
         plan = plan or plan_model(model, layers, orientation=orientation, order=order)
         sizes = _input_sizes(input_size, plan)
         pads = _paddings(padding, plan, sizes)
+        for name, size in sizes.items():   # sizes and paddings checked against the memory they need, before work
+            if name in pads:
+                check_conv_size(next(lay.shape for lay in plan.layers if lay.name == name), size, pads[name],
+                                name=name)
         hom = homogeneous_plan(plan, biases=biases)
         ref_iter = None
         if reference is not None:
