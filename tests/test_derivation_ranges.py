@@ -70,10 +70,10 @@ def test_decide_cases():
 
 
 def test_weakest_link_status():
-    """A chain through a reconstructed lemma is reconstructed; through classical/derived ones it is derived."""
-    der = derive("demo.chain", [UseLemma("covering.mixed_layer")])
-    assert registry.get("covering.mixed_layer").status is Status.RECONSTRUCTED
-    assert derived_bound(der, lhs="x").status is Status.RECONSTRUCTED
+    """A chain through a transcribed lemma is transcribed; through classical/derived ones it is derived."""
+    der = derive("demo.chain", [UseLemma("ledent2025.per_layer")])
+    assert registry.get("ledent2025.per_layer").status is Status.TRANSCRIBED
+    assert derived_bound(der, lhs="x").status is Status.TRANSCRIBED
     der2 = derive("demo.chain2", [UseLemma("covering.volumetric")])
     assert derived_bound(der2, lhs="x").status is Status.DERIVED
     assert derived_bound(der2, lhs="x").provenance.replayable
@@ -91,7 +91,7 @@ def test_derived_without_derivation_or_argument_refused():
 
 
 def test_status_stronger_than_the_chain_refused():
-    der = derive("demo.chain3", [UseLemma("covering.mixed_layer")])
+    der = derive("demo.chain3", [UseLemma("ledent2025.per_layer")])
     lie = Bound("user.lie", expr=der.expr, params=tuple(sorted(der.expr.free_symbols, key=str)), derivation=der,
                 provenance=Provenance("derived", derived_from=der.uses()))
     with pytest.raises(BoundError, match="stronger than the weakest link"):

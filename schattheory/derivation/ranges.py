@@ -204,7 +204,7 @@ def _attack(rel, diff, equality, domain, example, seed) -> Verdict:
     order = np.argsort(rel_gap)
     starts = [[c[i] for c in cols] for i in order[:5]]
     for point in starts + _optimise(f_t, f_s, dom_fns, syms, starts, equality):
-        verdict = _confirm(rel, diff, equality, syms, point)
+        verdict = _confirm(rel, diff, equality, syms, point, dom)
         if verdict is not None:
             return verdict
     return Verdict(NUMERIC, f"no violation in {cols[0].size} points of the range and local optimisation from the "
@@ -250,12 +250,22 @@ def _optimise(f_t, f_s, dom_fns, syms, starts, equality):
     return out
 
 
-def _confirm(rel, diff, equality, syms, point):
-    """A 50-digit evaluation at ``point``: a Verdict ``refuted`` when the claim fails there, else None."""
+def _confirm(rel, diff, equality, syms, point, dom=()):
+    """A 50-digit evaluation at ``point``: a Verdict ``refuted`` when the claim fails there, else None.
+
+    The point (the exact value of its floats) must satisfy the range's relations exactly: a float at the boundary
+    (eps = 1/N) that lands outside it is no counterexample."""
     from ..backends import mpmath_evaluator
 
     vals = [sp.Rational(float(v)) if not (isinstance(s, sp.Symbol) and s.is_integer) else sp.Integer(int(v))
             for s, v in zip(syms, point)]
+    at_exact = dict(zip(syms, vals))
+    for d in dom:
+        try:
+            if d.subs(at_exact) is sp.false:
+                return None
+        except TypeError:  # undecidable comparison: keep the point, the evaluation decides
+            pass
     try:
         with mpmath.workdps(_DPS):
             d = mpmath_evaluator(diff, tuple(syms))(*vals, dps=_DPS)
