@@ -109,6 +109,10 @@ def test_every_norm_is_that_of_the_folded_operator_and_every_tensor_is_accounted
     assert used == set(net) and doc["ignored_tensors"] == []
     for b in doc["bounds"]:
         assert b["network"] == "biases folded" and b["details"]["margin_operator"]
+        cert = b["details"]["certified"]                          # every row says whether it is a certified bound
+        assert cert.startswith("yes") == (b["key"] == "vc.bhlm2019.explicit"), (b["key"], cert)
+        if b["family"].startswith("ledent2025") and b["mode"] == "explicit":
+            assert "dominant form only" in cert
 
 
 def test_bias_free_network_on_request(files, capsys):

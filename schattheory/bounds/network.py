@@ -443,7 +443,8 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
     l10, value = _value(_outer_log(form, glob, aggs))
     key = _reported_key(stats, family, form)
     details = {"status": _status(key) or ("new result" if given is not None else ""),
-               "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms}, **_family_notes(stats, family)}
+               "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms},
+               **_family_notes(stats, family, mode, key)}
     if takes_p:
         details.update({"grid_size": 1, "union_bound": "none (p fixed in advance)"})
     if "ledent2025" in family and mode == "explicit":
@@ -451,11 +452,38 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
     return NetworkBoundValue(key, family, mode, p_val, l10, value, details)
 
 
-def _family_notes(stats, family) -> dict:
-    """The margin operator and whether norms are measured from a reference, for a result's details."""
+_NOT_UNIFORM = ("no: the theorem holds for norm constraints fixed before training; evaluated at the observed norms "
+                "without the union bound over norm levels that would make it hold for the trained network")
+#: whether an explicit result is a certified bound for the evaluated network (every constant, confidence, union
+#: bounds), and why; dominant forms never are
+CERTIFIED = {
+    "vc": "yes: every constant and the confidence term (0-1 error of the argmax network); rests on Bartlett, Harvey, "
+          "Liaw, Mehrabian 2019, Thm 7 as recalled and on the pairwise multiclass reduction derived in bounds/vc.py",
+    "counting": _NOT_UNIFORM,
+    "bartlett2017": _NOT_UNIFORM,
+}
+
+
+def _certified(family, mode, status) -> str | None:
+    if mode != "explicit":
+        return "no: dominant form (constants and logs dropped)"
+    base = family.split(".")[0]
+    if base in CERTIFIED:
+        return CERTIFIED[base]
+    if base == "ledent2025" and status in ("reconstructed", "transcribed", ""):
+        return "no: dominant form only (constants reconstructed here; no certified form registered)"
+    return None
+
+
+def _family_notes(stats, family, mode=None, key=None) -> dict:
+    """The margin operator, whether norms are measured from a reference and whether the result is a certified
+    bound, for a result's details."""
     base = family.split(".")[0]
     ref = (stats.extras or {}).get("reference")
     out = {"margin_operator": MARGIN_OPERATOR.get(base, "not stated for this family (not a built-in one)")}
+    cert = _certified(family, mode, _status(key) if key else "") if mode is not None else None
+    if cert is not None:
+        out["certified"] = cert
     if ref is not None:
         out["reference"] = (f"measured from the reference: {REFERENCE_FAMILIES[base]}" if
                             _uses_reference(stats, base) else
@@ -512,7 +540,7 @@ def optimise_p(stats: NetworkStats, grid=None, mode: str | None = None, *, delta
                "per_layer_log10": {sym.name: (chosen / _LN10).tolist()},
                "grid_size": int(grid.size), "grid": grid.tolist(),
                "union_bound": f"L ln|grid| = {stats.depth * math.log(grid.size):.6g}" if mode == "explicit"
-               else "not charged (dominant form drops logs)", **_family_notes(stats, family)}
+               else "not charged (dominant form drops logs)", **_family_notes(stats, family, mode, key)}
     if mode == "explicit" and family in _LEDENT:
         details["note"] = "explicit constants reconstructed here, not the paper's"
     return NetworkBoundValue(key, family, mode, p_best, l10, value, details)

@@ -122,8 +122,9 @@ class Evaluation:
         return head, rows
 
     def bound_table(self) -> tuple:
-        head = ["bound", "mode", "p", "value", "log10"]
-        rows = [[b["key"], b["mode"], _fmt_pcol(b), _value_text(b), f"{b['log10_value']:.4f}"] for b in self.bounds]
+        head = ["bound", "mode", "p", "value", "log10", "certified"]
+        rows = [[b["key"], b["mode"], _fmt_pcol(b), _value_text(b), f"{b['log10_value']:.4f}",
+                 (b["details"].get("certified") or "-").split(":")[0]] for b in self.bounds]
         return head, rows
 
     def _data_line(self) -> str:

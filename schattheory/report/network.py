@@ -93,7 +93,8 @@ def _row(v, p_rule) -> dict:
     return {"key": v.key, "family": v.family, "mode": v.mode, "p": p, "p_rule": p_rule,
             "value": None if v.value is None or not math.isfinite(v.value) else float(v.value),
             "log10_value": float(v.log10_value), "status": (v.details or {}).get("status", ""),
-            "note": (v.details or {}).get("note", ""), "union_bound": (v.details or {}).get("union_bound", "")}
+            "note": (v.details or {}).get("note", ""), "union_bound": (v.details or {}).get("union_bound", ""),
+            "certified": (v.details or {}).get("certified", "")}
 
 
 def evaluate_stats(stats, ps=DEFAULT_PS, *, curves: bool = True, delta: float = 0.01) -> NetworkResult:
@@ -269,10 +270,14 @@ def build(result: NetworkResult, meta: dict | None = None) -> Section:
             wins = [c for c in comp if c["mode"] == "dominant" and c["main_wins"]]
             summary.append(f"main bound beats every baseline (dominant) at p = "
                            + (", ".join(c["p"] for c in wins) if wins else "none of the p tried"))
-        rows = [[r["key"], r["mode"], _p_text(r), _value_text(r), r["log10_value"], r.get("status", "")]
+        rows = [[r["key"], r["mode"], _p_text(r), _value_text(r), r["log10_value"], r.get("status", ""),
+                 (r.get("certified") or "-").split(":")[0]]
                 for r in sorted(result.bounds, key=lambda r: (r["mode"], r["log10_value"]))]
-        lines += ["", "**Every bound** (sorted by mode, then value):", "",
-                  table(["bound", "mode", "p", "value", "log10", "status"], rows)]
+        lines += ["", "**Every bound** (sorted by mode, then value; *certified*: a bound for this network with every "
+                  "constant, confidence term and union bound):", "",
+                  table(["bound", "mode", "p", "value", "log10", "status", "certified"], rows)]
+        why = {r["key"]: r["certified"] for r in result.bounds if r["mode"] == "explicit" and r.get("certified")}
+        lines += [""] + [f"- `{k}`: {v}" for k, v in why.items()]
         if result.skipped:
             lines += ["", "Not evaluated:", ""]
             seen = set()
