@@ -122,9 +122,9 @@ class Evaluation:
         return head, rows
 
     def bound_table(self) -> tuple:
-        head = ["bound", "mode", "p", "value", "log10", "certified"]
+        head = ["bound", "mode", "p", "value", "log10", "certified bound"]
         rows = [[b["key"], b["mode"], _fmt_pcol(b), _value_text(b), f"{b['log10_value']:.4f}",
-                 (b["details"].get("certified") or "-").split(":")[0]] for b in self.bounds]
+                 _certified_text(b)] for b in self.bounds]
         return head, rows
 
     def _data_line(self) -> str:
@@ -428,6 +428,16 @@ def _fmt_p(p) -> str:
     if isinstance(p, (list, tuple)):
         return "[" + ", ".join(f"{float(x):.3g}" for x in p) + "]"
     return f"{float(p):.4g}"
+
+
+def _certified_text(b) -> str:
+    """yes / no (dominant form only) / not established, from the family's ``details['certified']``."""
+    text = (b.get("details") or {}).get("certified", "")
+    if text.startswith("certified"):
+        return "yes"
+    if text.startswith("dominant"):
+        return "no (dominant form only)"
+    return "not established" if text else ""
 
 
 def _fmt_pcol(b) -> str:
