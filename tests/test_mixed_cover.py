@@ -122,3 +122,29 @@ def test_greedy_packing_of_the_class_respects_the_new_cover(mm, dd, pp, eps_frob
     assert math.log(len(centres)) <= cover
     if pp < 2:
         assert math.log(len(centres)) <= float(BAL.evaluate({m: mm, d: dd, p: pp, R: 1, b: 1, eps: eps_frob / 2}))
+
+
+# ---- the falsifier on the structured left side LogCoveringNumber(SchattenBall(p, R, m, d), EmpiricalL2(b), eps) ----
+def _old_form_as_a_bound():
+    """The refuted form on the new lemma's left side: X rho^(1/p) (the amplified S_p radius) is R b, Omega = 1."""
+    from dataclasses import replace
+
+    old = OLD.OLD_SPLIT.subs({OLD.a: m + d + 1, OLD.Omega: 1, OLD.X: R * b, OLD.rho: 1, OLD.p: p, OLD.eps: eps,
+                              OLD.j: j}, simultaneous=True)
+    return replace(SPLIT, key="refuted.mixed_layer.split", expr=old)
+
+
+def test_falsifier_refutes_the_old_form_with_a_volume_argument():
+    from schattheory import falsify
+
+    ce = falsify(_old_form_as_a_bound(), budget_s=10, seed=0)
+    assert ce is not None and ce.method == "volume" and ce.lhs > ce.rhs
+    assert "e_i" in ce.argument        # the adversarial inputs x_i = B e_i of the counterexample
+
+
+@pytest.mark.parametrize("key", ["covering.mixed_layer.split", "covering.mixed_layer"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_falsifier_does_not_refute_the_new_forms(key, seed):
+    from schattheory import falsify
+
+    assert falsify(get(key), budget_s=4, seed=seed) is None
