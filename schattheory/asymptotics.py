@@ -40,25 +40,12 @@ __all__ = ["Exponential", "GrowthReport", "growth", "SampleComplexity", "sample_
 
 
 
-def limit(expr, symbol, point, direction=None, *, assume=None, at=None, **kw):
-    """:func:`schattheory.limits.timed_limit` under assumptions (a Bound's own, ``assume`` and those of an enclosing
-    :func:`schattheory.assumptions.assuming`): the other symbols are reparametrised so that SymPy sees them, the
-    limit point must be allowed for ``symbol``, and the value is written back in the original symbols."""
-    from dataclasses import replace as _replace
+def limit(expr, symbol, point, direction=None, *, assume=None, **kw):
+    """:func:`schattheory.limits.timed_limit` of an expression or a Bound under assumptions (a Bound's own,
+    ``assume`` and those of an enclosing :func:`schattheory.assumptions.assuming`)."""
+    from .assumptions import collect
 
-    from .assumptions import check_point, collect, reparametrise
-
-    rels = collect(expr, assume)
-    expr = sp.sympify(getattr(expr, "expr", expr))
-    if not rels:
-        return timed_limit(expr, symbol, point, direction, at=at, **kw)
-    check_point(symbol, point, rels)
-    rep = reparametrise(rels, keep={symbol})
-    if at is not None:   # numbers for the fresh symbols, from the numbers given for the original ones
-        at = dict(at)
-        at.update({u: sp.sympify(back).subs(at) for u, back in rep.backward.items()})
-    res = timed_limit(rep.apply(expr), symbol, point, direction, at=at, **kw)
-    return _replace(res, value=rep.restore(res.value)) if res.value is not None else res
+    return timed_limit(getattr(expr, "expr", expr), symbol, point, direction, assume=collect(expr, assume), **kw)
 
 
 @dataclass(frozen=True)

@@ -174,3 +174,35 @@ def test_unchecked_says_why_and_bad_input_is_one_line():
         falsify(get("schatten.norm"), budget_s=-1)
     with pytest.raises(InputError, match="statement"):
         falsify("schatten.norm")
+
+
+def test_cli_check_json_exit_codes(tmp_path, capsys):
+    """exit 0 and clean JSON on stdout; exit 1 when a statement (a user's, via --load, in a fresh interpreter so the
+    registry here stays clean) is refuted; exit 2 on bad input, one line on stderr."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from schattheory.cli import main
+
+    assert main(["check", "schatten.spectral_le_schatten", "--json", "--budget", "0.5"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["counts"] == {"refuted": 0, "survived": 1, "unchecked": 0} and "check [1/1]" in err
+    for args in (["no.such.key"], ["--budget", "-1", "schatten.norm"], ["--all", "schatten.norm"], []):
+        assert main(["check", *args]) == 2, args
+        out, err = capsys.readouterr()
+        assert out == "" and len(err.strip().splitlines()) == 1, (args, err)
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    (tmp_path / "wrong_stmts.py").write_text(
+        "from dataclasses import replace\n"
+        "from schattheory.registry import get, register\n"
+        "b = get('schatten.spectral_le_schatten')\n"
+        "register(replace(b, key='user.spectral_third', expr=b.expr / 3))\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, str(tmp_path)]))
+    bad = subprocess.run([sys.executable, "-m", "schattheory", "check", "--load", "wrong_stmts", "user.spectral_third",
+                          "--json", "--budget", "2"], capture_output=True, text=True, env=env, timeout=300)
+    assert bad.returncode == 1, bad.stderr
+    cx = json.loads(bad.stdout)["verdicts"][0]["counterexample"]
+    assert cx["method"] in ("search", "optimise") and len(cx["lhs"].replace(".", "").lstrip("0")) >= 45

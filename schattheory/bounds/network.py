@@ -102,8 +102,10 @@ def _forms(family: str):
     table = {
         "bartlett2017": bartlett2017.FORMS, "neyshabur2018": neyshabur2018.FORMS,
         "golowich2018": golowich2018.FORMS, "counting": counting.FORMS, "vc": vc.FORMS, "pinto2024": pinto2024.FORMS,
-        "ledent2025": {m: ledent2025.FORMS[("cnn", m)] for m in ("dominant", "explicit")},
-        "ledent2025.wl_width": {m: ledent2025.FORMS[("cnn_wl_width", m)] for m in ("dominant", "explicit")},
+        # explicit: the certified form is proved for dense layers only (checked per network in _form)
+        "ledent2025": {"dominant": ledent2025.FORMS[("cnn", "dominant")],
+                       "explicit": ledent2025.FORMS[("fc", "explicit")]},
+        "ledent2025.wl_width": {"dominant": ledent2025.FORMS[("cnn_wl_width", "dominant")]},
         "ledent2025.loss_augmented": {"dominant": ledent2025.FORMS[("loss_augmented", "dominant")]},
     }
     table.update(_USER)
@@ -206,8 +208,29 @@ def _form(stats: NetworkStats, family: str, mode: str, given=None):
     if mode not in ("dominant", "explicit"):
         raise InputError("mode", mode, "must be 'dominant' or 'explicit'")
     if mode not in forms:
-        raise InputError("mode", mode, f"family {family!r} has no {mode} form encoded (modes: {', '.join(forms)})")
+        raise InputError("mode", mode, f"family {family!r} has no {mode} form encoded (modes: {', '.join(forms)})"
+                         + ("; dominant form only" if family in _LEDENT else ""))
+    if family in _LEDENT and mode == "explicit" and not all(int(lay.multiplicity) == 1 for lay in stats.layers):
+        raise InputError("mode", mode, "the certified explicit form is proved for dense layers only; this network "
+                                       "has convolutional layers: dominant form only")
     return forms[mode]
+
+
+def _explicit_p(p_arr: np.ndarray, mode: str):
+    """The certified explicit form holds for 0 < p < 2 only (the Maurey tail needs the Frobenius norm)."""
+    if mode == "explicit" and np.any(np.asarray(p_arr, dtype=float) >= 2):
+        raise InputError("p", float(np.max(p_arr)), "the certified explicit form needs 0 < p < 2")
+
+
+def _certified(family: str, mode: str) -> str:
+    """What a row is: a certified bound, a dominant form, or an explicit form whose certification is not claimed."""
+    from . import ledent2025
+
+    if mode == "dominant":
+        return ledent2025.DOMINANT_ONLY
+    if family in _LEDENT:
+        return ledent2025.CERTIFIED
+    return "explicit constants; certification not established here (see the family's notes)"
 
 
 def _reported_key(stats, family, form) -> str:
@@ -435,6 +458,8 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
             pa = pa[None, :]
         else:
             raise InputError("p", p, f"must be a float or one value per layer ({stats.depth})")
+        if family in _LEDENT:
+            _explicit_p(pa, mode)
         terms = _term_logs(form, stats, glob, layer, pa)
         terms = {k_: np.reshape(v, (-1, stats.depth))[0] for k_, v in terms.items()}
     else:
@@ -443,11 +468,13 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
     l10, value = _value(_outer_log(form, glob, aggs))
     key = _reported_key(stats, family, form)
     details = {"status": _status(key) or ("new result" if given is not None else ""),
-               "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms}, **_family_notes(stats, family)}
+               "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms},
+               "certified": _certified(family, mode), **_family_notes(stats, family)}
     if takes_p:
-        details.update({"grid_size": 1, "union_bound": "none (p fixed in advance)"})
+        details.update({"grid_size": 1, "union_bound": "p fixed in advance" + (
+            "; product/margin and rank-proxy grids charged" if mode == "explicit" and family in _LEDENT else "")})
     if "ledent2025" in family and mode == "explicit":
-        details["note"] = "explicit constants reconstructed here, not the paper's"
+        details["note"] = "explicit constants derived here (proofs/main_bound), not the paper's"
     return NetworkBoundValue(key, family, mode, p_val, l10, value, details)
 
 
@@ -492,29 +519,35 @@ def optimise_p(stats: NetworkStats, grid=None, mode: str | None = None, *, delta
     if family not in p_families() and not (given is not None and given.uses_p):
         raise InputError("family", family, f"has no Schatten exponent p; choose one of {', '.join(p_families())}")
     grid = default_p_grid() if grid is None else np.unique(np.asarray(grid, dtype=float).ravel())
+    if mode == "explicit" and family in _LEDENT:
+        grid = grid[grid < 2]            # the certified form needs p < 2; the union is over these values only
     if grid.size == 0:
-        raise InputError("grid", "empty", "needs at least one p value")
+        raise InputError("grid", "empty", "needs at least one p value" + (" below 2" if mode == "explicit" else ""))
     form = _form(stats, family, mode, given)
     if family not in _LEDENT:
         _check_optimisable(form)
     _check_needs(stats, family, form)
     glob = _global_logs(stats, delta, int(grid.size))
     layer = _layer_logs(stats, glob)
-    terms = _term_logs(form, stats, glob, layer, grid)     # (G, L)
-    (sym, t), = terms.items()
-    best = np.argmin(t, axis=0)
-    chosen = t[best, np.arange(stats.depth)]
-    aggs = _reduce(form, {sym: chosen})
+    terms = _term_logs(form, stats, glob, layer, grid)     # (G, L) per aggregate
+    # each layer's p minimises its first (main) term; any choice on the grid is covered by the union bound
+    sym = form.terms()[0].symbol
+    best = np.argmin(terms[sym], axis=0)
+    chosen_all = {k_: v[best, np.arange(stats.depth)] for k_, v in terms.items()}
+    chosen = chosen_all[sym]
+    aggs = _reduce(form, chosen_all)
     l10, value = _value(_outer_log(form, glob, aggs))
     p_best = tuple(float(grid[i]) for i in best)
     key = _reported_key(stats, family, form)
     details = {"status": _status(key) or ("new result" if given is not None else ""),
                "per_layer_log10": {sym.name: (chosen / _LN10).tolist()},
                "grid_size": int(grid.size), "grid": grid.tolist(),
-               "union_bound": f"L ln|grid| = {stats.depth * math.log(grid.size):.6g}" if mode == "explicit"
-               else "not charged (dominant form drops logs)", **_family_notes(stats, family)}
+               "union_bound": (f"L ln|grid| = {stats.depth * math.log(grid.size):.6g}"
+                               + (", product/margin and rank-proxy grids charged" if family in _LEDENT else ""))
+               if mode == "explicit" else "not charged (dominant form drops logs)",
+               "certified": _certified(family, mode), **_family_notes(stats, family)}
     if mode == "explicit" and family in _LEDENT:
-        details["note"] = "explicit constants reconstructed here, not the paper's"
+        details["note"] = "explicit constants derived here (proofs/main_bound), not the paper's"
     return NetworkBoundValue(key, family, mode, p_best, l10, value, details)
 
 

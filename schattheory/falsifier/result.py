@@ -16,7 +16,7 @@ def fmt50(x) -> str:
     if x is None:
         return "n/a"
     with mpmath.workdps(60):
-        return mpmath.nstr(mpmath.mpf(x), 50, min_fixed=-5, max_fixed=6)
+        return mpmath.nstr(mpmath.mpf(x), 50, min_fixed=-5, max_fixed=6, strip_zeros=False)
 
 
 @dataclass(frozen=True)

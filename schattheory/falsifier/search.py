@@ -359,13 +359,86 @@ def _attack_spectra_fast(bound, mat, rng, deadline, stats, batch=256):
     return None
 
 
+def _hypothesis_phase(bound, mat, rng, deadline, stats):
+    """Hypothesis's own search and shrinking over :func:`schattheory.testing.spectra` and
+    :func:`schattheory.testing.exponents` (when hypothesis, the ``test`` extra, is installed): a violation it finds
+    is shrunk to a small one before confirmation."""
+    try:
+        import random
+
+        from hypothesis import HealthCheck, find, settings
+        from hypothesis import strategies as st
+        from hypothesis.errors import HypothesisException, NoSuchExample
+    except ImportError:   # the optional test extra is absent: the other phases still run
+        return None
+    from ..testing import exponents, spectra
+
+    params = tuple(x for x in bound.params if not isinstance(x, sp.MatrixSymbol))
+    kinds = param_kinds(params)
+    by_kind = {"exponent": exponents(), "dim": st.integers(1, 50), "index": st.integers(0, 8),
+               "positive": st.floats(1e-150, 1e150) | st.floats(0.01, 100.0),
+               "real": st.floats(-1e150, 1e150, allow_nan=False)}
+    strategy = st.tuples(spectra(1, 6), st.fixed_dictionaries({str(x): by_kind[kinds[x]] for x in params}))
+
+    def point(example):
+        sig, sc = example
+        vals = {x: _scalar(sc[str(x)], kinds[x]) for x in params}
+        vals[mat] = [float(v) for v in sig]
+        return vals
+
+    seen: dict = {}
+
+    def violates(example):
+        key = repr(example)
+        if key not in seen:   # a replayed example gets the same answer, also once the time is up
+            seen[key] = False if time.monotonic() > deadline else _violates(example)
+        return seen[key]
+
+    def _violates(example):
+        vals = point(example)
+        if not domain_mask(bound.assumptions, {x: np.array([float(vals[x])]) for x in params}, 1)[0]:
+            return False
+        sig = vals[mat]
+        nz = sum(1 for v in sig if v > 0)
+        index_vals = {x: int(vals[x]) for x in params if kinds[x] == "index"}
+        form = _form(bound, mat, nz, len(sig), index_vals) if nz else None
+        if form is None:
+            return False
+        names, _, f_l, f_r = form
+        args = [np.float64(vals[x]) for x in names] + [np.float64(v) for v in sig if v > 0]
+        stats["points"] = stats.get("points", 0) + 1
+        try:
+            with np.errstate(all="ignore"):
+                bad = bool(violation_score(bound.relation, f_l(*args), f_r(*args)) > _CANDIDATE)
+        except (OverflowError, ZeroDivisionError, ValueError, TypeError):
+            return False
+        if bad:
+            shrunk.append(example)   # the latest is the smallest so far, should shrinking run out of time
+        return bad
+
+    shrunk: list = []
+    try:
+        example = find(strategy, violates, random=random.Random(int(rng.integers(2 ** 31))),
+                       settings=settings(max_examples=150, deadline=None, database=None,
+                                         suppress_health_check=list(HealthCheck)))
+    except (NoSuchExample, HypothesisException, ExceptionGroup):
+        if not shrunk:
+            return None
+        example = shrunk[-1]   # found, but the time ran out while shrinking it
+    vals = point(example)
+    found = confirm(bound, vals)
+    return _counterexample(bound, vals, found, "search") if found else None
+
+
 def attack_spectral(bound, rng, deadline: float, stats: dict):
     """Search a statement about matrices (Schatten quantities of spectra or of matrix expressions)."""
     mats = sorted(bound.matrices(), key=str)
     in_params = [m for m in mats if m in bound.params]
     if _spectra_only(bound, mats):
-        half = time.monotonic() + 0.7 * max(0.0, deadline - time.monotonic())
-        found = _attack_spectra_fast(bound, mats[0], rng, half, stats)
+        left = max(0.0, deadline - time.monotonic())
+        found = _attack_spectra_fast(bound, mats[0], rng, time.monotonic() + 0.5 * left, stats)
+        if not found:
+            found = _hypothesis_phase(bound, mats[0], rng, time.monotonic() + 0.25 * left, stats)
         if found:
             return found
     sigma_params = sorted((s for s in bound.params if str(s).startswith("sigma_")), key=lambda s: int(str(s)[6:]))

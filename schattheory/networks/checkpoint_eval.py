@@ -121,6 +121,13 @@ def _not_applicable(plan) -> str | None:
         missing = [r for r in plan.roles_present if not table[r]["covered"]]
         return (f"not a feed-forward chain of dense layers: {', '.join(missing)} layers (see the notes for what each "
                 "role means for the bounds)")
+    extra = [e["name"] for e in plan.entries if e["action"] == "skip" and len(e["shape"]) == 1
+             and e["reason"] != "not selected by --layers"]
+    if extra:
+        return (f"the layers come with 1-D tensors ({', '.join(extra[:3])}{', ...' if len(extra) > 3 else ''}: biases "
+                "or normalisation), which the in-order evaluation folds into the network (schattheory evaluate "
+                "without --jobs/--scheduler/--cache/--device); this path decomposes the weight matrices only, so "
+                "its bounds would be for a different network")
     layer_plans = [LayerPlan(name, (hi - lo, job.shape[1]), job.dtype, "dense")
                    for job in plan.jobs for (name, lo, hi) in job.parts]
     try:

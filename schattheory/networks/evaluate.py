@@ -113,14 +113,18 @@ class Evaluation:
         head += [f"r({_fmt_p(p)})" for p in self.ps]
         rows = []
         for row in self.spectra.layer_rows(self.ps):
-            rows.append([row["name"], "x".join(map(str, row["shape"])), _num(row["spectral"]), _num(row["frobenius"]),
+            shape = "x".join(map(str, row["shape"]))
+            if row.get("folded", "as stored") != "as stored" and row["kind"] == "dense":
+                shape += " (" + "x".join(map(str, row["operator_shape"])) + " folded)"
+            rows.append([row["name"], shape, _num(row["spectral"]), _num(row["frobenius"]),
                          _num(row["nuclear"]), _num(row["stable_rank"]), _num(row["effective_rank"]), str(row["rank"])]
                         + [_num(v) for v in row["rank_proxy"].values()])
         return head, rows
 
     def bound_table(self) -> tuple:
-        head = ["bound", "mode", "p", "value", "log10"]
-        rows = [[b["key"], b["mode"], _fmt_pcol(b), _value_text(b), f"{b['log10_value']:.4f}"] for b in self.bounds]
+        head = ["bound", "mode", "p", "value", "log10", "certified bound"]
+        rows = [[b["key"], b["mode"], _fmt_pcol(b), _value_text(b), f"{b['log10_value']:.4f}",
+                 _certified_text(b)] for b in self.bounds]
         return head, rows
 
     def _data_line(self) -> str:
@@ -424,6 +428,16 @@ def _fmt_p(p) -> str:
     if isinstance(p, (list, tuple)):
         return "[" + ", ".join(f"{float(x):.3g}" for x in p) + "]"
     return f"{float(p):.4g}"
+
+
+def _certified_text(b) -> str:
+    """yes / no (dominant form only) / not established, from the family's ``details['certified']``."""
+    text = (b.get("details") or {}).get("certified", "")
+    if text.startswith("certified"):
+        return "yes"
+    if text.startswith("dominant"):
+        return "no (dominant form only)"
+    return "not established" if text else ""
 
 
 def _fmt_pcol(b) -> str:

@@ -14,6 +14,9 @@ last layer that adds a constant: layers after it are kept as they are. The input
 sqrt(B^2 + 1) (and ||X||_F becomes sqrt(||X||_F^2 + n)); every bound is evaluated on these operators, so it is a
 bound for the network that was trained, biases included.
 
+Parameter counts read off the folded layers ((U_l + 1)(d_{l-1} + 1) for a layer that passes the constant on) include
+the fixed carry row: an overcount by d_{l-1} + 1 per such layer, which only raises the counting and VC bounds.
+
 Convolutions carry the constant as one more channel, equal to 1 at every position, with one kernel tap (the one
 that reads each output position's own input position) holding the bias; the first layer's input then has norm
 sqrt(B^2 + h w) for an h x w input. A dense layer after a convolution reads that channel as a block of q = h' w'
