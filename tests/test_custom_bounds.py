@@ -173,6 +173,13 @@ def test_cli_load_lists_and_evaluates_a_user_module(tmp_path):
     # without --load the family is unknown to the command line
     out = _cli(["list", "mine"], tmp_path, tmp_path)
     assert out.returncode == 2 and "mine.frob" not in out.stdout
+    # its statement in a LaTeX document and in show, from the same module
+    out = _cli(["latex", "--keys", "mine.frob.dominant", "--no-compile", "--out", "tex", "--load",
+                "my_research.bounds"], tmp_path, tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "mine.\\allowbreak{}frob" in (tmp_path / "tex" / "schattheory.tex").read_text()
+    out = _cli(["show", "mine.frob.dominant", "--load", "my_research.bounds"], tmp_path, tmp_path)
+    assert out.returncode == 0 and "new result" in out.stdout and "\\" not in out.stdout
 
 
 @pytest.mark.slow
