@@ -36,11 +36,12 @@ MINE = st.Citation("doe2026", ("Jane Doe",), 2026, "Stable ranks and generalizat
 def main(out: Path) -> dict:
     facts = {}
 
-    # 1. the main theorem: derived from the lemmas, with its status and its p -> 0+ form on square layers
-    theorem = derive_main_bound()
+    # 1. the main theorem: as stated (one key) and as derived from the lemmas; its p -> 0+ form on square layers
+    stated, theorem = registry.get("ledent2025.main"), derive_main_bound()
     square = registry.get("ledent2025.square.dominant")
-    facts["main"] = (theorem.key, theorem.status.value, square.limit("p", 0).value)
-    print(f"1. main theorem {theorem.key} [{theorem.status.value}], p -> 0+: {facts['main'][2]}")
+    facts["main"] = (stated.key, theorem.key, theorem.status.value, square.limit("p", 0).value)
+    print(f"1. main theorem {stated.key} [{stated.status.value}], derived as {theorem.key} "
+          f"[{theorem.status.value}], p -> 0+: {facts['main'][3]}")
 
     # 2. a bound of one's own: sqrt(L sum_l srank_l (U_l + d_l) / N), srank = ||A||_F^2 / ||A||_2^2
     F, s, U, d, S = sp.symbols("F s U d S")

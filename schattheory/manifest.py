@@ -96,7 +96,7 @@ def remember(data: dict) -> None:
         pass
 
 
-def build(modules, registry: dict, families=None) -> dict:
+def build(modules, registry: dict, families=None, extra=None) -> dict:
     """Import ``modules`` in order (each registering into ``registry``) and record who registered what.
 
     Run it in a fresh process: a key registered before the call is attributed to no module. ``families`` (called
@@ -108,6 +108,6 @@ def build(modules, registry: dict, families=None) -> dict:
         importlib.import_module(name)
         for k in registry:
             owner.setdefault(k, name)
-    entries = [describe(registry[k], owner[k]) for k in sorted(registry)]
+    entries = [dict(describe(registry[k], owner[k]), **(extra(registry[k]) if extra else {})) for k in sorted(registry)]
     return {"format": FORMAT, "fingerprint": fingerprint(), "modules": list(modules), "entries": entries,
             "network_families": list(families() if families else [])}

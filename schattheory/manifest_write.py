@@ -11,6 +11,7 @@ import os
 import sys
 
 from . import manifest, registry
+from .commands.show import text_lines
 
 
 def main(argv=None) -> int:
@@ -18,7 +19,7 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="compare with the shipped manifest, write nothing")
     parser.add_argument("--stdout", action="store_true", help="print the manifest instead of writing it")
     args = parser.parse_args(argv)
-    data = registry.build_manifest()
+    data = registry.build_manifest(lambda b: {"show": "\n".join(text_lines(b))})
     text = json.dumps(data, indent=1, sort_keys=True) + "\n"
     path = os.path.join(os.path.dirname(os.path.abspath(manifest.__file__)), "data", manifest.SHIPPED)
     if args.check:

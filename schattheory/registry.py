@@ -133,6 +133,13 @@ def entries(prefix: str = "") -> list[dict]:
     return [rows[k] for k in sorted(rows) if k.startswith(prefix)]
 
 
+def entry(key: str):
+    """The manifest's metadata row of a built-in key while the manifest is current (else ``None``)."""
+    if _loaded or key in _REGISTRY and key not in (_manifest_keys() or {}):
+        return None
+    return (_manifest_keys() or {}).get(key)
+
+
 def all_bounds(prefix: str = ""):
     load_all()
     return [_REGISTRY[k] for k in sorted(_REGISTRY) if k.startswith(prefix)]
@@ -152,12 +159,13 @@ def _families():
     return importlib.import_module("schattheory.bounds.network").network_families()
 
 
-def build_manifest() -> dict:
-    """A manifest built from the registering modules (call it in a fresh process: see :func:`manifest.build`)."""
+def build_manifest(extra=None) -> dict:
+    """A manifest built from the registering modules (call it in a fresh process: see :func:`manifest.build`);
+    ``extra(bound)`` adds fields to each entry (the generator adds ``show``'s text)."""
     global _loaded
     if _loaded or _loading or _REGISTRY:
         raise RuntimeError("build_manifest needs a process whose registry is still empty")
-    data = manifest.build(MODULES, _REGISTRY, _families)
+    data = manifest.build(MODULES, _REGISTRY, _families, extra)
     _loaded = True
     return data
 

@@ -173,6 +173,13 @@ def test_cli_load_lists_and_evaluates_a_user_module(tmp_path):
     # without --load the family is unknown to the command line
     out = _cli(["list", "mine"], tmp_path, tmp_path)
     assert out.returncode == 2 and "mine.frob" not in out.stdout
+    # its statement in a LaTeX document and in show, from the same module
+    out = _cli(["latex", "--keys", "mine.frob.dominant", "--no-compile", "--out", "tex", "--load",
+                "my_research.bounds"], tmp_path, tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "mine.\\allowbreak{}frob" in (tmp_path / "tex" / "schattheory.tex").read_text()
+    out = _cli(["show", "mine.frob.dominant", "--load", "my_research.bounds"], tmp_path, tmp_path)
+    assert out.returncode == 0 and "new result" in out.stdout and "\\" not in out.stdout
 
 
 @pytest.mark.slow
@@ -195,3 +202,15 @@ def test_cli_load_errors_are_one_line(tmp_path, capsys):
     assert len(err) == 1 and "no_such_module_xyz" in err[0] and "no such module" in err[0]
     assert main(["list", "--load", "mod.py"]) == 2
     assert "dotted module name" in capsys.readouterr().err
+
+
+def test_report_evaluates_own_families_too():
+    from schattheory.report.network import evaluate_stats
+
+    network_bound("test.inreport", terms={"S": F ** 2 / s ** 2}, outer=B * P / gamma * sp.sqrt(L * S / N))
+    network_bound("test.inreport_p", terms={"S": rho ** (2 / (p + 2)) * (U + d)}, outer=sp.sqrt(L * S / N))
+    stats = bundled_network()
+    res = evaluate_stats(stats, ps=(1.0,), curves=False)
+    rows = {(r["key"], r.get("p_rule")): r for r in res.bounds}
+    assert rows[("test.inreport.dominant", None)]["value"] == pytest.approx(_frob_ratio_by_hand(stats), rel=1e-10)
+    assert ("test.inreport_p.dominant", "fixed") in rows and ("test.inreport_p.dominant", "optimised per layer") in rows

@@ -109,6 +109,12 @@ def test_every_norm_is_that_of_the_folded_operator_and_every_tensor_is_accounted
     assert used == set(net) and doc["ignored_tensors"] == []
     for b in doc["bounds"]:
         assert b["network"] == "biases folded" and b["details"]["margin_operator"]
+        cert = b["details"]["certified"]                          # every row says whether it is a certified bound
+        certified = b["key"] == "vc.bhlm2019.explicit" or (b["family"].startswith("ledent2025")
+                                                             and b["mode"] == "explicit")
+        assert cert.startswith("certified") == certified, (b["key"], cert)
+        if b["family"] in ("bartlett2017", "counting") and b["mode"] == "explicit":
+            assert "union bound over norm levels" in cert
 
 
 def test_bias_free_network_on_request(files, capsys):

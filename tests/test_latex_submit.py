@@ -112,3 +112,24 @@ def test_every_schatten_row_with_finite_p_is_split_by_the_wl_convention():
         assert sp.simplify(ratio - expected) == 0, (p, ratio)
     assert "Schatten bound, p -> 0+ (either W_l convention)" in schatten
     assert not any(label.rstrip().endswith(("p = 1", "p = 2")) for label in schatten)
+
+
+def test_relax_step_text_is_escaped_in_the_proof():
+    from schattheory.derivation import Relax, Start, derive, derived_bound
+    from schattheory.latex.render import proof
+    from schattheory.provenance import Provenance
+    from schattheory.symbols import a, b
+
+    start = st_bound("test.relax_start", a + b)
+    der = derive("test.relaxed", [Start(bound=start), Relax(a, 2 * a, because="a <= 2a since a > 0 & |a| = a")],
+                 example={a: 1, b: 2})
+    tex = proof(derived_bound(der, status="new result"))
+    assert text_mode_problems("\\begin{document}" + tex) == [], tex
+
+
+def st_bound(key, expr):
+    from schattheory.bound import Bound
+    from schattheory.provenance import Provenance
+
+    return Bound(key, expr=expr, params=tuple(sorted(expr.free_symbols, key=str)), provenance=Provenance("new result"),
+                 example={s: 1 for s in expr.free_symbols})

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from schattheory import manifest, registry
+from schattheory.commands.show import text_lines
 
 
 def _run(code_or_args, tmp_path, module=False):
@@ -28,8 +29,9 @@ def test_manifest_entries_describe_the_built_bounds():
     for entry in shipped["entries"]:
         assert entry["module"] in registry.MODULES
         if entry["key"] in built:    # (a test may have registered more; every shipped key must be built alike)
-            assert {k: v for k, v in entry.items() if k != "module"} == \
+            assert {k: v for k, v in entry.items() if k not in ("module", "show")} == \
                 {k: v for k, v in built[entry["key"]].items() if k != "module"}
+            assert entry["show"] == "\n".join(text_lines(registry.get(entry["key"])))
     assert set(e["key"] for e in shipped["entries"]) <= set(built)
 
 
@@ -39,13 +41,17 @@ def test_list_and_get_build_only_what_they_need(tmp_path):
     assert warm.returncode == 0, warm.stderr
     code = ("import sys; from schattheory.cli import main; main(['list']); "
             "assert 'sympy' not in sys.modules, 'list imported sympy'; "
+            "from schattheory import manifest; fresh = 'show' in manifest.current()['entries'][0]; "
+            "main(['show', 'schatten.monotonicity']); "
+            "assert not fresh or 'sympy' not in sys.modules, 'show imported sympy with a current manifest'; "
             "from schattheory import registry; registry.get('schatten.monotonicity'); "
             "assert 'schattheory.bounds.ledent2025' not in sys.modules, 'get built more than its module'; "
             "print(len(registry.keys()))")
     run = _run(code, tmp_path)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[-1] == str(len(registry.keys()))
-    assert run.stdout.splitlines()[:-1] == warm.stdout.splitlines()
+    shown = "\n".join(text_lines(registry.get("schatten.monotonicity"))).splitlines()
+    assert run.stdout.splitlines()[:-1] == warm.stdout.splitlines() + shown
 
 
 def test_network_families_from_the_manifest_match_the_module():

@@ -39,7 +39,7 @@ def test_cli_run_writes_the_report(full_report):
     out, proc = full_report
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(f"schattheory report -> {out}/report.md")
-    assert "[report] reading the network" in proc.stderr and "[report] wrote" in proc.stderr
+    assert "[report] read the network: 4 layers" in proc.stderr and "[report] wrote" in proc.stderr
     assert "[report]" not in proc.stdout                       # progress goes to stderr only
     md = (out / "report.md").read_text()
     for heading in ("## Claims audit", "## The main theorem", "## The bundled network", "## How this report was made"):

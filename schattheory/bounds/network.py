@@ -230,7 +230,21 @@ def _certified(family: str, mode: str) -> str:
         return ledent2025.DOMINANT_ONLY
     if family in _LEDENT:
         return ledent2025.CERTIFIED
-    return "explicit constants; certification not established here (see the family's notes)"
+    return _EXPLICIT_STATUS.get(family, "explicit constants; certification not established here (see the family's "
+                                        "notes)")
+
+
+_NOT_UNIFORM = ("not established: the theorem holds for norm constraints fixed before training; evaluated at the "
+                "observed norms without the union bound over norm levels that would make it hold for the trained "
+                "network")
+#: what the explicit rows of the other families are (the text starts with "certified" only for a certified bound)
+_EXPLICIT_STATUS = {
+    "vc": "certified bound (0-1 error of the argmax network: every constant and the confidence term; rests on "
+          "Bartlett, Harvey, Liaw, Mehrabian 2019, Thm 7 as recalled, and on the pairwise multiclass reduction "
+          "derived in bounds/vc.py)",
+    "counting": _NOT_UNIFORM,
+    "bartlett2017": _NOT_UNIFORM,
+}
 
 
 def _reported_key(stats, family, form) -> str:

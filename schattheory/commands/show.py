@@ -83,7 +83,39 @@ def _value(args, bound):
         return mpmath.nstr(value, args.dps)
 
 
+def text_lines(b) -> list:
+    """The plain-text description of a Bound (what ``show KEY`` prints; also stored in the registry's manifest, so
+    that ``show`` answers without building the statement while the manifest is current)."""
+    import sympy as sp
+
+    out = [f"{b.key}: {b.title}", f"  status      {b.status.value} ({b.provenance.describe()})"]
+    out += [f"  source      {c.short()}" for c in b.provenance.citations]
+    if b.provenance.derived_from:
+        out.append(f"  derived     from {', '.join(b.provenance.derived_from)}")
+    lhs = sp.sstr(b.lhs) if isinstance(b.lhs, sp.Basic) else (plain(b.lhs) if b.lhs else "value")
+    out.append(f"  statement   {lhs} {b.relation} {sp.sstr(b.expr)}")
+    out.append(f"  params      {', '.join(map(str, b.params))}")
+    if b.mode:
+        out.append(f"  mode        {b.mode}")
+    out += [f"  assumes     {sp.sstr(a)}" for a in b.assumptions]
+    # a declared limit is shown with its verdict (schattheory.limit_check), never as an unchecked fact
+    out += [f"  limit       {v.limit.describe()} [{v.describe()}]" for v in b.limit_checks()]
+    if b.provenance.note:
+        out.append(f"  note        {b.provenance.note}")
+    if b.notes:
+        out.append(f"  notes       {b.notes}")
+    return out
+
+
 def run(args) -> int:
+    from ..registry import entry
+
+    if not args.latex and not args.at:   # the manifest's stored text: no statement built, no SymPy imported
+        cached = entry(args.key)
+        if cached is not None and cached.get("show"):
+            print(cached["show"])
+            return 0
+
     import sympy as sp  # here, not at module level: building the CLI parser must not import sympy
 
     from ..latex.text import escape
@@ -105,25 +137,7 @@ def run(args) -> int:
             point = ", ".join(f"{name} = {latex(sp.Rational(v))}" for name, v in _point(args.at, b).items())
             print(f"% value at {point}: {value}")
         return 0
-    print(f"{b.key}: {b.title}")
-    print(f"  status      {b.status.value} ({b.provenance.describe()})")
-    for c in b.provenance.citations:
-        print(f"  source      {c.short()}")
-    if b.provenance.derived_from:
-        print(f"  derived     from {', '.join(b.provenance.derived_from)}")
-    lhs = sp.sstr(b.lhs) if isinstance(b.lhs, sp.Basic) else (plain(b.lhs) if b.lhs else "value")
-    print(f"  statement   {lhs} {b.relation} {sp.sstr(b.expr)}")
-    print(f"  params      {', '.join(map(str, b.params))}")
-    if b.mode:
-        print(f"  mode        {b.mode}")
-    for a in b.assumptions:
-        print(f"  assumes     {sp.sstr(a)}")
-    for lim in b.limits:
-        print(f"  limit       {lim.describe()}")
-    if b.provenance.note:
-        print(f"  note        {b.provenance.note}")
-    if b.notes:
-        print(f"  notes       {b.notes}")
+    print("\n".join(text_lines(b)))
     if value is not None:
         print(f"  value       {value} (at {', '.join(args.at)}; {args.dps} digits)")
     return 0

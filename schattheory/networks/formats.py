@@ -327,10 +327,12 @@ class TorchSource(_Source):
                     raise
                 obj = torch.load(path, map_location="cpu", weights_only=True)
         except Exception as exc:  # torch raises RuntimeError/UnpicklingError/EOFError on bad files
+            if type(exc).__name__ == "UnpicklingError":   # torch's own text is many lines with colour codes
+                raise self._bad("holds pickled Python objects (a whole module saved with torch.save(model)?), "
+                                "which are not loaded: they could run code; save model.state_dict() "
+                                "instead") from None
             first = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", str(exc)).strip().splitlines()[:1] or [""]
-            raise self._bad(f"cannot be read by torch.load with weights_only=True ({type(exc).__name__}: "
-                            f"{first[0][:200]}); a pickled module is refused: save model.state_dict() "
-                            "instead") from None
+            raise self._bad(f"cannot be read by torch.load ({type(exc).__name__}: {first[0][:200]})") from None
         for key in ("state_dict", "model_state_dict", "model"):
             if isinstance(obj, dict) and isinstance(obj.get(key), dict):
                 obj = obj[key]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -100,8 +101,17 @@ def build_report(out=DEFAULT_OUT, model=None, data=None, *, margin=None, figures
 
     check_output_dir(out, argument="out", force=force)
     out = Path(os.path.expanduser(os.fspath(out)))
-    progress("reading the network" + (f" {model}" if model else " (bundled digits MLP)"))
-    stats, meta = load_network(model, data, margin)
+    # announced only if reading takes a while: bad input fails here with its one error line and nothing else
+    announce = threading.Timer(1.0, progress, ("reading the network" + (f" {model}" if model else
+                                                                         " (bundled digits MLP)"),))
+    announce.daemon = True
+    announce.start()
+    t0 = time.perf_counter()
+    try:
+        stats, meta = load_network(model, data, margin)
+    finally:
+        announce.cancel()
+    progress(f"read the network: {stats.depth} layers ({time.perf_counter() - t0:.1f} s)")
 
     context = {}   # what later sections reuse: the evaluated network, claims results, the main theorem
     progress("evaluating every bound on the network")
