@@ -219,9 +219,9 @@ def load_steps(folder: Path):
 
 
 def _tex_text(text: str) -> str:
-    from schattheory.derivation import _tex_text as esc
+    from schattheory.latex.text import escape
 
-    return esc(text)
+    return escape(text)
 
 
 def render_statement(keys) -> str:

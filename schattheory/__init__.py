@@ -36,6 +36,7 @@ _LAZY = {
     "effective_rank": "matrix", "log_schatten_norm": "matrix", "singular_values": "matrix",
     "timed_limit": "limits",
     "balanced_factorization": "weight_decay", "min_weight_decay": "weight_decay",
+    "falsify": "falsifier", "Counterexample": "falsifier",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

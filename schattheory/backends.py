@@ -22,7 +22,7 @@ from mpmath.libmp import from_rational, round_nearest
 
 from .errors import InputError, check_dps
 
-__all__ = ["numpy_evaluator", "mpmath_evaluator", "to_mpf", "scoped_dps", "DEFAULT_DPS"]
+__all__ = ["numpy_evaluator", "mpmath_evaluator", "to_mpf", "scoped_dps", "DEFAULT_DPS", "PreciseValue"]
 
 DEFAULT_DPS = 50
 
@@ -69,6 +69,34 @@ def _lambdified(expr: sp.Expr, params: tuple, module: str):
     return sp.lambdify(params, expr, modules=module, cse=True)
 
 
+class PreciseValue(mpmath.mpf):
+    """An ``mpmath.mpf`` that prints the digits it was computed to (``str`` and ``repr`` at ``dps`` significant
+    digits, not at mpmath's global 15); arithmetic on it gives plain ``mpf`` at the working precision.
+
+    >>> with mpmath.workdps(30):
+    ...     x = PreciseValue(mpmath.sqrt(2), 30)
+    >>> str(x), float(x) == 2 ** 0.5
+    ('1.41421356237309504880168872421', True)
+    """
+
+    __slots__ = ("dps",)
+
+    def __new__(cls, value, dps: int):
+        with mpmath.workdps(dps):
+            self = mpmath.mpf.__new__(cls, value)
+        self.dps = int(dps)
+        return self
+
+    def __str__(self) -> str:
+        return mpmath.nstr(self, self.dps)
+
+    def __repr__(self) -> str:
+        return f"mpf('{mpmath.nstr(self, self.dps)}')"
+
+    def __reduce__(self):
+        return (PreciseValue, (mpmath.nstr(self, self.dps + 5), self.dps))   # the digits survive pickling
+
+
 def mpmath_evaluator(expr, params):
     """Return ``f(*values, dps=50)`` evaluating ``expr`` in mpmath at ``dps`` significant digits.
 
@@ -84,7 +112,8 @@ def mpmath_evaluator(expr, params):
             raise InputError("values", len(values), f"expected {len(params)} values for {params}")
         with scoped_dps(dps):
             args = [to_mpf(v, name) for v, name in zip(values, names)]
-            return +fn(*args)  # unary plus rounds to the working precision
+            out = +fn(*args)  # unary plus rounds to the working precision
+            return PreciseValue(out, dps) if isinstance(out, mpmath.mpf) else out
 
     evaluate.params = params
     return evaluate

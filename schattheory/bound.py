@@ -289,14 +289,16 @@ class Bound:
                     "==": abs(left - right) <= slack}[self.relation]
 
     # ---- symbolic operations ---------------------------------------------------------------------------------
-    def limit(self, symbol, point, direction=None, *, timeout=20.0, at=None):
-        """The limit of ``expr`` (symbolic within ``timeout``, else numeric at ``at`` or the example point)."""
+    def limit(self, symbol, point, direction=None, *, timeout=20.0, at=None, assume=None):
+        """The limit of ``expr`` (symbolic within ``timeout``, else numeric at ``at`` or the example point), under
+        the bound's assumptions, ``assume`` and those of an enclosing :func:`schattheory.assumptions.assuming`."""
         from .limits import timed_limit
 
         if isinstance(symbol, str):
             symbol = {str(s): s for s in self.params}[symbol]
         at = dict(at) if at is not None else {k: v for k, v in self.example if k != symbol}
-        return timed_limit(self.expr, symbol, point, direction, timeout=timeout, at=at)
+        return timed_limit(self.expr, symbol, point, direction, timeout=timeout, at=at,
+                           assume=self.assumptions + tuple(assume or ()))
 
     def subs(self, mapping, *, key: str | None = None, title: str | None = None) -> "Bound":
         """The bound with symbols replaced; parameters follow, limits in substituted symbols are dropped."""

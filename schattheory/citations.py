@@ -1,7 +1,65 @@
-"""The works the toolkit cites. Locators are added where a formula is registered."""
+"""The works the toolkit cites (:class:`Citation`, :func:`cite`). Locators are added where a formula is registered.
+
+:mod:`schattheory.provenance` re-exports these; this module imports nothing of the package's own.
+"""
 from __future__ import annotations
 
-from .provenance import Citation
+import difflib
+from dataclasses import dataclass, replace
+
+__all__ = ["Citation", "cite", "CITATIONS"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    authors: tuple[str, ...]
+    year: int
+    title: str
+    venue: str
+    locator: str = ""
+    arxiv: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    entry_type: str = "article"
+
+    def at(self, locator: str) -> "Citation":
+        """The same work with another locator ("Lemma 3.2", "eq. (1.2)")."""
+        return replace(self, locator=locator)
+
+    def author_text(self) -> str:
+        # "{...}" is BibTeX's corporate author: kept whole
+        last = [a.strip("{}") if a.startswith("{") else (a.split(",")[0] if "," in a else a.split()[-1])
+                for a in self.authors]
+        if len(last) == 1:
+            return last[0]
+        if len(last) == 2:
+            return f"{last[0]} and {last[1]}"
+        return f"{last[0]} et al."
+
+    def short(self) -> str:
+        base = f"{self.author_text()} ({self.year})"
+        return f"{base}, {self.locator}" if self.locator else base
+
+    def bibtex(self) -> str:
+        fields = {
+            "author": " and ".join(self.authors),
+            "title": "{" + self.title + "}",
+            "year": str(self.year),
+        }
+        venue_field = {"article": "journal", "inproceedings": "booktitle"}.get(self.entry_type, "howpublished")
+        fields[venue_field] = self.venue
+        if self.arxiv:
+            fields["eprint"] = self.arxiv
+            fields["archivePrefix"] = "arXiv"
+        if self.doi:
+            fields["doi"] = self.doi
+        if self.url:
+            fields["url"] = self.url
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+        return f"@{self.entry_type}{{{self.key},\n{body}\n}}"
+
+
 
 _ALL = [
     Citation("ledent2025", ("Antoine Ledent", "Rodrigo Alves", "Yunwen Lei"), 2025,
@@ -50,6 +108,10 @@ _ALL = [
              "A Mathematical Introduction to Compressive Sensing", "Birkhäuser", entry_type="book"),
     Citation("mohri2018", ("Mehryar Mohri", "Afshin Rostamizadeh", "Ameet Talwalkar"), 2018,
              "Foundations of Machine Learning (2nd ed.)", "MIT Press", entry_type="book"),
+    Citation("shalevshwartz2014", ("Shai Shalev-Shwartz", "Shai Ben-David"), 2014,
+             "Understanding Machine Learning: From Theory to Algorithms", "Cambridge University Press",
+             entry_type="book"),
+    Citation("natarajan1989", ("Balas K. Natarajan",), 1989, "On learning sets and functions", "Machine Learning 4"),
     Citation("mcallester2003", ("David McAllester",), 2003, "PAC-Bayesian stochastic model selection",
              "Machine Learning 51"),
     Citation("seeger2002", ("Matthias Seeger",), 2002,
@@ -85,3 +147,14 @@ _ALL = [
 ]
 
 CITATIONS: dict[str, Citation] = {c.key: c for c in _ALL}
+
+
+def cite(key: str, locator: str = "") -> Citation:
+    """A citation of a known work, at a locator."""
+    try:
+        c = CITATIONS[key]
+    except KeyError:
+        close = difflib.get_close_matches(key, CITATIONS, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"unknown citation key {key!r}{hint}") from None
+    return c.at(locator) if locator else c

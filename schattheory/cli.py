@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from .plugins import LOADING_COMMANDS, add_load_argument, load
@@ -22,6 +23,7 @@ COMMANDS = [
     "latex",
     "claims",
     "evaluate",
+    "check",
 ]
 
 
@@ -58,13 +60,26 @@ def main(argv=None) -> int:
         return int(args.run(args) or 0)
     except (SchattheoryError, ValueError, KeyError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        print(f"schattheory {args.command}: error: {message}", file=sys.stderr)
+        print(f"schattheory {args.command}: error: {one_line(message)}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"schattheory {args.command}: error: out of memory (the input is too large for this machine)",
+              file=sys.stderr)
         return 2
     except BrokenPipeError:  # `schattheory list | head`
         return 0
     except KeyboardInterrupt:
         print(f"schattheory {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def one_line(message) -> str:
+    """An error message as one line: colour codes removed, line breaks folded, at most 600 characters."""
+    text = " ".join(_ANSI.sub("", str(message)).split())
+    return text if len(text) <= 600 else text[:597] + "..."
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,9 +8,12 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-__all__ = ["SchattheoryError", "InputError", "check_p", "check_dps", "check_positive", "check_matrix"]
+__all__ = ["SchattheoryError", "InputError", "check_p", "check_dps", "check_positive", "check_matrix", "MAX_DPS"]
 
 MIN_DPS = 15
+#: the most decimal digits any computation accepts (mpmath's cost grows faster than linearly with the digits;
+#: 10**6 digits would not return); the SVD path of schattheory.matrix has a lower cap of its own
+MAX_DPS = 10_000
 
 
 class SchattheoryError(Exception):
@@ -23,6 +26,9 @@ class InputError(SchattheoryError, ValueError):
     def __init__(self, argument: str, value, reason: str):
         self.argument, self.value, self.reason = argument, value, reason
         super().__init__(f"{argument}={_short(value)}: {reason}")
+
+    def __reduce__(self):   # picklable, so that an error raised in a worker process reaches the caller intact
+        return (type(self), (self.argument, self.value, self.reason))
 
 
 def _short(value) -> str:
@@ -61,13 +67,17 @@ def check_p(p, *, name: str = "p", allow_zero: bool = False, allow_inf: bool = T
     return value
 
 
-def check_dps(dps, *, name: str = "dps") -> int:
-    """Check a decimal precision: an integer of at least 15 digits (float64 already gives that much)."""
+def check_dps(dps, *, name: str = "dps", maximum: int = MAX_DPS) -> int:
+    """Check a decimal precision: an integer of at least 15 digits (float64 already gives that much) and at most
+    ``maximum`` (default :data:`MAX_DPS`)."""
     if isinstance(dps, bool) or not isinstance(dps, (int,)) and not (isinstance(dps, Real) and float(dps).is_integer()):
         raise InputError(name, dps, "must be an integer number of decimal digits")
     dps = int(dps)
     if dps < MIN_DPS:
         raise InputError(name, dps, f"must be at least {MIN_DPS} (below that use the float64 path, dps=None)")
+    if dps > maximum:
+        raise InputError(name, dps, f"must be at most {maximum} decimal digits here (the cost grows faster than "
+                                    "linearly with the digits)")
     return dps
 
 

@@ -107,13 +107,32 @@ def _symbolic_limit(expr, symbol, point, direction, timeout):
 
 
 def timed_limit(expr, symbol, point, direction: str | None = None, *, timeout: float | None = DEFAULT_TIMEOUT,
-                at=None, dps: int = 50, rtol=None) -> LimitResult:
+                at=None, dps: int = 50, rtol=None, assume=None) -> LimitResult:
     """The limit of ``expr`` as ``symbol -> point``: symbolic within ``timeout`` seconds, else numeric at ``at``.
 
     ``direction`` defaults to "+" at finite points and "-" at +oo. The numeric fallback needs numbers for every other
     free symbol (``at``); its value is the last term of the sequence, and the evidence states how far the last two
-    terms differ.
+    terms differ. Assumptions (``assume`` and those of an enclosing :func:`schattheory.assumptions.assuming`) are
+    built into the other symbols (:func:`schattheory.assumptions.reparametrise`); a point they exclude for
+    ``symbol`` is refused.
     """
+    from dataclasses import replace
+
+    from .assumptions import active, check_point, reparametrise
+
+    rels = tuple(assume or ()) + active()
+    if not rels:
+        return _timed_limit(expr, symbol, point, direction, timeout=timeout, at=at, dps=dps, rtol=rtol)
+    check_point(symbol, point, rels)
+    rep = reparametrise(rels, keep={symbol})
+    if at is not None:   # numbers for the fresh symbols, from the numbers given for the original ones
+        at = dict(at)
+        at.update({u: sp.sympify(back).subs(at) for u, back in rep.backward.items()})
+    res = _timed_limit(rep.apply(expr), symbol, point, direction, timeout=timeout, at=at, dps=dps, rtol=rtol)
+    return replace(res, value=rep.restore(res.value)) if res.value is not None else res
+
+
+def _timed_limit(expr, symbol, point, direction, *, timeout, at, dps, rtol) -> LimitResult:
     expr = sp.sympify(expr)
     point = sp.sympify(point)
     if direction is None:

@@ -29,6 +29,13 @@ class LayerStats:
     ``norm21``: ||A^T||_{2,1} = sum over output units of the l2 norm of their incoming weights (Bartlett et al.).
     ``multiplicity``: W_l of Theorem 3.6, the number of spatial positions (1 for dense layers).
     ``out_features``/``in_features``: U_l and d_{l-1} (for a conv layer: output channels and patch dimension).
+    ``stored_dtype``: the precision the weights were stored in (defaults to ``dtype``, the precision of the
+    decomposition). The numerical noise floor is :attr:`noise_floor` = max(m, n) eps sigma_1 with eps the larger
+    machine epsilon of the two: singular values at or below it are not resolved by the stored numbers, so
+    :attr:`rank` and :meth:`rank_proxy` ignore them (and r(p) <= rank holds for every p > 0). Norms use every
+    singular value.
+    ``ref_norm21``/``ref_frobenius``: ||(A - M)^T||_{2,1} and ||A - M||_F for a reference (initial) layer M, when one
+    was given (``None`` otherwise).
     """
 
     name: str
@@ -40,6 +47,9 @@ class LayerStats:
     in_features: int = 0
     dtype: str = "float64"
     rank_shape: tuple = ()
+    stored_dtype: str = ""
+    ref_norm21: float | None = None
+    ref_frobenius: float | None = None
 
     def __post_init__(self):
         sig = stable.as_spectrum(np.asarray(self.sigma, dtype=np.float64), f"{self.name}.sigma")
@@ -50,6 +60,8 @@ class LayerStats:
             object.__setattr__(self, "in_features", int(np.prod(self.shape[1:])))
         if not self.rank_shape:
             object.__setattr__(self, "rank_shape", (self.out_features, self.in_features))
+        if not self.stored_dtype:
+            object.__setattr__(self, "stored_dtype", str(self.dtype))
         if sig[0] == 0:
             raise InputError(self.name, "all-zero weights", "a layer with zero spectral norm makes every bound 0/0")
 
@@ -76,14 +88,29 @@ class LayerStats:
         return stable.schatten_norm(self.sigma, 1)
 
     @property
+    def noise_floor(self) -> float:
+        """max(m, n) * eps * sigma_1, eps the coarser of the stored and the computation precision."""
+        eps = max(_eps(self.stored_dtype), _eps(self.dtype))
+        return float(self.sigma[0]) * max(self.rank_shape) * eps
+
+    @property
+    def resolved(self) -> np.ndarray:
+        """The singular values above :attr:`noise_floor` (descending; sigma_1 always among them)."""
+        return self.sigma[self.sigma > self.noise_floor]
+
+    @property
     def rank(self) -> int:
-        return stable.numerical_rank(self.sigma, self.rank_shape, np.dtype(self.dtype))
+        """Number of singular values above the noise floor (independent of the computation precision)."""
+        return int(self.resolved.size)
 
     def schatten(self, p) -> float:
         return stable.schatten_norm(self.sigma, p)
 
     def rank_proxy(self, p) -> float:
-        return stable.rank_proxy(self.sigma, p, self.rank_shape)
+        """r(p) = sum_i (sigma_i / sigma_1)^p over the resolved singular values: in [1, rank]; p = 0 gives rank."""
+        if float(p) == 0:
+            return self.rank
+        return stable.rank_proxy(self.resolved, p)
 
     @property
     def stable_rank(self) -> float:
@@ -92,6 +119,16 @@ class LayerStats:
     @property
     def effective_rank(self) -> float:
         return stable.effective_rank(self.sigma)
+
+
+def _eps(dtype) -> float:
+    name = str(dtype).replace("torch.", "")
+    if name == "bfloat16":
+        return 2.0 ** -8
+    try:
+        return float(np.finfo(np.dtype(name)).eps)
+    except TypeError:
+        return float(np.finfo(np.float64).eps)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ False
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
+
+from .citations import CITATIONS, Citation, cite
 
 __all__ = ["Status", "Citation", "Provenance", "cite", "CITATIONS"]
 
@@ -56,56 +58,6 @@ _STATUS_TEXT = {
 
 
 @dataclass(frozen=True)
-class Citation:
-    key: str
-    authors: tuple[str, ...]
-    year: int
-    title: str
-    venue: str
-    locator: str = ""
-    arxiv: str | None = None
-    doi: str | None = None
-    url: str | None = None
-    entry_type: str = "article"
-
-    def at(self, locator: str) -> "Citation":
-        """The same work with another locator ("Lemma 3.2", "eq. (1.2)")."""
-        return replace(self, locator=locator)
-
-    def author_text(self) -> str:
-        # "{...}" is BibTeX's corporate author: kept whole
-        last = [a.strip("{}") if a.startswith("{") else (a.split(",")[0] if "," in a else a.split()[-1])
-                for a in self.authors]
-        if len(last) == 1:
-            return last[0]
-        if len(last) == 2:
-            return f"{last[0]} and {last[1]}"
-        return f"{last[0]} et al."
-
-    def short(self) -> str:
-        base = f"{self.author_text()} ({self.year})"
-        return f"{base}, {self.locator}" if self.locator else base
-
-    def bibtex(self) -> str:
-        fields = {
-            "author": " and ".join(self.authors),
-            "title": "{" + self.title + "}",
-            "year": str(self.year),
-        }
-        venue_field = {"article": "journal", "inproceedings": "booktitle"}.get(self.entry_type, "howpublished")
-        fields[venue_field] = self.venue
-        if self.arxiv:
-            fields["eprint"] = self.arxiv
-            fields["archivePrefix"] = "arXiv"
-        if self.doi:
-            fields["doi"] = self.doi
-        if self.url:
-            fields["url"] = self.url
-        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
-        return f"@{self.entry_type}{{{self.key},\n{body}\n}}"
-
-
-@dataclass(frozen=True)
 class Provenance:
     status: Status
     citations: tuple[Citation, ...] = ()
@@ -124,26 +76,3 @@ class Provenance:
         if self.derived_from:
             where = (where + "; " if where else "") + "from " + ", ".join(self.derived_from)
         return f"[{self.status.value}] {where}".strip()
-
-
-def cite(key: str, locator: str = "") -> Citation:
-    """A citation of a known work, at a locator."""
-    from .citations import CITATIONS
-
-    try:
-        c = CITATIONS[key]
-    except KeyError:
-        import difflib
-
-        close = difflib.get_close_matches(key, CITATIONS, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise KeyError(f"unknown citation key {key!r}{hint}") from None
-    return c.at(locator) if locator else c
-
-
-def __getattr__(name):  # CITATIONS lives in citations.py; re-exported lazily
-    if name == "CITATIONS":
-        from .citations import CITATIONS
-
-        return CITATIONS
-    raise AttributeError(name)

@@ -1,8 +1,13 @@
 """The strict registry of lemmas and bounds.
 
-Modules under ``schattheory.lemmas`` and ``schattheory.bounds`` register their Bounds when imported; the registry
-imports them all on first use (:data:`MODULES` lists them, so a new module is one line here). Duplicate keys are
-refused; an unknown key's error lists the close matches.
+Modules under ``schattheory.lemmas`` and ``schattheory.bounds`` register their Bounds when imported (:data:`MODULES`
+lists them, so a new module is one line here). Duplicate keys are refused; an unknown key's error lists the close
+matches.
+
+Lazily: a generated manifest (:mod:`schattheory.manifest`) records every built-in key, its metadata and the module
+that registers it. While it matches the installed sources, :func:`keys` and :func:`entries` answer from it without
+building any statement (``schattheory list`` imports no SymPy), and :func:`get` imports only the one module that
+registers the key. :func:`all_bounds` and any miss build everything, as before.
 
 >>> from schattheory import registry
 >>> "schatten.monotonicity" in registry.keys()
@@ -17,9 +22,10 @@ from __future__ import annotations
 import difflib
 import importlib
 
-from .bound import Bound
+from . import manifest
 
-__all__ = ["register", "get", "keys", "all_bounds", "MODULES", "DuplicateKeyError"]
+__all__ = ["register", "get", "keys", "entries", "all_bounds", "network_families", "build_manifest", "MODULES",
+           "DuplicateKeyError"]
 
 #: modules whose import registers Bounds (loaded lazily, in this order)
 MODULES = [
@@ -43,7 +49,7 @@ MODULES = [
     "schattheory.bounds.arora2018",
 ]
 
-_REGISTRY: dict[str, Bound] = {}
+_REGISTRY: dict = {}
 _loaded = False
 _loading = False
 
@@ -52,8 +58,10 @@ class DuplicateKeyError(KeyError):
     pass
 
 
-def register(bound: Bound) -> Bound:
+def register(bound):
     """Add a checked Bound; a second Bound under the same key is refused."""
+    from .bound import Bound
+
     if not isinstance(bound, Bound):
         raise TypeError(f"register() takes a Bound, got {type(bound).__name__}")
     bound.check(limits=False)  # declared limits are verified by check() on first use, not at import
@@ -76,7 +84,24 @@ def load_all() -> None:
         _loading = False
 
 
-def get(key: str) -> Bound:
+def _manifest_keys():
+    man = manifest.current()
+    return None if man is None else {e["key"]: e for e in man["entries"]}
+
+
+def get(key: str):
+    if not isinstance(key, str):
+        from .errors import InputError
+
+        raise InputError("key", key, "must be a registered key (a string such as 'ledent2025.per_layer'); "
+                                     "see `schattheory list`")
+    if key in _REGISTRY:
+        return _REGISTRY[key]
+    known = _manifest_keys() if not _loaded else None
+    if known is not None and known.get(key, {}).get("module"):
+        importlib.import_module(known[key]["module"])   # only the module that registers it
+        if key in _REGISTRY:
+            return _REGISTRY[key]
     load_all()
     try:
         return _REGISTRY[key]
@@ -87,9 +112,69 @@ def get(key: str) -> Bound:
 
 
 def keys(prefix: str = "") -> list[str]:
+    known = _manifest_keys() if not _loaded else None
+    if known is None:
+        load_all()
+        known = {}
+    return sorted(k for k in set(known) | set(_REGISTRY) if k.startswith(prefix))
+
+
+def entries(prefix: str = "") -> list[dict]:
+    """Metadata of every key (as :func:`schattheory.manifest.describe`), from the manifest when it is current;
+    statements registered at run time (``--load``, entry points) come from their built Bounds."""
+    known = _manifest_keys() if not _loaded else None
+    if known is None:
+        build_manifest_cached()
+        known = _manifest_keys() or {}
+    rows = dict(known)
+    for k, b in _REGISTRY.items():
+        if k not in rows:
+            rows[k] = manifest.describe(b)
+    return [rows[k] for k in sorted(rows) if k.startswith(prefix)]
+
+
+def entry(key: str):
+    """The manifest's metadata row of a built-in key while the manifest is current (else ``None``)."""
+    if _loaded or key in _REGISTRY and key not in (_manifest_keys() or {}):
+        return None
+    return (_manifest_keys() or {}).get(key)
+
+
+def all_bounds(prefix: str = ""):
     load_all()
-    return sorted(k for k in _REGISTRY if k.startswith(prefix))
+    return [_REGISTRY[k] for k in sorted(_REGISTRY) if k.startswith(prefix)]
 
 
-def all_bounds(prefix: str = "") -> list[Bound]:
-    return [_REGISTRY[k] for k in keys(prefix)]
+def network_families() -> list[str]:
+    """The built-in network bound families (``schattheory.bounds.network.network_families``), without importing
+    them when the manifest is current."""
+    man = manifest.current()
+    if man is not None and man.get("network_families"):
+        return list(man["network_families"])
+    return list(_families())
+
+
+def _families():
+    # by name, like MODULES: the bound modules sit above the registry they register into
+    return importlib.import_module("schattheory.bounds.network").network_families()
+
+
+def build_manifest(extra=None) -> dict:
+    """A manifest built from the registering modules (call it in a fresh process: see :func:`manifest.build`);
+    ``extra(bound)`` adds fields to each entry (the generator adds ``show``'s text)."""
+    global _loaded
+    if _loaded or _loading or _REGISTRY:
+        raise RuntimeError("build_manifest needs a process whose registry is still empty")
+    data = manifest.build(MODULES, _REGISTRY, _families, extra)
+    _loaded = True
+    return data
+
+
+def build_manifest_cached() -> None:
+    """Build every statement; when the registry was empty before, keep the derived manifest for the next start
+    (the shipped one was stale). Keys registered earlier (a user module importing built-in ones) cannot be
+    attributed to a module, so no manifest is kept then: the built registry answers instead."""
+    if _REGISTRY:
+        load_all()
+        return
+    manifest.remember(build_manifest())

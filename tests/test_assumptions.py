@@ -104,3 +104,13 @@ def test_dudley_step_under_p_below_two_without_rewriting_p():
         integrand = lambda t: 4 * t ** 3 * mpmath.sqrt(2 * (t ** 4) ** mpmath.mpf(-1.5))  # noqa: E731
         ref = 12 / mpmath.sqrt(100) * mpmath.quad(integrand, [0, 1])
     assert float(expr.subs(at)) == pytest.approx(float(ref), rel=1e-10)
+
+
+def test_a_bounds_limit_uses_its_own_assumptions():
+    x = sp.Symbol("x", positive=True)
+    b = Bound("test.power", expr=x ** p, params=(x, p), provenance=Provenance("new result"),
+              assumptions=(x < 1,), example={x: sp.Rational(1, 2), p: 1})
+    assert b.limit(p, sp.oo).value == 0          # SymPy alone cannot tell: x^p -> 0 needs x < 1
+    from schattheory.limits import timed_limit
+
+    assert timed_limit(x ** p, p, sp.oo).value != 0   # without it: SymPy's answer depends on the sign of log(x)

@@ -108,7 +108,7 @@ def table():
 
 
 def test_table_rows_are_computed_from_the_registered_forms(table):
-    row = table["Schatten bound, p -> 0+"]
+    row = table["Schatten bound, p -> 0+ (either W_l convention)"]
     assert row["sample_complexity"] == 2 * W * r * L ** 2 / eps ** 2
     assert row["growth"] == {"W": 1, "L": 2, "r": 1} and row["exploits_low_rank"] and row["depth_exponent"] == 2
     assert table["parameter counting (dominant)"]["sample_complexity"] == L ** 2 * W ** 2 / eps ** 2

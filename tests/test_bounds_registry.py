@@ -15,7 +15,7 @@ PREFIXES = ("ledent2025.", "bartlett2017.", "neyshabur2018.", "golowich2018.", "
 KEYS = [k for k in registry.keys() if k.startswith(PREFIXES)]
 
 REQUIRED = [
-    "ledent2025.fc.dominant", "ledent2025.fc.explicit", "ledent2025.cnn.dominant", "ledent2025.cnn.explicit",
+    "ledent2025.fc.dominant", "ledent2025.fc.explicit", "ledent2025.cnn.dominant", "ledent2025.main",
     "ledent2025.loss_augmented.dominant", "ledent2025.per_layer", "ledent2025.square.dominant",
     "ledent2025.fc_wl_width.dominant", "ledent2025.square_wl_width.dominant",
     "bartlett2017.dominant", "bartlett2017.explicit", "neyshabur2018.dominant", "golowich2018.thm1",
@@ -42,9 +42,12 @@ def test_provenance_has_status_and_locator(key):
 @pytest.mark.parametrize("key", [k for k in KEYS if k.startswith("ledent2025.")])
 def test_ledent_forms_never_claim_more_than_transcribed(key):
     b = registry.get(key)
+    if b.mode == "explicit":
+        # the certified explicit bound is derived here (proofs/main_bound), never attributed to the paper
+        assert b.status is Status.DERIVED and "not the paper's" in b.provenance.note.lower()
+        assert "certified" in b.notes
+        return
     assert b.status in (Status.TRANSCRIBED, Status.RECONSTRUCTED)
-    if b.mode == "explicit" or key == "ledent2025.explicit_factor":
-        assert b.status is Status.RECONSTRUCTED
     if b.status is Status.TRANSCRIBED:
         assert "reconstructed" in b.provenance.note.lower(), "the margin placement must be flagged"
 
@@ -88,5 +91,31 @@ def test_bounds_name_their_mode(key):
 
 
 def test_dominant_and_explicit_exist_where_the_sources_give_both():
-    for fam in ("ledent2025.fc", "ledent2025.cnn", "bartlett2017", "vc.bhlm2019", "arora2018"):
+    for fam in ("ledent2025.fc", "bartlett2017", "vc.bhlm2019", "arora2018"):
         assert f"{fam}.dominant" in KEYS and f"{fam}.explicit" in KEYS, fam
+    # no certified explicit form for convolutional layers or W_l = w_l: dominant only, never a false explicit one
+    for fam in ("ledent2025.cnn", "ledent2025.fc_wl_width", "ledent2025.cnn_wl_width"):
+        assert f"{fam}.dominant" in KEYS and f"{fam}.explicit" not in KEYS, fam
+
+
+def test_ledent_main_alias_is_the_transcribed_theorem_36_dominant_form():
+    main, cnn = registry.get("ledent2025.main"), registry.get("ledent2025.cnn.dominant")
+    assert main.expr == cnn.expr and main.params == cnn.params and main.status is Status.TRANSCRIBED
+    assert "alias of ledent2025.cnn.dominant" in main.title and "not a bound" in main.title
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if k.startswith("ledent2025.") and k != "ledent2025.per_layer"
+                                 and not k.startswith("ledent2025.square")])
+def test_ledent_bounds_carry_their_real_assumptions(key):
+    from schattheory.errors import InputError
+
+    b = registry.get(key)
+    names = {s.name: s for s in b.params}
+    text = {str(a) for a in b.assumptions}
+    assert {"rho_1 >= 1", "rho_2 >= 1", "rho_3 >= 1"} <= text, key
+    if b.mode == "explicit":
+        assert {"p_1 < 2", "delta < 1", "N >= 2"} <= text
+    ex = dict(b.example_values)
+    for name, bad in (("rho_1", sp.Rational(1, 2)), ("p_1", -1)) + ((("p_1", 2),) if b.mode == "explicit" else ()):
+        with pytest.raises(InputError):
+            b.evaluate({**ex, names[name]: bad})

@@ -11,7 +11,7 @@ from scipy.optimize import brentq
 
 from schattheory import registry
 from schattheory import symbols as S
-from schattheory.bounds.ledent2025 import C_P, KAPPA
+from schattheory.bounds.ledent2025 import C_P
 from schattheory.bounds.pac_bayes import get_mcallester, kl, kl_inverse, seeger_maurer
 from schattheory.errors import InputError
 
@@ -39,7 +39,6 @@ def test_balancing_constant_values():
         brute = np.min(av * rs + bv * rs ** (-2 / pv))
         closed = float(C_P.subs(S.p, pv)) * av ** (2 / (pv + 2)) * bv ** (pv / (pv + 2))
         assert brute == pytest.approx(closed, rel=1e-6)
-    assert sp.limit(KAPPA, S.p, 0, "+") == 216
 
 
 def test_square_form_equals_the_three_layer_form_with_equal_layers():
@@ -67,6 +66,27 @@ def test_bartlett_explicit_by_hand():
     assert float(b.evaluate(vals)) == pytest.approx(hand, rel=1e-13)
 
 
+def test_graf_bound_covers_both_documented_placements_of_psi():
+    """12/sqrt(N) sqrt(sum 2 W_l (ln(1 + ceil(L^2 C^2)) + 27/10)) >= the psi-outside form (psi(x) = 2x arctan(1/x))
+    and the psi-inside form with any psi < 2.7; and the number by hand."""
+    b = registry.get("counting.graf2022.rademacher")
+    s_, bb, w = [1.5, 2.0, 0.8], [10.0, 4.0, 3.0], [16, 17, 18, 19]
+    XF, g, N, L = 3.0, 0.5, 10000, 3            # moderate C: no ceiling sits at a float rounding boundary
+    P = np.prod(s_)
+    C = [4 / g * XF / math.sqrt(N) * P * bb[l] / s_[l] for l in range(L)]
+    W = [w[l] * w[l + 1] for l in range(L)]
+    lnt = [math.log(1 + math.ceil(L ** 2 * c ** 2)) for c in C]
+    hand = 12 / math.sqrt(N) * math.sqrt(sum(2 * W[l] * (lnt[l] + 2.7) for l in range(L)))
+    vals = _by_name(b, X_F=XF, gamma=g, N=N, **{f"s_{l + 1}": s_[l] for l in range(3)},
+                    **{f"b_{l + 1}": bb[l] for l in range(3)}, **{f"w_{l}": w[l] for l in range(4)})
+    got = float(b.evaluate(vals))
+    assert got == pytest.approx(hand, rel=1e-12)
+    psi_old = [2 * math.ceil(L * c) * (math.pi / 2 - math.atan(math.ceil(L * c))) for c in C]
+    outside = 12 / math.sqrt(N) * math.sqrt(sum(2 * W[l] * lnt[l] + psi_old[l] for l in range(L)))
+    inside = 12 / math.sqrt(N) * math.sqrt(sum(2 * W[l] * (lnt[l] + 2.7 - 1e-12) for l in range(L)))
+    assert outside < got and inside <= got
+
+
 def test_graf_psi_is_evaluated_without_cancellation():
     """At huge C_l the library's float64 evaluator agrees with 50 digits: psi(x) ~ 2 must not come out of a
     difference such as pi/2 - atan(x) (which loses every digit of psi at x = 1e12; widths 1 make psi visible)."""
@@ -85,7 +105,15 @@ def test_vc_explicit_uses_the_growth_function_bound_below_the_vc_dimension():
                                                                   **{f"w_{l}": 16 for l in range(4)})))
     assert D > 100
     hand = math.sqrt(2 * D / 100) + math.sqrt(math.log(100) / 200)
-    assert float(b.evaluate(vals)) == pytest.approx(hand, rel=1e-12)
+    assert float(b.evaluate({**vals, **_by_name(b, K=2)})) == pytest.approx(hand, rel=1e-12)   # binary: Q = 1
+    # ten classes: the growth function of the argmax counts the 45 pairwise comparisons on each point
+    N, Q = 10 ** 7, 45
+    big = _by_name(b, N=N, delta=0.01, K=10, **{f"w_{l}": 16 for l in range(4)},
+                   **{f"Omega_{l}": 1 for l in (1, 2, 3)})
+    hand10 = math.sqrt(2 * D * math.log(math.e * N * Q / D) / N) + math.sqrt(math.log(100) / (2 * N))
+    assert float(b.evaluate(big)) == pytest.approx(hand10, rel=1e-12)
+    binary = math.sqrt(2 * D * math.log(math.e * N / D) / N) + math.sqrt(math.log(100) / (2 * N))
+    assert hand10 > binary                                                   # the ln k cost
 
 
 def test_arora_and_golowich_by_hand():

@@ -75,12 +75,20 @@ def test_margin_statistics_are_consistent(meta):
 def test_network_stats_from_bundled_files():
     net = bundled.bundled_network()
     assert len(net.extras["activation_norms"]) == net.depth
-    assert net.depth == 4 and net.widths == [64, 64, 64, 64, 10]
+    assert net.depth == 4 and net.widths == [65, 65, 65, 65, 10]          # biases folded: 64 + the constant
     assert net.data.n == 1200 and net.data.num_classes == 10 and net.data.margin > 0
-    lay = net.layers[0]
-    W = bundled.load_weights(bundled.path(bundled.MODEL_FILE))[0][1]
-    assert lay.spectral == pytest.approx(np.linalg.norm(W, 2), rel=1e-12)
-    assert lay.frobenius == pytest.approx(np.linalg.norm(W), rel=1e-12)
+    layers = bundled.load_weights(bundled.path(bundled.MODEL_FILE))
+    meta = bundled.bundled_metadata()["data"]
+    for i, (lay, (_, W, b)) in enumerate(zip(net.layers, layers)):
+        A = np.hstack([W, b[:, None]])                  # [W, b], and the carry row [0, 1] except on the last layer
+        if i < 3:
+            A = np.vstack([A, np.r_[np.zeros(W.shape[1]), 1.0][None, :]])
+        assert lay.spectral == pytest.approx(np.linalg.norm(A, 2), rel=1e-12)
+        assert lay.frobenius == pytest.approx(np.linalg.norm(A), rel=1e-12)
+        assert lay.norm21 == pytest.approx(np.linalg.norm(A, axis=1).sum(), rel=1e-12)
+        assert net.extras["activation_norms"][i] == pytest.approx(np.hypot(meta["activation_norms"][i], 1.0))
+    assert net.data.input_norm == pytest.approx(np.hypot(meta["input_norm"], 1.0), rel=1e-12)
+    assert net.data.data_frobenius == pytest.approx(np.sqrt(meta["data_frobenius"] ** 2 + 1200), rel=1e-12)
 
 
 def test_statistics_belong_to_these_weights(layers, meta):

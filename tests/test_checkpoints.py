@@ -174,6 +174,11 @@ def test_chain_of_dense_layers_still_gets_bounds(tmp_path):
     write_checkpoint(tmp_path, tensors, dtype="float32", shards=2)
     ev = evaluate_checkpoint(tmp_path, n_jobs=1, n=1000, input_norm=1.0, margin=1.0, families=["bartlett2017"])
     assert ev.bounds and not any("feed-forward" in s["reason"] for s in ev.skipped)
+    # with biases, the network is not the weights alone: no bound from this path, and the reason says where to go
+    tensors["fc1.bias"] = np.ones(8, np.float32)
+    write_checkpoint(tmp_path / "b", tensors, dtype="float32", shards=1)
+    ev = evaluate_checkpoint(tmp_path / "b", n_jobs=1, n=1000, input_norm=1.0, margin=1.0, families=["bartlett2017"])
+    assert ev.bounds == [] and all("fc1.bias" in s["reason"] for s in ev.skipped)
 
 
 def test_cache_hits_and_content_change(tmp_path):
@@ -219,3 +224,25 @@ def test_killed_run_resumes_recomputing_only_unfinished(tmp_path):
     assert len(now) == len(tensors) and finished < now
     fresh = evaluate_checkpoint(folder, n_jobs=1)
     _close_json(_comparable(fresh), _comparable(resumed), rel=0)
+
+
+def test_tied_head_is_named(tmp_path):
+    t = transformer_tensors("llama", layers=1, d=8, ff=16, vocab=24, seed=9)
+    t["lm_head.weight"] = t["model.embed_tokens.weight"].copy()
+    write_checkpoint(tmp_path, t, dtype="bfloat16", shards=2)
+    ev = evaluate_checkpoint(tmp_path, n_jobs=1)
+    assert any("lm_head.weight holds the same values as model.embed_tokens.weight" in n for n in ev.notes)
+    t.pop("lm_head.weight")
+    write_checkpoint(tmp_path / "untied", t, dtype="bfloat16", shards=1)
+    assert any(n.startswith("no lm_head tensor") for n in evaluate_checkpoint(tmp_path / "untied").notes)
+
+
+def test_worker_error_reaches_the_caller_as_one_line(tmp_path, capsys):
+    bad = np.ones((8, 8), np.float32)
+    bad[3, 4] = np.nan
+    write_checkpoint(tmp_path, {"a.weight": np.eye(8, dtype=np.float32), "b.weight": bad}, dtype="float32", shards=2)
+    with pytest.raises(InputError, match=r"^layers='b.weight': shape \(8, 8\): contains NaN"):
+        evaluate_checkpoint(tmp_path, n_jobs=2)
+    assert main(["evaluate", str(tmp_path), "--jobs", "2", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "b.weight" in err and "NaN" in err

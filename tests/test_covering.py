@@ -19,7 +19,7 @@ MINE = [k for k in registry.keys() if k.startswith(PREFIXES)]
 
 
 def test_all_issue3_modules_registered():
-    assert len(MINE) >= 30
+    assert len(MINE) >= 29   # three derived.ledent2025 keys built on the refuted mixed cover were withdrawn
     for prefix in PREFIXES:
         assert any(k.startswith(prefix) for k in MINE), prefix
 
@@ -36,7 +36,7 @@ def test_provenance_and_exactness(key):
     assert bnd.status is not Status.PAPER  # nothing in this issue is the paper's own statement
     if "mixed_layer" in key or key.startswith("derived.ledent2025"):
         text = (prov.note + " " + bnd.notes).lower()
-        assert "reconstructed" in text, key
+        assert "not the target paper's lemma" in text or "weakest status in the chain" in text, key
 
 
 @pytest.mark.parametrize("key", [k for k in MINE if not registry.get(k).matrices()])

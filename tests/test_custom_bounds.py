@@ -39,17 +39,17 @@ def _restore_registry():
     network._USER.update(users)
 
 
-def _weights():
-    z = np.load(path("digits_mlp.npz"))
-    return [z[f"fc{i}.weight"] for i in range(1, 5)]
+def _sigmas(stats):
+    """The singular values of every layer of the network the statistics describe (biases folded as they are)."""
+    return [np.sort(np.asarray(lay.sigma, dtype=float))[::-1] for lay in stats.layers]
 
 
-def _frob_ratio_by_hand(n, b, g):
-    """B prod_l ||A_l||_2 / gamma * sqrt(L sum_l ||A_l||_F^2 / ||A_l||_2^2 / N), from the weights."""
-    ws = _weights()
-    spec = [np.linalg.svd(w, compute_uv=False)[0] for w in ws]
-    ratio = sum(np.linalg.norm(w) ** 2 / sv ** 2 for w, sv in zip(ws, spec))
-    return b * np.prod(spec) / g * np.sqrt(len(ws) * ratio / n)
+def _frob_ratio_by_hand(stats):
+    """B prod_l ||A_l||_2 / gamma * sqrt(L sum_l ||A_l||_F^2 / ||A_l||_2^2 / N), from the singular values."""
+    sig = _sigmas(stats)
+    ratio = sum(np.sum(sv ** 2) / sv[0] ** 2 for sv in sig)
+    d = stats.data
+    return d.input_norm * np.prod([sv[0] for sv in sig]) / d.margin * np.sqrt(len(sig) * ratio / d.n)
 
 
 MODULE = '''
@@ -67,8 +67,7 @@ def test_own_form_evaluated_on_the_bundled_network_without_registering():
     assert isinstance(form, NetworkForm) and "test.unregistered" not in network_families()
     stats = bundled_network()
     v = evaluate_network(stats, form)           # was: TypeError, only built-in family names were accepted
-    dat = stats.data
-    assert v.value == pytest.approx(_frob_ratio_by_hand(dat.n, dat.input_norm, dat.margin), rel=1e-12)
+    assert v.value == pytest.approx(_frob_ratio_by_hand(stats), rel=1e-10)
     assert v.key == "test.unregistered.dominant" and v.details["status"] == "new result"
 
 
@@ -119,12 +118,12 @@ def test_own_p_family_is_optimised_per_layer_like_brute_force():
     grid = [0.25, 0.5, 1.0, 2.0]
     best = optimise_p(stats, grid, family="test.pfam")
     # brute force over the grid^L joint choices, from the singular values
-    ws = _weights()
-    sig = [np.linalg.svd(w, compute_uv=False) for w in ws]
+    sig = _sigmas(stats)
 
     def term(l, q):
         r = np.sum((sig[l] / sig[l][0]) ** q)
-        return r ** (2 / (q + 2)) * (ws[l].shape[0] + ws[l].shape[1]) * sig[l][0] ** (2 * q / (q + 2))
+        lay = stats.layers[l]
+        return r ** (2 / (q + 2)) * (lay.out_features + lay.in_features) * sig[l][0] ** (2 * q / (q + 2))
 
     import itertools
 
@@ -164,12 +163,23 @@ def test_cli_load_lists_and_evaluates_a_user_module(tmp_path):
     assert out.returncode == 0, out.stderr
     rows = [b for b in json.loads(out.stdout)["bounds"] if b["key"] == "mine.frob.dominant"]
     assert len(rows) == 1
-    assert rows[0]["value"] == pytest.approx(_frob_ratio_by_hand(data["n"], data["input_norm"], data["margin"]),
-                                             rel=1e-9)
+    # the same network and data statistics in this process, the bound by hand from its singular values
+    from schattheory.networks.evaluate import evaluate
+
+    ev = evaluate(str(path("digits_mlp.npz")), n=data["n"], input_norm=data["input_norm"], margin=data["margin"],
+                  data_frobenius=data["data_frobenius"], ps=(), families=["counting"])
+    assert rows[0]["value"] == pytest.approx(_frob_ratio_by_hand(ev.stats), rel=1e-9)
     assert rows[0]["details"]["status"] == "new result"
     # without --load the family is unknown to the command line
     out = _cli(["list", "mine"], tmp_path, tmp_path)
     assert out.returncode == 2 and "mine.frob" not in out.stdout
+    # its statement in a LaTeX document and in show, from the same module
+    out = _cli(["latex", "--keys", "mine.frob.dominant", "--no-compile", "--out", "tex", "--load",
+                "my_research.bounds"], tmp_path, tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "mine.\\allowbreak{}frob" in (tmp_path / "tex" / "schattheory.tex").read_text()
+    out = _cli(["show", "mine.frob.dominant", "--load", "my_research.bounds"], tmp_path, tmp_path)
+    assert out.returncode == 0 and "new result" in out.stdout and "\\" not in out.stdout
 
 
 @pytest.mark.slow
@@ -192,3 +202,15 @@ def test_cli_load_errors_are_one_line(tmp_path, capsys):
     assert len(err) == 1 and "no_such_module_xyz" in err[0] and "no such module" in err[0]
     assert main(["list", "--load", "mod.py"]) == 2
     assert "dotted module name" in capsys.readouterr().err
+
+
+def test_report_evaluates_own_families_too():
+    from schattheory.report.network import evaluate_stats
+
+    network_bound("test.inreport", terms={"S": F ** 2 / s ** 2}, outer=B * P / gamma * sp.sqrt(L * S / N))
+    network_bound("test.inreport_p", terms={"S": rho ** (2 / (p + 2)) * (U + d)}, outer=sp.sqrt(L * S / N))
+    stats = bundled_network()
+    res = evaluate_stats(stats, ps=(1.0,), curves=False)
+    rows = {(r["key"], r.get("p_rule")): r for r in res.bounds}
+    assert rows[("test.inreport.dominant", None)]["value"] == pytest.approx(_frob_ratio_by_hand(stats), rel=1e-10)
+    assert ("test.inreport_p.dominant", "fixed") in rows and ("test.inreport_p.dominant", "optimised per layer") in rows

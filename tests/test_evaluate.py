@@ -21,6 +21,7 @@ from schattheory import cli
 from schattheory.errors import InputError
 from schattheory.networks.evaluate import evaluate
 from schattheory.networks.synthetic import synthetic_network
+from schattheory.output import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,7 +120,9 @@ def test_without_data_every_bound_is_skipped_with_the_reason(model, fake_bounds)
     assert {(s["family"], s["mode"]) for s in ev.skipped} == {(f, m) for f in ("demo", "ledent2025", "huge")
                                                               for m in ("dominant", "explicit")}
     assert all(s["reason"].startswith("no data statistics") for s in ev.skipped)
-    assert "skipped demo (dominant): no data statistics" in ev.to_text()
+    skipped = [line for line in ev.to_text().splitlines() if line.startswith("skipped")]
+    assert len(skipped) == 1 and skipped[0].startswith("skipped 6 bounds: demo (dominant; explicit)"), skipped
+    assert "): no data statistics" in skipped[0]
 
 
 def test_a_broken_bound_module_fails_loudly(model, monkeypatch):
@@ -173,7 +176,8 @@ def test_plots_png_and_pdf(model, fake_bounds, tmp_path):
     for p in written:
         head = Path(p).read_bytes()[:8]
         assert head.startswith(b"\x89PNG") if p.endswith(".png") else head.startswith(b"%PDF")
-    assert not [p for p in (tmp_path / "figs").iterdir() if p.name.startswith(".")]    # no temporaries left
+    assert [p.name for p in (tmp_path / "figs").iterdir() if p.name.startswith(".")] == [MARKER]  # no temporaries
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]      # no staging directory left
     ev_many = evaluate(synthetic_network(14, 5), n=100, input_norm=1.0, margin=0.1)   # heat maps beyond 12 layers
     assert len(ev_many.plot(tmp_path / "many", formats=("png",))) == 3
 
@@ -182,7 +186,7 @@ def test_cli_plot_option(model, fake_bounds, tmp_path, capsys):
     assert cli.main(["evaluate", str(model / "net.npz"), "--json", "--quiet", "--plot", str(tmp_path / "p")]) == 0
     json.loads(capsys.readouterr().out)
     assert sorted(p.name for p in (tmp_path / "p").iterdir()) == sorted(
-        f"{n}.{e}" for n in ("spectra", "rank_proxy") for e in ("png", "pdf"))   # no data: no bound-vs-p figure
+        [MARKER] + [f"{n}.{e}" for n in ("spectra", "rank_proxy") for e in ("png", "pdf")])   # no bound-vs-p figure
 
 
 def test_conv_model_through_the_cli(tmp_path, capsys):
@@ -191,15 +195,22 @@ def test_conv_model_through_the_cli(tmp_path, capsys):
              "conv2.weight": rng.standard_normal((4, 4, 3, 3)).astype(np.float32),
              "fc.weight": rng.standard_normal((10, 4 * 8 * 8)).astype(np.float32)}
     np.savez(tmp_path / "cnn.npz", **model)
-    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "8x8", "--json"]) == 0
-    doc = json.loads(capsys.readouterr().out)
-    conv = doc["layers"][0]
-    assert conv["kind"] == "conv" and conv["num_singular_values"] == 3 * 64 and conv["exact"] is True
-    assert conv["multiplicity"] == 64 and conv["operator_shape"] == [4 * 64, 3 * 64]
-    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "conv1.weight=8x8", "--padding", "same",
+    # the padding is not in an .npz: without --padding/--padding-mode a conv layer with an input size is refused
+    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "8x8", "--json"]) == 2
+    assert "padding" in capsys.readouterr().err
+    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "8x8", "--padding-mode", "circular",
                      "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["layers"][0]["exact"] is False and any("upper bound" in n for n in doc["notes"])
+    conv = doc["layers"][0]
+    # conv1's bias is folded as a constant input channel (3 + 1 channels; it is the last layer with a bias, so no
+    # constant output channel)
+    assert conv["kind"] == "conv" and conv["num_singular_values"] == 4 * 64 and conv["exact"] is True
+    assert conv["multiplicity"] == 64 and conv["operator_shape"] == [4 * 64, 4 * 64]
+    assert conv["spectrum"] == "exact (circular, Sedghi et al.)"
+    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "conv1.weight=8x8", "--padding", "same",
+                     "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)                        # small: the explicit operator, exact
+    assert doc["layers"][0]["exact"] is True and doc["layers"][0]["spectrum"] == "exact (explicit operator)"
     assert any("filter matrix" in n for n in doc["notes"])             # conv2 had no input size
 
 

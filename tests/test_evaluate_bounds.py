@@ -27,7 +27,8 @@ def _form(family, mode):
     from schattheory.bounds import bartlett2017, ledent2025
 
     if family == "ledent2025":
-        return ledent2025.FORMS[("cnn", mode)]     # dense layers: Omega_l = 1, the fc key
+        # dense layers: Omega_l = 1, the fc key; the certified explicit form exists for dense layers only
+        return ledent2025.FORMS[("cnn", mode)] if mode == "dominant" else ledent2025.FORMS[("fc", "explicit")]
     return {"bartlett2017": bartlett2017.FORMS}[family][mode]
 
 
@@ -123,7 +124,8 @@ def test_thousand_layers_match_50_digit_evaluation():
         if float(ref) > 308.3:
             assert row["value"] is None
         checked += 1
-    assert checked == 2 * 3 + 2          # ledent2025 at p = 0.5, 8 and optimised, both modes; bartlett2017 both
+    # ledent2025 at p = 0.5, 8 and optimised (dominant), at p = 0.5 and optimised (explicit: p < 2 only); bartlett2017
+    assert checked == 3 + 2 + 2
     assert all(math.isfinite(b["log10_value"]) for b in doc["bounds"])
 
 

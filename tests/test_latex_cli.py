@@ -10,6 +10,7 @@ import pytest
 
 from schattheory.cli import main
 from schattheory.latex.compile import pdflatex_available, pdftotext
+from schattheory.output import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_pdflatex = pytest.mark.skipif(not pdflatex_available(), reason="pdflatex not on the PATH: apt-get install "
@@ -21,7 +22,7 @@ def test_no_compile_writes_tex_and_bib_only(tmp_path, capsys):
     assert main(["latex", "--out", str(out), "--keys", "schatten.norm", "schatten.monotonicity", "--no-compile"]) == 0
     printed = capsys.readouterr().out.split()
     assert printed == [str(out / "schattheory.tex"), str(out / "refs.bib")]
-    assert sorted(p.name for p in out.iterdir()) == ["refs.bib", "schattheory.tex"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "refs.bib", "schattheory.tex"]
     tex = (out / "schattheory.tex").read_text(encoding="utf-8")
     assert tex.count("\\begin{definition}") == 1 and tex.count("\\begin{lemma}") == 1
     assert "@book{bhatia1997," in (out / "refs.bib").read_text(encoding="utf-8")
@@ -129,8 +130,11 @@ def test_results_json_becomes_a_network_table(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("content, message", [
-    (None, "no such file"), ("{not json", "is not readable JSON"), ('{"bounds": []}', "needs a non-empty 'bounds'"),
-    ('[{"key": "x"}]', "key and log10_value"),
+    (None, "no such file"), ("{not json", "is not valid JSON"), ('{"bounds": []}', "needs a non-empty 'bounds'"),
+    ('[{"key": "x"}]', "lacks the field 'log10_value'"),
+    ('[{"key": "x", "log10_value": 1, "mode": ["a"]}]', "field 'mode' must be a string or null"),
+    ('[{"key": "x", "log10_value": [1]}]', "field 'log10_value' must be a finite number or null"),
+    ('[{"key": "x", "log10_value": 1, "p": {"a": 1}}]', "field 'p' must be"),
 ])
 def test_bad_results_file(tmp_path, capsys, content, message):
     path = tmp_path / "ev.json"
@@ -148,4 +152,4 @@ def test_without_pdflatex_the_tex_is_written_and_the_reason_said(tmp_path):
                            "schatten.norm"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "pdflatex is not on the PATH" in proc.stderr and "texlive-latex-base" in proc.stderr
-    assert sorted(p.name for p in (tmp_path / "doc").iterdir()) == ["refs.bib", "schattheory.tex"]
+    assert sorted(p.name for p in (tmp_path / "doc").iterdir()) == [MARKER, "refs.bib", "schattheory.tex"]

@@ -21,6 +21,8 @@ from schattheory.latex import notation as nt
 from schattheory.latex.compile import DEFAULT_OVERFULL_PT, LatexError, compile_tex, pdflatex_available, pdftotext
 from schattheory.latex.document import build_document, compile_file, standalone, write_document
 from schattheory.symbols import L, W, r
+from schattheory.errors import InputError
+from schattheory.output import MARKER
 
 needs_pdflatex = pytest.mark.skipif(
     not pdflatex_available() or shutil.which("pdftotext") is None,
@@ -106,7 +108,7 @@ def test_every_registered_statement_compiles_and_reads_back(registry_doc):
     # the statement of schatten.monotonicity, as pdftotext renders the typeset formula
     assert "Assumep≤q" in flat and "∥A∥Sq≤∥A∥Sp" in flat
     assert "BhatiaR" not in flat and "RajendraBhatia.MatrixAnalysis.Springer,1997." in flat
-    assert sorted(p.name for p in registry_doc.tex.parent.iterdir()) == ["refs.bib", "schattheory.pdf",
+    assert sorted(p.name for p in registry_doc.tex.parent.iterdir()) == [MARKER, "refs.bib", "schattheory.pdf",
                                                                          "schattheory.tex"]
 
 
@@ -203,18 +205,32 @@ def test_nasty_text_compiles(tmp_path):
 
 def test_a_failed_compile_leaves_the_output_directory_as_it_was(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "schattheory.tex").write_text("previous", encoding="utf-8")
+    write_document(build_document(keys=["schatten.norm"]), out, compile=False)   # a folder the toolkit made
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     with nt.use(schatten=r"\undefinedmacro{#1}{#2}"):
         doc = build_document(keys=["schatten.monotonicity"])
     with pytest.raises(LatexError, match="Undefined control sequence"):
         write_document(doc, out, compile=True)
-    assert sorted(os.listdir(out)) == ["schattheory.tex"]
-    assert (out / "schattheory.tex").read_text(encoding="utf-8") == "previous"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(os.listdir(tmp_path)) == ["out"]  # no temporary directory left behind
     with pytest.raises(LatexError):
         write_document(doc, tmp_path / "fresh", compile=True)
     assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_a_foreign_directory_is_refused_before_compiling(tmp_path):
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "schattheory.tex").write_text("the user's own", encoding="utf-8")
+    (out / "schattheory.pdf").write_bytes(b"%PDF the user's own")
+    with pytest.raises(InputError, match="did not write"):
+        write_document(build_document(keys=["schatten.norm"]), out, compile=False)
+    assert (out / "schattheory.tex").read_text(encoding="utf-8") == "the user's own"
+    # --force adds the files and touches nothing else; without compiling it never deletes the user's PDF
+    written = write_document(build_document(keys=["schatten.norm"]), out, compile=False, force=True)
+    assert written.pdf is None and (out / "schattheory.pdf").read_bytes() == b"%PDF the user's own"
+    assert sorted(os.listdir(out)) == ["refs.bib", "schattheory.pdf", "schattheory.tex"]   # no manifest left
+    assert sorted(os.listdir(tmp_path)) == ["thesis"]
 
 
 def test_rewriting_replaces_files_and_drops_a_stale_pdf(tmp_path):

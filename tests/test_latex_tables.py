@@ -145,6 +145,7 @@ def test_network_results_from_an_evaluation_object_with_optimised_p():
 def test_claims_table_caption_names_every_verdict():
     from schattheory.claims import VERDICTS
 
+    assert tables.VERDICTS is VERDICTS                      # one vocabulary, the audit's
     tex = tables.claims_table(CLAIMS + [Claim("C14", "Beats the baselines", "not-universal", "counting.dominant")])
     caption = tex[tex.index(r"\caption{"):]
     caption = caption[: caption.index(r"\label")]

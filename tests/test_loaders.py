@@ -165,9 +165,11 @@ def test_layer_selection_by_pattern():
     assert [lay.name for lay in plan_model(model, "enc.*").layers] == ["enc.0.weight", "enc.1.weight"]
     assert [lay.name for lay in plan_model(model, "re:^(enc\\.1|head)").layers] == ["enc.1.weight", "head.weight"]
     assert [lay.name for lay in plan_model(model, "enc.0.*,head.weight").layers] == ["enc.0.weight", "head.weight"]
-    plan = plan_model(model)
-    assert ("norm.weight", "1-D, not a bias") in plan.ignored               # default: skipped, and said so
-    with pytest.raises(InputError, match="1-D tensor"):                     # asked for: refused
+    with pytest.raises(InputError, match="1-D scale without running statistics"):   # a LayerNorm-like scale
+        plan_model(model)
+    plan = plan_model(model, "enc.*,head.*")                                # left out knowingly: listed, with why
+    assert any(n == "norm.weight" and "not selected" in r and "do not cover" in r for n, r in plan.ignored)
+    with pytest.raises(InputError, match="1-D scale"):                      # asked for: refused
         plan_model(model, "norm.*")
     with pytest.raises(InputError, match="no weight tensor matches"):
         plan_model(model, "decoder.*")

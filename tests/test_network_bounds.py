@@ -47,7 +47,7 @@ def _values_for(bound, net, p=None, delta=0.01, grid_size=1):
         if f"B_A{l - 1}" in names:
             vals[names[f"B_A{l - 1}"]] = net.extras["activation_norms"][l - 1]
     glob = {"N": DATA.n, "B": DATA.input_norm, "gamma": DATA.margin, "X_F": DATA.data_frobenius,
-            "delta": delta, "G": grid_size, "C_1": 1}
+            "delta": delta, "G": grid_size, "C_1": 1, "K": DATA.num_classes}
     for name, value in glob.items():
         if name in names:
             vals[names[name]] = sp.nsimplify(value) if name != "N" else value
@@ -55,7 +55,7 @@ def _values_for(bound, net, p=None, delta=0.01, grid_size=1):
 
 
 CASES = [("ledent2025", "dominant", 0.5), ("ledent2025", "explicit", 0.5), ("ledent2025", "dominant", (0.3, 1.0, 2.5)),
-         ("ledent2025.wl_width", "dominant", 1.5), ("ledent2025.wl_width", "explicit", 0.7),
+         ("ledent2025.wl_width", "dominant", 1.5), ("ledent2025", "explicit", (0.3, 1.0, 1.9)),
          ("bartlett2017", "dominant", None), ("bartlett2017", "explicit", None), ("neyshabur2018", "dominant", None),
          ("golowich2018", "dominant", None), ("counting", "dominant", None), ("counting", "explicit", None),
          ("vc", "dominant", None), ("vc", "explicit", None), ("pinto2024", "dominant", None)]
@@ -161,7 +161,9 @@ def test_optimised_p_is_the_per_layer_argmin_on_the_grid():
 def test_explicit_optimisation_pays_the_union_bound_over_the_grid():
     net = _net(7)
     grid = default_p_grid()
+    grid = grid[grid < 2]          # the certified explicit form holds for p < 2: the union is over those values
     v = optimise_ledent_p(net, mode="explicit")
+    assert max(v.p) < 2 and v.details["grid_size"] == grid.size and "certified" in v.details["certified"]
     same_p_fixed = evaluate_network(net, "ledent2025", "explicit", v.p)
     assert v.log10_value > same_p_fixed.log10_value
     # the difference is exactly the L ln|grid| inside the confidence term
@@ -194,3 +196,17 @@ def test_value_dataclass_contract():
     assert v.value == pytest.approx(10 ** v.log10_value)
     # the dominant parameter count by hand: sqrt(L sum w_l w_{l-1} / N)
     assert v.value == pytest.approx(math.sqrt(3 * (12 * 10 + 10 * 8 + 8 * 6) / 5000), rel=1e-13)
+
+
+def test_explicit_main_bound_is_certified_or_says_dominant_form_only():
+    net = _net(11)
+    v = evaluate_network(net, "ledent2025", "explicit", 0.5)
+    assert v.details["certified"].startswith("certified bound")
+    assert evaluate_network(net, "ledent2025", "dominant", 0.5).details["certified"].startswith("dominant form only")
+    with pytest.raises(InputError, match="p < 2"):
+        evaluate_network(net, "ledent2025", "explicit", 2.0)
+    for family in ("ledent2025.wl_width", "ledent2025.loss_augmented"):
+        with pytest.raises(InputError, match="dominant form only"):
+            evaluate_network(net, family, "explicit", 0.5)
+    with pytest.raises(InputError, match="dominant form only"):
+        evaluate_network(_net(12, conv=True), "ledent2025", "explicit", 0.5)

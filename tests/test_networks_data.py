@@ -47,8 +47,12 @@ def test_forward_pass_margins_and_statistics(tmp_path):
     assert d["margin_quantiles"]["min"] == pytest.approx(ref.min(), rel=1e-9, abs=1e-12)
     assert ev.stats.data.margin == gamma and ev.stats.data.n == 40
     # B_{l-1,A} for the loss-augmented bound: the input norm first, then the ReLU activations' largest norms
-    np.testing.assert_allclose(ev.stats.extras["activation_norms"], act, rtol=1e-12)
-    assert ev.stats.extras["activation_norms"][0] == pytest.approx(d["input_norm"], rel=1e-12)
+    np.testing.assert_allclose(d["activation_norms"], act, rtol=1e-12)
+    assert d["activation_norms"][0] == pytest.approx(d["input_norm"], rel=1e-12)
+    # the bounds see the augmented network (biases folded): every activation carries the constant 1
+    np.testing.assert_allclose(ev.stats.extras["activation_norms"], np.hypot(act, 1.0), rtol=1e-12)
+    assert ev.stats.data.input_norm == pytest.approx(np.hypot(d["input_norm"], 1.0), rel=1e-12)
+    assert ev.stats.data.data_frobenius == pytest.approx(np.sqrt(np.sum(X ** 2) + 40), rel=1e-12)
     # the percentile rule: gamma is that percentile of the same margins
     q = 100 * (1 - np.mean(ref > 0)) + 10
     ev2 = evaluate(tmp_path / "net.npz", data=tmp_path / "data.npz", margin_percentile=q)

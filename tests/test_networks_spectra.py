@@ -99,8 +99,9 @@ def test_gram_rank_proxy_loss_is_measured_and_warned_about():
     def rp(sig, p):
         return np.sum((sig / sig[0]) ** p)
 
+    ref = ref[ref > 1024 * float(np.finfo(np.float32).eps) * ref[0]]      # the noise floor of float32 storage
     errs = {p: abs(net.rank_proxy(p)[0] - rp(ref, p)) / rp(ref, p) for p in (0.1, 0.5, 1, 2)}
-    assert 0.02 < errs[0.1] < 0.1 and 3e-4 < errs[0.5] < 3e-3 and errs[1] < 1e-4 and errs[2] < 1e-6, errs
+    assert 0.02 < errs[0.1] < 0.06 and 1e-3 < errs[0.5] < 6e-3 and errs[1] < 2e-4 and errs[2] < 1e-6, errs
     assert all(abs(svd.rank_proxy(p)[0] - rp(ref, p)) / rp(ref, p) < 1e-6 for p in (0.1, 0.5, 1, 2))
     warns = net.gram_warnings([0.1, 2.0])
     assert len(warns) == 1 and "p = 0.1" in warns[0] and "--method svd" in warns[0]

@@ -18,9 +18,9 @@ NEEDS = {"02": ("schattheory.derivations.main_bound", "schattheory.covers_compar
 nbformat = pytest.importorskip("nbformat")
 
 
-def test_the_four_notebooks_exist():
+def test_the_five_notebooks_exist():
     names = [p.name[:2] for p in NOTEBOOKS]
-    assert names == ["01", "02", "03", "04"], [p.name for p in NOTEBOOKS]
+    assert names == ["01", "02", "03", "04", "05"], [p.name for p in NOTEBOOKS]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

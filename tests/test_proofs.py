@@ -53,7 +53,7 @@ def test_every_issue3_lemma_has_a_proof_folder():
 
 def test_statement_rendering_reflects_the_registry(tmp_path):
     text = proofkit.render_statement(["covering.mixed_layer"])
-    assert "reconstructed" in text and text.startswith(proofkit.HEADER)
+    assert "(derived)" in text and text.startswith(proofkit.HEADER)
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not on the PATH; proofs not compiled")

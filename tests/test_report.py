@@ -14,7 +14,7 @@ import pytest
 from schattheory.cli import main
 from schattheory.data import MODEL_FILE, STATS_FILE, path as data_path
 from schattheory.report import builder
-from schattheory.report.output import MARKER
+from schattheory.output import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,12 +39,13 @@ def test_cli_run_writes_the_report(full_report):
     out, proc = full_report
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(f"schattheory report -> {out}/report.md")
-    assert "[report] reading the network" in proc.stderr and "[report] wrote" in proc.stderr
+    assert "[report] read the network: 4 layers" in proc.stderr and "[report] wrote" in proc.stderr
     assert "[report]" not in proc.stdout                       # progress goes to stderr only
     md = (out / "report.md").read_text()
     for heading in ("## Claims audit", "## The main theorem", "## The bundled network", "## How this report was made"):
         assert heading in md
-    assert "| fc2 | 64x64 |" in md and "true test error 0.0201" in md
+    assert "| fc2 | 65x65 |" in md and "true test error 0.0201" in md          # [[W, b], [0, 1]]
+    assert "biases folded by homogeneous coordinates" in md
     assert (out / MARKER).exists()
     assert not list(out.parent.glob(f".{out.name}.*"))         # no temporary directory left beside it
 
@@ -55,9 +56,11 @@ def test_report_json_carries_the_numbers(full_report):
     keys = [s["key"] for s in rep["sections"]]
     assert keys[:3] == ["audit", "theorem", "network"] and keys[-1] == "about"
     net = next(s for s in rep["sections"] if s["key"] == "network")["data"]
-    W = np.load(data_path(MODEL_FILE))["fc1.weight"]
-    assert net["layers"][0]["spectral"] == pytest.approx(np.linalg.norm(W, 2), rel=1e-12)
-    assert net["layers"][0]["nuclear"] == pytest.approx(np.linalg.norm(W, "nuc"), rel=1e-12)
+    z = np.load(data_path(MODEL_FILE))
+    W, b = z["fc1.weight"], z["fc1.bias"]                       # the folded operator [[W, b], [0, 1]], by numpy
+    A = np.block([[W, b[:, None]], [np.zeros((1, W.shape[1])), np.ones((1, 1))]])
+    assert net["layers"][0]["spectral"] == pytest.approx(np.linalg.norm(A, 2), rel=1e-12)
+    assert net["layers"][0]["nuclear"] == pytest.approx(np.linalg.norm(A, "nuc"), rel=1e-12)
     assert net["data"]["n"] == 1200
 
 
@@ -153,7 +156,7 @@ def _error_lines(err: str) -> list:
     (["--model", "{bad}"], ("cannot be read as an .npz", "is not an .npz")),   # without / with the loaders
     (["--model", "{model}", "--data", "{text}"], "must be a statistics .json"),
     (["--model", "{model}", "--data", "{badjson}"], "is not valid JSON"),
-    (["--model", "{model}", "--data", "{partial}"], "lack the field 'margin'"),
+    (["--model", "{model}", "--data", "{partial}"], "lacks the field 'margin'"),
 ])
 def test_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, argv, needle):
     files = {"bad": tmp_path / "bad.npz", "badjson": tmp_path / "s.json", "model": tmp_path / "m.npz",
@@ -194,7 +197,7 @@ def test_model_without_data_shows_layers_and_says_why_no_bounds(tmp_path):
     shutil.copy(data_path(MODEL_FILE), model)
     res = builder.build_report(tmp_path / "r", model=model, **FAST)
     md = (tmp_path / "r" / "report.md").read_text()
-    assert "| fc1" in md and "| 64x64 |" in md and "no data statistics" in md
+    assert "| fc1" in md and "| 65x65 |" in md and "no data statistics" in md
     assert res.section("network").data["bounds"] == []
 
 
@@ -214,9 +217,14 @@ def _row(result, key, mode, p=None):
 
 def test_bound_values_match_hand_formulas():
     """The wiring (data statistics, layers) checked against formulas computed here from the raw weights."""
-    W = [np.load(data_path(MODEL_FILE))[f"fc{i}.weight"] for i in range(1, 5)]
+    z = np.load(data_path(MODEL_FILE))
+    W = []                                   # the folded operators [[W, b], [0, 1]] (last layer [W, b]), by numpy
+    for i in range(1, 5):
+        A = np.hstack([z[f"fc{i}.weight"], z[f"fc{i}.bias"][:, None]])
+        W.append(np.vstack([A, np.r_[np.zeros(A.shape[1] - 1), 1.0][None, :]]) if i < 4 else A)
     meta = json.loads(data_path(STATS_FILE).read_text())["data"]
-    N, B, gamma, XF, L = meta["n"], meta["input_norm"], meta["margin"], meta["data_frobenius"], 4
+    N, gamma, L = meta["n"], meta["margin"], 4
+    B, XF = np.hypot(meta["input_norm"], 1.0), np.sqrt(meta["data_frobenius"] ** 2 + N)   # augmented inputs
     s = [np.linalg.norm(A, 2) for A in W]
     res = _bundled_result(ps=(1e-7, 1e7))
     # parameter counting sqrt(L sum w_l w_{l-1} / N)
@@ -297,9 +305,12 @@ def test_data_file_reproduces_the_bundled_statistics(tmp_path):
     stats, _ = load_network(data_path(MODEL_FILE), data)
     meta = json.loads(data_path(STATS_FILE).read_text())["data"]
     assert stats.data.n == meta["n"]
-    for field in ("input_norm", "data_frobenius", "margin", "margin_loss"):
+    for field in ("margin", "margin_loss"):
         assert getattr(stats.data, field) == pytest.approx(meta[field], rel=1e-9), field
-    np.testing.assert_allclose(stats.extras["activation_norms"], meta["activation_norms"], rtol=1e-9)
+    # the inputs carry the folded biases' constant 1
+    assert stats.data.input_norm == pytest.approx(np.hypot(meta["input_norm"], 1.0), rel=1e-9)
+    assert stats.data.data_frobenius == pytest.approx(np.sqrt(meta["data_frobenius"] ** 2 + meta["n"]), rel=1e-9)
+    np.testing.assert_allclose(stats.extras["activation_norms"], np.hypot(meta["activation_norms"], 1.0), rtol=1e-9)
     given, _ = load_network(data_path(MODEL_FILE), data, margin=1.0)
     assert given.data.margin == 1.0 and given.data.margin_rule == "given"
     assert given.data.margin_loss == pytest.approx(np.mean(np.array(meta["margins"]) <= 1.0))

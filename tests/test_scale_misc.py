@@ -67,3 +67,18 @@ def test_cache_leaves_no_partial_entry_on_failure(tmp_path):
     with pytest.raises(RuntimeError, match="disk full"):
         cache.put("k", {"sigma": Boom()})
     assert os.listdir(tmp_path) == [] and cache.get("k") is None
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_scale_pow2_is_ldexp_bit_for_bit(dtype):
+    from schattheory.matrix import scale_pow2
+
+    rng = np.random.default_rng(1)
+    info = np.finfo(dtype)
+    for k in (-2 * info.maxexp, -info.maxexp - 5, -info.maxexp + 3, -7, 0, 9, info.maxexp - 3, 2 * info.maxexp):
+        a = (rng.standard_normal((30, 20)) * 2.0 ** rng.uniform(info.minexp - 10, info.maxexp - 2, (30, 20)))
+        a = a.astype(dtype)
+        with np.errstate(all="ignore"):
+            ref = np.ldexp(a, k).astype(dtype, copy=False)
+            got = scale_pow2(a, int(k))
+        assert got.dtype == dtype and np.array_equal(ref, got, equal_nan=True), k

@@ -15,7 +15,11 @@ norm bounds evaluated at the observed norms,
 .. math:: \frac8n + \frac{72 \ln n\, \|X\|_F \sqrt{\ln(2W^2)}}{\gamma n}\prod_l s_l
           \Big(\sum_l (b_l/s_l)^{2/3}\Big)^{3/2} + 3\sqrt{\frac{\ln(1/\delta)}{2n}},
 
-W the largest layer dimension. Graf et al.'s code for "Lemma A.8" has the same constant 36 per Rademacher term.
+W the largest layer dimension. The constant 36 per Rademacher term (72 for the gap) is derived here (Dudley at
+alpha = 1/n: 12/n * (3/2) ln n * 2 ||X||_F sqrt(ln 2W^2) R_A / gamma). Graf et al.'s code for "Lemma A.8 in Bartlett
+et al." had 9 ln n times their 4/gamma, i.e. the same 36, at commit 14abf4b of rkwitt/excess_capacity, and has
+12 ln n times 4/gamma = 48 since commit 23628eb (2023-06-07); BFT's appendix itself was not read here, so the derived
+36 is what is encoded, and the 48 of the later code is noted, not used.
 A recollection of BFT's appendix reads "72 ... ln(2W) ln(n)"; it is **unverified** (not encoded). The union bound
 that removes the a-priori norm bounds (full Theorem 1.1) has unverified constants and is not encoded.
 
@@ -55,7 +59,8 @@ register_form(DOMINANT, Provenance("classical", (cite("bartlett2017", "Thm 1.1 a
               limits=margin_limit())
 register_form(EXPLICIT, Provenance(
     "derived", (cite("bartlett2017", "Lemma 3.1, Lemma A.5 (Dudley), Thm 3.3"),
-                cite("graf2022", "code: 'bartlett' = Lemma A.8 in Bartlett et al. (same constant 36)")),
+                cite("graf2022", "code 'bartlett' (Lemma A.8 in Bartlett et al.): 36 at commit 14abf4b, 48 since "
+                                 "commit 23628eb")),
     note="Derived in classical-notes 1.10 (Dudley at alpha = 1/n, margin operator 2-Lipschitz); fixed a-priori norm "
          "bounds. The recalled '72 ln(2W) ln n' form of the appendix is unverified and not encoded."),
     "explicit margin bound 8/n + 72 ln n ||X||_F sqrt(ln 2W^2) R_A / (gamma n) + 3 sqrt(ln(1/delta)/2n)",

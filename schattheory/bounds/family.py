@@ -59,14 +59,14 @@ Xl = sp.Symbol("X_l", positive=True)
 LAYER = {"s": s, "F": F, "b": b, "U": U, "d": d, "Omega": Omega, "k": k, "rho": rho, "p": p, "X_l": Xl}
 
 # ---- globals -------------------------------------------------------------------------------------------------
-N, B, gamma, XF, delta, L, X = S.N, S.B, S.gamma, S.XF, S.delta, S.L, S.X
+N, B, gamma, XF, delta, L, X, K = S.N, S.B, S.gamma, S.XF, S.delta, S.L, S.X, S.K
 G = sp.Symbol("G", positive=True, integer=True)    # size of the grid of p values paid for by a union bound
 P = sp.Symbol("P", positive=True)                  # prod_l s_l
 h = S.h                                            # max width
 C1 = sp.Symbol("C_1", positive=True)               # the constant of Pinto et al.'s bound (C_1 in {1, 2} in S2)
 
 GLOBAL = {"N": N, "B": B, "gamma": gamma, "X_F": XF, "delta": delta, "L": L, "G": G, "P": P, "X": X, "h": h,
-          "C_1": C1}
+          "C_1": C1, "K": K}
 
 
 def layer_symbol(name: str, l: int, dense: bool = True) -> sp.Expr:

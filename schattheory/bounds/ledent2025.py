@@ -24,22 +24,29 @@ C = 30^(2/5) * 2^(4/5) * 32^(4/5) = 108.59... and the bound (L = 1) is sqrt(C / 
 **Loss-augmented form (Theorem 3.7, simplified as in S2):** B prod_i s_i in layer l's summand becomes
 B_{l-1,A} prod_{i >= l} s_i, with B_{l-1,A} the largest patch norm of the activations entering layer l.
 
-**Explicit mode [reconstructed].** Per layer, a mixed cover (rank-r part by Candès and Plan plus a norm-based tail,
-balanced over r) gives log N_l(eps) <= c_p Lambda C_l(p) (3/2)^(2/(p+2)) (2 L / eps)^(2p/(p+2)) at output scale eps
-(the 2 is the margin operator's Lipschitz constant, the L the split eps_l = eps / L, 3/2 bounds U + d + 1 by
-(3/2)(U + d)); Dudley's integral from alpha = 1/N (integrand eps^(-p/(p+2)), integral (p+2)/2) and Cauchy-Schwarz
-over the layers, then the margin lemma (Bartlett et al. 2017, Lemma 3.1) and a union bound over the p-grid give
+**Explicit mode [derived here; certified for dense ReLU networks with M_l = 0].** Not the paper's constants: a
+bound proved in ``proofs/main_bound`` from the per-layer mixed cover ``covering.mixed_layer`` (Candès-Plan on a
+rank-j part, Maurey on the tail's Frobenius norm, balanced over j), the layer induction of Bartlett et al. (proper
+covers at twice the scale, scales eps/L per layer), the 2-Lipschitz margin operator, Dudley from alpha = 1/N and
+Bartlett et al.'s Lemma 3.1. ReLU is positively homogeneous, so a network with margin gamma is, after rescaling its
+layers, a network with margin 1, equal spectral norms and product t = P/gamma, and the same rank proxies: the union
+bound runs over t in {1, 2, 4, ...} (weights 1/((k+1)(k+2))), over each rank proxy in {1, 2, 4, ...} (same weights)
+and over a grid of G exponents per layer (weight G^-L); this charges the norm and margin grids. With
+X = B P / gamma, a_l = U_l + d_{l-1} + 1, 0 < p_l < 2, every gamma > 0 and every network, with probability >= 1 - delta:
 
 .. math::
 
-    \mathrm{gap} \le \frac8N + 2\sqrt{\Lambda\,\frac LN \sum_l \kappa(p_l, L)\, C_l(p_l)}
-      + 3\sqrt{\frac{\ln(1/\delta) + L \ln G}{2N}},\qquad
-    \kappa(p, L) = 36 (p+2)^2 c_p (2L)^{\frac{2p}{p+2}} (3/2)^{\frac{2}{p+2}},
+    \mathrm{gap} \le \frac8N + \frac{24}{\sqrt N}\Big(\sqrt{L\textstyle\sum_l \frac{4\Lambda_lD_l}{(2-p_l)^2}}
+      + \sqrt{\textstyle\sum_l \Lambda_l a_l + \ln(2d_{l-1}U_l)}\Big)
+      + 3\sqrt{\frac{\ln\frac2\delta + \ln((\tau+2)(\tau+3)) + \sum_l\ln((\log_2\rho_l+2)(\log_2\rho_l+3))
+      + L\ln G}{2N}},
 
-c_p = (1 + p/2)(2/p)^(p/(p+2)) (the balancing constant), Lambda = ln(18 h^2 N (1 + 2X)) (Maurey's ln(2 h^2) plus
-Candès-Plan's ln(9 t / eps) at eps >= 1/N, h the largest width), G the number of grid values each p_l ranges over
-(G = 1 for a p fixed in advance). The norms enter as a-priori constraints evaluated at the observed values (the
-union over norm and margin grids is not charged). These constants are ours, not the paper's.
+    D_l = c^\ast_{p_l}\,a_l^{1-p_l/2}\,(2c_{p_l,2}K)^{p_l}\,U_l^{p_l/2}\,2\rho_l,\quad K = 4L(B + 2X),\quad
+    \Lambda_l = \ln\big(1 + 12K(2\rho_l)^{1/p_l}N + 2d_{l-1}U_l\big),\quad \tau = \log_2(1 + X/B),
+
+c*_p = (2/(2-p))((2-p)/p)^(p/2), c_{p,2} the sharp Stechkin constant, rho_l = r_l(p_l) the rank proxy. The first
+release's explicit mode (kappa(p, L) C_l(p)) rested on a false per-layer cover and is withdrawn; there is no
+certified explicit form for convolutional layers or for W_l = w_l, and those rows say "dominant form only".
 
 >>> from schattheory.registry import get
 >>> round(float(get("ledent2025.per_layer").evaluate({"p": 0.5, "X": 30, "rho": 2, "a": 32, "Omega": 1})), 2)
@@ -57,12 +64,14 @@ import sympy as sp
 
 from .. import symbols as S
 from ..bound import Bound, Limit
+from ..lemmas.mixed_cover import c_star, stechkin_constant
 from ..provenance import Provenance, cite
 from ..registry import register
 from . import family as fam
 from .family import Aggregate, NetworkForm
 
-__all__ = ["SUMMAND", "C_P", "KAPPA", "LAMBDA", "FORMS", "SQUARE", "form", "summand"]
+__all__ = ["SUMMAND", "C_P", "LAMBDA", "D_TERM", "K_AMP", "FORMS", "SQUARE", "form", "summand", "CERTIFIED",
+           "DOMINANT_ONLY"]
 
 p, X, rho, a, Omega = S.p, S.X, S.rho, S.a, S.Omega
 N, L, delta = S.N, S.L, S.delta
@@ -72,20 +81,37 @@ Ssum = sp.Symbol("S", positive=True)   # sum over layers of the per-layer comple
 SUMMAND = X ** (2 * p / (p + 2)) * rho ** (2 / (p + 2)) * a ** (2 / (p + 2)) * Omega ** (p / (p + 2))
 #: the balancing constant c_p = (1 + p/2) (2/p)^(p/(p+2)) of min_r a r + b r^(-2/p)
 C_P = (1 + p / 2) * (2 / p) ** (p / (p + 2))
-#: the explicit per-layer factor (reconstructed)
-KAPPA = 36 * (p + 2) ** 2 * C_P * (2 * L) ** (2 * p / (p + 2)) * sp.Rational(3, 2) ** (2 / (p + 2))
-#: the log factor of the explicit mode (reconstructed)
-LAMBDA = sp.log(18 * fam.h ** 2 * N * (1 + 2 * X))
-
 _TERM = SUMMAND.subs(a, fam.U + fam.d)
 _OUTER_DOM = sp.sqrt(L * Ssum / N)
-_OUTER_EXP = 8 / N + 2 * sp.sqrt(LAMBDA * L * Ssum / N) + 3 * sp.sqrt((sp.log(1 / delta) + L * sp.log(fam.G)) / (2 * N))
+
+# ---- explicit mode: certified (proofs/main_bound), dense layers, 0 < p < 2 -------------------------------------
+S1, S2, S3 = (sp.Symbol(f"S_{i}", positive=True) for i in (1, 2, 3))
+#: K = 4 L (B + 2X): margin operator (2) x proper covers (2) x scales eps/L, with the product rounded up on its grid
+K_AMP = 4 * L * (fam.B + 2 * X)
+#: the rank proxy rounded up on its grid {1, 2, 4, ...}
+RHO_HAT = 2 * rho
+#: Lambda_l: both logarithms of the balanced per-layer cover at eps >= 1/N
+LAMBDA = sp.log(1 + 12 * K_AMP * RHO_HAT ** (1 / p) * N + 2 * fam.d * fam.U)
+#: D_l: the coefficient of eps^(-p) in the balanced per-layer cover of the rescaled network
+D_TERM = (c_star(p) * (fam.U + fam.d + 1) ** (1 - p / 2) * (2 * stechkin_constant(p, 2) * K_AMP) ** p
+          * fam.U ** (p / 2) * RHO_HAT)
+_EXP_TERMS = (Aggregate(S1, 4 * LAMBDA * D_TERM / (2 - p) ** 2),
+              Aggregate(S2, LAMBDA * (fam.U + fam.d + 1) + sp.log(2 * fam.d * fam.U)),
+              Aggregate(S3, sp.log((sp.log(rho, 2) + 2) * (sp.log(rho, 2) + 3))))
+_TAU = sp.log(1 + X / fam.B, 2)
+_OUTER_EXP = (8 / N + 24 / sp.sqrt(N) * (sp.sqrt(L * S1) + sp.sqrt(S2))
+              + 3 * sp.sqrt((sp.log(2 / delta) + sp.log((_TAU + 2) * (_TAU + 3)) + S3 + L * sp.log(fam.G)) / (2 * N)))
+CERTIFIED = "certified bound (union over the norm, margin and p grids charged; dense ReLU layers, M_l = 0, p < 2)"
+DOMINANT_ONLY = "dominant form only (constants and logarithms dropped; not a bound)"
 
 _S2 = cite("ledent2025", "Thm 3.6, via the reproduction script of Fig. D.3 (S2); paper-notes 4.1, 4.3")
 _MARGIN_NOTE = ("Transcribed from a third-party rendering (S2), not checked against the paper; the margin "
                 "placement (B prod s / gamma)^(2p/(p+2)) is reconstructed (S2's code never divides by gamma).")
-_EXPLICIT_NOTE = ("Reconstructed here (mixed cover + Dudley from 1/N + Cauchy-Schwarz over layers + margin lemma + "
-                  "union bound over a grid of G values per layer); the paper's constants and logs are unknown.")
+_EXPLICIT_NOTE = ("Derived here (proofs/main_bound): per-layer mixed cover covering.mixed_layer (Candès-Plan + Maurey "
+                  "on the tail's Frobenius norm), layer induction, Dudley from 1/N, Cauchy-Schwarz, margin lemma; "
+                  "union bound over the product/margin grid, the rank-proxy grids and G exponents per layer. Dense "
+                  "ReLU layers (positively homogeneous, sigma(0) = 0), no reference matrices, 0 < p_l < 2. Not the "
+                  "paper's constants (unknown); the first release's explicit form rested on a false cover.")
 
 _CONVENTIONS = {
     "fc": ({fam.Omega: 1}, True, "W_l = 1 for dense layers (S2's code)"),
@@ -105,10 +131,14 @@ def form(variant: str = "fc", mode: str = "dominant") -> NetworkForm:
                            (Aggregate(Ssum, term),), _OUTER_DOM, {}, ("n", "margin", "activation_norms"),
                            uses_p=True, dense=False)
     conv, dense, _ = _CONVENTIONS[variant]
-    term = _TERM if mode == "dominant" else KAPPA * _TERM
-    outer = _OUTER_DOM if mode == "dominant" else _OUTER_EXP
     family = "ledent2025.wl_width" if variant.endswith("wl_width") else "ledent2025"
-    return NetworkForm(f"ledent2025.{variant}.{mode}", family, mode, (Aggregate(Ssum, term),), outer, conv,
+    if mode == "explicit":
+        if variant != "fc":
+            raise ValueError(f"{variant}: no certified explicit form (the mixed cover is proved for dense layers "
+                             f"only): {DOMINANT_ONLY}")
+        return NetworkForm("ledent2025.fc.explicit", family, mode, _EXP_TERMS, _OUTER_EXP, {},
+                           ("n", "input_norm", "margin"), uses_p=True, dense=True)
+    return NetworkForm(f"ledent2025.{variant}.{mode}", family, mode, (Aggregate(Ssum, _TERM),), _OUTER_DOM, conv,
                        ("n", "input_norm", "margin"), uses_p=True, dense=dense)
 
 
@@ -117,13 +147,21 @@ def summand(variant: str = "fc", mode: str = "dominant") -> sp.Expr:
     return form(variant, mode).terms()[0].term
 
 
-FORMS = {(v, m): form(v, m) for v in _CONVENTIONS for m in ("dominant", "explicit")}
+FORMS = {(v, "dominant"): form(v, "dominant") for v in _CONVENTIONS}
+FORMS[("fc", "explicit")] = form("fc", "explicit")
 FORMS[("loss_augmented", "dominant")] = form("loss_augmented")
+
+def _real(conditions) -> tuple:
+    """The conditions that the symbols' own assumptions (positive, integer) do not already decide: SymPy evaluates
+    those (p > 0 for a positive p, N >= 1 for a positive integer N) to True, and they are enforced from the symbol."""
+    return tuple(c for c in conditions if c is not sp.true)
+
 
 # ---- registration ----------------------------------------------------------------------------------------------
 register(Bound(
     "ledent2025.per_layer", kind="definition", relation="==", lhs=r"\mathcal{C}_\ell(p)", expr=SUMMAND,
     params=(p, X, rho, a, Omega), example={p: sp.Rational(1, 2), X: 3, rho: 2, a: 32, Omega: 1},
+    assumptions=_real((sp.Gt(p, 0), sp.Gt(X, 0), sp.Ge(rho, 1), sp.Ge(a, 1), sp.Ge(Omega, 1))),
     provenance=Provenance("transcribed", (_S2,), note=_MARGIN_NOTE),
     title="per-layer complexity C(p) = X^(2p/(p+2)) rho^(2/(p+2)) a^(2/(p+2)) Omega^(p/(p+2)); "
           "X = B prod s / gamma, rho = r_l(p), a = U_l + d_{l-1}, Omega = W_l",
@@ -132,17 +170,6 @@ register(Bound(
     notes="Weighted geometric mean of the parametric count rho*a (weight 2/(p+2)) and the norm count X^2 Omega "
           "(weight p/(p+2)); at p = 2 it is X sqrt(rho a Omega).",
 ))
-register(Bound(
-    "ledent2025.explicit_factor", kind="definition", relation="==", lhs=r"\kappa(p, L)", expr=KAPPA,
-    params=(p, L), example={p: sp.Rational(1, 2), L: 3},
-    provenance=Provenance("reconstructed", (cite("ledent2025", "explicit constants: not in the sources"),
-                                            cite("bartlett2017", "Lemma A.5 (Dudley), Lemma 3.1")),
-                          note=_EXPLICIT_NOTE),
-    title="kappa(p, L) = 36 (p+2)^2 c_p (2L)^(2p/(p+2)) (3/2)^(2/(p+2)), the explicit per-layer factor",
-    limits=(Limit(p, 0, 216, "kappa(p, L) (36 * 4 * c_0 * (3/2), c_0 = 1)"),
-            Limit(p, sp.oo, sp.oo, "kappa(p, L) (the Dudley constant (p+2)/2 grows with p)")),
-))
-
 _DEPTH = 3
 _P1 = S.layer("p", 1)
 
@@ -160,10 +187,30 @@ def _limits_for(fm: NetworkForm, expr_pp):
                       of=expr_pp),
                 Limit(_P1, sp.oo, inf.expand(_DEPTH, per_layer_p=False),
                       "the bound with all p_l = p_1 (norm-based limit)", of=expr_pp))
-    zero = NetworkForm("", "", "", (Aggregate(Ssum, 216 * rho * (fam.U + fam.d)),), fm.outer, conv, dense=fm.dense)
-    # (as p -> oo the explicit bound diverges with kappa(p, L), declared on ledent2025.explicit_factor)
-    return (Limit(_P1, 0, zero.expand(_DEPTH, per_layer_p=False),
-                  "the explicit bound with all p_l = p_1, rank proxies held fixed (kappa -> 216)", of=expr_pp),)
+    # explicit: Lambda_l grows like ln(2 rho_l)/p as p -> 0+ (the Candès-Plan radius is the S_p radius) and the
+    # Dudley factor 4/(2-p)^2 diverges at p -> 2: no finite limit to declare
+    return ()
+
+
+def _assumptions(params, explicit: bool) -> tuple:
+    """The real assumptions of a Ledent statement on its parameters: p > 0 (p < 2 in explicit mode), N >= 1
+    (N >= 2 and 0 < delta < 1 in explicit mode), margin, norms and widths positive, widths >= 1, rank proxies >= 1."""
+    out = []
+    for sym in params:
+        name = sym.name
+        if name == "p" or name.startswith("p_"):
+            out += [sp.Gt(sym, 0)] + ([sp.Lt(sym, 2)] if explicit else [])
+        elif name == "N":
+            out.append(sp.Ge(sym, 2 if explicit else 1))
+        elif name == "delta":
+            out += [sp.Gt(sym, 0), sp.Lt(sym, 1)]
+        elif name in ("gamma", "B", "X", "X_F") or name.startswith(("s_", "B_A")):
+            out.append(sp.Gt(sym, 0))
+        elif name.startswith(("w_", "U_", "d_", "Omega_")) or name in ("W", "L", "G", "r", "h"):
+            out.append(sp.Ge(sym, 1))
+        elif name == "rho" or name.startswith("rho_"):
+            out.append(sp.Ge(sym, 1))
+    return _real(out)
 
 
 def _register_form(fm: NetworkForm, title: str, convention: str):
@@ -172,22 +219,27 @@ def _register_form(fm: NetworkForm, title: str, convention: str):
     pls = [S.layer("p", l) for l in range(1, _DEPTH + 1)]
     params = fam.ordered_params(expr, first=pls)
     explicit = fm.mode == "explicit"
-    status = "reconstructed" if explicit else "transcribed"
-    note = _EXPLICIT_NOTE if explicit else _MARGIN_NOTE
     cites = (_S2,) if "loss" not in fm.key else (cite("ledent2025", "Thm 3.7, via S2 (simplified: no "
                                                                    "activation-ratio terms); paper-notes 4.2"),)
     if explicit:
-        cites = (cite("ledent2025", "Thm 3.6 summand via S2; explicit constants reconstructed here"),
-                 cite("candes_plan2011", "Lemma 3.1 (low-rank cover)"),
-                 cite("bartlett2017", "Lemma 3.1 (margin bound), Lemma A.5 (Dudley)"))
-    assumptions = (sp.Lt(delta, 1), sp.Ge(N, 2)) if explicit else ()
+        prov = Provenance("derived", (cite("candes_plan2011", "Lemma 3.1 (low-rank cover)"),
+                                      cite("bartlett2017", "Lemma 3.1 (margin bound), Lemma 3.2 (Maurey), Lemma A.5 "
+                                                           "(Dudley), Thm 3.3 (layer induction)"),
+                                      cite("foucart_rauhut2013", "Thm 2.5 (Stechkin)")),
+                          note=_EXPLICIT_NOTE + " Proof: proofs/main_bound.",
+                          derived_from=("covering.mixed_layer", "network_cover.layer_step", "dudley.power_law"))
+    else:
+        prov = Provenance("transcribed", cites, note=_MARGIN_NOTE)
+    assumptions = _assumptions(params, explicit)
     register(Bound(
         fm.key, expr=expr, params=params, mode=fm.mode, lhs=r"\Pr[\text{error}] - \hat R_\gamma",
-        provenance=Provenance(status, cites, note=note), assumptions=assumptions,
+        provenance=prov, assumptions=assumptions,
         example=fam.example_values(params), limits=_limits_for(fm, expr_pp),
         title=f"{title} (L = {_DEPTH}, per-layer p_l; convention: {convention})",
-        notes="Per-layer quantities enter through the per-layer summand ledent2025.per_layer; networks of any depth "
-              "are evaluated by schattheory.bounds.network from the same summand.",
+        notes=(CERTIFIED + ". " if explicit else DOMINANT_ONLY + ". ")
+        + ("Networks of any depth are evaluated by schattheory.bounds.network from the same per-layer terms."
+           if explicit else "Per-layer quantities enter through the per-layer summand ledent2025.per_layer; "
+           "networks of any depth are evaluated by schattheory.bounds.network from the same summand."),
     ))
 
 
@@ -206,6 +258,8 @@ for variant, omega in (("fc", 1), ("fc_wl_width", S.W)):
     key = "ledent2025.square.dominant" if variant == "fc" else "ledent2025.square_wl_width.dominant"
     register(Bound(
         key, expr=expr, params=(p, S.W, S.r, L, N, X), mode="dominant",
+        assumptions=_real((sp.Gt(p, 0), sp.Ge(S.W, 1), sp.Ge(S.r, 1), sp.Le(S.r, S.W), sp.Ge(L, 1), sp.Ge(N, 1),
+                           sp.Gt(X, 0))),
         lhs=r"\Pr[\text{error}] - \hat R_\gamma",
         provenance=Provenance("transcribed", (_S2,), note=_MARGIN_NOTE),
         example={p: sp.Rational(1, 2), S.W: 64, S.r: 4, L: 4, N: 10000, X: 3},
@@ -216,3 +270,23 @@ for variant, omega in (("fc", 1), ("fc_wl_width", S.W)):
                       f"the bound (norm-based; sample complexity L^2 X^2 {omega})")),
         notes="Substitutions: " + "; ".join(used),
     ))
+
+# ---- the main theorem under one name -----------------------------------------------------------------------------
+#: the statement ``ledent2025.main`` stands for: Theorem 3.6 (CNN, no loss augmentation), dominant form, as transcribed
+MAIN_KEY = "ledent2025.cnn.dominant"
+
+
+def _main_alias() -> Bound:
+    from dataclasses import replace
+
+    from ..registry import get
+
+    main = get(MAIN_KEY)
+    return replace(main, key="ledent2025.main",
+                   title="the main theorem (alias of ledent2025.cnn.dominant): Theorem 3.6, CNN bound without loss "
+                         "augmentation, in its transcribed dominant form (constants and logs dropped; not a bound). "
+                         "The certified explicit bound derived here is ledent2025.fc.explicit (dense layers)",
+                   notes=f"Alias of {MAIN_KEY} (same statement). " + main.notes)
+
+
+register(_main_alias())

@@ -38,7 +38,7 @@ from ..netstats import NetworkStats
 
 __all__ = ["NetworkBoundValue", "network_families", "p_families", "evaluate_network", "ledent_layer_terms_log10",
            "optimise_p", "optimise_ledent_p", "default_p_grid", "rank_proxy_grid", "register_network_form",
-           "network_form"]
+           "network_form", "REFERENCE_FAMILIES", "MARGIN_OPERATOR"]
 
 _LN10 = math.log(10.0)
 _LEDENT = ("ledent2025", "ledent2025.wl_width", "ledent2025.loss_augmented")
@@ -46,6 +46,34 @@ _BUILTIN = ("ledent2025", "ledent2025.wl_width", "ledent2025.loss_augmented", "b
             "golowich2018", "counting", "vc", "pinto2024")
 #: families added by users (:func:`register_network_form`): family -> {mode: NetworkForm}
 _USER: dict = {}
+
+#: families whose theorem measures some norms from reference matrices M_l fixed before seeing the data (initial
+#: weights), and which quantity: with a reference (``LayerStats.ref_norm21``/``ref_frobenius``) they use A_l - M_l
+#: there; spectral norms stay those of A_l. Every other family measures from zero.
+REFERENCE_FAMILIES = {
+    "bartlett2017": "||A_l^T - M_l^T||_{2,1} (Bartlett et al. 2017, Thm 1.1: reference matrices M_i)",
+    "counting": "||K_l - K_l^0||_{2,1} in Graf et al. 2022, Thm 3.5 (explicit form; the dominant count has no norm)",
+    "neyshabur2018": "||A_l - M_l||_F (PAC-Bayes prior centred at M, as in the authors' code measures.py; the "
+                     "weight-rescaling step of the proof with a nonzero prior mean is not re-checked here)",
+}
+
+#: the multiclass margin operator every margin bound uses and its Lipschitz constant (stated in every result)
+MARGIN_OPERATOR = {
+    "bartlett2017": "M(v, y) = v_y - max_(j != y) v_j, 2-Lipschitz w.r.t. ||.||_2 (Bartlett et al. 2017, Lemma 3.1 "
+                    "and Lemma A.3); the ramp loss of it is 2/gamma-Lipschitz",
+    "neyshabur2018": "M(v, y) = v_y - max_(j != y) v_j: a perturbation with ||f_w+u(x) - f_w(x)||_2 <= gamma/4 moves "
+                     "it by at most gamma/2 (2-Lipschitz w.r.t. ||.||_inf <= ||.||_2; Neyshabur et al. 2018, Lemma 1)",
+    "golowich2018": "real-valued (binary) network: margin y f(x); for k > 1 outputs the bound is read as that of one "
+                    "output coordinate, and the multiclass margin M(v, y) = v_y - max_(j != y) v_j (2-Lipschitz "
+                    "w.r.t. ||.||_2) is not charged: a k-class reading costs the factor of Mohri et al. 2018, "
+                    "Thm 9.2 (4k/rho in place of 2/rho)",
+    "counting": "dominant: none (a parameter count); Graf et al. 2022, Thm 3.5: M(v, y) = v_y - max_(j != y) v_j, "
+                "2-Lipschitz w.r.t. ||.||_2, through Bartlett et al. 2017, Lemma 3.1",
+    "vc": "none: the 0-1 loss of argmax_j f_j directly (multiclass growth function through pairwise comparisons)",
+    "pinto2024": "as transcribed (no margin normalisation): not stated by the source rendering",
+    "ledent2025": "M(v, y) = v_y - max_(j != y) v_j, 2-Lipschitz w.r.t. ||.||_2 (as in Bartlett et al. 2017, "
+                  "Lemma A.3); the margin enters through X = B prod s_l / gamma",
+}
 
 
 @dataclass(frozen=True)
@@ -74,8 +102,10 @@ def _forms(family: str):
     table = {
         "bartlett2017": bartlett2017.FORMS, "neyshabur2018": neyshabur2018.FORMS,
         "golowich2018": golowich2018.FORMS, "counting": counting.FORMS, "vc": vc.FORMS, "pinto2024": pinto2024.FORMS,
-        "ledent2025": {m: ledent2025.FORMS[("cnn", m)] for m in ("dominant", "explicit")},
-        "ledent2025.wl_width": {m: ledent2025.FORMS[("cnn_wl_width", m)] for m in ("dominant", "explicit")},
+        # explicit: the certified form is proved for dense layers only (checked per network in _form)
+        "ledent2025": {"dominant": ledent2025.FORMS[("cnn", "dominant")],
+                       "explicit": ledent2025.FORMS[("fc", "explicit")]},
+        "ledent2025.wl_width": {"dominant": ledent2025.FORMS[("cnn_wl_width", "dominant")]},
         "ledent2025.loss_augmented": {"dominant": ledent2025.FORMS[("loss_augmented", "dominant")]},
     }
     table.update(_USER)
@@ -178,8 +208,43 @@ def _form(stats: NetworkStats, family: str, mode: str, given=None):
     if mode not in ("dominant", "explicit"):
         raise InputError("mode", mode, "must be 'dominant' or 'explicit'")
     if mode not in forms:
-        raise InputError("mode", mode, f"family {family!r} has no {mode} form encoded (modes: {', '.join(forms)})")
+        raise InputError("mode", mode, f"family {family!r} has no {mode} form encoded (modes: {', '.join(forms)})"
+                         + ("; dominant form only" if family in _LEDENT else ""))
+    if family in _LEDENT and mode == "explicit" and not all(int(lay.multiplicity) == 1 for lay in stats.layers):
+        raise InputError("mode", mode, "the certified explicit form is proved for dense layers only; this network "
+                                       "has convolutional layers: dominant form only")
     return forms[mode]
+
+
+def _explicit_p(p_arr: np.ndarray, mode: str):
+    """The certified explicit form holds for 0 < p < 2 only (the Maurey tail needs the Frobenius norm)."""
+    if mode == "explicit" and np.any(np.asarray(p_arr, dtype=float) >= 2):
+        raise InputError("p", float(np.max(p_arr)), "the certified explicit form needs 0 < p < 2")
+
+
+def _certified(family: str, mode: str) -> str:
+    """What a row is: a certified bound, a dominant form, or an explicit form whose certification is not claimed."""
+    from . import ledent2025
+
+    if mode == "dominant":
+        return ledent2025.DOMINANT_ONLY
+    if family in _LEDENT:
+        return ledent2025.CERTIFIED
+    return _EXPLICIT_STATUS.get(family, "explicit constants; certification not established here (see the family's "
+                                        "notes)")
+
+
+_NOT_UNIFORM = ("not established: the theorem holds for norm constraints fixed before training; evaluated at the "
+                "observed norms without the union bound over norm levels that would make it hold for the trained "
+                "network")
+#: what the explicit rows of the other families are (the text starts with "certified" only for a certified bound)
+_EXPLICIT_STATUS = {
+    "vc": "certified bound (0-1 error of the argmax network: every constant and the confidence term; rests on "
+          "Bartlett, Harvey, Liaw, Mehrabian 2019, Thm 7 as recalled, and on the pairwise multiclass reduction "
+          "derived in bounds/vc.py)",
+    "counting": _NOT_UNIFORM,
+    "bartlett2017": _NOT_UNIFORM,
+}
 
 
 def _reported_key(stats, family, form) -> str:
@@ -224,19 +289,28 @@ def _global_logs(stats: NetworkStats, delta: float, grid_size: int) -> dict:
     if stats.data is not None:
         dat = stats.data
         out.update({fam.N: math.log(dat.n), fam.B: math.log(dat.input_norm), fam.gamma: math.log(dat.margin),
-                    fam.XF: math.log(dat.data_frobenius)})
+                    fam.XF: math.log(dat.data_frobenius), fam.K: math.log(max(2, int(dat.num_classes)))})
         out[fam.X] = out[fam.B] + out[fam.P] - out[fam.gamma]
     return out
 
 
-def _layer_logs(stats: NetworkStats, glob: dict) -> dict:
+def _uses_reference(stats: NetworkStats, family) -> bool:
+    return family in REFERENCE_FAMILIES and all(lay.ref_norm21 is not None for lay in stats.layers)
+
+
+def _log_or_minf(x) -> float:
+    return math.log(x) if x > 0 else -math.inf
+
+
+def _layer_logs(stats: NetworkStats, glob: dict, family=None) -> dict:
     from . import family as fam
 
     lays = stats.layers
     log_s = np.array([math.log(lay.spectral) for lay in lays])
+    ref = _uses_reference(stats, family)
     out = {fam.s: log_s,
-           fam.F: np.array([math.log(lay.frobenius) for lay in lays]),
-           fam.b: np.array([math.log(lay.norm21) if lay.norm21 > 0 else -math.inf for lay in lays]),
+           fam.F: np.array([_log_or_minf(lay.ref_frobenius if ref else lay.frobenius) for lay in lays]),
+           fam.b: np.array([_log_or_minf(lay.ref_norm21 if ref else lay.norm21) for lay in lays]),
            fam.U: np.log([float(lay.out_features) for lay in lays]),
            fam.d: np.log([float(lay.in_features) for lay in lays]),
            fam.Omega: np.log([float(lay.multiplicity) for lay in lays]),
@@ -253,8 +327,7 @@ def _log_rank_proxy(stats: NetworkStats, p) -> np.ndarray:
     pa = _p_array(stats, p)
     out = np.empty(pa.shape, dtype=float)
     for l, lay in enumerate(stats.layers):
-        sig = np.asarray(lay.sigma, dtype=float)
-        pos = sig[sig > 0]
+        pos = np.asarray(lay.resolved, dtype=float)     # above the noise floor: r(p) <= rank, dtype-independent
         # every term (sigma_i/sigma_1)^p lies in (0, 1] and the first is 1: the sum cannot overflow or vanish;
         # repeated singular values are counted once with their multiplicity
         vals, counts = np.unique(np.log(pos / pos[0]), return_counts=True)
@@ -388,7 +461,7 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
                                  f"take p")
     _check_needs(stats, family, form)
     glob = _global_logs(stats, delta, 1)
-    layer = _layer_logs(stats, glob)
+    layer = _layer_logs(stats, glob, family)
     p_val = None
     if takes_p:
         pa = np.asarray(p, dtype=float)
@@ -399,6 +472,8 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
             pa = pa[None, :]
         else:
             raise InputError("p", p, f"must be a float or one value per layer ({stats.depth})")
+        if family in _LEDENT:
+            _explicit_p(pa, mode)
         terms = _term_logs(form, stats, glob, layer, pa)
         terms = {k_: np.reshape(v, (-1, stats.depth))[0] for k_, v in terms.items()}
     else:
@@ -407,12 +482,26 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
     l10, value = _value(_outer_log(form, glob, aggs))
     key = _reported_key(stats, family, form)
     details = {"status": _status(key) or ("new result" if given is not None else ""),
-               "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms}}
+               "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms},
+               "certified": _certified(family, mode), **_family_notes(stats, family)}
     if takes_p:
-        details.update({"grid_size": 1, "union_bound": "none (p fixed in advance)"})
+        details.update({"grid_size": 1, "union_bound": "p fixed in advance" + (
+            "; product/margin and rank-proxy grids charged" if mode == "explicit" and family in _LEDENT else "")})
     if "ledent2025" in family and mode == "explicit":
-        details["note"] = "explicit constants reconstructed here, not the paper's"
+        details["note"] = "explicit constants derived here (proofs/main_bound), not the paper's"
     return NetworkBoundValue(key, family, mode, p_val, l10, value, details)
+
+
+def _family_notes(stats, family) -> dict:
+    """The margin operator and whether norms are measured from a reference, for a result's details."""
+    base = family.split(".")[0]
+    ref = (stats.extras or {}).get("reference")
+    out = {"margin_operator": MARGIN_OPERATOR.get(base, "not stated for this family (not a built-in one)")}
+    if ref is not None:
+        out["reference"] = (f"measured from the reference: {REFERENCE_FAMILIES[base]}" if
+                            _uses_reference(stats, base) else
+                            "measured from zero: the theorem has no reference matrices (the reference is not used)")
+    return out
 
 
 def ledent_layer_terms_log10(stats: NetworkStats, p, *, family: str = "ledent2025",
@@ -444,29 +533,35 @@ def optimise_p(stats: NetworkStats, grid=None, mode: str | None = None, *, delta
     if family not in p_families() and not (given is not None and given.uses_p):
         raise InputError("family", family, f"has no Schatten exponent p; choose one of {', '.join(p_families())}")
     grid = default_p_grid() if grid is None else np.unique(np.asarray(grid, dtype=float).ravel())
+    if mode == "explicit" and family in _LEDENT:
+        grid = grid[grid < 2]            # the certified form needs p < 2; the union is over these values only
     if grid.size == 0:
-        raise InputError("grid", "empty", "needs at least one p value")
+        raise InputError("grid", "empty", "needs at least one p value" + (" below 2" if mode == "explicit" else ""))
     form = _form(stats, family, mode, given)
     if family not in _LEDENT:
         _check_optimisable(form)
     _check_needs(stats, family, form)
     glob = _global_logs(stats, delta, int(grid.size))
     layer = _layer_logs(stats, glob)
-    terms = _term_logs(form, stats, glob, layer, grid)     # (G, L)
-    (sym, t), = terms.items()
-    best = np.argmin(t, axis=0)
-    chosen = t[best, np.arange(stats.depth)]
-    aggs = _reduce(form, {sym: chosen})
+    terms = _term_logs(form, stats, glob, layer, grid)     # (G, L) per aggregate
+    # each layer's p minimises its first (main) term; any choice on the grid is covered by the union bound
+    sym = form.terms()[0].symbol
+    best = np.argmin(terms[sym], axis=0)
+    chosen_all = {k_: v[best, np.arange(stats.depth)] for k_, v in terms.items()}
+    chosen = chosen_all[sym]
+    aggs = _reduce(form, chosen_all)
     l10, value = _value(_outer_log(form, glob, aggs))
     p_best = tuple(float(grid[i]) for i in best)
     key = _reported_key(stats, family, form)
     details = {"status": _status(key) or ("new result" if given is not None else ""),
                "per_layer_log10": {sym.name: (chosen / _LN10).tolist()},
                "grid_size": int(grid.size), "grid": grid.tolist(),
-               "union_bound": f"L ln|grid| = {stats.depth * math.log(grid.size):.6g}" if mode == "explicit"
-               else "not charged (dominant form drops logs)"}
+               "union_bound": (f"L ln|grid| = {stats.depth * math.log(grid.size):.6g}"
+                               + (", product/margin and rank-proxy grids charged" if family in _LEDENT else ""))
+               if mode == "explicit" else "not charged (dominant form drops logs)",
+               "certified": _certified(family, mode), **_family_notes(stats, family)}
     if mode == "explicit" and family in _LEDENT:
-        details["note"] = "explicit constants reconstructed here, not the paper's"
+        details["note"] = "explicit constants derived here (proofs/main_bound), not the paper's"
     return NetworkBoundValue(key, family, mode, p_best, l10, value, details)
 
 

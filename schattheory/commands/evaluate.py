@@ -6,6 +6,7 @@ atomically.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -14,8 +15,9 @@ def add_parser(sub):
     p = sub.add_parser("evaluate", help="spectra and generalization bounds of a trained network",
                        description="Singular values of every layer (once), then every registered network bound in "
                                    "dominant and explicit form, ledent2025 at fixed p and with p optimised per layer.")
-    p.add_argument("model", help="weights file (.npz, .safetensors, or a PyTorch state dict: needs torch), or a "
-                                 "checkpoint folder of safetensors shards with model.safetensors.index.json")
+    p.add_argument("model", help="weights file (.npz, .safetensors, or a PyTorch state dict: needs torch), a "
+                                 "checkpoint folder of safetensors shards with model.safetensors.index.json, or "
+                                 "'bundled' for the bundled digits MLP with its training data statistics")
     d = p.add_argument_group("data statistics")
     d.add_argument("--data", metavar="FILE.npz", help="training data: arrays X (n x d) and y (labels)")
     d.add_argument("--n", type=int, metavar="N", help="number of training samples (without --data)")
@@ -41,8 +43,18 @@ def add_parser(sub):
     s.add_argument("--layers", metavar="PATTERN", help="select tensors: comma-separated shell patterns, or re:REGEX")
     s.add_argument("--input-size", action="append", metavar="[NAME=]HxW",
                    help="input size of conv layers (exact operator spectra); NAME= for one layer")
-    s.add_argument("--padding", default="circular",
-                   help="conv padding: circular (exact), same, valid or an integer (upper bounds)")
+    s.add_argument("--padding", default=None,
+                   help="conv padding amount, as torch's: same, valid or an integer (zero padding: exact spectrum "
+                        "where the explicit operator is small, else a certified upper bound), or circular; default: "
+                        "as recorded in the file (safetensors metadata <layer>.padding), else refused")
+    s.add_argument("--padding-mode", choices=("zeros", "circular"), default=None,
+                   help="conv padding mode, as torch's: zeros (give --padding) or circular (exact, Sedghi et al.)")
+    s.add_argument("--no-biases", action="store_true",
+                   help="evaluate the bias-free network (biases and BatchNorm shifts dropped, margins included); "
+                        "default: biases folded by homogeneous coordinates")
+    s.add_argument("--reference", metavar="FILE",
+                   help="initial weights (same layers): families that allow it measure from them (distance from "
+                        "initialisation)")
     s.add_argument("--orientation", choices=("out-in", "in-out"), default="out-in",
                    help="weight layout: out-in (torch, default) or in-out (Keras/JAX)")
     s.add_argument("--order", choices=("natural", "file"), default="natural",
@@ -60,24 +72,46 @@ def add_parser(sub):
     fmt.add_argument("--json", action="store_true", help="JSON on stdout")
     fmt.add_argument("--csv", action="store_true", help="CSV on stdout (column kind = layer | bound)")
     fmt.add_argument("--markdown", action="store_true", help="Markdown tables on stdout")
-    o.add_argument("--plot", metavar="DIR", help="write PNG and PDF figures into DIR")
+    o.add_argument("--plot", metavar="DIR", help="write PNG and PDF figures into DIR (a new or empty directory, or "
+                                                 "one a previous --plot wrote, which is replaced)")
+    o.add_argument("--force", action="store_true", help="let --plot write into a non-empty directory schattheory "
+                                                        "did not make (adds the figures, touches nothing else)")
     o.add_argument("--quiet", action="store_true", help="no progress on stderr")
     o.add_argument("--progress", action="store_true", help="progress on stderr for every layer from the start")
     p.set_defaults(run=run)
 
 
 class _Progress:
-    """Per-layer progress on stderr once the run has taken more than a second (or from the start if asked)."""
+    """Per-layer progress on stderr: every layer once the run has taken more than two seconds (or from the start if
+    asked), and a layer still running after two seconds is announced while it runs."""
 
-    def __init__(self, always: bool):
+    def __init__(self, always: bool, plan=None):
+        from ._status import Status
+
         self.start, self.on = time.perf_counter(), always
+        self.layers = list(plan.layers) if plan is not None else []
+        self.status = Status("evaluate", delay=2.0)
+        self._announce(0)
+
+    def _announce(self, index):
+        if index < len(self.layers):
+            lay = self.layers[index]
+            shape = "x".join(map(str, lay.shape))
+            self.status(f"[{index + 1}/{len(self.layers)}] {lay.name} ({shape}) running")
+        elif self.layers:
+            self.status("evaluating the bounds")
 
     def __call__(self, i, total, name, shape, seconds):
-        if not self.on and time.perf_counter() - self.start > 1.0:
+        self.status.close()
+        if not self.on and time.perf_counter() - self.start > 2.0:
             self.on = True
         if self.on:
             shape_text = "x".join(map(str, shape))
             print(f"[{i}/{total}] {name} ({shape_text}) {seconds:.2f} s", file=sys.stderr, flush=True)
+        self._announce(i)
+
+    def close(self):
+        self.status.close()
 
 
 def _input_size(values):
@@ -97,8 +131,44 @@ def _input_size(values):
     return values[0]
 
 
-def _padding(text):
-    return int(text) if text.isdigit() else text
+def _padding(text, mode=None):
+    """--padding and --padding-mode -> what the spectra take (None: as recorded in the file)."""
+    if text is None and mode is None:
+        return None
+    from ..networks.spectra import padding_from
+
+    return padding_from(text, mode, "--padding")
+
+
+def _bundled(args):
+    """``MODEL = bundled``: the bundled network's file, and its training data statistics unless data were given."""
+    from .. import data as bundled
+
+    if args.model != "bundled" or os.path.exists(args.model):
+        return args.model
+    if args.data is None and all(v is None for v in (args.n, args.input_norm, args.margin, args.data_frobenius)):
+        stats = bundled.load_stats(bundled.path(bundled.STATS_FILE))["data"]
+        args.n, args.input_norm = stats["n"], stats["input_norm"]
+        args.data_frobenius, args.margin = stats["data_frobenius"], stats["margin"]
+    return str(bundled.path(bundled.MODEL_FILE))
+
+
+def _check_inputs(args):
+    """Files first, then the output folder and every option's syntax: a bad argument fails before any work."""
+    from ..errors import InputError
+    from ..output import check_output_dir
+
+    for argument, path in (("model", args.model), ("data", args.data), ("reference", args.reference)):
+        if path is None:
+            continue
+        if not os.path.exists(path):
+            raise InputError(argument, path, "no such file")
+        if os.path.isdir(path) and argument != "model":
+            raise InputError(argument, path, "is a directory, not a file")
+    if args.plot is not None:
+        check_output_dir(args.plot, argument="--plot", force=args.force)
+    elif args.force:
+        raise InputError("--force", True, "applies to --plot only")
 
 
 def _grid(text):
@@ -170,23 +240,39 @@ def _run_scale(args, plan):
 
 def run(args) -> int:
     from ..networks.evaluate import DEFAULT_PS, evaluate
+    from ..networks.loaders import plan_model
 
+    args.model = _bundled(args)
+    _check_inputs(args)
+    padding = _padding(args.padding, args.padding_mode)
+    grid, input_size = _grid(args.grid), _input_size(args.input_size)
     plan = _scale_plan(args)
     if plan is not None:
         return _run_scale(args, plan)
-    progress = None if args.quiet else _Progress(args.progress)
-    ev = evaluate(args.model, data=args.data, n=args.n, input_norm=args.input_norm, margin=args.margin,
-                  margin_percentile=args.margin_percentile, data_frobenius=args.data_frobenius,
-                  ps=tuple(args.ps) if args.ps else DEFAULT_PS, grid=_grid(args.grid), method=args.method,
-                  dtype=args.dtype, layers=args.layers, input_size=_input_size(args.input_size),
-                  padding=_padding(args.padding), orientation=args.orientation.replace("-", "_"), order=args.order,
-                  delta=args.delta, progress=progress)
+    orientation = args.orientation.replace("-", "_")
+    progress = None
+    if not args.quiet:   # headers only: the layer names for the progress lines
+        progress = _Progress(args.progress, plan_model(args.model, args.layers, orientation=orientation,
+                                                       order=args.order))
+    try:
+        ev = evaluate(args.model, data=args.data, n=args.n, input_norm=args.input_norm, margin=args.margin,
+                      margin_percentile=args.margin_percentile, data_frobenius=args.data_frobenius,
+                      ps=tuple(args.ps) if args.ps else DEFAULT_PS, grid=grid, method=args.method,
+                      dtype=args.dtype, layers=args.layers, input_size=input_size, padding=padding,
+                      orientation=orientation, order=args.order, delta=args.delta, progress=progress,
+                      biases=not args.no_biases, reference=args.reference)
+    finally:
+        if progress is not None:
+            progress.close()
+    if not args.quiet:
+        for name, reason in ev.spectra.ignored:     # nothing is dropped silently
+            print(f"note: tensor {name} not used ({reason})", file=sys.stderr)
     return _emit(args, ev)
 
 
 def _emit(args, ev) -> int:
     if args.plot:
-        written = ev.plot(args.plot)
+        written = ev.plot(args.plot, force=args.force)
         if not args.quiet:
             print(f"wrote {len(written)} figures to {args.plot}", file=sys.stderr)
     if args.json:

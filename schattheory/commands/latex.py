@@ -8,12 +8,18 @@ the PATH; everything is produced in a temporary directory first, so a failure le
 """
 from __future__ import annotations
 
+import re
 import sys
+
+from ..errors import InputError
 
 
 def add_parser(sub):
     p = sub.add_parser("latex", help="write a standalone LaTeX document (compiled to PDF when pdflatex exists)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output directory (created if missing)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory (created if missing; a non-empty "
+                   "directory is used only if schattheory wrote it, and is then replaced as a whole)")
+    p.add_argument("--force", action="store_true", help="write into a non-empty directory schattheory did not make "
+                   "(adds NAME.tex, refs.bib and NAME.pdf, replacing same-named files; nothing else is touched)")
     p.add_argument("--keys", nargs="+", metavar="KEY", help="registered statements to include (default: the "
                    "main theorem, its lemmas, the comparison and claims tables)")
     p.add_argument("--no-compile", action="store_true", help="write the .tex and refs.bib only")
@@ -33,18 +39,31 @@ def add_parser(sub):
 
 def run(args) -> int:
     from ..latex.compile import pdflatex_available
-    from ..latex.document import build_document, write_document
+    from ..latex.document import build_document, resolve_keys, write_document
     from ..latex.notation import current, parse_assignments
+    from ..output import check_output_dir
+    from ._status import Status
 
+    check_output_dir(args.out, force=args.force)          # every input checked before the document is built
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", args.name):
+        raise InputError("name", args.name, "use letters, digits, '-' and '_' only (it names the .tex file)")
     notation = current().switch(**parse_assignments(args.notation))
     networks = dict(load_results(item) for item in args.results)
-    doc = build_document(args.keys, notation=notation, name=args.name, bibliography=args.bibliography,
-                         macros=not args.expanded, network_results=networks)
-    compile_ = not args.no_compile and pdflatex_available()
-    if not args.no_compile and not compile_:
-        print("schattheory latex: pdflatex is not on the PATH; writing the .tex without compiling "
-              "(install texlive-latex-base texlive-latex-recommended)", file=sys.stderr)
-    written = write_document(doc, args.out, compile=compile_, overfull_threshold=args.max_overfull)
+    keys = resolve_keys(args.keys) if args.keys else None
+    status = Status("latex")
+    try:
+        status("building the document")
+        doc = build_document(keys, notation=notation, name=args.name, bibliography=args.bibliography,
+                             macros=not args.expanded, network_results=networks)
+        status("writing" + (" and compiling" if not args.no_compile else "") + f" {args.name}.tex")
+        compile_ = not args.no_compile and pdflatex_available()
+        if not args.no_compile and not compile_:
+            print("schattheory latex: pdflatex is not on the PATH; writing the .tex without compiling "
+                  "(install texlive-latex-base texlive-latex-recommended)", file=sys.stderr)
+        written = write_document(doc, args.out, compile=compile_, overfull_threshold=args.max_overfull,
+                                 force=args.force, progress=status)
+    finally:
+        status.close()
     for warning in written.warnings:
         print(f"schattheory latex: warning: {warning}", file=sys.stderr)
     for path in (written.tex, written.bib, written.pdf):
@@ -53,24 +72,31 @@ def run(args) -> int:
     return 0
 
 
-def load_results(item: str):
-    """``NAME=FILE.json`` -> (NAME, rows): the bounds of an evaluation (``schattheory evaluate --json``)."""
-    import json
-    from pathlib import Path
+#: the fields of one row of ``--results`` (a bound evaluated on a network, as ``schattheory evaluate --json`` writes)
+def _row_schema():
+    from ..json_input import any_of, list_of, nullable, number, string
 
+    p_value = nullable(any_of(number(positive=True), string()))
+    return {"key": string(), "mode": nullable(string()), "p_rule": nullable(string()),
+            "p": any_of(p_value, list_of(p_value)), "value": nullable(number(minimum=0)),
+            "log10_value": nullable(number())}
+
+
+def load_results(item: str):
+    """``NAME=FILE.json`` -> (NAME, rows): the bounds of an evaluation (``schattheory evaluate --json``), each row
+    checked against the row schema (key, mode, p, value, log10_value) before any work."""
     from ..errors import InputError
+    from ..json_input import check_fields, read_json
 
     name, sep, path = item.partition("=")
     if not sep or not name.strip() or not path.strip():
         raise InputError("--results", item, "expected NAME=FILE.json")
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("--results", path, "no such file") from None
-    except (OSError, ValueError) as exc:
-        raise InputError("--results", path, f"is not readable JSON ({exc.__class__.__name__})") from None
+    data = read_json(path, "--results")
     rows = data.get("bounds") if isinstance(data, dict) else data
-    if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) and "key" in r and "log10_value" in r
-                                                         for r in rows):
+    if not isinstance(rows, list) or not rows:
         raise InputError("--results", path, "needs a non-empty 'bounds' list of objects with key and log10_value")
+    schema = _row_schema()
+    for i, row in enumerate(rows):
+        check_fields(row, schema, argument="--results", value=path, where=f"bounds[{i}]",
+                     required=("key", "log10_value"))
     return name.strip(), rows

@@ -12,21 +12,21 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from ..registry import all_bounds
+    from ..registry import entries
 
-    bounds = all_bounds(args.prefix)
+    # metadata from the registry's manifest: no statement is built (see schattheory.manifest)
+    bounds = entries(args.prefix)
     if not bounds:
         raise ValueError(f"prefix={args.prefix!r}: no registered key starts with it")
     if args.json:
-        rows = [{"key": b.key, "kind": b.kind, "mode": b.mode, "status": b.status.value, "title": b.title,
-                 "source": b.provenance.short()} for b in bounds]
+        rows = [{k: b[k] for k in ("key", "kind", "mode", "status", "title", "source")} for b in bounds]
         print(json.dumps(rows, indent=2))
         return 0
-    width = max(len(b.key) for b in bounds)
+    width = max(len(b["key"]) for b in bounds)
     for b in bounds:
-        cites = "; ".join(c.short() for c in b.provenance.citations) or (
-            "from " + ", ".join(b.provenance.derived_from) if b.provenance.derived_from else "(no source cited)")
-        print(f"{b.key:<{width}}  {b.status.value:<13}  {cites}")
+        cites = "; ".join(b["citations"]) or (
+            "from " + ", ".join(b["derived_from"]) if b["derived_from"] else "(no source cited)")
+        print(f"{b['key']:<{width}}  {b['status']:<13}  {cites}")
     from ..provenance import Status
 
     print(f"\n{len(bounds)} registered; status: {' / '.join(s.value for s in Status)}")

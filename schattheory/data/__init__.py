@@ -7,8 +7,8 @@ written by ``examples/digits_study.py --write-bundled`` and read here with the c
 scikit-learn at report time). See ``README.md`` in this folder.
 
 >>> net = bundled_network()
->>> [lay.shape for lay in net.layers]
-[(64, 64), (64, 64), (64, 64), (10, 64)]
+>>> [lay.shape for lay in net.layers]        # biases folded: [[W, b], [0, 1]], the last layer [W, b]
+[(65, 65), (65, 65), (65, 65), (10, 65)]
 >>> net.data.n, net.data.num_classes
 (1200, 10)
 """
@@ -85,24 +85,44 @@ def data_stats(meta: dict):
         raise InputError("data", sorted(d), f"statistics lack the field {exc.args[0]!r}") from None
 
 
-def network_stats(model_file, stats_file=None, source: str = ""):
+def network_stats(model_file, stats_file=None, source: str = "", biases: bool = True):
     """:class:`~schattheory.netstats.NetworkStats` of an npz network (and its statistics JSON when given).
 
+    The layers are those the network applies: biases folded by homogeneous coordinates
+    (:mod:`schattheory.networks.homogeneous`; ``biases=False``: the bias-free network, whose margins the stored
+    statistics do not describe, so it is refused with statistics), and the data statistics are those of the
+    augmented inputs (B -> sqrt(B^2 + 1), ||X||_F -> sqrt(||X||_F^2 + n), B_(l-1,A) -> sqrt(B_(l-1,A)^2 + 1)).
     The JSON's ``activation_norms`` (B_(l-1,A) per layer), when present, go to ``extras["activation_norms"]``.
     """
-    from ..netstats import LayerStats, NetworkStats
+    from ..netstats import NetworkStats
+    from ..networks.homogeneous import augment_data_stats
+    from ..networks.spectra import NetworkSpectra
 
-    layers = tuple(LayerStats.from_matrix(name, W) for name, W, _ in load_weights(model_file))
+    load_weights(model_file)                      # the bundled format's own checks (names, 2-D, chaining)
+    spectra = NetworkSpectra.from_model(str(model_file), biases=biases)
+    from dataclasses import replace
+
+    # the bundled format names a layer by its stem ("fc1" for fc1.weight)
+    layers = tuple(replace(lay, name=lay.name[: -len(".weight")] if lay.name.endswith(".weight") else lay.name)
+                   for lay in spectra.layers)
     meta = load_stats(stats_file) if stats_file is not None else None
-    extras = {}
+    if meta is not None and not biases and spectra.homogeneous.biases.startswith("dropped"):
+        raise InputError("biases", False, "the stored margins are those of the network with its biases; evaluate "
+                         "the bias-free network from its weights and data instead")
+    extras = {"homogeneous": spectra.homogeneous}
+    data, act = (data_stats(meta) if meta is not None else None), None
     if meta is not None:
         act = meta.get("data", meta).get("activation_norms")
         if act is not None:
             if len(act) != len(layers):
                 raise InputError("data", f"{len(act)} activation norms", f"the network has {len(layers)} layers")
-            extras["activation_norms"] = [float(v) for v in act]
-    return NetworkStats(layers, data_stats(meta) if meta is not None else None, source=source or str(model_file),
-                        extras=extras)
+            act = [float(v) for v in act]
+    hom = spectra.homogeneous
+    if data is not None and hom.augmented:
+        data, act = augment_data_stats(data, hom.input_extra(), act, [f.takes_one for f in hom.folds])
+    if act is not None:
+        extras["activation_norms"] = act
+    return NetworkStats(layers, data, source=source or str(model_file), extras=extras)
 
 
 def bundled_network():

@@ -179,7 +179,7 @@ def _run(cmd, cwd, timeout):
         return subprocess.run(cmd, cwd=cwd, env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise LatexError(f"{cmd[0]} did not finish within {timeout} s in {cwd}") from None
+        raise LatexError(f"{cmd[0]} did not finish within {timeout} s on {cmd[-1]}") from None
     except FileNotFoundError:
         raise LatexError(f"{cmd[0]} is not on the PATH; install {' '.join(APT_PACKAGES)}") from None
 
@@ -189,10 +189,11 @@ def _read(path: Path) -> str:
 
 
 def compile_in(directory, name: str, *, max_runs: int = 5, timeout: float = 120.0, bibtex: str = "auto",
-               overfull_threshold: float | None = None, strict: bool = True) -> CompileResult:
+               overfull_threshold: float | None = None, strict: bool = True, progress=None) -> CompileResult:
     """Compile ``directory/name.tex`` in place; raise :class:`LatexError` on a LaTeX or BibTeX error, and when
     ``strict`` also on undefined references or citations, duplicate labels, BibTeX warnings and overfull boxes
-    wider than ``overfull_threshold`` points (None: boxes are only reported)."""
+    wider than ``overfull_threshold`` points (None: boxes are only reported). ``progress``: a callable taking a
+    one-line message, called before each pdflatex or BibTeX run (each takes a second or more)."""
     directory = Path(directory)
     if not (directory / f"{name}.tex").is_file():
         raise InputError("tex", str(directory / f"{name}.tex"), "no such file")
@@ -202,7 +203,9 @@ def compile_in(directory, name: str, *, max_runs: int = 5, timeout: float = 120.
            f"{name}.tex"]
     runs = bib_runs = 0
     log = blg = ""
+    say = progress or (lambda message: None)
     while True:
+        say(f"pdflatex run {runs + 1} on {name}.tex")
         proc = _run(cmd, directory, timeout)
         runs += 1
         log = _read(directory / f"{name}.log")
@@ -213,6 +216,7 @@ def compile_in(directory, name: str, *, max_runs: int = 5, timeout: float = 120.
         aux = _read(directory / f"{name}.aux")
         wants_bib = "\\bibdata" in aux and bibtex != "never" or bibtex == "always"
         if wants_bib and bib_runs == 0:
+            say(f"bibtex on {name}.aux")
             bproc = _run(["bibtex", name], directory, timeout)
             bib_runs += 1
             blg = _read(directory / f"{name}.blg")

@@ -34,7 +34,7 @@ from pathlib import Path
 from ..errors import InputError
 from .notation import Notation, current, use
 from .render import bib_item, bibtex_entry, citations_of, environment, label, proof, theorem
-from .text import escape
+from .text import cite_keys, escape, escape_text, text_mode_problems
 
 __all__ = ["Document", "WrittenDocument", "build_document", "write_document", "PACKAGES", "lemma_closure",
            "resolve_keys", "standalone", "compile_file"]
@@ -53,6 +53,10 @@ class Document:
     bib: str
     bibliography: str
     keys: list = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """What would print wrongly: characters in text mode that the fonts print as another glyph."""
+        return text_mode_problems(self.tex)
 
     def packages(self) -> set:
         """The LaTeX packages the source loads (for checking the preamble's requirements)."""
@@ -188,10 +192,18 @@ def _bibliography(cits, style: str) -> str:
 
 def build_document(keys=None, *, notation: Notation | None = None, name: str = "schattheory",
                    bibliography: str = "inline", title: str | None = None, main=None, sample_rows=None,
-                   claim_results=None, network_results=None, macros: bool = True) -> Document:
+                   claim_results=None, network_results=None, macros: bool = True, sections=(),
+                   citations=()) -> Document:
     """The LaTeX document (see the module docstring). ``main``, ``sample_rows``, ``claim_results``: override the
-    computed parts (default: computed by the toolkit); ``network_results``: {network name: results} for
-    per-network tables; ``macros``: write ``\\schatten{A}{p}`` etc. (defined in the preamble) or expanded LaTeX."""
+    computed parts (default: computed by the toolkit; with ``keys``, a table is included when its rows are given);
+    ``network_results``: {network name: results} for per-network tables; ``macros``: write ``\\schatten{A}{p}``
+    etc. (defined in the preamble) or expanded LaTeX; ``sections``: (heading, LaTeX) pairs of one's own, placed
+    after the toolkit's; ``citations``: Citations one's own text cites. ``title`` and headings are text in which
+    ``$...$`` is mathematics.
+
+    The bibliography holds every work cited anywhere in the document (statements, tables, ``sections``); a
+    ``\\cite`` key that is neither the toolkit's, nor cited by a registered statement, nor in ``citations`` is an
+    error naming it."""
     from .. import registry
     from . import tables
 
@@ -200,6 +212,7 @@ def build_document(keys=None, *, notation: Notation | None = None, name: str = "
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise InputError("name", name, "use letters, digits, '-' and '_' only (it names the .tex file)")
     base = notation if notation is not None else current()
+    extra = _own_sections(sections)
     with use(base.switch(use_macros=macros)) as n:
         sections = []
         if keys:
@@ -218,47 +231,83 @@ def build_document(keys=None, *, notation: Notation | None = None, name: str = "
         sections.append(rf"\section{{{head}}}" "\n" + _statements(primary, known, n))
         if lemmas:
             sections.append(r"\section{Lemmas these statements rest on}" "\n" + _statements(lemmas, known, n))
-        if not keys:
+        if not keys or sample_rows is not None:
             sections.append(r"\section{Comparison of sample complexities}" "\n"
                             + tables.sample_complexity_table(sample_rows, notation=n))
+        if not keys or claim_results is not None:
             sections.append(r"\section{Audit of the claims about the paper}" "\n"
                             + tables.claims_table(claim_results))
         for net, results in (network_results or {}).items():
             sections.append(rf"\section{{Bounds on {escape(net)}}}" "\n"
                             + tables.network_results_table(results, network=net))
-        cits = citations_of(everything)
-        cits = _table_citations(cits, sections)
+        sections += extra
+        cits = _resolve_citations(citations_of(everything), sections, citations)
         body = "\n\n".join(sections)
-        tex = (_preamble(n, escape(title)) + "\\begin{document}\n\\maketitle\n\n" + _legend() + "\n\n"
+        tex = (_preamble(n, escape_text(title)) + "\\begin{document}\n\\maketitle\n\n" + _legend() + "\n\n"
                + _notation_sentence(n) + "\n\n" + body + "\n\n" + _bibliography(cits, bibliography)
                + "\n\n\\end{document}\n")
         bib = "\n\n".join(bibtex_entry(c) for c in cits) + "\n"
     return Document(name=name, tex=tex, bib=bib, bibliography=bibliography, keys=[b.key for b in everything])
 
 
-def _table_citations(cits, sections):
-    """Add the works that tables (or any LaTeX in ``sections``) cite by ``\\cite`` key to the bibliography."""
-    from ..citations import CITATIONS
-
-    have = {c.key for c in cits}
-    out = list(cits)
-    for key_list in re.findall(r"\\cite(?:\[(?:[^\]{}]|\{[^{}]*\})*\])?\{([^}]*)\}", "\n".join(sections)):
-        for key in key_list.split(","):
-            key = key.strip()
-            if key not in have and key in CITATIONS:
-                out.append(CITATIONS[key])
-                have.add(key)
+def _own_sections(sections) -> list[str]:
+    """(heading, LaTeX) pairs -> ``\\section`` blocks (headings: text with ``$...$`` math)."""
+    out = []
+    for i, item in enumerate(sections or ()):
+        if not (isinstance(item, (tuple, list)) and len(item) == 2 and all(isinstance(x, str) for x in item)):
+            raise InputError(f"sections[{i}]", repr(item)[:60], "must be a (heading, LaTeX) pair of strings")
+        out.append(rf"\section{{{escape_text(item[0])}}}" "\n" + item[1].strip())
     return out
 
 
-def standalone(body: str, *, title: str = "", notation: Notation | None = None) -> str:
+def known_citations(extra=()) -> dict:
+    """Every work a document may cite: ``extra`` (Citations), those of registered statements (one's own
+    included) and the toolkit's list."""
+    from .. import registry
+    from ..citations import CITATIONS
+    from ..provenance import Citation
+
+    out = dict(CITATIONS)
+    for b in registry.all_bounds():
+        for c in b.provenance.citations:
+            out.setdefault(c.key, c.at(""))
+    for c in extra or ():
+        if not isinstance(c, Citation):
+            raise InputError("citations", repr(c)[:60], "must be Citation objects (schattheory.Citation)")
+        out[c.key] = c.at("")
+    return out
+
+
+def _resolve_citations(cits, texts, extra=(), strict: bool = True):
+    """``cits`` plus every work ``\\cite``d in ``texts``; a key no known work has is an error naming it (left to
+    the compile's undefined-citation check when not ``strict``)."""
+    known = None
+    have = {c.key for c in cits}
+    out = list(cits)
+    for key in cite_keys("\n".join(texts)):
+        if key in have:
+            continue
+        known = known if known is not None else known_citations(extra)
+        if key not in known and not strict:
+            continue
+        if key not in known:
+            raise InputError("\\cite", key, "is not a known work: pass citations=[Citation(...)] or cite it in a "
+                                             "registered statement's provenance")
+        out.append(known[key])
+        have.add(key)
+    return out
+
+
+def standalone(body: str, *, title: str = "", notation: Notation | None = None, citations=()) -> str:
     """A complete document around a LaTeX fragment (same preamble, notation macros and offline bibliography
-    of the works it ``\\cite``s), e.g. for a proof written as a fragment."""
+    of the works it ``\\cite``s: the toolkit's, registered statements' and ``citations``), e.g. for a proof
+    written as a fragment. ``title``: text with ``$...$`` math. A key of no known work is left to the compile,
+    which reports it as an undefined citation."""
     with use((notation if notation is not None else current()).switch(use_macros=True)) as n:
-        cits = _table_citations([], [body])
+        cits = _resolve_citations([], [body], citations, strict=False)
         bib = _bibliography(cits, "inline") if cits else ""
         head = "\\maketitle\n" if title else ""
-        return (_preamble(n, escape(title)) + "\\begin{document}\n" + head + body.strip() + "\n\n" + bib
+        return (_preamble(n, escape_text(title)) + "\\begin{document}\n" + head + body.strip() + "\n\n" + bib
                 + "\n\\end{document}\n")
 
 
@@ -280,56 +329,60 @@ def compile_file(path, *, overfull_threshold: float | None = None):
         return compile_tex(wrapped, overfull_threshold=overfull_threshold)
 
 
-_KEEP = (".tex", ".bib", ".pdf")
+def _misprinted_glyphs(pdf: Path) -> list[str]:
+    """Glyphs in the PDF's text that the OT1 fonts print for unescaped ``<`` and ``>`` (when pdftotext exists)."""
+    from .compile import pdftotext
+
+    if not pdf.exists() or shutil.which("pdftotext") is None:
+        return []
+    text = pdftotext(pdf, raw=True)
+    out = []
+    for glyph, source in (("¡", "<"), ("¿", ">")):
+        i = text.find(glyph)
+        if i >= 0:
+            out.append(f"the PDF shows {glyph!r} (an unescaped {source!r} in text): ...{text[max(0, i - 30):i + 30]}...")
+    return out
 
 
 def write_document(doc: Document, out_dir, *, compile: bool | None = None, overfull_threshold: float | None = None,
-                   max_runs: int = 5) -> WrittenDocument:
+                   max_runs: int = 5, force: bool = False, progress=None) -> WrittenDocument:
     """Write ``NAME.tex``, ``refs.bib`` and (when compiled) ``NAME.pdf`` into ``out_dir``, atomically.
 
     ``compile``: None compiles when pdflatex is on the PATH. A LaTeX error, an undefined reference or citation, or
     (when ``overfull_threshold`` is given) an overfull box wider than that many points raises
-    :class:`~schattheory.latex.compile.LatexError` and leaves ``out_dir`` as it was.
+    :class:`~schattheory.latex.compile.LatexError` and leaves ``out_dir`` as it was. ``out_dir`` is refused when it
+    is a non-empty directory the toolkit did not write, unless ``force`` (then the files are added to it and nothing
+    else there is touched); see :mod:`schattheory.output`. ``progress``: a callable taking a one-line message.
+    ``warnings`` lists overfull boxes and anything that would print wrongly (text-mode ``<``, ``>``, ``|``, ``"``,
+    and the glyphs they become in the PDF).
     """
+    from ..output import check_output_dir, staged_output
     from .compile import LatexError, compile_in, pdflatex_available
 
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError("--out", str(out), "exists and is not a directory")
+    check_output_dir(out_dir, force=force)
     if compile is None:
         compile = pdflatex_available()
     elif compile and not pdflatex_available():
         raise LatexError("pdflatex is not on the PATH (install texlive-latex-base texlive-latex-recommended); "
                          "use --no-compile to write the .tex only")
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
-    try:
+    out = Path(os.path.expanduser(os.fspath(out_dir)))
+    result, warnings = None, []
+    with staged_output(out_dir, force=force, command="schattheory latex") as tmp:
         (tmp / f"{doc.name}.tex").write_text(doc.tex, encoding="utf-8")
         (tmp / "refs.bib").write_text(doc.bib, encoding="utf-8")
-        result, warnings = None, []
         if compile:
             result = compile_in(tmp, doc.name, max_runs=max_runs,
                                 bibtex="always" if doc.bibliography == "bibtex" else "never",
-                                overfull_threshold=overfull_threshold)
+                                overfull_threshold=overfull_threshold, progress=progress)
             warnings = [str(o) for o in result.report.overfull]
+            warnings += _misprinted_glyphs(tmp / f"{doc.name}.pdf")
+        warnings = [f"text that would print wrongly: {x}" for x in text_mode_problems(doc.tex)] + warnings
         for f in tmp.iterdir():
             if f.name not in {f"{doc.name}.tex", "refs.bib", f"{doc.name}.pdf"}:
                 f.unlink()
-        if not out.exists():
-            os.rename(tmp, out)
-        else:
-            for f in sorted(tmp.iterdir()):
-                os.replace(f, out / f.name)
-            stale = out / f"{doc.name}.pdf"
-            if not compile and stale.exists():
-                stale.unlink()  # a PDF from an earlier run would not match the new source
-            tmp.rmdir()
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     pdf = out / f"{doc.name}.pdf"
     if result is not None:
         result.pdf = pdf
-    return WrittenDocument(out / f"{doc.name}.tex", out / "refs.bib", pdf if pdf.exists() else None, result,
+    # with --force into a foreign folder a PDF there may be the user's (or stale): name it only when compiled now
+    return WrittenDocument(out / f"{doc.name}.tex", out / "refs.bib", pdf if result is not None else None, result,
                            warnings)

@@ -34,7 +34,7 @@ from ..bound import Bound
 from ..errors import InputError
 from .layout import Layout, fit, fit_many, letters_for, tex_width
 from .notation import Notation, current, use
-from .text import breakable_key, cite_command, escape
+from .text import breakable_key, cite_command, escape, escape_text
 
 __all__ = ["formula", "inline", "display", "theorem", "statements", "proof", "statement_block", "statement_layout",
            "step_uses", "environment", "label", "provenance_text", "bibtex_entry", "bib_item", "citations_of",
@@ -161,9 +161,10 @@ def _assumptions(bound: Bound, n: Notation) -> str:
 def _title_text(bound: Bound) -> str:
     """The title when it is prose; titles written in ASCII mathematics are left to the displayed statement."""
     title = bound.title.strip()
-    if not title or re.search(r"[_^|<>=*/\\]|\bsum\b|\bsigma\b", title):
+    prose = re.sub(r"(?<!\\)\$[^$]*\$", "", title)     # $...$ is mathematics, kept as written
+    if not title or re.search(r"[_^|<>*/\\]|\bsum\b|\bsigma\b", prose):
         return ""
-    return escape(title)
+    return escape_text(title)
 
 
 def _cites(citations) -> str:

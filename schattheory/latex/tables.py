@@ -35,15 +35,14 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..claims.verdicts import VERDICTS  # re-exported: the audit's vocabulary has one home
 from ..errors import InputError
 from .notation import Notation, current, use
 from .layout import letters_for, tex_width
-from .text import breakable_key, cite_command, escape, escape_breakable
+from .text import breakable_key, cite_command, escape, escape_breakable, escape_text
 
 __all__ = ["Column", "booktabs", "sample_complexity_table", "claims_table", "network_results_table",
            "format_exponent", "format_number", "field_of", "VERDICTS"]
-
-VERDICTS = ("holds", "holds-up-to-constant", "depends-on-convention", "fails", "undecided")
 
 
 @dataclass(frozen=True)
@@ -213,8 +212,28 @@ def _bound_cell(key: str, label=None) -> str:
         bound = None
     if bound is not None and bound.provenance.citations:
         cite = "~" + cite_command(bound.provenance.citations[0].at(""))
-    text = escape(label) if label else breakable_key(key)
+    text = escape_text(label_tex(label)) if label else breakable_key(key)
     return text + cite
+
+
+#: ASCII mathematics of the computed rows' labels -> LaTeX ("{0}" is the number matched); the rest is text
+_LABEL_MATH = ((r"p -> 0\+", r"$p \to 0^+$"), (r"p -> oo", r"$p \to \infty$"), (r"\bp = (\d+)", r"$p = {0}$"),
+               (r"\bW_l = w_l\b", r"$W_\ell = w_\ell$"), (r"\bW_l = (\d+)", r"$W_\ell = {0}$"),
+               (r"\bW_l\b", r"$W_\ell$"), (r"\bC_1 = (\d+)", r"$C_1 = {0}$"))
+
+
+def label_tex(label: str) -> str:
+    r"""A row label with its ASCII mathematics as ``$...$`` (for :func:`~schattheory.latex.text.escape_text`).
+
+    >>> label_tex("Schatten bound, p -> oo, W_l = w_l")
+    'Schatten bound, $p \\to \\infty$, $W_\\ell = w_\\ell$'
+    """
+    import re
+
+    out = str(label).replace("$", "\\$")
+    for pattern, tex in _LABEL_MATH:
+        out = re.sub(pattern, lambda m, t=tex: t.replace("{0}", m.group(1) if m.groups() else ""), out)
+    return out
 
 
 # ---- the tables ----------------------------------------------------------------------------------------------
@@ -339,7 +358,7 @@ def network_results_table(results, *, network: str = "network", caption: str | N
     results = list(results)
     if not results:
         raise InputError("results", results, f"no evaluated bounds for {network}")
-    cols = [Column.ragged("Bound", 0.34), Column("Mode", "l"), Column("$p$", "l"), Column("Value", "r"),
+    cols = [Column.ragged("Bound", 0.34), Column("Mode", "l"), Column.ragged("$p$", 0.2), Column("Value", "r"),
             Column(r"$\log_{10}$", "r")]
     best: dict = {}
     for res in results:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["escape", "escape_breakable", "breakable_key", "cite_command"]
+__all__ = ["escape", "escape_text", "escape_breakable", "breakable_key", "cite_command", "cite_keys",
+           "text_mode_problems"]
 
 _SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"$\$$", "&": r"\&", "%": r"\%", "#": r"\#",
@@ -76,11 +77,28 @@ def _unicode(ch: str) -> str:
     return escape(decomposed) if decomposed else f"[U+{ord(ch):04X}]"
 
 
+#: ASCII relations written with two characters: typeset as the relation, not as "<" followed by "="
+_PAIRS = {"<=>": r"$\Leftrightarrow$", "<=": r"$\leq$", ">=": r"$\geq$", "!=": r"$\neq$"}
+
+
 def escape(text) -> str:
-    """Plain text -> LaTeX text (special characters escaped, Unicode mathematics put in math mode)."""
+    r"""Plain text -> LaTeX text (special characters escaped, Unicode mathematics put in math mode).
+
+    >>> escape("eps <= R <=> R >= eps")
+    'eps $\\leq$ R $\\Leftrightarrow$ R $\\geq$ eps'
+    """
     out = []
-    for ch in str(text):
-        if ch in _SPECIAL:
+    text = str(text)
+    skip = 0
+    for i, ch in enumerate(text):
+        if skip:
+            skip -= 1
+            continue
+        pair = next((t for t in _PAIRS if text.startswith(t, i)), None)  # longest first: "<=>" before "<="
+        if pair:
+            out.append(_PAIRS[pair])
+            skip = len(pair) - 1
+        elif ch in _SPECIAL:
             out.append(_SPECIAL[ch])
         elif ord(ch) < 128:
             out.append(ch)
@@ -126,3 +144,78 @@ def cite_command(citation) -> str:
     # a bracket would end the optional argument (braces do not protect it through hyperref's \cite)
     locator = locator.replace("[", r"\lbrack{}").replace("]", r"\rbrack{}")
     return rf"\cite[{locator}]{{{citation.key}}}" if locator else rf"\cite{{{citation.key}}}"
+
+
+def escape_text(text) -> str:
+    r"""Text that may contain mathematics between ``$...$``: the math is kept as written, the rest escaped by
+    :func:`escape`. ``\$`` is a literal dollar; an unpaired ``$`` makes the whole text literal.
+
+    >>> escape_text("Schatten-$q$ bound & 50%")
+    'Schatten-$q$ bound \\& 50\\%'
+    >>> escape_text("costs \\$5, not $x")
+    'costs $\\$$5, not $\\$$x'
+    """
+    text = str(text)
+    parts = re.split(r"(?<!\\)\$", text)
+    if len(parts) % 2 == 0 or any(not parts[i].strip() for i in range(1, len(parts), 2)):
+        return escape(text.replace("\\$", "$"))
+    out = []
+    for i, part in enumerate(parts):
+        out.append(f"${part}$" if i % 2 else escape(part.replace("\\$", "$")))
+    return "".join(out)
+
+
+_CITE = re.compile(r"\\cite[tp]?\*?(?:\[(?:[^\]{}]|\{[^{}]*\})*\]){0,2}\{([^}]*)\}")
+
+
+def cite_keys(tex: str) -> list[str]:
+    r"""Every key of every ``\cite`` in ``tex``, in order of first use.
+
+    >>> cite_keys(r"see \cite[Thm~1]{a2020, b2021} and \cite{a2020}")
+    ['a2020', 'b2021']
+    """
+    out: list[str] = []
+    for group in _CITE.findall(tex):
+        for key in group.split(","):
+            key = key.strip()
+            if key and key not in out:
+                out.append(key)
+    return out
+
+
+# math regions and arguments whose characters are not typeset as text
+_MATH_ENVS = r"equation\*?|align\*?|multline\*?|gather\*?|displaymath|math|eqnarray\*?"
+_NOT_TEXT = re.compile(
+    r"\\\$|\$\$.*?\$\$|\$(?:\\.|[^$\\])*\$|\\\(.*?\\\)|\\\[.*?\\\]"
+    rf"|\\begin\{{({_MATH_ENVS})\}}.*?\\end\{{\1\}}"
+    r"|\\begin\{(?:tabular|longtable|array)\}\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"   # column specs: >{...}
+    r"|\\(?:label|ref|eqref|cite[tp]?|url|href|usepackage|documentclass|input|bibliography|bibliographystyle)"
+    r"(?:\[[^\]]*\])*\{[^}]*\}"
+    r"|\\[^A-Za-z\n]"                                   # control symbols: \| \% \{ ...
+    r"|%[^\n]*", re.S)
+# characters that the OT1 text fonts print as something else: < as an inverted exclamation mark, > as an inverted
+# question mark, | as an em dash, " as a closing double quote
+_WRONG_IN_TEXT = {"<": "an inverted exclamation mark", ">": "an inverted question mark", "|": "an em dash",
+                  '"': "a closing double quote"}
+
+
+def text_mode_problems(tex: str) -> list[str]:
+    r"""Characters in text mode (outside math, labels, citations and column specs) that pdflatex would print as
+    another glyph: the signs of unescaped text, e.g. ``<=`` printed as an inverted exclamation mark.
+
+    >>> text_mode_problems(r"Bound $x \le y$ (because a <= b).")
+    ["line 1: '<' in text prints as an inverted exclamation mark: ...(because a <= b)...."]
+    >>> text_mode_problems(r"\begin{tabular}{>{\raggedright}p{2cm}} a \\ \end{tabular} $a<b$")
+    []
+    """
+    out = []
+    start = tex.find("\\begin{document}")
+    offset = tex.count("\n", 0, start) if start >= 0 else 0   # the preamble defines macros: not text
+    body = tex[start:] if start >= 0 else tex
+    for lineno, line in enumerate(_NOT_TEXT.sub(lambda m: "\n" * m.group(0).count("\n"), body).splitlines(),
+                                  offset + 1):
+        for ch, glyph in _WRONG_IN_TEXT.items():
+            i = line.find(ch)
+            if i >= 0:
+                out.append(f"line {lineno}: {ch!r} in text prints as {glyph}: ...{line[max(0, i - 12):i + 12]}...")
+    return out

@@ -25,12 +25,15 @@ from ..netstats import LayerStats
 from .checkpoint import plan_checkpoint
 from .data import given_data_stats
 from .engine import Settings, available_cores, run_jobs
-from .evaluate import DEFAULT_PS, MODES, Evaluation, _evaluate_bounds, bounds_api
+from .evaluate import DEFAULT_PS, MODES, Evaluation, _evaluate_bounds
 from .layouts import roles
 from .loaders import LayerPlan, _check_chain
 from .spectra import METHODS, NetworkSpectra
 
-__all__ = ["evaluate_checkpoint", "checkpoint_spectra"]
+__all__ = ["evaluate_checkpoint", "checkpoint_spectra", "SMALL_BYTES"]
+
+#: below this many stored bytes the default is one process (starting a worker costs about a second of imports)
+SMALL_BYTES = 64 * 2**20
 
 
 def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1, scheduler=None, cache=None,
@@ -58,8 +61,15 @@ def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1
                          "role": job.role, "pattern": job.pattern, "tensor": job.tensor, "file": job.file,
                          "computed": part["computed"]})
     ignored = [(e["name"], e["reason"]) for e in plan.entries if e["action"] == "skip"]
-    return NetworkSpectra(layers, info, source=plan.source.label, method=method, ignored=ignored,
-                          notes=list(plan.notes))
+    notes = list(plan.notes)
+    digests = {}
+    for job, res in zip(plan.jobs, results):
+        digests.setdefault(job.role, {})[job.tensor] = res["digest"]
+    for head, digest in digests.get("lm_head", {}).items():
+        tied = [name for name, d in digests.get("embedding", {}).items() if d == digest]
+        if tied:
+            notes.append(f"{head} holds the same values as {tied[0]} (tied head): one matrix, reported twice")
+    return NetworkSpectra(layers, info, source=plan.source.label, method=method, ignored=ignored, notes=notes)
 
 
 def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", method: str = "svd", dtype=None,
@@ -82,7 +92,8 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
     if any(v is not None for v in (n, input_norm, margin)):
         given_data_stats(n, input_norm, margin, data_frobenius)   # refuse bad statistics before any heavy work
     plan = plan or plan_checkpoint(model, layers, orientation=orientation)
-    n_jobs = available_cores() if n_jobs is None else n_jobs
+    if n_jobs is None:   # the cores available, unless the whole read is too small to repay starting workers
+        n_jobs = available_cores() if sum(j.nbytes for j in plan.jobs) >= SMALL_BYTES else 1
     spectra = checkpoint_spectra(plan, method=method, dtype=dtype, n_jobs=n_jobs, scheduler=scheduler, cache=cache,
                                  device=device, progress=progress)
     summary = None
@@ -110,6 +121,13 @@ def _not_applicable(plan) -> str | None:
         missing = [r for r in plan.roles_present if not table[r]["covered"]]
         return (f"not a feed-forward chain of dense layers: {', '.join(missing)} layers (see the notes for what each "
                 "role means for the bounds)")
+    extra = [e["name"] for e in plan.entries if e["action"] == "skip" and len(e["shape"]) == 1
+             and e["reason"] != "not selected by --layers"]
+    if extra:
+        return (f"the layers come with 1-D tensors ({', '.join(extra[:3])}{', ...' if len(extra) > 3 else ''}: biases "
+                "or normalisation), which the in-order evaluation folds into the network (schattheory evaluate "
+                "without --jobs/--scheduler/--cache/--device); this path decomposes the weight matrices only, so "
+                "its bounds would be for a different network")
     layer_plans = [LayerPlan(name, (hi - lo, job.shape[1]), job.dtype, "dense")
                    for job in plan.jobs for (name, lo, hi) in job.parts]
     try:
@@ -121,8 +139,9 @@ def _not_applicable(plan) -> str | None:
 
 
 def _skip_all(reason, families) -> list:
-    api, why = bounds_api()
-    names = list(api.network_families()) if api is not None else ["*"]
+    from ..registry import network_families  # from the manifest: no bound family is imported to skip them all
+
+    names = network_families()
     if families is not None:
         names = [f for f in names if f in families]
     return [{"family": f, "mode": m, "p": None, "reason": reason} for f in names for m in MODES]

@@ -25,6 +25,12 @@ on a random 2 -> 2 channel 3x3 kernel with "same" zero padding on n x n inputs, 
 * circular spectrum at the same size (``padding="circular"`` on a zero-padded layer; an approximation, not a bound):
   spectral norm off by 6.5% / 6.9% / 1.8% / 0.40%, nuclear norm by 23% / 12% / 6.9% / 4.0%.
 
+**Exact spectra for zero padding where affordable**: when the explicit operator matrix has at most
+:data:`EXACT_LIMIT` entries (``exact_limit``), it is built entry by entry from the kernel and decomposed by a dense
+SVD, and the result is exact (``spectrum="exact (explicit operator)"``); above that size the certified upper bound
+above is returned (``spectrum="upper bound"``, ``exact=False``). Rank proxies and ranks of an upper-bound spectrum are
+not bounds of anything (the ratios sigma_i / sigma_1 can move either way): only norms are certified.
+
 >>> import numpy as np
 >>> K = np.zeros((1, 1, 3, 3)); K[0, 0, 1, 1] = 2.0      # 2 x identity
 >>> res = conv_singular_values(K, (4, 4))
@@ -42,12 +48,19 @@ import numpy as np
 
 from ..errors import InputError
 
-__all__ = ["ConvSpectrum", "conv_singular_values", "parse_input_size", "output_size", "PADDINGS"]
+__all__ = ["ConvSpectrum", "conv_singular_values", "parse_input_size", "output_size", "PADDINGS", "EXACT_LIMIT",
+           "explicit_operator", "pad_amount", "conv_memory_estimate", "check_conv_size", "MAX_CONV_BYTES"]
 
 PADDINGS = ("circular", "same", "valid")
 
+#: largest explicit zero-padded operator (entries) decomposed exactly: 2^22 float64 entries = 32 MiB, an SVD of a
+#: 2048 x 2048 matrix at most (a few seconds)
+EXACT_LIMIT = 2 ** 22
+
 #: frequencies decomposed per batch (bounds the complex workspace at about this many c_out x c_in matrices)
 _BATCH_BYTES = 64 * 2 ** 20
+#: conv spectra whose estimated working memory exceeds this are refused before anything is allocated
+MAX_CONV_BYTES = 2 * 2 ** 30
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,8 @@ class ConvSpectrum:
     output_size: tuple          # (h', w') of the layer's output
     operator_shape: tuple       # (c_out h' w', c_in h w)
     note: str = ""
+    spectrum: str = ""          # "exact (circular, Sedghi et al.)", "exact (explicit operator)" or "upper bound"
+    norm21: float | None = None  # ||T^T||_{2,1} of the explicit operator, when it was built
 
 
 def parse_input_size(text) -> tuple:
@@ -84,7 +99,8 @@ def parse_input_size(text) -> tuple:
     return tuple(parts)
 
 
-def _pad_amount(padding, kh, kw):
+def pad_amount(padding, kh, kw):
+    """(P_h, P_w) of zero padding ((0, 0) for circular and valid)."""
     if padding == "circular":
         return (0, 0)
     if padding == "same":
@@ -105,15 +121,57 @@ def output_size(kernel_shape, input_size, padding="circular", stride=1) -> tuple
     h, w = input_size
     if padding == "circular":
         return (-(-h // stride), -(-w // stride))
-    ph, pw = _pad_amount(padding, kh, kw)
+    ph, pw = pad_amount(padding, kh, kw)
     return ((h + 2 * ph - kh) // stride + 1, (w + 2 * pw - kw) // stride + 1)
 
 
-def conv_singular_values(kernel, input_size, padding="circular", stride: int = 1) -> ConvSpectrum:
+def conv_memory_estimate(kernel_shape, input_size, padding="circular") -> int:
+    """Bytes :func:`conv_singular_values` needs: the frequency grid's index arrays, the min(c_out, c_in) singular
+    values per grid position (about three float64 copies while they are gathered and sorted) and one batch."""
+    c_out, c_in, kh, kw = (int(x) for x in kernel_shape)
+    h, w = parse_input_size(input_size)
+    ph, pw = pad_amount(padding, kh, kw)
+    gh, gw = h + 2 * ph, w + 2 * pw
+    return 48 * gh * (gw // 2 + 1) + 24 * min(c_out, c_in) * gh * gw + 2 * _BATCH_BYTES
+
+
+def check_conv_size(kernel_shape, input_size, padding="circular", *, name: str = "kernel") -> None:
+    """Refuse an input size or padding whose conv spectrum would need more than :data:`MAX_CONV_BYTES`."""
+    need = conv_memory_estimate(kernel_shape, input_size, padding)
+    if need > MAX_CONV_BYTES:
+        h, w = parse_input_size(input_size)
+        raise InputError("input-size" if padding in PADDINGS else "padding",
+                         f"{h}x{w}" if padding in PADDINGS else padding,
+                         f"conv layer {name!r} {tuple(kernel_shape)} would need about {need / 2 ** 30:.1f} GiB for "
+                         f"its spectrum on a {h}x{w} input with padding {padding!r} (limit "
+                         f"{MAX_CONV_BYTES / 2 ** 30:.0f} GiB)")
+
+
+def explicit_operator(kernel, input_size, padding, stride: int = 1) -> np.ndarray:
+    """The matrix (c_out h' w', c_in h w) of the zero-padded cross-correlation (torch's Conv2d with padding_mode
+    zeros), rows and columns indexed channel-major (c, i, j) as torch flattens."""
+    K = np.asarray(kernel, dtype=np.float64)
+    c_out, c_in, kh, kw = K.shape
+    h, w = parse_input_size(input_size)
+    ph, pw = pad_amount(padding, kh, kw)
+    oh, ow = output_size(K.shape, (h, w), padding, stride)
+    T = np.zeros((oh, ow, h, w, c_out, c_in))
+    I, J = np.meshgrid(np.arange(oh), np.arange(ow), indexing="ij")
+    for a in range(kh):
+        for b in range(kw):
+            II, JJ = I * stride + a - ph, J * stride + b - pw
+            ok = (II >= 0) & (II < h) & (JJ >= 0) & (JJ < w)
+            T[I[ok], J[ok], II[ok], JJ[ok]] += K[:, :, a, b]
+    return T.transpose(4, 0, 1, 5, 2, 3).reshape(c_out * oh * ow, c_in * h * w)
+
+
+def conv_singular_values(kernel, input_size, padding="circular", stride: int = 1,
+                         exact_limit: int = EXACT_LIMIT) -> ConvSpectrum:
     """Singular values of the convolution operator of ``kernel`` (c_out, c_in, kh, kw) on an ``input_size`` input.
 
-    Exact for ``padding="circular"`` and ``stride=1`` (Sedghi et al. 2019); otherwise the circular values on the
-    zero-padded grid, each an upper bound on the true one (see the module docstring).
+    Exact for ``padding="circular"`` and ``stride=1`` (Sedghi et al. 2019), and for zero padding when the explicit
+    operator has at most ``exact_limit`` entries; otherwise the circular values on the zero-padded grid, each an
+    upper bound on the true one (see the module docstring).
     """
     K = np.asarray(kernel)
     if K.ndim != 4:
@@ -122,7 +180,8 @@ def conv_singular_values(kernel, input_size, padding="circular", stride: int = 1
     h, w = parse_input_size(input_size)
     if not isinstance(stride, (int, np.integer)) or stride < 1:
         raise InputError("stride", stride, "must be a positive integer")
-    ph, pw = _pad_amount(padding, kh, kw)
+    ph, pw = pad_amount(padding, kh, kw)
+    check_conv_size(K.shape, (h, w), padding)
     grid = (h + 2 * ph, w + 2 * pw)
     if kh > grid[0] or kw > grid[1]:
         raise InputError("input-size", f"{h}x{w}", f"is smaller than the {kh}x{kw} kernel (with padding {padding})")
@@ -130,6 +189,15 @@ def conv_singular_values(kernel, input_size, padding="circular", stride: int = 1
     if min(out) < 1:
         raise InputError("input-size", f"{h}x{w}", f"leaves no output positions for a {kh}x{kw} kernel")
     exact = padding == "circular" and stride == 1
+    if not exact and padding != "circular":
+        rows, cols = c_out * out[0] * out[1], c_in * h * w
+        if rows * cols <= exact_limit:
+            T = explicit_operator(K, (h, w), padding, stride)
+            sigma = np.linalg.svd(T, compute_uv=False)
+            norm21 = float(np.sqrt(np.einsum("ij,ij->i", T, T)).sum())
+            return ConvSpectrum(sigma, True, (h, w), out, (rows, cols),
+                                f"padding={padding!r}, stride={stride}: exact, SVD of the explicit {rows} x {cols} "
+                                "zero-padded operator", "exact (explicit operator)", norm21)
     # P(u, v) for u < gh, v <= gw // 2 only: column v and its mirror gw - v carry the same singular values because
     # P(-u, -v) = conj P(u, v) for a real kernel. P is built batch by batch as a direct DFT of the small kernel
     # (tensordot with the phases), so the workspace stays bounded however many channels the layer has.
@@ -148,6 +216,8 @@ def conv_singular_values(kernel, input_size, padding="circular", stride: int = 1
         sv = np.linalg.svd(P, compute_uv=False)                        # (batch, min(c_out, c_in))
         parts.append(np.repeat(sv, weight[lo:lo + per], axis=0).ravel())
     sigma = np.sort(np.concatenate(parts))[::-1]
-    note = "" if exact else (f"padding={padding!r}, stride={stride}: singular values of the circular operator on the "
-                             f"{grid[0]}x{grid[1]} padded grid, each an upper bound on the layer's")
-    return ConvSpectrum(sigma, exact, grid, out, (c_out * out[0] * out[1], c_in * h * w), note)
+    note = "" if exact else (f"padding={padding!r}, stride={stride}: certified upper bound: singular values of the "
+                             f"circular operator on the {grid[0]}x{grid[1]} padded grid, each an upper bound on the "
+                             "layer's (norms are upper bounds; ranks and rank proxies are not certified)")
+    return ConvSpectrum(sigma, exact, grid, out, (c_out * out[0] * out[1], c_in * h * w), note,
+                        "exact (circular, Sedghi et al.)" if exact else "upper bound")

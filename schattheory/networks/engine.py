@@ -33,6 +33,7 @@ from .spectra_cache import SpectraCache, content_hash
 
 __all__ = ["Settings", "compute_job", "run_jobs", "available_cores", "parse_scheduler"]
 
+HASHED_ROLES = ("embedding", "lm_head")
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
                 "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -96,7 +97,8 @@ def compute_job(job, settings: Settings = Settings(), reader=None) -> dict:
     t0 = time.perf_counter()
     with one_blas_thread():
         arr = (reader if reader is not None else _open(job.file)).read(job.tensor)
-        digest = content_hash(np.asarray(arr))
+        # the content hash keys the cache and names tied heads; hashing costs ~3% of an SVD, so only then
+        digest = content_hash(np.asarray(arr)) if settings.cache_dir or job.role in HASHED_ROLES else None
         w = _to_weight(arr, job.tensor, job.dtype, "in_out" if job.transpose else "out_in", len(job.stored_shape))
         del arr
         if w.ndim == 4:

@@ -8,6 +8,12 @@ p (the same p for every layer) and with p optimised per layer over a grid (the e
 over the grid). With data, the forward pass also supplies the activation norms B_{l-1,A} that the loss-augmented
 family needs (``stats.extras["activation_norms"]``). No bound formula lives here: values, log10 values and details come from that API.
 
+The network evaluated is the one the file describes: BatchNorm folded into the layer before it and biases folded
+by homogeneous coordinates (:mod:`schattheory.networks.homogeneous`), with the input norm B and ||X||_F of the
+augmented inputs (sqrt(B^2 + 1), sqrt(||X||_F^2 + n)); ``biases=False`` evaluates the bias-free network instead,
+margins included, and every output says so. ``reference`` (initial weights) makes the families that allow it
+measure distances from initialisation (``schattheory.bounds.network.REFERENCE_FAMILIES``).
+
 Without data statistics (``data`` or ``n``/``input_norm``/``margin``) the bounds are listed as skipped with the
 reason; so is a mode a family does not provide. Results: :meth:`Evaluation.to_dict` (the JSON contract: ``layers``
 and ``bounds``, ``value`` null where it does not fit a float64, ``log10_value`` always finite), ``to_text``,
@@ -34,6 +40,7 @@ import numpy as np
 from ..bounds import MAIN_FAMILY
 from ..errors import InputError, check_p
 from .data import ForwardPass, choose_margin, data_summary, given_data_stats, load_data
+from .homogeneous import BIAS_FREE_LABEL, augment_data_stats
 from .loaders import plan_model
 from .spectra import NetworkSpectra
 
@@ -81,7 +88,20 @@ class Evaluation:
             "data": {k: v for k, v in self.data.items()} if self.data is not None else None,
             "warnings": self.warnings, "notes": self.notes,
             "ignored_tensors": [{"name": n, "reason": r} for n, r in self.spectra.ignored],
+            "accounted_tensors": [{"name": n, "role": r} for n, r in self.spectra.accounted],
+            "network": self.network_label(),
+            "biases": self.spectra.homogeneous.biases if self.spectra.homogeneous is not None else None,
         })
+
+    @property
+    def bias_free(self) -> bool:
+        hom = self.spectra.homogeneous
+        return hom is not None and hom.biases.startswith("dropped")
+
+    def network_label(self) -> str:
+        """What network the numbers are for (biases folded, none, or the bias-free network)."""
+        hom = self.spectra.homogeneous
+        return hom.describe() if hom is not None else "layers as given"
 
     def to_json(self, indent=2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
@@ -93,37 +113,45 @@ class Evaluation:
         head += [f"r({_fmt_p(p)})" for p in self.ps]
         rows = []
         for row in self.spectra.layer_rows(self.ps):
-            rows.append([row["name"], "x".join(map(str, row["shape"])), _num(row["spectral"]), _num(row["frobenius"]),
+            shape = "x".join(map(str, row["shape"]))
+            if row.get("folded", "as stored") != "as stored" and row["kind"] == "dense":
+                shape += " (" + "x".join(map(str, row["operator_shape"])) + " folded)"
+            rows.append([row["name"], shape, _num(row["spectral"]), _num(row["frobenius"]),
                          _num(row["nuclear"]), _num(row["stable_rank"]), _num(row["effective_rank"]), str(row["rank"])]
                         + [_num(v) for v in row["rank_proxy"].values()])
         return head, rows
 
     def bound_table(self) -> tuple:
-        head = ["bound", "mode", "p", "value", "log10"]
-        rows = [[b["key"], b["mode"], _fmt_pcol(b), _value_text(b), f"{b['log10_value']:.4f}"] for b in self.bounds]
+        head = ["bound", "mode", "p", "value", "log10", "certified bound"]
+        rows = [[b["key"], b["mode"], _fmt_pcol(b), _value_text(b), f"{b['log10_value']:.4f}",
+                 _certified_text(b)] for b in self.bounds]
         return head, rows
 
     def _data_line(self) -> str:
         d = self.data
         loss = "not computed" if d.get("margin_loss") is None else f"{d['margin_loss']:.2%} of training points"
         acc = "" if d.get("train_accuracy") is None else f", training accuracy {d['train_accuracy']:.2%}"
-        text = (f"data: n = {d['n']}, B = {_num(d['input_norm'])}, ||X||_F = {_num(d['data_frobenius'])}, "
-                f"margin = {_num(d['margin'])} ({d['margin_rule']}), margin loss {loss}{acc}")
+        aug = ""
+        if d.get("input_norm_augmented") is not None:
+            aug = (f" (augmented by the constant: B = {_num(d['input_norm_augmented'])}, ||X||_F = "
+                   f"{_num(d['data_frobenius_augmented'])})")
+        which = f" on the {BIAS_FREE_LABEL}" if self.bias_free else ""
+        text = (f"data: n = {d['n']}, B = {_num(d['input_norm'])}, ||X||_F = {_num(d['data_frobenius'])}{aug}, "
+                f"margin = {_num(d['margin'])} ({d['margin_rule']}{which}), margin loss {loss}{acc}")
         if d.get("margin_quantiles"):
             text += "; training margins " + ", ".join(f"{k} {_num(v)}" for k, v in d["margin_quantiles"].items())
         return text
 
     def to_text(self) -> str:
-        out = [f"{self.spectra.source}: {len(self.spectra)} layers, method {self.spectra.method}"]
+        out = [f"{self.spectra.source}: {len(self.spectra)} layers, method {self.spectra.method}",
+               f"network: {self.network_label()}"]
         out += [_ascii_table(*self.layer_table()), ""]
         if self.data is not None:
             out += [self._data_line(), ""]
         if self.bounds:
             out += [_ascii_table(*self.bound_table()), ""]
-        for s in self.skipped:
-            ps = ", ".join(_fmt_p(x) for x in s["p"]) if s.get("p") else ""
-            out.append(f"skipped {s['family']} ({s['mode']}{', p = ' + ps if ps else ''}): "
-                       f"{s['reason']}")
+        for what, reason in _skipped_groups(self.skipped):
+            out.append(f"skipped {what}: {reason}")
         for w in self.warnings:
             out.append(f"warning: {w}")
         for n in self.notes:
@@ -132,13 +160,14 @@ class Evaluation:
 
     def to_markdown(self) -> str:
         parts = [f"**{self.spectra.source}**: {len(self.spectra)} layers, method `{self.spectra.method}`", "",
+                 f"network: {self.network_label()}", "",
                  _md_table(*self.layer_table()), ""]
         if self.data is not None:
             parts += [self._data_line(), ""]
         if self.bounds:
             parts += [_md_table(*self.bound_table()), ""]
-        for s in self.skipped:
-            parts.append(f"- skipped `{s['family']}` ({s['mode']}): {s['reason']}")
+        for what, reason in _skipped_groups(self.skipped):
+            parts.append(f"- skipped {what}: {reason}")
         for w in self.warnings:
             parts.append(f"- warning: {w}")
         for n in self.notes:
@@ -157,7 +186,8 @@ class Evaluation:
                 flat[f"rank_proxy_{p}"] = v
             layer_rows.append(flat)
         bound_rows = [{"kind": "bound", "key": b["key"], "family": b["family"], "mode": b["mode"],
-                       "p": _fmt_pcol(b), "value": b["value"], "log10_value": b["log10_value"]} for b in self.bounds]
+                       "p": _fmt_pcol(b), "value": b["value"], "log10_value": b["log10_value"],
+                       "network": b.get("network", "")} for b in self.bounds]
         cols = []
         for r in layer_rows + bound_rows:
             cols += [c for c in r if c not in cols]
@@ -178,17 +208,17 @@ class Evaluation:
         return pd.DataFrame([{**{k: v for k, v in b.items() if k != "details"}, "p": _fmt_pcol(b)}
                              for b in self.bounds])
 
-    def plot(self, directory, formats=("png", "pdf")) -> list:
+    def plot(self, directory, formats=("png", "pdf"), *, force: bool = False) -> list:
         from .plots import write_plots
 
-        return write_plots(self, directory, formats=formats)
+        return write_plots(self, directory, formats=formats, force=force)
 
 
 # ---- the evaluation -----------------------------------------------------------------------------------------
 def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_percentile=None, data_frobenius=None,
              ps=DEFAULT_PS, grid=None, method: str = "svd", dtype=None, layers=None, input_size=None,
-             padding="circular", orientation: str = "out_in", order: str = "natural", delta: float = 0.01,
-             families=None, progress=None) -> Evaluation:
+             padding=None, orientation: str = "out_in", order: str = "natural", delta: float = 0.01,
+             families=None, progress=None, biases: bool = True, reference=None, exact_limit=None) -> Evaluation:
     """Spectra, data statistics and every registered network bound for ``model`` (path or list of arrays)."""
     ps = tuple(check_p(p, name="p", allow_inf=False) for p in (ps or ()))
     if grid is not None:
@@ -217,7 +247,8 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
         forward = ForwardPass(X, y, len(plan.layers), label=str(data))
         forward.check_plan(plan)
     spectra = NetworkSpectra.from_model(None, plan=plan, method=method, dtype=dtype, input_size=input_size,
-                                        padding=padding, progress=progress, on_layer=forward)
+                                        padding=padding, progress=progress, on_layer=forward, biases=biases,
+                                        reference=reference, exact_limit=exact_limit)
     summary = None
     if forward is not None:
         margins = forward.margins()
@@ -227,17 +258,47 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
     elif given is not None:
         k = plan.layers[-1].shape[0]
         summary = given_data_stats(n, input_norm, margin, data_frobenius, k if k > 1 else 2)
-    stats = spectra.to_netstats(summary.stats if summary is not None else None)
+    hom = spectra.homogeneous
+    data_stats, act = (summary.stats if summary is not None else None), None
     if forward is not None:
-        stats.extras["activation_norms"] = tuple(forward.activation_norms)
-        summary["activation_norms"] = list(forward.activation_norms)
+        act = list(forward.activation_norms)
+        summary["activation_norms"] = act
+    if data_stats is not None and hom.augmented:
+        first = plan.layers[0]
+        extra = hom.input_extra(spectra.info[0].get("input_size") if first.kind == "conv" else None)
+        if extra is None:
+            raise InputError("input-size", None, f"the first layer {first.name!r} is a convolution with a bias: the "
+                             "folded constant channel adds h w to ||x||^2, so give --input-size (or --no-biases)")
+        data_stats, act = augment_data_stats(data_stats, extra, act, [f.takes_one for f in hom.folds])
+        summary["input_norm_augmented"] = data_stats.input_norm
+        summary["data_frobenius_augmented"] = data_stats.data_frobenius
+        if act is not None:
+            summary["activation_norms_augmented"] = list(act)
+    stats = spectra.to_netstats(data_stats)
+    if act is not None:
+        stats.extras["activation_norms"] = tuple(act)
     bounds, skipped, notes = _evaluate_bounds(stats, ps, grid, delta, families)
+    short = {"folded": "biases folded", "none in the file": "no biases in the file"}.get(spectra.homogeneous.biases,
+                                                                                          BIAS_FREE_LABEL)
+    for b in bounds:
+        b["network"] = short
     warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
-    notes = list(spectra.notes) + notes
+    notes = [spectra_label(spectra)] + list(spectra.notes) + notes
+    if reference is not None:
+        from ..bounds.network import REFERENCE_FAMILIES
+
+        notes.append("reference weights " + str(spectra.extras.get("reference")) + ": measured from them by "
+                     + "; ".join(f"{k} ({v})" for k, v in REFERENCE_FAMILIES.items())
+                     + "; every other family measures from zero (its theorem has no reference matrices)")
     if summary is not None and summary.get("data_frobenius_rule", "given") != "given":
         notes.append(f"||X||_F = {summary['data_frobenius_rule']}")
     return Evaluation(spectra, stats, dict(summary) if summary is not None else None, bounds, skipped, ps, grid,
                       warnings, notes, delta)
+
+
+def spectra_label(spectra) -> str:
+    hom = spectra.homogeneous
+    return hom.describe() if hom is not None else "layers as given"
 
 
 def _evaluate_bounds(stats, ps, grid, delta, families):
@@ -278,6 +339,21 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
             else:
                 attempt(family, mode, None, lambda: api.evaluate_network(stats, family, mode, delta=delta))
     return bounds, _merge_skipped(skipped), []
+
+
+def _skipped_groups(skipped) -> list:
+    """(what, reason) per distinct reason: the bounds skipped for one reason are listed on one line."""
+    groups = {}
+    for s in skipped:
+        ps = ", ".join(_fmt_p(x) for x in s["p"]) if s.get("p") else ""
+        modes = groups.setdefault(s["reason"], {}).setdefault(s["family"], [])
+        modes.append(s["mode"] + (f", p = {ps}" if ps else ""))
+    out = []
+    for reason, families in groups.items():
+        count = sum(len(m) for m in families.values())
+        what = ", ".join(f"{f} ({'; '.join(m)})" for f, m in families.items())
+        out.append((what if count == 1 else f"{count} bounds: {what}", reason))
+    return out
 
 
 def _merge_skipped(skipped) -> list:
@@ -352,6 +428,16 @@ def _fmt_p(p) -> str:
     if isinstance(p, (list, tuple)):
         return "[" + ", ".join(f"{float(x):.3g}" for x in p) + "]"
     return f"{float(p):.4g}"
+
+
+def _certified_text(b) -> str:
+    """yes / no (dominant form only) / not established, from the family's ``details['certified']``."""
+    text = (b.get("details") or {}).get("certified", "")
+    if text.startswith("certified"):
+        return "yes"
+    if text.startswith("dominant"):
+        return "no (dominant form only)"
+    return "not established" if text else ""
 
 
 def _fmt_pcol(b) -> str:

@@ -24,11 +24,17 @@ from ..errors import InputError
 from . import dtypes
 
 __all__ = ["TensorInfo", "open_source", "natural_key", "ArraySource", "NpzSource", "SafetensorsSource",
-           "TorchSource"]
+           "TorchSource", "MAX_TENSOR_BYTES", "MAX_COMPRESSION_RATIO"]
+
+#: the largest tensor read (uncompressed bytes; a 16384 x 16384 float32 layer is exactly this); larger is refused
+#: before any byte of it is read or decompressed
+MAX_TENSOR_BYTES = 2 ** 30
+#: an .npz member this much larger than its compressed form (and above 64 MiB) is a decompression bomb, not weights
+#: (trained float weights barely compress; DEFLATE cannot exceed about 1032:1)
+MAX_COMPRESSION_RATIO = 200
+_BOMB_FLOOR = 64 * 2 ** 20
 
 _SAFETENSORS_DTYPES = dtypes.SAFETENSORS_DTYPES
-_NUMPY_OF = {"float64": np.float64, "float32": np.float32, "float16": np.float16, "int64": np.int64,
-             "int32": np.int32, "int16": np.int16, "int8": np.int8, "uint8": np.uint8, "bool": np.bool_}
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,14 @@ class _Source:
 
     def read(self, name: str) -> np.ndarray:
         raise NotImplementedError
+
+    def file_order(self) -> list:
+        """Tensor names in the order they were written (pairs a BatchNorm with the layer before it)."""
+        return [t.name for t in self.tensors()]
+
+    def metadata(self) -> dict:
+        """Text metadata recorded in the file (safetensors ``__metadata__``), e.g. ``conv1.padding``."""
+        return {}
 
     def close(self):
         pass
@@ -114,14 +128,30 @@ class NpzSource(_Source):
             raise self._bad(f"is not a readable .npz archive ({exc})") from None
         self._info = []
         for member in self._members:
+            zi = self._zip.getinfo(member)   # sizes from the zip directory: nothing is decompressed to learn them
+            if zi.file_size > MAX_TENSOR_BYTES:
+                raise self._bad(f"member {member!r} is {zi.file_size / 2 ** 20:.0f} MiB uncompressed; tensors above "
+                                f"{MAX_TENSOR_BYTES // 2 ** 20} MiB are refused")
+            if zi.file_size > _BOMB_FLOOR and zi.file_size > MAX_COMPRESSION_RATIO * max(zi.compress_size, 1):
+                raise self._bad(f"member {member!r} expands {zi.file_size // max(zi.compress_size, 1)}-fold "
+                                f"({zi.compress_size} bytes to {zi.file_size / 2 ** 20:.0f} MiB): a decompression "
+                                "bomb, not trained weights")
             try:
                 with self._zip.open(member) as fh:
                     version = np.lib.format.read_magic(fh)
                     reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                               else np.lib.format.read_array_header_2_0)
                     shape, _, dtype = reader(fh)
+                    header_end = fh.tell()
             except Exception as exc:  # truncated or corrupted member: zlib/EOF/ValueError and friends
                 raise self._bad(f"member {member!r} is corrupted ({type(exc).__name__}: {exc})") from None
+            # the array header's shape must be backed by the member's bytes: numpy allocates the whole array first
+            if dtype.hasobject:
+                raise InputError("layers", member[:-4], f"has dtype {dtype} (Python objects): not a numeric tensor")
+            declared = int(np.prod(shape, dtype=object)) * dtype.itemsize
+            if declared != zi.file_size - header_end:
+                raise self._bad(f"member {member!r}: its header promises shape {tuple(shape)} {dtype} "
+                                f"({declared} bytes) but it holds {zi.file_size - header_end}")
             self._info.append(TensorInfo(member[:-4], tuple(shape), str(dtype)))
 
     def tensors(self):
@@ -138,8 +168,15 @@ class NpzSource(_Source):
         self._zip.close()
 
 
+def _is_int(x) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
 def _safetensors_header(path, label):
-    """Parse the safetensors header ourselves: 8-byte little-endian length, then JSON (offsets after it)."""
+    """Parse and validate the safetensors header ourselves (with or without the safetensors package): 8-byte
+    little-endian length, then JSON whose entries have a known dtype, an integer shape and data offsets that are
+    integers inside the data section, sized shape x dtype, and pairwise non-overlapping. Linear in the number of
+    tensors (one sort)."""
     size = os.path.getsize(path)
     with open(path, "rb") as fh:
         head = fh.read(8)
@@ -152,34 +189,56 @@ def _safetensors_header(path, label):
             header = json.loads(fh.read(length))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise InputError("model", label, f"has a corrupted safetensors header ({exc})") from None
+        except RecursionError:
+            raise InputError("model", label, "has a corrupted safetensors header (nested too deeply)") from None
     if not isinstance(header, dict):
         raise InputError("model", label, "has a corrupted safetensors header (not a JSON object)")
     header.pop("__metadata__", None)
-    end = 0
+    data_size = size - 8 - length
+    spans = []
     for name, entry in header.items():
-        try:
-            lo, hi = entry["data_offsets"]
-            shape, dtype = tuple(int(x) for x in entry["shape"]), entry["dtype"]
-        except (KeyError, TypeError, ValueError):
-            raise InputError("model", label, f"has a corrupted safetensors header entry {name!r}") from None
-        end = max(end, hi)
-        if dtype not in _SAFETENSORS_DTYPES:
-            raise InputError("model", label, f"tensor {name!r} has unsupported dtype {dtype}")
+        def bad(reason, name=name):
+            return InputError("model", label, f"tensor {name!r}: {reason}")
+
+        if not isinstance(entry, dict) or not {"dtype", "shape", "data_offsets"} <= entry.keys():
+            raise InputError("model", label, f"has a corrupted safetensors header entry {name!r} "
+                                             "(needs dtype, shape and data_offsets)")
+        dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+        if not isinstance(dtype, str) or dtype not in _SAFETENSORS_DTYPES:
+            raise bad(f"has unsupported dtype {dtype!r} (supported: {', '.join(_SAFETENSORS_DTYPES)})")
+        if not isinstance(shape, list) or not all(_is_int(x) and x >= 0 for x in shape):
+            raise bad(f"shape {shape!r} is not a list of non-negative integers")
+        if not (isinstance(offsets, list) and len(offsets) == 2 and all(_is_int(x) for x in offsets)):
+            raise bad(f"data_offsets {offsets!r} are not two integers")
+        lo, hi = offsets
+        if not 0 <= lo <= hi:
+            raise bad(f"data_offsets {offsets} are negative or reversed")
+        if hi > data_size:
+            raise bad(f"data_offsets {offsets} reach past the {data_size} bytes of data (the file is truncated or "
+                      "damaged)")
         item = dtypes.itemsize(_SAFETENSORS_DTYPES[dtype])
-        if hi - lo != item * int(np.prod(shape, dtype=np.int64)):
-            raise InputError("model", label, f"tensor {name!r}: data offsets do not match shape {shape} {dtype}")
-    if 8 + length + end > size:
-        raise InputError("model", label, f"is truncated: the header promises {8 + length + end} bytes, "
-                                         f"the file has {size}")
+        nbytes = item * int(np.prod(shape, dtype=object))
+        if hi - lo != nbytes:
+            raise bad(f"data offsets do not match shape {tuple(shape)} {dtype} ({hi - lo} bytes for {nbytes})")
+        if nbytes > MAX_TENSOR_BYTES:
+            raise bad(f"is {nbytes / 2 ** 20:.0f} MiB; tensors above {MAX_TENSOR_BYTES // 2 ** 20} MiB are refused")
+        if hi > lo:
+            spans.append((lo, hi, name))
+        entry["shape"] = tuple(shape)
+    spans.sort()
+    for (lo1, hi1, n1), (lo2, hi2, n2) in zip(spans, spans[1:]):
+        if lo2 < hi1:
+            raise InputError("model", label, f"tensors {n1!r} and {n2!r} overlap in the data section "
+                                             f"(bytes {lo2}..{min(hi1, hi2)})")
     return 8 + length, header
 
 
 class SafetensorsSource(_Source):
     """``.safetensors`` read one tensor at a time.
 
-    With the ``safetensors`` package installed, tensors are read by ``safe_open`` (a fresh handle per tensor, so
-    the memory map of one tensor is released before the next one is touched). bf16, which NumPy cannot represent,
-    and installs without the package are read directly from the header offsets with ``numpy.fromfile``.
+    The header is validated here whether or not the ``safetensors`` package is installed (with it, ``safe_open``
+    checks the file once more when it is opened); each tensor is then read from its validated offsets with
+    ``numpy.fromfile``, so only that tensor's bytes are ever in memory.
     """
 
     kind = "safetensors"
@@ -218,30 +277,36 @@ class SafetensorsSource(_Source):
         return [TensorInfo(k, tuple(self._header[k]["shape"]), _SAFETENSORS_DTYPES[self._header[k]["dtype"]])
                 for k in self._names]
 
+    def file_order(self):
+        return sorted(self._header, key=lambda k: self._header[k]["data_offsets"][0])
+
+    def metadata(self):
+        with open(self.path, "rb") as fh:
+            (length,) = struct.unpack("<Q", fh.read(8))
+            meta = json.loads(fh.read(length)).get("__metadata__") or {}
+        return {str(k): str(v) for k, v in meta.items()} if isinstance(meta, dict) else {}
+
     def read(self, name):
+        # read from the validated offsets, with or without the package: one tensor's bytes, linear in the number of
+        # tensors (safe_open per tensor would re-parse the whole header each time: quadratic)
         entry = self._header[name]
         dtype = _SAFETENSORS_DTYPES[entry["dtype"]]
         shape = tuple(entry["shape"])
-        if self._use_package and not dtypes.needs_ml_dtypes(dtype):
-            from safetensors import SafetensorError, safe_open
-
-            try:
-                with safe_open(self.path, framework="numpy") as fh:
-                    return fh.get_tensor(name)
-            except (SafetensorError, OSError) as exc:
-                raise self._bad(f"tensor {name!r} cannot be read ({exc})") from None
         lo, hi = entry["data_offsets"]
         try:
             raw = np.fromfile(self.path, dtype=np.uint8, count=hi - lo, offset=self._base + lo)
         except OSError as exc:
-            raise self._bad(f"tensor {name!r} cannot be read ({exc})") from None
+            raise self._bad(f"tensor {name!r} cannot be read ({exc.strerror})") from None
         if raw.size != hi - lo:
             raise self._bad(f"is truncated inside tensor {name!r}")
         return dtypes.decode(raw, dtype, shape, name)   # bf16/fp8 through ml_dtypes, exactly
 
 
 class TorchSource(_Source):
-    """PyTorch state-dict files (``torch.save``), read with ``torch.load(weights_only=True)``; torch is optional."""
+    """PyTorch state-dict files (``torch.save``), read with ``torch.load(weights_only=True, mmap=True)``.
+
+    torch is optional; the ``torch`` extra requires torch >= 2.6 (earlier ``weights_only`` loads had a known bypass).
+    """
 
     kind = "torch"
 
@@ -253,9 +318,21 @@ class TorchSource(_Source):
             raise self._bad("is a PyTorch file; reading it needs torch, which is not installed "
                             "(pip install 'schattheory[torch]', or convert it to .safetensors or .npz)") from None
         try:
-            obj = torch.load(path, map_location="cpu", weights_only=True)
+            # mmap=True (torch >= 2.1, zip-format files) maps the storages instead of reading them all: a tensor's
+            # bytes are touched only when it is read; legacy (non-zip) files cannot be mapped and are read whole
+            try:
+                obj = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+            except (TypeError, RuntimeError) as exc:
+                if "mmap" not in str(exc):
+                    raise
+                obj = torch.load(path, map_location="cpu", weights_only=True)
         except Exception as exc:  # torch raises RuntimeError/UnpicklingError/EOFError on bad files
-            raise self._bad(f"cannot be read by torch.load ({type(exc).__name__}: {exc})") from None
+            if type(exc).__name__ == "UnpicklingError":   # torch's own text is many lines with colour codes
+                raise self._bad("holds pickled Python objects (a whole module saved with torch.save(model)?), "
+                                "which are not loaded: they could run code; save model.state_dict() "
+                                "instead") from None
+            first = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", str(exc)).strip().splitlines()[:1] or [""]
+            raise self._bad(f"cannot be read by torch.load ({type(exc).__name__}: {first[0][:200]})") from None
         for key in ("state_dict", "model_state_dict", "model"):
             if isinstance(obj, dict) and isinstance(obj.get(key), dict):
                 obj = obj[key]

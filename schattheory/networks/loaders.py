@@ -15,6 +15,14 @@ of ``numpy.savez(*arrays)`` (``arr_0``, ``arr_1``...), that follows a weight and
 layer's bias and is kept aside. In a Python list, biases are given as ``(weight, bias)`` pairs and a bare 1-D array
 is refused.
 
+BatchNorm (eval mode): the tensors ``P.running_mean``, ``P.running_var`` (and ``P.weight``, ``P.bias``,
+``P.num_batches_tracked`` when present) form a BatchNorm that is folded into the weight layer preceding it in the
+file (the standard conv/dense -> BN -> activation block): with scale c = gamma / sqrt(running_var + eps),
+W <- diag(c) W (per output channel for a conv) and b <- c (b - running_mean) + beta. Tensors that act in a network but
+cannot be folded into a chain of linear layers (LayerNorm/GroupNorm affine scales without running statistics,
+attention projections) are refused with the reason; every other tensor that is not used is listed in
+``ModelPlan.ignored`` with what that means for the bounds. No tensor is dropped silently.
+
 Layer order: the file's order for ``.npz`` and PyTorch files; for ``.safetensors`` (whose header order is not the
 model's) a natural sort of the names, so ``layers.10`` comes after ``layers.9`` (``order="file"`` uses the data
 offsets instead).
@@ -40,7 +48,7 @@ from ..errors import InputError
 from .formats import TensorInfo, natural_key, open_source
 
 __all__ = ["TensorInfo", "LayerPlan", "ModelPlan", "RawLayer", "plan_model", "iter_layers", "open_source",
-           "natural_key"]
+           "natural_key", "fold_batchnorm", "BN_EPS"]
 
 _FLOAT_UPCAST = {"float16": np.float32, "bfloat16": np.float32}
 
@@ -54,14 +62,22 @@ class LayerPlan:
     dtype: str
     kind: str
     bias: str | None = None
+    batchnorm: tuple | None = None   # (running_mean, running_var, weight or None, bias or None) tensor names
+    extra_dtypes: tuple = ()         # stored dtypes of the bias and BatchNorm tensors folded into this layer
+
+    @property
+    def has_bias(self) -> bool:
+        """The layer adds a constant: its own bias, or the shift of a folded BatchNorm."""
+        return self.bias is not None or self.batchnorm is not None
 
 
 @dataclass(frozen=True)
 class ModelPlan:
     source: object
     layers: tuple
-    ignored: tuple = ()                    # (name, reason) of tensors not used
+    ignored: tuple = ()                    # (name, reason) of tensors not used, the reason saying what it means
     orientation: str = "out_in"
+    accounted: tuple = ()                  # (name, role) of every tensor used: weight, bias, batchnorm
 
 
 @dataclass
@@ -73,6 +89,7 @@ class RawLayer:
     bias: np.ndarray | None
     kind: str
     stored_dtype: str
+    batchnorm: str | None = None     # the BatchNorm folded into weight and bias, if any
 
 
 # ---- selection and checks -----------------------------------------------------------------------------------
@@ -113,6 +130,16 @@ def _is_floatish(dtype: str) -> bool:
     return dtype.startswith("float") or dtype == "bfloat16"
 
 
+#: integer tensors with these name endings are index buffers (``position_ids``, attention masks), not weights
+_BUFFER_SUFFIXES = ("_ids", "position_ids", "_mask", "mask", "_index", "index", "num_batches_tracked")
+
+
+def _unsupported_dtype(t, kind: str) -> InputError:
+    what = "complex" if "complex" in t.dtype else t.dtype
+    return InputError("layers", t.name, f"{kind} has dtype {what}: only real floating-point weights are supported "
+                      "(dequantise or convert it, or leave it out with --layers)")
+
+
 def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = "natural",
                check_chain: bool = True) -> ModelPlan:
     """Select the weight layers of ``model`` (path or arrays) and check them, reading headers only.
@@ -133,10 +160,11 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
             continue
         if len(t.shape) in (2, 4):
             if not _is_floatish(t.dtype) and source.kind not in ("arrays", "dict"):
-                if match is not None:
-                    raise InputError("layers", t.name, f"tensor has dtype {t.dtype}: weights must be floating point")
-                ignored.append((t.name, f"dtype {t.dtype}"))
-                continue
+                # never a silent drop: a complex or quantised layer skipped would evaluate a shorter network
+                if match is None and "complex" not in t.dtype and t.name.endswith(_BUFFER_SUFFIXES):
+                    ignored.append((t.name, f"dtype {t.dtype} (an index buffer, not a weight)"))
+                    continue
+                raise _unsupported_dtype(t, "tensor")
             chosen.append(t)
     weights = {t.name for t in chosen}
 
@@ -147,6 +175,8 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
         for cand in _bias_candidates(t.name):
             b = by_name.get(cand)
             if b is not None and cand not in weights and len(b.shape) == 1:
+                if not _is_floatish(b.dtype) and source.kind not in ("arrays", "dict"):
+                    raise _unsupported_dtype(b, f"the bias of {t.name!r}")
                 if b.shape[0] != out:
                     raise InputError("bias", cand, f"has length {b.shape[0]} but layer {t.name!r} has {out} outputs")
                 bias_of[t.name] = cand
@@ -163,6 +193,8 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
                 and re.fullmatch(r"arr_\d+", nxt.name)):   # numpy.savez(*arrays): unnamed, paired by position
             bias_of[t.name] = nxt.name
             used.add(nxt.name)
+    bn_of = _batchnorms(source, infos, chosen, used, orientation, match)
+    _refuse_unfoldable(infos, weights, used, match)
     for t in infos:
         if t.name in weights or t.name in used:
             continue
@@ -171,7 +203,11 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
             what = ("is a 1-D tensor, not a weight layer" if len(t.shape) == 1 else f"has {len(t.shape)} dimensions")
             raise InputError("layers", t.name, f"shape {tuple(t.shape)}: "
                              f"{what} (layers are 2-D (out, in) or 4-D conv kernels (out, in, kh, kw))")
-        ignored.append((t.name, {0: "scalar", 1: "1-D, not a bias"}.get(len(t.shape), f"{len(t.shape)}-D")))
+        what = {0: "scalar", 1: "1-D, not a bias"}.get(len(t.shape), f"{len(t.shape)}-D")
+        if match is not None and not match(t.name):
+            what = f"{what}, not selected by --layers"
+        ignored.append((t.name, f"{what}: not part of the evaluated operator; if it acts in the network, the bounds "
+                                "do not cover it"))
     if not chosen:
         what = f"matches --layers {layers!r}" if match is not None else "is 2-D or 4-D"
         raise InputError("model", source.label, f"no weight tensor {what} (tensors: "
@@ -183,10 +219,82 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
         if any(x == 0 for x in shape):
             raise InputError("layers", t.name, f"shape {shape} has a zero dimension")
         kind = "dense" if len(shape) == 2 else "conv"
-        plans.append(LayerPlan(t.name, _torch_shape(shape, orientation), t.dtype, kind, bias_of.get(t.name)))
+        bn = bn_of.get(t.name)
+        extra = [by_name[x].dtype for x in ((bias_of.get(t.name),) + tuple(bn or ())) if x is not None]
+        plans.append(LayerPlan(t.name, _torch_shape(shape, orientation), t.dtype, kind, bias_of.get(t.name), bn,
+                               tuple(extra)))
     if check_chain:
         _check_chain(plans)
-    return ModelPlan(source, tuple(plans), tuple(ignored), orientation)
+    accounted = [(lay.name, "weight") for lay in plans] + [(lay.bias, f"bias of {lay.name}") for lay in plans
+                                                            if lay.bias is not None]
+    accounted += [(x, f"batchnorm folded into {lay.name}") for lay in plans for x in (lay.batchnorm or ())
+                  if x is not None]
+    accounted += [(x, "batchnorm counter (no effect in eval mode)") for x in used
+                  if x.endswith(".num_batches_tracked")]
+    return ModelPlan(source, tuple(plans), tuple(ignored), orientation, tuple(accounted))
+
+
+_ATTENTION = re.compile(r"(^|[._])(in_proj|out_proj|q_proj|k_proj|v_proj|qkv|attn|attention|self_attn)([._]|$)")
+
+
+def _refuse_unfoldable(infos, weights, used, match):
+    """Tensors that act in a network but cannot be part of a chain of linear layers are refused, not skipped."""
+    for t in infos:
+        if t.name in used or (match is not None and not match(t.name)):
+            continue
+        stem, _, last = t.name.rpartition(".")
+        if _ATTENTION.search(t.name):
+            raise InputError("model", t.name, "belongs to an attention block, which the bounds (chains of linear "
+                             "layers and 1-Lipschitz activations) do not cover; select the chain with --layers")
+        if len(t.shape) == 1 and t.name not in weights and last in ("weight", "scale", "gamma") and stem:
+            raise InputError("model", t.name, "is a 1-D scale without running statistics (LayerNorm/GroupNorm "
+                             "affine parameters or similar): it cannot be folded into a linear layer and the bounds "
+                             "do not cover a network that uses it; leave it out knowingly with --layers")
+
+
+def _batchnorms(source, infos, chosen, used, orientation, match) -> dict:
+    """weight name -> (running_mean, running_var, weight, bias) of the BatchNorm that follows it in the file."""
+    by_name = {t.name: t for t in infos}
+    groups = {}
+    for t in infos:
+        stem, _, last = t.name.rpartition(".")
+        if stem and last in ("running_mean", "running_var", "num_batches_tracked"):
+            groups.setdefault(stem, {})[last] = t.name
+    if not groups:
+        return {}
+    order = source.file_order() if hasattr(source, "file_order") else [t.name for t in infos]
+    pos = {name: i for i, name in enumerate(order)}
+    out = {}
+    chosen_names = {w.name for w in chosen}
+    candidates = [t for t in infos if len(t.shape) in (2, 4)]
+    for stem, g in groups.items():
+        if "running_mean" not in g or "running_var" not in g:
+            raise InputError("model", stem, "BatchNorm statistics are incomplete (running_mean and running_var are "
+                             "both needed to fold it in eval mode)")
+        for extra in ("weight", "bias"):
+            t = by_name.get(f"{stem}.{extra}")
+            if t is not None and len(t.shape) == 1:
+                g[extra] = t.name
+        first = min(pos[x] for x in g.values())
+        before = [w for w in candidates if pos[w.name] < first]
+        if not before:
+            if match is not None:
+                continue   # not selected: listed among the ignored tensors
+            raise InputError("model", stem, "a BatchNorm with no weight layer before it in the file cannot be folded "
+                             "into a preceding layer")
+        lay = max(before, key=lambda w: pos[w.name])
+        if lay.name not in chosen_names:
+            continue       # follows a layer that is not evaluated: listed among the ignored tensors
+        out_ch = lay.shape[-1] if orientation == "in_out" else lay.shape[0]
+        length = by_name[g["running_mean"]].shape
+        if tuple(length) != (out_ch,) or tuple(by_name[g["running_var"]].shape) != (out_ch,):
+            raise InputError("model", stem, f"BatchNorm of length {length} follows {lay.name!r} with {out_ch} outputs; "
+                             "it cannot be folded into it")
+        if lay.name in out:
+            raise InputError("model", stem, f"a second BatchNorm follows {lay.name!r}")
+        out[lay.name] = (g["running_mean"], g["running_var"], g.get("weight"), g.get("bias"))
+        used.update(g.values())
+    return out
 
 
 def _torch_shape(shape, orientation):
@@ -234,14 +342,58 @@ def _to_weight(arr: np.ndarray, name: str, stored: str, orientation: str, want_n
     return arr
 
 
-def iter_layers(plan: ModelPlan):
-    """Yield :class:`RawLayer` objects one at a time (the caller drops each before the next is read)."""
+#: BatchNorm's epsilon (torch's default; it is not stored in state dicts)
+BN_EPS = 1e-5
+
+
+def _vector(src, name, what):
+    raw = np.asarray(src.read(name))
+    if np.iscomplexobj(raw) or raw.dtype == object:
+        raise InputError(what, name, f"has dtype {raw.dtype}: must be real numbers")
+    v = raw.astype(np.float64).reshape(-1)
+    if not np.all(np.isfinite(v)):
+        raise InputError(what, name, "contains NaN or inf entries")
+    return v
+
+
+def fold_batchnorm(weight, bias, mean, var, gamma=None, beta=None, eps: float = BN_EPS):
+    """(W', b') of a layer followed by an eval-mode BatchNorm: c = gamma / sqrt(var + eps), W' = c W (per output
+    row or channel), b' = c (b - mean) + beta; float64."""
+    c = (np.ones_like(mean) if gamma is None else gamma) / np.sqrt(var + eps)
+    w = np.asarray(weight, dtype=np.float64) * c.reshape((-1,) + (1,) * (np.ndim(weight) - 1))
+    b = c * ((0.0 if bias is None else bias) - mean) + (0.0 if beta is None else beta)
+    return w, b
+
+
+def iter_layers(plan: ModelPlan, *, biases: bool = True, bn_eps: float = BN_EPS):
+    """Yield :class:`RawLayer` objects one at a time (the caller drops each before the next is read).
+
+    A BatchNorm following a layer is folded into its weight and bias. ``biases=False`` drops every additive
+    constant (the layer's bias and the BatchNorm shift): the layers of the bias-free network.
+    """
     src = plan.source
     for lay in plan.layers:
         w = _to_weight(src.read(lay.name), lay.name, lay.dtype, plan.orientation, len(lay.shape))
-        bias = None
-        if lay.bias is not None:
-            bias = np.asarray(src.read(lay.bias)).astype(np.float64).reshape(-1)
-            if not np.all(np.isfinite(bias)):
-                raise InputError("bias", lay.bias, "contains NaN or inf entries")
-        yield RawLayer(lay.name, w, bias, lay.kind, lay.dtype)
+        bias = _vector(src, lay.bias, "bias") if lay.bias is not None else None
+        if lay.batchnorm is not None:
+            mean, var, gam, bet = (None if x is None else _vector(src, x, "batchnorm") for x in lay.batchnorm)
+            if np.any(var + bn_eps <= 0):
+                raise InputError("batchnorm", lay.batchnorm[1], "has running_var + eps <= 0")
+            w, bias = fold_batchnorm(w, bias, mean, var, gam, bet, bn_eps)
+        if not biases:
+            bias = None
+        stored = _coarsest((lay.dtype,) + tuple(lay.extra_dtypes))
+        bn = lay.batchnorm[0].rsplit(".", 1)[0] if lay.batchnorm is not None else None
+        yield RawLayer(lay.name, w, bias, lay.kind, stored, bn)
+
+
+def _coarsest(dtypes) -> str:
+    """The stored dtype with the largest machine epsilon (the precision the folded layer is known to)."""
+    def eps(d):
+        if d == "bfloat16":
+            return 2.0 ** -8
+        try:
+            return float(np.finfo(np.dtype(d)).eps)
+        except (TypeError, ValueError):
+            return 0.0
+    return max(dtypes, key=eps)

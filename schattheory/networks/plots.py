@@ -7,8 +7,9 @@ Three figures, each as PNG and PDF:
 * ``spectra``: singular values per layer against their normalised index i / k, log scale;
 * ``rank_proxy``: sum_i (sigma_i/sigma_1)^p per layer against p (a heat map when there are more than 12 layers).
 
-Everything is rendered first and renamed into place at the end (write to a temporary file in the same directory,
-then ``os.replace``): a failure leaves no partial or half-written file behind. matplotlib's object API is used
+Everything is rendered into a hidden directory beside the destination, which becomes the destination only when
+every file was written (:mod:`schattheory.output`): a failure leaves no partial file behind, and a non-empty
+directory the toolkit did not make is refused (``force=True`` adds the figures to it, touching nothing else). matplotlib's object API is used
 (``Figure`` + Agg canvas), never pyplot, so no global state or display backend is touched.
 
 >>> import numpy as np, tempfile, os
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 
 import numpy as np
 
@@ -144,18 +144,18 @@ def _cmap(count):
     return lambda i: cmap(i / max(count - 1, 1))
 
 
-def write_plots(ev, directory, formats=("png", "pdf"), sweep=None) -> list:
+def write_plots(ev, directory, formats=("png", "pdf"), sweep=None, *, force: bool = False) -> list:
     """Render the figures and write them into ``directory`` (created if missing); return the written paths."""
+    from ..output import check_output_dir, staged_output
+
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise InputError("plot", directory, "needs matplotlib (pip install 'schattheory[plot]')") from None
+        raise InputError("--plot", directory, "needs matplotlib (pip install 'schattheory[plot]')") from None
     for fmt in formats:
         if fmt not in ("png", "pdf", "svg"):
             raise InputError("formats", fmt, "must be png, pdf or svg")
-    directory = os.fspath(directory)
-    if os.path.exists(directory) and not os.path.isdir(directory):
-        raise InputError("plot", directory, "exists and is not a directory")
+    check_output_dir(directory, argument="--plot", force=force)
     sweep = tuple(sorted(set(sweep or ev.grid or SWEEP)))
     figures = {"spectra": _spectra_figure(ev), "rank_proxy": _rank_proxy_figure(ev, sweep)}
     fig, why = _bound_figure(ev, sweep)
@@ -163,23 +163,14 @@ def write_plots(ev, directory, formats=("png", "pdf"), sweep=None) -> list:
         figures["bound_vs_p"] = fig
     elif why not in ev.notes:
         ev.notes.append(f"plot skipped: {why}")
-    os.makedirs(directory, exist_ok=True)
-    staged = []
-    try:
+    names = []
+    with staged_output(directory, argument="--plot", force=force, command="schattheory evaluate --plot") as tmp:
         for name, figure in figures.items():
             for fmt in formats:
-                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}.part", dir=directory)
-                staged.append((tmp, os.path.join(directory, f"{name}.{fmt}")))
-                with os.fdopen(fd, "wb") as fh:
+                with open(tmp / f"{name}.{fmt}", "wb") as fh:
                     figure.savefig(fh, format=fmt, dpi=150, metadata=_metadata(fmt))
-        for tmp, final in staged:
-            os.replace(tmp, final)
-    except BaseException:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        raise
-    return [final for _, final in staged]
+                names.append(f"{name}.{fmt}")
+    return [os.path.join(os.fspath(directory), n) for n in names]
 
 
 def _metadata(fmt):

@@ -15,16 +15,29 @@ Methods:
   on 768 x 3072 float32 matrices. Squaring the condition number costs accuracy on small singular values: with machine
   epsilon eps of the working dtype, the relative error of sigma_i is at most about 10 eps (sigma_1/sigma_i)^2
   (constant measured <= 11 on 256 x 1024 to 768 x 3072 float32 matrices), so singular values below about
-  10 sqrt(eps) sigma_1 (3.5e-3 sigma_1 in float32; :data:`GRAM_RELIABLE`) are not resolved. Measured on 768 x 3072
-  float32 matrices with log-spaced spectra from sigma_1 down to 1e-5 sigma_1 (tests/test_networks_spectra.py):
-  rank proxy relative error 5.9% at p = 0.1, 0.13% at p = 0.5, 4e-5 at p = 1, 3e-7 at p = 2; the SVD path stays
-  below 1e-6 at every p. Spectra that decay only to 1e-2 sigma_1 lose nothing (below 2e-6 at every p). Small p weighs
+  10 sqrt(eps) sigma_1 (3.5e-3 sigma_1 in float32; :data:`GRAM_RELIABLE`) are not resolved. Measured on 256 x 1024
+  float32 matrices with log-spaced spectra from sigma_1 down to 1e-5 sigma_1 (tests/test_networks_spectra.py),
+  against the singular values above the noise floor (1.2e-4 sigma_1 here): rank proxy relative error 3.6% at
+  p = 0.1, 0.35% at p = 0.5, 1e-4 at p = 1, 2e-7 at p = 2; the SVD path stays below 1e-6 at every p (on 768 x 3072
+  the floor, 3.7e-4 sigma_1, leaves the Gram path within 3.3e-5 at every p). Spectra that decay only to 1e-2 sigma_1 lose nothing (below 2e-6 at every p). Small p weighs
   exactly the unresolved values, so :class:`NetworkSpectra` records, per layer, how many singular values lie below
   the threshold, and :meth:`NetworkSpectra.gram_warnings` says at which p they can move a rank proxy by more than 1%
   (a worst case: each such value anywhere between 0 and the threshold).
-* conv kernels (4-D) with an input size: the exact operator spectrum (circular padding) or its upper bound
-  (other paddings), see :mod:`schattheory.networks.conv`; without an input size, the filter matrix
-  (c_out, c_in kh kw) of the paper's notation (Ledent et al. 2025, Theorem 3.6, as transcribed in paper-notes 3).
+* conv kernels (4-D) with an input size: the exact operator spectrum (circular padding; zero padding where the
+  explicit operator is small enough) or a certified upper bound (larger zero-padded layers), see
+  :mod:`schattheory.networks.conv`; without an input size, the filter matrix (c_out, c_in kh kw) of the paper's
+  notation (Ledent et al. 2025, Theorem 3.6, as transcribed in paper-notes 3). The padding is given (``padding``)
+  or read from the file where it is recorded (safetensors metadata ``<layer>.padding``, ``<layer>.padding_mode``);
+  with an input size and neither, the layer is refused (torch's default is zero padding, not circular).
+
+What is decomposed is the layer as the network applies it: a BatchNorm that follows it folded in
+(:mod:`schattheory.networks.loaders`) and its bias folded by homogeneous coordinates
+(:mod:`schattheory.networks.homogeneous`), unless ``biases=False`` (the bias-free network). With a ``reference``
+(initial weights, folded the same way) each layer also records ||(A - M)^T||_{2,1} and ||A - M||_F.
+
+Noise floor: rank and rank proxies ignore singular values at or below max(m, n) eps sigma_1, eps the machine
+epsilon of the precision the weights were stored in (or computed in, if coarser), see
+:class:`~schattheory.netstats.LayerStats`; so ``dtype`` does not change them.
 
 >>> import numpy as np
 >>> net = NetworkSpectra.from_model([np.diag([3.0, 4.0]), np.eye(2)])
@@ -43,8 +56,9 @@ import numpy as np
 from .. import stable
 from ..errors import InputError
 from ..netstats import LayerStats, NetworkStats
-from .conv import conv_singular_values, parse_input_size
-from .loaders import iter_layers, plan_model
+from .conv import PADDINGS, check_conv_size, conv_singular_values, pad_amount, parse_input_size
+from .homogeneous import bias_tap, fold_conv, fold_dense, homogeneous_plan
+from .loaders import BN_EPS, iter_layers, plan_model
 
 __all__ = ["NetworkSpectra", "singular_values", "METHODS", "GRAM_RELIABLE"]
 
@@ -78,7 +92,7 @@ class NetworkSpectra:
     """
 
     def __init__(self, layers, info=None, *, source: str = "", method: str = "svd", biases=None, ignored=(),
-                 notes=(), extras=None):
+                 notes=(), extras=None, homogeneous=None, accounted=()):
         self.layers = tuple(layers)
         if not self.layers:
             raise InputError("layers", 0, "a network needs at least one weight layer")
@@ -88,16 +102,21 @@ class NetworkSpectra:
         self.ignored = tuple(ignored)
         self.notes = list(notes)
         self.extras = dict(extras or {})
+        self.homogeneous = homogeneous          # HomogeneousPlan (None: built from matrices, nothing folded)
+        self.accounted = tuple(accounted)       # (tensor name, role) of every tensor used
 
     # ---- construction ---------------------------------------------------------------------------------------
     @classmethod
     def from_model(cls, model, *, layers=None, method: str = "svd", dtype=None, input_size=None,
-                   padding="circular", orientation: str = "out_in", order: str = "natural", progress=None,
-                   on_layer=None, plan=None) -> "NetworkSpectra":
+                   padding=None, orientation: str = "out_in", order: str = "natural", progress=None,
+                   on_layer=None, plan=None, biases: bool = True, reference=None, bn_eps: float = BN_EPS,
+                   exact_limit=None) -> "NetworkSpectra":
         """Read ``model`` one layer at a time and decompose each layer once.
 
         ``input_size``: (h, w) for every conv layer, or a dict name -> (h, w); ``padding``: ``"circular"`` (exact),
-        ``"same"``/``"valid"``/int zero padding (upper bound). ``progress(i, n, name, shape, seconds)`` is called
+        ``"same"``/``"valid"``/int zero padding (exact where affordable, else an upper bound), a dict name ->
+        padding, or None (as recorded in the file). ``biases=False``: the bias-free network. ``reference``: initial
+        weights (path or arrays) with the same layers. ``progress(i, n, name, shape, seconds)`` is called
         after each layer; ``on_layer(raw_layer, index)`` sees each layer's weights before they are dropped (the data
         forward pass uses it).
         """
@@ -107,30 +126,46 @@ class NetworkSpectra:
             raise InputError("dtype", dtype, "must be float32 or float64")
         plan = plan or plan_model(model, layers, orientation=orientation, order=order)
         sizes = _input_sizes(input_size, plan)
-        stats, info, biases, extras_filter = [], [], {}, {}
+        pads = _paddings(padding, plan, sizes)
+        for name, size in sizes.items():   # sizes and paddings checked against the memory they need, before work
+            if name in pads:
+                check_conv_size(next(lay.shape for lay in plan.layers if lay.name == name), size, pads[name],
+                                name=name)
+        hom = homogeneous_plan(plan, biases=biases)
+        ref_iter = None
+        if reference is not None:
+            ref_plan = plan_model(reference, layers, orientation=orientation, order=order, check_chain=False)
+            _check_reference(plan, ref_plan)
+            ref_iter = iter_layers(ref_plan, biases=biases, bn_eps=bn_eps)
+        stats, info, bias_vals, extras_filter = [], [], {}, {}
         notes = []
         total = len(plan.layers)
-        for i, raw in enumerate(iter_layers(plan)):
+        for i, raw in enumerate(iter_layers(plan, biases=biases, bn_eps=bn_eps)):
             t0 = time.perf_counter()
             if on_layer is not None:
                 on_layer(raw, i)
-            lay, meta, filt = _layer_stats(raw, method, dtype, sizes.get(raw.name), padding)
+            ref = next(ref_iter) if ref_iter is not None else None
+            lay, meta, filt = _layer_stats(raw, method, dtype, sizes.get(raw.name), pads.get(raw.name),
+                                           hom.folds[i], ref, exact_limit)
             stats.append(lay)
             info.append(meta)
             if filt is not None:
                 extras_filter[raw.name] = filt
             if raw.bias is not None:
-                biases[raw.name] = raw.bias
+                bias_vals[raw.name] = raw.bias
             if meta.get("note"):
                 notes.append(f"{raw.name}: {meta['note']}")
-            del raw
+            del raw, ref
             meta["seconds"] = time.perf_counter() - t0
             if progress is not None:
                 progress(i + 1, total, lay.name, lay.shape, meta["seconds"])
         src = plan.source.label
         extras = {"filter_sigma": extras_filter} if extras_filter else {}
-        return cls(stats, info, source=src, method=method, biases=biases, ignored=plan.ignored, notes=notes,
-                   extras=extras)
+        extras["homogeneous"] = hom
+        if reference is not None:
+            extras["reference"] = str(reference) if not isinstance(reference, (list, tuple, dict)) else "arrays"
+        return cls(stats, info, source=src, method=method, biases=bias_vals, ignored=plan.ignored, notes=notes,
+                   extras=extras, homogeneous=hom, accounted=plan.accounted)
 
     # ---- per-layer arrays -------------------------------------------------------------------------------------
     def __len__(self):
@@ -186,7 +221,7 @@ class NetworkSpectra:
 
     def rank_proxy(self, p) -> np.ndarray:
         """sum_i (sigma_i / sigma_1)^p per layer, in [1, rank]; p = 0 gives the numerical rank."""
-        return self._each(lambda lay: stable.rank_proxy(lay.sigma, p, lay.rank_shape))
+        return self._each(lambda lay: lay.rank_proxy(p))
 
     def log10_spectral_product(self) -> float:
         return stable.log_prod(self.spectral) / math.log(10)
@@ -206,7 +241,7 @@ class NetworkSpectra:
                 continue
             count, floor = meta["gram_unresolved"], meta["gram_floor"]
             for p in ps:
-                share = count * floor ** p / stable.rank_proxy(lay.sigma, p)
+                share = count * floor ** p / lay.rank_proxy(p)
                 if share > threshold:
                     out.append(f"{lay.name}: {count} singular values lie below {floor:.1e} sigma_1, where the Gram "
                                f"path is not accurate; at p = {p:g} they can move the rank proxy by up to "
@@ -230,8 +265,12 @@ class NetworkSpectra:
                 "stable_rank": lay.stable_rank, "effective_rank": lay.effective_rank, "rank": lay.rank,
                 "norm21": lay.norm21, "multiplicity": lay.multiplicity, "num_singular_values": int(lay.sigma.size),
                 "operator_shape": list(lay.rank_shape), "exact": meta.get("exact", True),
-                "has_bias": lay.name in self.biases,
-                "rank_proxy": {_pkey(p): stable.rank_proxy(lay.sigma, p, lay.rank_shape) for p in ps},
+                "spectrum": meta.get("spectrum", "exact (SVD)"),
+                "has_bias": lay.name in self.biases, "batchnorm": meta.get("batchnorm"),
+                "folded": meta.get("folded", "as stored"),
+                "ref_norm21": lay.ref_norm21, "ref_frobenius": lay.ref_frobenius,
+                "noise_floor": lay.noise_floor, "stored_dtype": lay.stored_dtype,
+                "rank_proxy": {_pkey(p): lay.rank_proxy(p) for p in ps},
                 "schatten": {_pkey(p): stable.schatten_norm(lay.sigma, p) for p in ps},
                 "log10_schatten": {_pkey(p): stable.log_schatten_norm(lay.sigma, p) / math.log(10) for p in ps},
             }
@@ -273,43 +312,138 @@ def _input_sizes(input_size, plan) -> dict:
     return {name: size for name in convs}
 
 
+def _paddings(padding, plan, sizes) -> dict:
+    """name -> padding of every conv layer with an input size: given, else recorded in the file, else refused."""
+    convs = [lay.name for lay in plan.layers if lay.kind == "conv" and lay.name in sizes]
+    if not convs:
+        return {}
+    if isinstance(padding, dict):
+        unknown = set(padding) - {lay.name for lay in plan.layers if lay.kind == "conv"}
+        if unknown:
+            raise InputError("padding", sorted(unknown)[0], "is not a selected conv layer")
+    meta = plan.source.metadata() if hasattr(plan.source, "metadata") else {}
+    out = {}
+    for name in convs:
+        value = padding.get(name) if isinstance(padding, dict) else padding
+        if value is None:
+            value = recorded_padding(meta, name)
+        if value is None:
+            raise InputError("padding", None, f"conv layer {name!r}: the file does not record its padding; give "
+                             "--padding same|valid|N (zero padding, torch's default mode) or --padding-mode circular")
+        pad_amount(value, 1, 1)                        # validates the value
+        out[name] = value
+    return out
+
+
+def recorded_padding(meta: dict, name: str):
+    """The padding a file records for ``name`` (``<layer>.padding`` and ``<layer>.padding_mode``), or None."""
+    stem = name[: -len(".weight")] if name.endswith(".weight") else name
+    amount = meta.get(f"{stem}.padding", meta.get(f"{name}.padding"))
+    mode = meta.get(f"{stem}.padding_mode", meta.get(f"{name}.padding_mode"))
+    if amount is None and mode is None:
+        return None
+    return padding_from(amount, mode, name)
+
+
+def padding_from(amount, mode, what="padding"):
+    """torch's (padding, padding_mode) -> "circular", "same", "valid" or an int (zero padding)."""
+    if isinstance(amount, str) and amount.strip().isdigit():
+        amount = int(amount)
+    mode = mode or ("circular" if amount == "circular" else "zeros")
+    if mode == "circular":
+        if amount not in (None, "circular", "same"):
+            raise InputError("padding-mode", mode, f"{what}: circular padding is evaluated with 'same' size only "
+                             f"(got padding {amount!r})")
+        return "circular"
+    if mode != "zeros":
+        raise InputError("padding-mode", mode, f"{what}: must be 'zeros' or 'circular'")
+    if amount is None:
+        raise InputError("padding", None, f"{what}: zero padding needs its amount: same, valid or an integer")
+    if amount == "circular" or (amount not in PADDINGS and not isinstance(amount, int)):
+        raise InputError("padding", amount, f"{what}: must be same, valid or a non-negative integer")
+    return amount
+
+
+def _check_reference(plan, ref_plan):
+    if len(ref_plan.layers) != len(plan.layers):
+        raise InputError("reference", ref_plan.source.label, f"has {len(ref_plan.layers)} weight layers, the model "
+                         f"{len(plan.layers)}")
+    for a, b in zip(plan.layers, ref_plan.layers):
+        if a.shape != b.shape:
+            raise InputError("reference", b.name, f"shape {b.shape} does not match the model's {a.name!r} {a.shape}")
+        if a.has_bias != b.has_bias:
+            raise InputError("reference", b.name, f"{'has' if b.has_bias else 'lacks'} a bias or BatchNorm that the "
+                             f"model's {a.name!r} {'lacks' if b.has_bias else 'has'}")
+
+
 def _norm21(mat) -> float:
     """sum over rows of their l2 norms; squares accumulated in float64 (einsum casts in buffers, no full copy)."""
     return float(np.sqrt(np.einsum("ij,ij->i", mat, mat, dtype=np.float64)).sum())
 
 
-def _layer_stats(raw, method, dtype, input_size, padding):
+def _layer_stats(raw, method, dtype, input_size, padding, fold=None, ref=None, exact_limit=None):
     w = raw.weight
     compute = np.dtype(dtype) if dtype is not None else w.dtype
     meta = {"kind": raw.kind, "stored_dtype": raw.stored_dtype, "compute_dtype": str(compute),
-            "stored_shape": list(w.shape), "method": method}
+            "stored_shape": list(w.shape), "method": method, "batchnorm": raw.batchnorm}
     filt = None
+    takes = fold is not None and fold.takes_one
+    if takes:
+        meta["folded"] = ("[[W, b], [0, 1]]" if fold.gives_one else "[W, b]") + (
+            f" (constant read as a block of {fold.q})" if fold.q > 1 else "")
+    stored = raw.stored_dtype
     if raw.kind == "conv":
-        c_out = w.shape[0]
-        fmat = w.reshape(c_out, -1)
+        tap = bias_tap(w.shape, pad_amount(padding, *w.shape[2:])) if takes and input_size is not None else None
+        K = fold_conv(w, raw.bias, takes_one=takes, gives_one=takes and fold.gives_one, tap=tap)
+        K0 = None if ref is None else fold_conv(ref.weight, ref.bias, takes_one=takes,
+                                                gives_one=takes and fold.gives_one, tap=tap)
+        c_out = K.shape[0]
+        fmat = K.reshape(c_out, -1)
+        D = None if K0 is None else (K.astype(np.float64) - K0.astype(np.float64)).reshape(c_out, -1)
         if input_size is None:
             meta["note"] = ("conv layer without --input-size: statistics of its filter matrix "
                             f"({c_out} x {fmat.shape[1]}), not of the convolution operator")
             sig = singular_values(fmat, method, compute)
-            lay = LayerStats(raw.name, tuple(fmat.shape), sig, _norm21(fmat), 1, dtype=str(compute))
+            lay = LayerStats(raw.name, tuple(fmat.shape), sig, _norm21(fmat), 1, dtype=str(compute),
+                             stored_dtype=stored, **_ref_norms(D, 1))
         else:
-            res = conv_singular_values(w, input_size, padding)
+            kw = {} if exact_limit is None else {"exact_limit": exact_limit}
+            res = conv_singular_values(K, input_size, padding, **kw)
             filt = singular_values(fmat, "svd", np.float64)
             positions = res.output_size[0] * res.output_size[1]
-            meta.update(exact=res.exact, input_size=list(input_size), grid=list(res.grid),
+            meta.update(exact=res.exact, spectrum=res.spectrum, input_size=list(input_size), grid=list(res.grid),
                         output_size=list(res.output_size), padding=padding)
             if res.note:
                 meta["note"] = res.note
             # every output position (circular) sees the whole kernel: ||op^T||_{2,1} = positions * filter rows
-            lay = LayerStats(raw.name, tuple(w.shape), res.sigma, positions * _norm21(fmat), positions,
-                             out_features=c_out, in_features=fmat.shape[1], dtype="float64",
-                             rank_shape=(c_out * res.grid[0] * res.grid[1], w.shape[1] * res.grid[0] * res.grid[1]))
-            meta["method"] = "fft"
+            # (zero padding: border rows see fewer taps, so this is an upper bound unless the operator was built)
+            norm21 = res.norm21 if res.norm21 is not None else positions * _norm21(fmat)
+            lay = LayerStats(raw.name, tuple(K.shape), res.sigma, norm21, positions,
+                             out_features=c_out, in_features=fmat.shape[1], dtype="float64", stored_dtype=stored,
+                             rank_shape=res.operator_shape if res.spectrum == "exact (explicit operator)" else
+                             (c_out * res.grid[0] * res.grid[1], K.shape[1] * res.grid[0] * res.grid[1]),
+                             **_ref_norms(D, positions))
+            meta["method"] = "fft" if res.spectrum != "exact (explicit operator)" else "explicit operator"
         return lay, meta, filt
-    sig = singular_values(w, method, compute)
-    lay = LayerStats(raw.name, tuple(w.shape), sig, _norm21(w), 1, dtype=str(compute))
+    A = fold_dense(w, raw.bias, takes_one=takes, gives_one=takes and fold.gives_one, q=fold.q if takes else 1)
+    D = None
+    if ref is not None:
+        A0 = fold_dense(ref.weight, ref.bias, takes_one=takes, gives_one=takes and fold.gives_one,
+                        q=fold.q if takes else 1)
+        D = A.astype(np.float64) - A0.astype(np.float64)
+    sig = singular_values(A, method, compute)
+    lay = LayerStats(raw.name, tuple(A.shape), sig, _norm21(A), 1, dtype=str(compute), stored_dtype=stored,
+                     **_ref_norms(D, 1))
     if method == "gram":
         floor = GRAM_RELIABLE * math.sqrt(float(np.finfo(compute).eps))
         meta["gram_floor"] = floor
         meta["gram_unresolved"] = int(np.count_nonzero(sig < floor * sig[0]))
     return lay, meta, filt
+
+
+def _ref_norms(D, positions) -> dict:
+    """||(A - M)^T||_{2,1} and ||A - M||_F (for a conv, of the operator: positions times the filter rows, and
+    sqrt(positions) ||D||_F; exact for circular padding, upper bounds for zero padding)."""
+    if D is None:
+        return {}
+    return {"ref_norm21": positions * _norm21(D), "ref_frobenius": math.sqrt(positions) * float(np.linalg.norm(D))}

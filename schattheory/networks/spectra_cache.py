@@ -23,6 +23,7 @@ import tempfile
 import numpy as np
 
 from ..errors import InputError
+from ..output import fix_permissions
 
 __all__ = ["SpectraCache", "content_hash"]
 
@@ -71,6 +72,7 @@ class SpectraCache:
         try:
             with os.fdopen(fd, "wb") as fh:
                 np.savez(fh, **entry)
+            fix_permissions(tmp)   # mkstemp makes 0600; the entries follow the umask like any written file
             os.replace(tmp, self._path(key))
         except BaseException:
             if os.path.exists(tmp):

@@ -3,21 +3,23 @@
 Order: check the destination and read the network (bad input fails here, before any work or file), then the
 claims audit, the main theorem's derivation and limits, every bound on the network, figures, the LaTeX document;
 everything is written into a hidden temporary directory beside the destination, which replaces the destination
-only when all of it succeeded (:mod:`schattheory.report.output`). A section whose module is missing is kept, with
+only when all of it succeeded (:mod:`schattheory.output`). A section whose module is missing is kept, with
 the reason, so the report always says what it could not show.
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..output import check_output_dir, staged_output
 from . import audit, derivation, figures as figs, network, pdf
 from .markdown import render
-from .output import check_destination, staged_directory
 from .sections import Section
 
 __all__ = ["build_report", "ReportResult", "DEFAULT_OUT"]
@@ -84,10 +86,11 @@ def _about(stats, meta, sections) -> Section:
 
 
 def build_report(out=DEFAULT_OUT, model=None, data=None, *, margin=None, figures: bool = True, latex: bool = True,
-                 progress=_stderr, strict: bool = False, skip=()) -> ReportResult:
+                 progress=_stderr, strict: bool = False, skip=(), force: bool = False) -> ReportResult:
     """Build the whole report into ``out`` (replacing a previous report there) and return what was made.
 
-    ``skip``: section keys ("audit", "theorem") left out on request; the report says so.
+    ``skip``: section keys ("audit", "theorem") left out on request; the report says so. ``force``: write into a
+    non-empty directory the toolkit did not make (adding files, replacing only same-named ones).
     """
     unknown = set(skip) - {"audit", "theorem"}
     if unknown:
@@ -96,9 +99,19 @@ def build_report(out=DEFAULT_OUT, model=None, data=None, *, margin=None, figures
         raise InputError("skip", sorted(unknown), "only 'audit' and 'theorem' can be skipped")
     from .inputs import load_network
 
-    out = check_destination(out)
-    progress("reading the network" + (f" {model}" if model else " (bundled digits MLP)"))
-    stats, meta = load_network(model, data, margin)
+    check_output_dir(out, argument="out", force=force)
+    out = Path(os.path.expanduser(os.fspath(out)))
+    # announced only if reading takes a while: bad input fails here with its one error line and nothing else
+    announce = threading.Timer(1.0, progress, ("reading the network" + (f" {model}" if model else
+                                                                         " (bundled digits MLP)"),))
+    announce.daemon = True
+    announce.start()
+    t0 = time.perf_counter()
+    try:
+        stats, meta = load_network(model, data, margin)
+    finally:
+        announce.cancel()
+    progress(f"read the network: {stats.depth} layers ({time.perf_counter() - t0:.1f} s)")
 
     context = {}   # what later sections reuse: the evaluated network, claims results, the main theorem
     progress("evaluating every bound on the network")
@@ -116,7 +129,7 @@ def build_report(out=DEFAULT_OUT, model=None, data=None, *, margin=None, figures
     net_sec = _guarded("network", "The network", lambda: network.build(result, meta), progress, strict)
     sections.append(net_sec)
 
-    with staged_directory(out) as tmp:
+    with staged_output(out, argument="out", force=force, command="schattheory report") as tmp:
         if figures:
             ok, why = figs.matplotlib_available()
             if ok:

@@ -1,7 +1,7 @@
 r"""The report's main-theorem section: the bound derived step by step, and its forms at p -> 0+, p = 1, p -> oo.
 
-The derivation is the engine's (:func:`schattheory.derivations.main_bound.derive_main_bound`); the three forms are
-limits of the per-layer complexity
+The derivation is the engine's (:func:`schattheory.derivations.main_bound.derive_main_bound`: the network cover from
+the repaired per-layer mixed cover); the three forms are limits of the transcribed per-layer complexity
 
 .. math:: C_\ell(p) = X^{2p/(p+2)}\, \rho^{2/(p+2)}\, a^{2/(p+2)}\, \Omega^{p/(p+2)}
 
@@ -52,7 +52,7 @@ def forms(C, p, timeout: float = 20.0) -> list:
 
 def build(context=None) -> Section:
     from ..derivations.main_bound import compare_with_transcribed, derive_main_bound, transcribed_per_layer
-    from ..lemmas.balancing import c_p
+    from ..lemmas.mixed_cover import c_star
     from ..symbols import p
 
     bound = derive_main_bound()
@@ -60,23 +60,26 @@ def build(context=None) -> Section:
     cmp = compare_with_transcribed()
     C = transcribed_per_layer()
     fs = forms(C, p)
-    cfs = forms(c_p(p), p)
+    cfs = forms(c_star(p), p)
     if context is not None:
         context["main_theorem"] = bound
     lhs = sp.sstr(bound.lhs) if isinstance(bound.lhs, sp.Basic) else re.sub(r"\\text\{([^}]*)\}", r"\1",
                                                                              bound.lhs or "gap")
-    lines = [f"**Derived statement** (`{bound.key}`, status *{bound.status.value}*; weakest step in the chain: "
+    lines = [f"**Derived covering step** (`{bound.key}`, status *{bound.status.value}*; weakest step in the chain: "
              f"*{der.weakest_status().value}*):", "", "```", f"{lhs} <= {sp.sstr(bound.expr)}",
-             "```", "", "with the per-layer complexity", "", "```", f"C_l(p) = {sp.sstr(C)}", "```", "",
+             "```", "", "and the transcribed per-layer complexity of Theorem 3.6 (dominant form, not derived)", "",
+             "```", f"C_l(p) = {sp.sstr(C)}", "```", "",
              "X = B prod_i ||A_i|| / gamma (margin-normalised norm factor), rho = r_l(p) = sum_i (sigma_i/sigma_1)^p "
              "(rank proxy), a = U_l + d_(l-1), Omega = W_l (1 for dense layers under the default convention).", "",
              "**The chain of steps** (replayable; each names the lemma it uses and its status):", "", "```",
              der.describe(), "```", "",
-             f"**Against the transcribed form** (paper-notes 4.1/4.3): the derived per-layer complexity is "
-             f"c_p C_l(p) exactly (`ratio_is_c_p` = {cmp['ratio_is_c_p']}); matches {cmp['matches']}; extra: "
-             f"{cmp['extra']}.", "",
-             "**The three forms of the per-layer complexity** (sympy with a time budget; the numeric column is an "
-             "independent mpmath sequence at an example point):", ""]
+             f"**Against the transcribed form** (paper-notes 4.1/4.3): the correct per-layer cover's rate is "
+             f"{sp.sstr(cmp['derived'])}, not the transcribed summand; it matches {cmp['matches']}; differences: "
+             f"{cmp['extra']}. The first release derived c_p C_l(p) from a mixed cover that charged the tail its "
+             "spectral norm; that cover is false and the derivation is withdrawn. The certified explicit bound built "
+             "on the correct cover is `ledent2025.fc.explicit` (proofs/main_bound).", "",
+             "**The three forms of the transcribed per-layer complexity** (sympy with a time budget; the numeric "
+             "column is an independent mpmath sequence at an example point):", ""]
     from .markdown import table
 
     declared = _declared()
@@ -96,9 +99,11 @@ def build(context=None) -> Section:
               "On the whole network the same limits give sqrt(L/N sum_l rank_l (U_l + d_(l-1))) (p -> 0+), "
               "sqrt(L/N sum_l (r_l(1) (U_l + d_(l-1)))^(2/3) (W_l X^2)^(1/3)) (p = 1) and X sqrt(L sum_l W_l / N) "
               "(p -> oo)." + _on_network(context), "",
-              "The balancing constant c_p = " + sp.sstr(c_p(p)) + " that the derivation keeps (and the dominant "
-              "form drops): " + "; ".join(f"{lab}: {sp.sstr(val)} ({meth})" for lab, _, val, meth, _ in cfs) + "."]
-    summary = [f"main theorem derived ({len(der.steps)} steps, weakest status {der.weakest_status().value}): C_l -> "
+              "The balancing constant of the repaired cover, c*_p = " + sp.sstr(c_star(p)) + " (balancing at "
+              "exponent 2p/(2-p); the cover needs p < 2): "
+              + "; ".join(f"{lab}: {sp.sstr(val)} ({meth})" for lab, _, val, meth, _ in cfs) + "."]
+    summary = [f"main theorem's covering step derived ({len(der.steps)} steps, weakest status "
+               f"{der.weakest_status().value}); transcribed C_l -> "
                + ", ".join(f"{sp.sstr(v)} at {lab}" for lab, _, v, _, _ in fs)]
     data = {"key": bound.key, "expr": sp.sstr(bound.expr), "per_layer": sp.sstr(C),
             "steps": der.describe().splitlines()[1:], "ratio_to_transcribed": sp.sstr(cmp["ratio"]),

@@ -19,8 +19,28 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..json_input import check_fields, integer, list_of, number, read_json, string
 
-__all__ = ["load_network"]
+__all__ = ["load_network", "read_statistics", "STATISTICS_SCHEMA"]
+
+#: the fields of a statistics JSON (its ``data`` block, or the object itself), checked before any work
+STATISTICS_SCHEMA = {
+    "n": integer(minimum=1), "input_norm": number(positive=True), "data_frobenius": number(positive=True),
+    "margin": number(positive=True), "margin_loss": number(minimum=0, maximum=1), "num_classes": integer(minimum=2),
+    "margin_rule": string(), "activation_norms": list_of(number(minimum=0)), "margins": list_of(number()),
+}
+_REQUIRED = ("n", "input_norm", "data_frobenius", "margin")
+
+
+def read_statistics(path) -> dict:
+    """A statistics JSON (bundled format) read and checked against :data:`STATISTICS_SCHEMA`; returns the object."""
+    meta = read_json(path, "data")
+    if not isinstance(meta, dict):
+        check_fields(meta, {}, argument="data", value=str(path), where="the statistics file")
+    block = meta.get("data", meta)
+    where = "the statistics' 'data' block" if "data" in meta else "the statistics file"
+    check_fields(block, STATISTICS_SCHEMA, argument="data", value=str(path), where=where, required=_REQUIRED)
+    return meta
 
 
 def _existing(path, argument: str) -> Path:
@@ -60,24 +80,27 @@ def load_network(model=None, data=None, margin=None):
             raise InputError("data", str(data), "must be a statistics .json or an .npz with arrays X and y")
     if margin is not None and kind != ".npz":
         raise InputError("margin", margin, "applies to --data FILE.npz (a statistics .json carries its margin)")
+    meta = read_statistics(data) if kind == ".json" else None    # checked before any tensor is read
     tools = _loaders()
     if kind == ".npz":
         if tools is None:
             raise InputError("data", str(data), "an .npz data file needs the network loaders (schattheory.networks), "
                                                 "which are not available here; give a statistics .json instead")
         return _forward_stats(tools, model, data, margin), None
-    stats = _spectra_only(tools, model)
+    act = meta.get("data", meta).get("activation_norms") if meta is not None else None
+    stats = _spectra_only(tools, model, None if act is None else (len(act), str(data)))
     if kind == ".json":
-        meta = bundled.load_stats(data)
-        act = meta.get("data", meta).get("activation_norms")
         extras = dict(stats.extras)
-        if act is not None and len(act) == stats.depth:
-            extras["activation_norms"] = [float(v) for v in act]
-        stats = replace(stats, data=bundled.data_stats(meta), extras=extras)
+        act = [float(v) for v in act] if act is not None else None   # its length was checked with the plan
+        data_stats, act = _augmented(extras.get("homogeneous"), bundled.data_stats(meta), act)
+        if act is not None:
+            extras["activation_norms"] = act
+        stats = replace(stats, data=data_stats, extras=extras)
     return stats, None
 
 
-def _spectra_only(tools, model: Path):
+def _spectra_only(tools, model: Path, depth_check=None):
+    """Spectra of ``model``; ``depth_check``: (number of activation norms, data file), checked before the work."""
     from .. import data as bundled
 
     if tools is None:
@@ -86,7 +109,11 @@ def _spectra_only(tools, model: Path):
                                                   "loaders (schattheory.networks)")
         return bundled.network_stats(model)
     plan_model, NetworkSpectra, _, _ = tools
-    return NetworkSpectra.from_model(None, plan=plan_model(str(model))).to_netstats(None)
+    plan = plan_model(str(model))
+    if depth_check is not None and depth_check[0] != len(plan.layers):
+        raise InputError("data", depth_check[1], f"has {depth_check[0]} activation_norms but the network has "
+                                                 f"{len(plan.layers)} layers")
+    return NetworkSpectra.from_model(None, plan=plan).to_netstats(None)
 
 
 def _forward_stats(tools, model: Path, data: Path, margin):
@@ -122,5 +149,18 @@ def _forward_stats(tools, model: Path, data: Path, margin):
     stats = DataStats(n=int(X.shape[0]), input_norm=float(np.max(np.linalg.norm(X, axis=1))),
                       data_frobenius=float(np.linalg.norm(X)), margin=gamma, margin_loss=loss,
                       num_classes=max(2, int(k)), margin_rule=rule)
+    stats, act = _augmented(spectra.homogeneous, stats, act)
     net = spectra.to_netstats(stats)
     return replace(net, extras={**net.extras, "activation_norms": act})
+
+
+def _augmented(hom, data, act):
+    """Data statistics of the inputs augmented by the folded biases' constant (networks.homogeneous)."""
+    if hom is None or not hom.augmented or data is None:
+        return data, act
+    from ..networks.homogeneous import augment_data_stats
+
+    extra = hom.input_extra()
+    if extra is None:
+        raise InputError("model", "conv", "a first convolution with a bias needs its input size to fold the bias")
+    return augment_data_stats(data, extra, act, [f.takes_one for f in hom.folds])

@@ -93,7 +93,8 @@ def _row(v, p_rule) -> dict:
     return {"key": v.key, "family": v.family, "mode": v.mode, "p": p, "p_rule": p_rule,
             "value": None if v.value is None or not math.isfinite(v.value) else float(v.value),
             "log10_value": float(v.log10_value), "status": (v.details or {}).get("status", ""),
-            "note": (v.details or {}).get("note", ""), "union_bound": (v.details or {}).get("union_bound", "")}
+            "note": (v.details or {}).get("note", ""), "union_bound": (v.details or {}).get("union_bound", ""),
+            "certified": (v.details or {}).get("certified", "")}
 
 
 def evaluate_stats(stats, ps=DEFAULT_PS, *, curves: bool = True, delta: float = 0.01) -> NetworkResult:
@@ -199,6 +200,10 @@ def comparison_by_p(result) -> list:
 def build(result: NetworkResult, meta: dict | None = None) -> Section:
     """The Markdown section for one evaluated network."""
     lines = [f"Network: `{result.source}`."]
+    hom = (getattr(result.stats, "extras", None) or {}).get("homogeneous")
+    if hom is not None:
+        lines.append(f"Evaluated as: {hom.describe()}; the layer norms below are those of these operators and B, "
+                     "||X||_F are those of the augmented inputs.")
     test_error = None
     if meta:
         cfg = meta.get("config", {})
@@ -247,8 +252,9 @@ def build(result: NetworkResult, meta: dict | None = None) -> Section:
                   + (f"On this network the true gap is {fmt(test_error)} - {fmt(d['margin_loss'])} = {fmt(gap)}; "
                      "a bound above 1 is vacuous. " if gap is not None else "")
                   + "Dominant forms drop constants and logarithms (the paper's comparison), so only their ratios "
-                    "mean something; explicit forms are certified bounds only as far as their provenance goes "
-                    "(the main bound's explicit constants are reconstructed here, not the paper's).", ""]
+                    "mean something: they are not bounds. The main bound's explicit row is a certified bound "
+                    "(derived here, proofs/main_bound: union over the norm, margin and p grids charged; dense ReLU "
+                    "layers, p < 2; not the paper's constants); the column 'certified' says what each row is.", ""]
         for mode in ("dominant", "explicit"):
             t = tightest(result, mode)
             if t:
@@ -265,10 +271,11 @@ def build(result: NetworkResult, meta: dict | None = None) -> Section:
             wins = [c for c in comp if c["mode"] == "dominant" and c["main_wins"]]
             summary.append(f"main bound beats every baseline (dominant) at p = "
                            + (", ".join(c["p"] for c in wins) if wins else "none of the p tried"))
-        rows = [[r["key"], r["mode"], _p_text(r), _value_text(r), r["log10_value"], r.get("status", "")]
+        rows = [[r["key"], r["mode"], _p_text(r), _value_text(r), r["log10_value"], r.get("status", ""),
+                 r.get("certified", "")]
                 for r in sorted(result.bounds, key=lambda r: (r["mode"], r["log10_value"]))]
         lines += ["", "**Every bound** (sorted by mode, then value):", "",
-                  table(["bound", "mode", "p", "value", "log10", "status"], rows)]
+                  table(["bound", "mode", "p", "value", "log10", "status", "certified"], rows)]
         if result.skipped:
             lines += ["", "Not evaluated:", ""]
             seen = set()

@@ -1,0 +1,56 @@
+"""The derivation package's layout: the public import path stays, the modules import no cycle back to the lemma
+modules they serve, and the LaTeX of steps goes through the one escaper."""
+import ast
+import pathlib
+
+import sympy as sp
+
+import schattheory
+
+PKG = pathlib.Path(schattheory.__file__).parent
+
+
+def _imports(path: pathlib.Path) -> set:
+    """Absolute module names imported anywhere in the file (function-level imports included)."""
+    rel = path.relative_to(PKG.parent).with_suffix("")
+    parts = list(rel.parts[:-1] if rel.parts[-1] == "__init__" else rel.parts)
+    here = parts if path.name == "__init__.py" else parts[:-1]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = here[: len(here) - (node.level - 1)] if node.level else []
+            mod = ".".join(base + ([node.module] if node.module else []))
+            out.add(mod)
+            out |= {f"{mod}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+    return out
+
+
+def test_public_import_path_kept():
+    from schattheory.derivation import (AllocateScales, Apply, CauchySchwarz, Choose, Coefficient, Derivation,  # noqa
+                                        DerivationError, DropConstants, DudleyStep, FactorOut, OptimiseRank, Relax,
+                                        Start, Step, Substitute, SumOverLayers, UnionBound, UseLemma, derive,
+                                        derived_bound, layer_function, monomial, per_layer, split_constant)
+
+
+def test_derivation_modules_do_not_import_the_registered_dudley_forms():
+    for f in (PKG / "derivation").glob("*.py"):
+        assert "schattheory.lemmas.dudley" not in _imports(f), f"{f.name} imports lemmas.dudley (a cycle)"
+    assert "schattheory.lemmas.dudley" not in _imports(PKG / "lemmas" / "dudley_integral.py")
+
+
+def test_citations_import_nothing_of_the_package():
+    own = {m for m in _imports(PKG / "citations.py") if m.startswith("schattheory")}
+    assert not own, own
+
+
+def test_step_text_escaped_by_the_one_escaper():
+    from schattheory.derivation import Relax
+    from schattheory.latex.text import escape
+
+    x = sp.Symbol("x", positive=True)
+    step = Relax(old=x, new=x + 1, because="x <= x + 1 \\ σ")
+    text = step.latex()
+    assert escape("x <= x + 1 \\ σ") in text
+    assert r"x $\leq$ x + 1" in text and r"\textbackslash{}" in text and r"$\sigma$" in text and "\\{\\}" not in text

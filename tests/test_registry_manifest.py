@@ -1,0 +1,60 @@
+"""The registry's manifest is generated, current, and lets `list` and `get` skip building statements."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from schattheory import manifest, registry
+from schattheory.commands.show import text_lines
+
+
+def _run(code_or_args, tmp_path, module=False):
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path), PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    cmd = [sys.executable, "-m", *code_or_args] if module else [sys.executable, "-c", code_or_args]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_shipped_manifest_equals_a_fresh_build(tmp_path):
+    """Fails when a statement was added, removed or changed without `python -m schattheory.manifest_write`."""
+    run = _run(["schattheory.manifest_write", "--check"], tmp_path, module=True)
+    assert run.returncode == 0, run.stderr
+
+
+def test_manifest_entries_describe_the_built_bounds():
+    with open(os.path.join(os.path.dirname(manifest.__file__), "data", manifest.SHIPPED)) as fh:
+        shipped = json.load(fh)
+    built = {b.key: manifest.describe(b) for b in registry.all_bounds()}
+    for entry in shipped["entries"]:
+        assert entry["module"] in registry.MODULES
+        if entry["key"] in built:    # (a test may have registered more; every shipped key must be built alike)
+            assert {k: v for k, v in entry.items() if k not in ("module", "show")} == \
+                {k: v for k, v in built[entry["key"]].items() if k != "module"}
+            assert entry["show"] == "\n".join(text_lines(registry.get(entry["key"])))
+    assert set(e["key"] for e in shipped["entries"]) <= set(built)
+
+
+def test_list_and_get_build_only_what_they_need(tmp_path):
+    # the first run may find the shipped manifest stale (sources edited since): it builds and caches one
+    warm = _run(["schattheory", "list"], tmp_path, module=True)
+    assert warm.returncode == 0, warm.stderr
+    code = ("import sys; from schattheory.cli import main; main(['list']); "
+            "assert 'sympy' not in sys.modules, 'list imported sympy'; "
+            "from schattheory import manifest; fresh = 'show' in manifest.current()['entries'][0]; "
+            "main(['show', 'schatten.monotonicity']); "
+            "assert not fresh or 'sympy' not in sys.modules, 'show imported sympy with a current manifest'; "
+            "from schattheory import registry; registry.get('schatten.monotonicity'); "
+            "assert 'schattheory.bounds.ledent2025' not in sys.modules, 'get built more than its module'; "
+            "print(len(registry.keys()))")
+    run = _run(code, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[-1] == str(len(registry.keys()))
+    shown = "\n".join(text_lines(registry.get("schatten.monotonicity"))).splitlines()
+    assert run.stdout.splitlines()[:-1] == warm.stdout.splitlines() + shown
+
+
+def test_network_families_from_the_manifest_match_the_module():
+    from schattheory.bounds.network import network_families
+
+    assert registry.network_families() == list(network_families())
