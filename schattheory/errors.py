@@ -27,6 +27,9 @@ class InputError(SchattheoryError, ValueError):
         self.argument, self.value, self.reason = argument, value, reason
         super().__init__(f"{argument}={_short(value)}: {reason}")
 
+    def __reduce__(self):   # picklable, so that an error raised in a worker process reaches the caller intact
+        return (type(self), (self.argument, self.value, self.reason))
+
 
 def _short(value) -> str:
     text = repr(value)

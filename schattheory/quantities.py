@@ -22,8 +22,8 @@ None of these evaluates numerically: ``Bound.evaluate(side="lhs")`` refuses them
 >>> from schattheory.symbols import m, d, r, R, eps
 >>> from schattheory.latex_names import latex
 >>> cover = LogCoveringNumber(LowRankBall(r, R, m, d), Metric("F"), eps)
->>> latex(cover)
-'\\ln\\mathcal{N}(\\{X\\in\\mathbb{R}^{m\\times d}:\\operatorname{rank}X\\le r,\\|X\\|_F\\le R\\},\\|\\cdot\\|_F,\\varepsilon)'
+>>> print(latex(cover))  # the statement's own notation
+\ln\mathcal{N}(\{X\in\mathbb{R}^{m\times d}:\operatorname{rank}X\le r,\|X\|_F\le R\},\|\cdot\|_F,\varepsilon)
 >>> cover.subs(r, 1).set.rank
 1
 >>> cover.free_symbols == {m, d, r, R, eps}

@@ -3,7 +3,6 @@
 Nothing here is a bound. Each form is written out literally (not imported), so that the regression tests keep
 refuting exactly what was once claimed, whatever the package registers now.
 """
-import sympy as sp
 
 from schattheory.symbols import Omega, X, a, eps, j, p, rho
 

@@ -235,3 +235,14 @@ def test_tied_head_is_named(tmp_path):
     t.pop("lm_head.weight")
     write_checkpoint(tmp_path / "untied", t, dtype="bfloat16", shards=1)
     assert any(n.startswith("no lm_head tensor") for n in evaluate_checkpoint(tmp_path / "untied").notes)
+
+
+def test_worker_error_reaches_the_caller_as_one_line(tmp_path, capsys):
+    bad = np.ones((8, 8), np.float32)
+    bad[3, 4] = np.nan
+    write_checkpoint(tmp_path, {"a.weight": np.eye(8, dtype=np.float32), "b.weight": bad}, dtype="float32", shards=2)
+    with pytest.raises(InputError, match=r"^layers='b.weight': shape \(8, 8\): contains NaN"):
+        evaluate_checkpoint(tmp_path, n_jobs=2)
+    assert main(["evaluate", str(tmp_path), "--jobs", "2", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "b.weight" in err and "NaN" in err

@@ -7,20 +7,27 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
+from refuted_forms import OLD_MIXED_LAYER_SPLIT
 
 import schattheory
-from schattheory.bound import Bound, Limit
+from schattheory.bound import Bound
 from schattheory.errors import InputError
 from schattheory.falsifier import attack, falsify
 from schattheory.falsifier.covers import log_cover_lower_bound
 from schattheory.falsifier.rademacher import expected_abs_sum, monte_carlo_lcl, witness_lower_bound
 from schattheory.provenance import Provenance, cite
-from schattheory.quantities import (EmpiricalL2, EmpiricalRademacher, LinearClass, LogCoveringNumber, MaureyClass,
-                                    Metric, NormBall, SchattenBall)
+from schattheory.quantities import (
+    EmpiricalL2,
+    EmpiricalRademacher,
+    LinearClass,
+    LogCoveringNumber,
+    MaureyClass,
+    Metric,
+    NormBall,
+    SchattenBall,
+)
 from schattheory.registry import get
 from schattheory.symbols import B, L, N, Omega, R, W, X, a, b, d, eps, j, m, p, r, rho
-
-from refuted_forms import OLD_MIXED_LAYER_SPLIT
 
 USER = Provenance("classical", (cite("vershynin2018"),), note="a user statement (test)")
 
@@ -30,7 +37,8 @@ def _digits50(text):
 
 
 def test_lazy_export_and_counterexample_fields():
-    wrong = replace(get("schatten.spectral_le_schatten"), key="demo.half", expr=get("schatten.spectral_le_schatten").expr / 2)
+    good = get("schatten.spectral_le_schatten")
+    wrong = replace(good, key="demo.half", expr=good.expr / 2)
     cx = schattheory.falsify(wrong, budget_s=2, seed=0)
     assert cx is not None and cx.key == "demo.half" and cx.method in ("search", "optimise")
     assert _digits50(cx.lhs50) and _digits50(cx.rhs50) and cx.lhs > cx.rhs

@@ -10,6 +10,8 @@ from schattheory.falsifier.mutants import mutants
 from schattheory.registry import all_bounds
 
 BUDGET = 1.0
+#: two samples of mutants pooled (the score of one sample of ~65 varies by a few points with its seed)
+MUTANT_SEEDS = (1, 2)
 
 
 def _checkable():
@@ -19,8 +21,8 @@ def _checkable():
 @pytest.mark.slow
 def test_mutation_score_at_least_90_percent():
     results = []
-    for b in _checkable():
-        for op, text, mb in mutants(b, seed=1):
+    for b, seed in ((b, seed) for seed in MUTANT_SEEDS for b in _checkable()):
+        for op, text, mb in mutants(b, seed=seed):
             if kind_of(mb)[0] == "unchecked":   # e.g. a flipped cover: lower bounds cannot refute N >= ...
                 continue
             v = attack(mb, BUDGET, seed=0, limits=False)

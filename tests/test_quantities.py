@@ -4,8 +4,16 @@ import pytest
 import sympy as sp
 
 from schattheory.errors import InputError
-from schattheory.quantities import (EmpiricalL2, EmpiricalRademacher, LinearClass, LogCoveringNumber, LowRankBall,
-                                    Metric, SchattenBall, quantities_in)
+from schattheory.quantities import (
+    EmpiricalL2,
+    EmpiricalRademacher,
+    LinearClass,
+    LogCoveringNumber,
+    LowRankBall,
+    Metric,
+    SchattenBall,
+    quantities_in,
+)
 from schattheory.registry import get
 from schattheory.symbols import R, d, eps, m, p, r
 

@@ -20,7 +20,7 @@ import time
 import numpy as np
 import sympy as sp
 
-from ..bound import Bound, BoundError
+from ..bound import Bound
 from ..errors import InputError
 from ..quantities import EmpiricalRademacher, LogCoveringNumber, quantities_in
 from .result import Counterexample, Verdict

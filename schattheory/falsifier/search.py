@@ -444,7 +444,7 @@ def attack_spectral(bound, rng, deadline: float, stats: dict):
     sigma_params = sorted((s for s in bound.params if str(s).startswith("sigma_")), key=lambda s: int(str(s)[6:]))
     params = tuple(s for s in bound.params if not isinstance(s, sp.MatrixSymbol))
     kinds = param_kinds(params)
-    best_score, best = -np.inf, None
+    best_score = -np.inf
     while time.monotonic() < deadline:
         scal = sample(kinds, rng, 16)
         mask = domain_mask(bound.assumptions, scal, 16)
@@ -476,7 +476,6 @@ def attack_spectral(bound, rng, deadline: float, stats: dict):
                 if found:
                     shown = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in vals.items()}
                     return _counterexample(bound, shown, found, "search")
-            if sc > best_score:
-                best_score, best = sc, vals
+            best_score = max(best_score, sc)
     stats["best_score"] = best_score
     return None
