@@ -18,12 +18,11 @@ vectorised) are derived from it, never retyped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 
 import sympy as sp
 
 from .domain import check_array_values, check_scalar_values, removable_limit
-from .errors import InputError, SchattheoryError, check_dps
+from .errors import MAX_DPS, InputError, SchattheoryError, check_dps  # MAX_DPS: one cap, in errors.py
 from .provenance import Provenance, Status
 
 __all__ = ["Bound", "Limit", "BoundError", "RELATIONS", "KINDS", "MODES"]
@@ -31,10 +30,6 @@ __all__ = ["Bound", "Limit", "BoundError", "RELATIONS", "KINDS", "MODES"]
 RELATIONS = {"<=": sp.Le, "==": sp.Eq, ">=": sp.Ge, "<": sp.Lt}
 KINDS = ("bound", "lemma", "identity", "definition")
 MODES = (None, "dominant", "explicit")
-
-
-#: the largest precision evaluate() accepts: 10^4 digits take seconds; 10^6 would not return
-MAX_DPS = 10_000
 
 
 def _check_dps(dps) -> int:
@@ -114,6 +109,11 @@ class Bound:
             raise BoundError(f"{self.key}: kind={self.kind!r} is not one of {KINDS}")
         if self.mode not in MODES:
             raise BoundError(f"{self.key}: mode={self.mode!r} is not one of {MODES[1:]}")
+        if self.derivation is not None and hasattr(self.derivation, "verification"):
+            # a carried derivation: the provenance says it is replayable and how its weakest step was decided
+            how = self.derivation.verification(self.assumptions)
+            how = "" if how in ("proved", "refuted") else how  # refuted: check() reports it
+            object.__setattr__(self, "provenance", replace(self.provenance, replayable=True, verification=how))
 
     # ---- introspection --------------------------------------------------------------------------------------
     @property
@@ -165,6 +165,14 @@ class Bound:
         for lim in self.limits:
             if not isinstance(lim, Limit):
                 problems.append(f"limits must be Limit objects, got {type(lim).__name__}")
+        prov = self.provenance
+        if prov.status is Status.DERIVED and prov.replayable and self.derivation is None:
+            problems.append("provenance says the derivation is replayable but the Bound carries none")
+        if self.derivation is not None:
+            problems += self._derivation_problems()
+        if prov.status is Status.DERIVED and not prov.replayable and not prov.proof:
+            problems.append("status 'derived' needs a derivation (derivation.derived_bound) or a written argument "
+                            "(Provenance(proof='proofs/<folder>' or the argument in a sentence))")
         if self.provenance.status is Status.PAPER and "reconstructed" in self.notes.lower():
             problems.append("status 'paper' with a note saying it is reconstructed")
         ex = self.example_values
@@ -181,6 +189,27 @@ class Bound:
         if problems:
             raise BoundError(f"{self.key}: " + "; ".join(problems))
         return self
+
+    def _derivation_problems(self) -> list:
+        """The carried derivation's claims decided over their range; the status and wording must match them."""
+        from .derivation.ranges import PROVED, REFUTED
+        from .provenance import STATUS_ORDER as _STATUS_ORDER
+
+        der, prov, out = self.derivation, self.provenance, []
+        verify = getattr(der, "verify", None)
+        if verify is None:
+            return out
+        for i, what, verdict in verify(self.assumptions):
+            if verdict.status == REFUTED:
+                out.append(f"derivation step [{der.steps[i].label()}]: {what} {verdict.evidence}")
+        weakest = der.weakest_status()
+        if _STATUS_ORDER.index(prov.status) < _STATUS_ORDER.index(weakest) and prov.status is not Status.NEW:
+            out.append(f"status {prov.status.value!r} is stronger than the weakest link of its derivation "
+                       f"({weakest.value})")
+        how = der.verification(self.assumptions)
+        if how != PROVED and how != REFUTED and prov.verification != how:
+            out.append(f"its derivation's steps are {how}, and the provenance must say so (verification={how!r})")
+        return out
 
     def limit_checks(self) -> tuple:
         """The verdict on each declared limit (:class:`schattheory.limit_check.LimitCheck`), cached."""
@@ -204,8 +233,6 @@ class Bound:
 
         ``values`` maps symbols (or their names) to numbers; matrix symbols map to matrices or singular-value lists.
         """
-        from .backends import mpmath_evaluator
-
         dps = _check_dps(dps)
         vals = self._values(values)
         expr = self.expr if side == "rhs" else self.lhs

@@ -23,7 +23,7 @@ from enum import Enum
 
 from .citations import CITATIONS, Citation, cite
 
-__all__ = ["Status", "Citation", "Provenance", "cite", "CITATIONS"]
+__all__ = ["Status", "STATUS_ORDER", "Citation", "Provenance", "cite", "CITATIONS"]
 
 
 class Status(str, Enum):
@@ -46,12 +46,15 @@ class Status(str, Enum):
         return self.value
 
 
+#: from the most to the least certain: a statement composed from several is as certain as the last of its parts here
+STATUS_ORDER = [Status.PAPER, Status.CLASSICAL, Status.DERIVED, Status.TRANSCRIBED, Status.RECONSTRUCTED, Status.NEW]
+
 _STATUS_TEXT = {
     Status.CLASSICAL: "classical result, from the cited source",
     Status.PAPER: "stated in the target paper",
     Status.TRANSCRIBED: "transcribed from a third-party rendering of the paper; not checked against it",
     Status.RECONSTRUCTED: "reconstructed here to match the paper's stated exponents; not the paper's own text",
-    Status.DERIVED: "derived here from registered lemmas; the derivation is replayable",
+    Status.DERIVED: "derived here (a replayable derivation or a written proof: see the provenance)",
     Status.NEW: "a new result of the user's own, not from the toolkit's sources; citations, where given, are the "
                 "user's",
 }
@@ -63,16 +66,43 @@ class Provenance:
     citations: tuple[Citation, ...] = ()
     note: str = ""
     derived_from: tuple[str, ...] = field(default=())  # registry keys, for status "derived"
+    #: a replayable derivation by the engine backs the statement (set by derivation.derived_bound)
+    replayable: bool = False
+    #: where a hand derivation is written down (a folder under proofs/, or the argument in one sentence)
+    proof: str = ""
+    #: "" when every step is proved; else how the weakest step was checked ("checked numerically", ...)
+    verification: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "status", Status(self.status))
         if self.status not in (Status.DERIVED, Status.NEW) and not self.citations:
             raise ValueError(f"status={self.status.value!r}: a non-derived formula needs at least one citation")
-        if self.status is Status.DERIVED and not (self.derived_from or self.citations):
+        if self.status is Status.DERIVED and not (self.derived_from or self.citations or self.proof):
             raise ValueError("status='derived': name the registered lemmas it is derived from")
 
     def short(self) -> str:
         where = "; ".join(c.short() for c in self.citations)
         if self.derived_from:
             where = (where + "; " if where else "") + "from " + ", ".join(self.derived_from)
-        return f"[{self.status.value}] {where}".strip()
+        tag = self.status.value + (f", {self.verification}" if self.verification else "")
+        return f"[{tag}] {where}".strip()
+
+    def describe(self) -> str:
+        """What the status means for this statement: a replayable derivation, a hand proof, how steps were checked.
+
+        >>> Provenance("derived", proof="proofs/dudley").describe()
+        'derived here by hand, not replayable by the engine; the argument: proofs/dudley'
+        """
+        if self.status is Status.DERIVED:
+            if self.replayable:
+                text = "derived here from registered lemmas; the derivation is replayable"
+            else:
+                text = "derived here by hand, not replayable by the engine" + (
+                    f"; the argument: {self.proof}" if self.proof else "; NO written argument")
+        else:
+            text = self.status.describe()
+            if self.replayable:
+                text += "; composed by a replayable derivation through a lemma of this status"
+        if self.verification:
+            text += f"; its inequality steps {self.verification}, not proved symbolically"
+        return text

@@ -25,7 +25,7 @@ def test_theorem_environment_of_every_registered_bound(key):
     assert f"\\label{{{render.label(key, env)}}}\\emergencystretch=3em\n" in tex
     for c in bnd.provenance.citations:
         assert cite_command(c) in tex
-    assert f"({bnd.status.value})" in tex and escape(bnd.status.describe()) in tex
+    assert f"({bnd.status.value})" in tex and escape(bnd.provenance.describe()) in tex
     for cond in bnd.assumptions:
         assert f"${print_latex(cond)}$" in tex
     lay = render.statement_layout(bnd)  # the statement itself, displayed in lines that fit (tests/test_latex_layout)

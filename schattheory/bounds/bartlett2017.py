@@ -62,7 +62,9 @@ register_form(EXPLICIT, Provenance(
                 cite("graf2022", "code 'bartlett' (Lemma A.8 in Bartlett et al.): 36 at commit 14abf4b, 48 since "
                                  "commit 23628eb")),
     note="Derived in classical-notes 1.10 (Dudley at alpha = 1/n, margin operator 2-Lipschitz); fixed a-priori norm "
-         "bounds. The recalled '72 ln(2W) ln n' form of the appendix is unverified and not encoded."),
+         "bounds. The recalled '72 ln(2W) ln n' form of the appendix is unverified and not encoded.",
+    proof="Lemma 3.1 (margin bound) with the Rademacher term from Lemma A.5 (Dudley, alpha = 1/n) applied to the "
+          "cover of Theorem 3.3"),
     "explicit margin bound 8/n + 72 ln n ||X||_F sqrt(ln 2W^2) R_A / (gamma n) + 3 sqrt(ln(1/delta)/2n)",
     assumptions=(sp.Lt(fam.delta, 1), sp.Ge(fam.N, 2)),
     limits=margin_limit(8 / fam.N + 3 * sp.sqrt(sp.log(1 / fam.delta) / (2 * fam.N)),

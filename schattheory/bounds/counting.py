@@ -76,7 +76,8 @@ register_form(RADEMACHER, Provenance("transcribed", (cite(
 register_form(EXPLICIT, Provenance(
     "derived", (cite("graf2022", "Thm 3.5"), cite("bartlett2017", "Lemma 3.1 (margin bound)")),
     derived_from=("counting.graf2022.rademacher",),
-    note="gap <= 2 R + 3 sqrt(ln(1/delta)/(2N)) with R the Rademacher bound of Theorem 3.5."),
+    note="gap <= 2 R + 3 sqrt(ln(1/delta)/(2N)) with R the Rademacher bound of Theorem 3.5.",
+    proof="the Rademacher bound of Graf et al. Theorem 3.5 inserted in the margin bound of Bartlett et al. Lemma 3.1"),
     "explicit parameter-counting margin bound 2 R_Graf + 3 sqrt(ln(1/delta)/(2N))",
     assumptions=(sp.Lt(fam.delta, 1),),
     # (24 sqrt(GRAF_INF) + 3 sqrt(ln(1/delta)/2))^2, written as SymPy's limit returns it (simplify cannot match

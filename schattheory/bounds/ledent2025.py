@@ -227,7 +227,8 @@ def _register_form(fm: NetworkForm, title: str, convention: str):
                                                            "(Dudley), Thm 3.3 (layer induction)"),
                                       cite("foucart_rauhut2013", "Thm 2.5 (Stechkin)")),
                           note=_EXPLICIT_NOTE + " Proof: proofs/main_bound.",
-                          derived_from=("covering.mixed_layer", "network_cover.layer_step", "dudley.power_law"))
+                          derived_from=("covering.mixed_layer", "network_cover.layer_step", "dudley.power_law"),
+                          proof="proofs/main_bound")
     else:
         prov = Provenance("transcribed", cites, note=_MARGIN_NOTE)
     assumptions = _assumptions(params, explicit)

@@ -3,7 +3,8 @@ r"""PAC-Bayes bounds: McAllester's square-root form and the Seeger/Maurer kl for
 For a posterior Q and a prior P fixed before the data, a loss in [0, 1], N samples, with probability >= 1 - delta:
 
 - McAllester (2003) [R]: E_Q L <= \hat E_Q L + sqrt((KL(Q||P) + ln(1/delta) + ln N + 2) / (2N - 1)).
-- Seeger (2002) / Maurer (2004) [R]: kl(\hat E_Q L || E_Q L) <= (KL(Q||P) + ln(2 sqrt(N) / delta)) / N  (N >= 8),
+- Maurer (2004), refining the ln((N+1)/delta) of Seeger (2002) [R]:
+  kl(\hat E_Q L || E_Q L) <= (KL(Q||P) + ln(2 sqrt(N) / delta)) / N  (N >= 8),
   with kl(q||p) = q ln(q/p) + (1 - q) ln((1 - q)/(1 - p)). The bound on E_Q L is the kl-inverse
   kl^{-1}(q, c) = max {p in [q, 1] : kl(q||p) <= c}, computed by :func:`kl_inverse`: bisection in mpmath, which
   returns the upper end of a bracket [lo, hi] with kl(q||lo) <= c < kl(q||hi) (so the answer never undershoots the
@@ -51,8 +52,11 @@ register(Bound(
 register(Bound(
     "pac_bayes.seeger_maurer", expr=_SM_RHS, params=(KL, S.delta, S.N), mode="explicit",
     lhs=r"\mathrm{kl}(\hat{\mathbb{E}}_Q L \,\|\, \mathbb{E}_Q L)", assumptions=(sp.Lt(S.delta, 1), sp.Ge(S.N, 8)),
-    provenance=Provenance("classical", (cite("maurer2004", "Thm 5"), cite("seeger2002", "Thm 1")),
-                          note="Constants recalled [R]; the bound on E_Q L is kl^{-1}(Lhat, rhs), see kl_inverse()."),
+    provenance=Provenance("classical", (cite("maurer2004", "Thm 5 (the ln(2 sqrt(N)/delta) term, N >= 8)"),
+                                        cite("seeger2002", "Thm 1 (the kl form, with ln((N+1)/delta))")),
+                          note="Maurer (2004) is the source of ln(2 sqrt(N)/delta); Seeger's kl bound has "
+                               "ln((N+1)/delta). Constants recalled [R]; the bound on E_Q L is kl^{-1}(Lhat, rhs), "
+                               "see kl_inverse()."),
     example={KL: 5000, S.delta: sp.Rational(1, 40), S.N: 60000},
     limits=(Limit(S.N, sp.oo, 0, "the kl budget"),),
     title="kl(Lhat || E_Q L) <= (KL + ln(2 sqrt(N)/delta)) / N",

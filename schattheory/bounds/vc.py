@@ -62,8 +62,13 @@ EXPLICIT = NetworkForm("vc.bhlm2019.explicit", "vc", "explicit", _AGG, _explicit
 VCDIM_FORM = NetworkForm("vc.bhlm2019.vcdim", "vc", "explicit", _AGG, VCDIM, conventions={fam.Omega: 1})
 FORMS = {"dominant": DOMINANT, "explicit": EXPLICIT}
 
-_THM7 = cite("bartlett2019vc", "Thm 7 (JMLR), recalled [R]: check before relying on it")
-register_form(VCDIM_FORM, Provenance("classical", (_THM7,)), "VCdim <= L + L P log2(4 e p U log2(2 e p U)), p = 2",
+_THM7 = cite("bartlett2019vc", "Thm 7 (JMLR 2019; Thm 6 in the earlier arXiv version)")
+#: the formula is recalled from memory: the JMLR version's first-page footnote places the refined upper bound at
+#: Theorem 7, but the statement itself was not checked against the source
+_RECALLED = ("RECALLED from memory, not checked against the source: the formula of the refined upper bound "
+             "(Theorem 7 of the JMLR version) is as remembered")
+register_form(VCDIM_FORM, Provenance("classical", (_THM7,), note=_RECALLED),
+              "VCdim <= L + L P log2(4 e p U log2(2 e p U)), p = 2",
               lhs=r"\mathrm{VCdim}", kind="lemma", limits=())
 _W = [fam.layer_symbol("U", l) for l in range(DEPTH + 1)]
 register_form(DOMINANT, Provenance("classical", (cite("bartlett2019vc", "abstract: VCdim = O(P L log P)"),)),
@@ -76,7 +81,9 @@ register_form(EXPLICIT, Provenance("derived", (_THM7, cite("mohri2018", "Thms 3.
                                    note="Multiclass: the k-class argmax network's growth function is bounded by the "
                                         "pairwise-comparison class's on N k(k-1)/2 points (Theorem 7's bound D "
                                         "applies to it; derived here), then Sauer and Massart: the ln k cost "
-                                        "D ln(k(k-1)/2), as through the Natarajan dimension."),
+                                        "D ln(k(k-1)/2), as through the Natarajan dimension. " + _RECALLED,
+                                   proof="the pairwise-comparison class's growth function bounded by Theorem 7's "
+                                         "VCdim bound, then Sauer's lemma and Massart's finite-class lemma"),
               "sqrt(2 D ln(e max(N K(K-1)/2, D)/D)/N) + sqrt(ln(1/delta)/(2N)), D the VCdim bound, K classes",
               lhs=r"\Pr[\text{error}] - \hat R", assumptions=(sp.Lt(fam.delta, 1), sp.Ge(S.K, 2)),
               # no declared N -> oo limit: with D ~ 5e4 at the example point the decay sqrt(D ln N / N) is too slow

@@ -88,7 +88,7 @@ def text_lines(b) -> list:
     that ``show`` answers without building the statement while the manifest is current)."""
     import sympy as sp
 
-    out = [f"{b.key}: {b.title}", f"  status      {b.status.value} ({b.status.describe()})"]
+    out = [f"{b.key}: {b.title}", f"  status      {b.status.value} ({b.provenance.describe()})"]
     out += [f"  source      {c.short()}" for c in b.provenance.citations]
     if b.provenance.derived_from:
         out.append(f"  derived     from {', '.join(b.provenance.derived_from)}")
@@ -98,7 +98,8 @@ def text_lines(b) -> list:
     if b.mode:
         out.append(f"  mode        {b.mode}")
     out += [f"  assumes     {sp.sstr(a)}" for a in b.assumptions]
-    out += [f"  limit       {lim.describe()}" for lim in b.limits]
+    # a declared limit is shown with its verdict (schattheory.limit_check), never as an unchecked fact
+    out += [f"  limit       {v.limit.describe()} [{v.describe()}]" for v in b.limit_checks()]
     if b.provenance.note:
         out.append(f"  note        {b.provenance.note}")
     if b.notes:

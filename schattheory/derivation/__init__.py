@@ -22,7 +22,7 @@ keys or a citation) and the expression it produced, so a derivation can be
 >>> d.replay() == d.expr
 True
 >>> print(d.describe().splitlines()[1])
-  1. [lemma balancing.integer (classical) with p = 2]: 2*sqrt(a)*sqrt(b)
+  1. [lemma balancing.integer (derived) with p = 2]: 2*sqrt(a)*sqrt(b)
 
 Reference: the steps mirror the proofs of Bartlett, Foster and Telgarsky (2017), Theorem 3.3 and Lemma A.5, and
 the reconstructed per-layer argument of paper-notes 4.5.
@@ -36,8 +36,21 @@ from __future__ import annotations
 from .algebra import layer_function, monomial, per_layer, split_constant
 from .engine import Derivation, DerivationError, Step, derive, derived_bound
 from .lemma_steps import DudleyStep, OptimiseRank
-from .steps import (AllocateScales, Apply, CauchySchwarz, Choose, Coefficient, DropConstants, FactorOut, Relax,
-                    Start, Substitute, SumOverLayers, UnionBound, UseLemma)
+from .steps import (
+    AllocateScales,
+    Apply,
+    CauchySchwarz,
+    Choose,
+    Coefficient,
+    DropConstants,
+    FactorOut,
+    Relax,
+    Start,
+    Substitute,
+    SumOverLayers,
+    UnionBound,
+    UseLemma,
+)
 
 __all__ = [
     "Step", "UseLemma", "Start", "Substitute", "Choose", "Relax", "OptimiseRank", "Coefficient", "DudleyStep",

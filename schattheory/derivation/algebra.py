@@ -19,6 +19,7 @@ def _same(x, y) -> bool:
     except Exception:  # comparisons of odd objects
         return False
 
+
 def monomial(expr):
     """A product of powers rewritten with atomic bases and merged exponents (cheap; no ``simplify``).
 
@@ -66,6 +67,7 @@ def split_constant(expr, allowed):
         (const if all(_is_allowed(x, allowed) for x in factor.free_symbols) else rest).append(factor)
     return sp.Mul(*const), sp.Mul(*rest)
 
+
 @lru_cache(maxsize=None)
 def layer_function(name: str, latex_name: str | None = None):
     """A per-layer quantity ``name_l`` as an undefined SymPy function of the layer index (prints ``name_{l}``)."""
@@ -83,12 +85,14 @@ def per_layer(sym: sp.Symbol, index):
     """The per-layer version ``sym_l`` of a symbol, as used by :class:`SumOverLayers` for a symbolic depth."""
     return layer_function(sym.name, _latex(sym))(index)
 
+
 def _is_power_of(expr, base, exponent) -> bool:
     if expr == base ** exponent:
         return True
     if isinstance(expr, sp.Pow) and expr.base == base:
         return sp.simplify(expr.exp - exponent) == 0
     return False
+
 
 def _summands(expr):
     if isinstance(expr, sp.Sum):
@@ -101,6 +105,7 @@ def _rebuild_sum(expr, parts):
         return sp.Sum(parts[0], *expr.limits)
     return sp.Add(*parts)
 
+
 def _find_sum(expr):
     if isinstance(expr, sp.Sum) or (isinstance(expr, sp.Add) and len(expr.args) > 1):
         return expr
@@ -111,6 +116,7 @@ def _find_sum(expr):
         if isinstance(arg, sp.Add) and len(arg.args) > 1:
             return arg
     return None
+
 
 def _is_allowed(sym, allowed) -> bool:
     return sym in allowed or any(getattr(sym, "name", "").startswith(getattr(a_, "name", "") + "_")

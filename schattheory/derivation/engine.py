@@ -9,17 +9,18 @@ import sympy as sp
 from ..errors import SchattheoryError
 from ..latex.text import escape as _tex_text
 from ..latex_names import latex as _latex
+from ..provenance import STATUS_ORDER as _STATUS_ORDER
 from ..provenance import Status
 from .algebra import _same
 
 __all__ = ["Step", "Derivation", "DerivationError", "derive", "derived_bound"]
 
 
-_STATUS_ORDER = [Status.PAPER, Status.CLASSICAL, Status.DERIVED, Status.TRANSCRIBED, Status.RECONSTRUCTED,
-                 Status.NEW]
+
 
 class DerivationError(SchattheoryError):
     """A derivation that does not replay or whose checks fail."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class Step:
@@ -44,6 +45,23 @@ class Step:
         return tuple(get(k).status for k in self.uses())
 
     def check(self, before, after, example: dict) -> list[str]:
+        """Step-specific checks at the example point (the claims over the range are :meth:`claims`)."""
+        return []
+
+    def claims(self, before, after) -> list:
+        """(what, relation) pairs the step asserts; each is decided over the step's whole range of use."""
+        return []
+
+    def assumes(self) -> tuple:
+        """Relations under which the step's own lemma holds (they restrict the range of the later steps)."""
+        return ()
+
+    def range_before(self) -> tuple:
+        """Relations on the range where *earlier* steps' expressions are used (Dudley: eps in (0, D])."""
+        return ()
+
+    def chain_claims(self, earlier_assumptions) -> list:
+        """(what, relation) pairs the step asserts about the lemmas before it (e.g. valid over its range)."""
         return []
 
     def label(self) -> str:
@@ -76,39 +94,34 @@ class Step:
     def _info(self, **kw):
         return tuple(kw.items())
 
-def _check_relational(rel, example, what) -> list[str]:
-    rel = sp.sympify(rel)
-    if rel is sp.true:
-        return []
-    lhs, rhs = rel.lhs, rel.rhs
-    if isinstance(rel, sp.Eq):
-        if _same(lhs, rhs):
-            return []
-        val = sp.N((lhs - rhs).subs(example), 50) if example else None
-        if val is not None and val.is_number and abs(val) <= sp.Float(10) ** -40 * (1 + abs(sp.N(lhs.subs(example),
-                                                                                                   50))):
-            return []
-        return [f"{what}: not shown equal ({sp.sstr(rel)[:120]})"]
-    diff = sp.simplify(rhs - lhs) if isinstance(rel, (sp.Le, sp.Lt)) else sp.simplify(lhs - rhs)
-    if diff.is_nonnegative:
-        return []
-    if not example:
-        return [f"{what}: not decided symbolically and no example point to check {sp.sstr(rel)[:80]}"]
-    val = sp.N(diff.subs(example), 50)
-    if not val.is_number:
-        return [f"{what}: example point leaves {sorted(map(str, val.free_symbols))} free"]
-    if val < -sp.Float(10) ** -40 * (1 + abs(sp.N(lhs.subs(example), 50))):
-        return [f"{what} fails at the example point: {sp.sstr(rel)[:120]} (slack {sp.N(val, 8)})"]
-    return []
 
 # ---- the derivation ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Derivation:
-    """A replayable chain of steps; ``steps`` carry their results, ``expr`` is the final expression."""
+    """A replayable chain of steps; ``steps`` carry their results, ``expr`` is the final expression.
+
+    ``assumptions`` (relationals such as ``d <= W``) restrict the range on which the steps' claims must hold, on
+    top of the symbols' own assumptions and those of the lemmas used. :meth:`verify` decides every claim over its
+    range (proved, checked numerically, or refuted); :meth:`check` replays and verifies; :meth:`verification` is
+    the weakest way a claim was decided.
+
+    >>> import sympy as sp
+    >>> from schattheory.derivation import DudleyStep, Relax, UseLemma
+    >>> from schattheory.symbols import R, eps, N
+    >>> bad = derive("demo.bad_relax", [UseLemma("covering.volumetric"),
+    ...                                 Relax(old=sp.log(1 + 2 * R / eps), new=sp.Rational(1, 10**6)),
+    ...                                 DudleyStep(eps, N, alpha=0)])
+    >>> bad.check()
+    Traceback (most recent call last):
+    ...
+    schattheory.derivation.engine.DerivationError: demo.bad_relax: step [relax ...
+    """
 
     key: str
     steps: tuple
     example: tuple = ()
+    assumptions: tuple = ()
+    verdicts: tuple = field(default=None, compare=False, repr=False)
 
     @property
     def expr(self):
@@ -143,8 +156,59 @@ class Derivation:
                                       f"  recorded {sp.sstr(old.result)[:200]}\n  replayed {sp.sstr(new.result)[:200]}")
         return fresh[-1].result
 
-    def check(self) -> "Derivation":
-        """Replay and run every step's own check at the example point; raise listing the problems."""
+    def domain(self, index: int, extra=()) -> tuple:
+        """The relations that hold where step ``index`` is used: the derivation's and the enclosing assuming()
+        block's assumptions, ``extra`` (the derived statement's own), those of the lemmas used up to that step, and
+        the ranges of later steps (Dudley)."""
+        from ..assumptions import active
+
+        out = list(self.assumptions) + list(extra) + list(active())
+        for st in self.steps[: index + 1]:
+            out += list(st.assumes())
+        for st in self.steps[index + 1:]:
+            out += list(st.range_before())
+        return tuple(dict.fromkeys(sp.sympify(x) for x in out))
+
+    def verify(self, extra=()) -> tuple:
+        """Decide every step's claims over its range of use: ((step index, what, Verdict), ...), cached.
+
+        ``extra``: assumptions of the statement derived (they restrict where it claims to hold)."""
+        from .ranges import decide
+
+        extra = tuple(sp.sympify(x) for x in extra)
+        cache = dict(self.verdicts or ())
+        if extra in cache:
+            return cache[extra]
+        out = []
+        before = None
+        ex = self.example_values
+        earlier = []
+        for i, st in enumerate(self.steps):
+            dom = self.domain(i, extra)
+            if before is not None or st.kind not in ("lemma", "start"):
+                for what, rel in st.claims(before, st.result):
+                    out.append((i, what, decide(rel, dom, ex)))
+            own = set(map(sp.sympify, self.assumptions)) | set(extra)
+            for what, rel, rng in st.chain_claims(tuple(earlier)):
+                out.append((i, what, decide(rel, tuple(own) + tuple(rng), ex)))
+            earlier += list(st.assumes())
+            before = st.result
+        cache[extra] = tuple(out)
+        object.__setattr__(self, "verdicts", tuple(cache.items()))
+        return cache[extra]
+
+    def verification(self, extra=()) -> str:
+        """The weakest way a claim of the chain was decided: ``proved``, ``checked numerically``,
+        ``checked at the example point only`` (or ``refuted``)."""
+        from .ranges import NUMERIC, POINT, PROVED, REFUTED
+
+        levels = [PROVED, NUMERIC, POINT, REFUTED]
+        found = [v.status for _, _, v in self.verify(extra)]
+        return max(found, key=levels.index) if found else PROVED
+
+    def check(self, extra=()) -> "Derivation":
+        """Replay, decide every claim over its range (:meth:`verify`; ``extra``: the derived statement's own
+        assumptions) and run each step's own check at the example point; raise listing the problems."""
         self.replay()
         problems = []
         before = None
@@ -153,13 +217,23 @@ class Derivation:
             if before is not None or st.kind not in ("lemma", "start"):
                 problems += [f"step [{st.label()}]: {msg}" for msg in st.check(before, st.result, ex)]
             before = st.result
+        for i, what, verdict in self.verify(extra):
+            if not verdict.ok:
+                rng = ", ".join(map(sp.sstr, self.domain(i, extra)))
+                problems.append(f"step [{self.steps[i].label()}]: {what} {verdict.evidence}"
+                                + (f" (range of use: {rng})" if rng else ""))
         if problems:
             raise DerivationError(f"{self.key}: " + "; ".join(problems))
         return self
 
     def describe(self) -> str:
-        lines = [f"Derivation of {self.key} (weakest status in the chain: {self.weakest_status().value})"]
-        lines += [f"  {i}. {st.describe()}" for i, st in enumerate(self.steps, 1)]
+        lines = [f"Derivation of {self.key} (weakest status in the chain: {self.weakest_status().value}; "
+                 f"its steps: {self.verification()})"]
+        marks = {}
+        for i, what, verdict in self.verify():
+            marks.setdefault(i, []).append(f"{what}: {verdict.status}")
+        lines += [f"  {i}. {st.describe()}" + (f"  [{'; '.join(marks[i - 1])}]" if i - 1 in marks else "")
+                  for i, st in enumerate(self.steps, 1)]
         return "\n".join(lines)
 
     def latex_lines(self) -> list[str]:
@@ -179,13 +253,15 @@ def _run(steps) -> tuple:
     return tuple(done)
 
 
-def derive(key: str, steps, example=None) -> Derivation:
-    """Run ``steps`` (the first is normally :class:`UseLemma`) and return the recorded :class:`Derivation`."""
+def derive(key: str, steps, example=None, assumptions=()) -> Derivation:
+    """Run ``steps`` (the first is normally :class:`UseLemma`) and return the recorded :class:`Derivation`.
+
+    ``assumptions`` (relationals) restrict the range over which the steps' claims are decided."""
     steps = list(steps)
     if not steps:
         raise DerivationError(f"{key}: a derivation needs at least one step")
     ex = tuple((sp.sympify(k), sp.sympify(v)) for k, v in dict(example or {}).items())
-    return Derivation(key, _run(steps), ex)
+    return Derivation(key, _run(steps), ex, tuple(sp.sympify(a) for a in assumptions))
 
 
 def derived_bound(derivation: Derivation, *, key: str | None = None, lhs="", params=None, title="", notes="",
@@ -193,20 +269,36 @@ def derived_bound(derivation: Derivation, *, key: str | None = None, lhs="", par
                   status: str = "derived"):
     """A :class:`~schattheory.bound.Bound` whose expression is the derivation's result, with provenance.
 
-    Status is ``derived`` (the lemmas used are ``derived_from``); the notes always state the weakest status in
-    the chain, so a result resting on a reconstructed lemma says so.
+    The status is the weakest link: ``derived`` (the lemmas used are ``derived_from``) unless the chain runs
+    through a weaker lemma (transcribed, reconstructed, a new result), whose status it then takes. Every claim of
+    the steps is decided over its range first (:meth:`Derivation.verify`): a refuted step raises; a step SymPy
+    could not prove makes the provenance say "checked numerically" (or "checked at the example point only").
     """
     from ..bound import Bound
+    from ..citations import cite
     from ..provenance import Provenance
+    from .ranges import PROVED, REFUTED
 
     expr = derivation.expr
     if params is None:
         params = tuple(sorted(expr.free_symbols, key=str))
+    refuted = [(i, what, v) for i, what, v in derivation.verify(assumptions) if v.status == REFUTED]
+    if refuted:
+        i, what, v = refuted[0]
+        raise DerivationError(f"{derivation.key}: step [{derivation.steps[i].label()}]: {what} {v.evidence}")
     weakest = derivation.weakest_status()
-    chain_note = f"derived by the engine from {', '.join(derivation.uses())}; weakest status in the chain: " \
-                 f"{weakest.value}"
+    final = max((Status(status), weakest), key=_STATUS_ORDER.index)
+    if final in (Status.PAPER, Status.CLASSICAL):
+        final = Status.DERIVED  # a composition made here is derived, however sound its inputs
+    how = derivation.verification(assumptions)
+    chain_note = f"derived by the engine from {', '.join(derivation.uses()) or 'the steps shown'}; weakest " \
+                 f"status in the chain: {weakest.value}" + ("" if how == PROVED else f"; steps {how}, not proved")
     notes = f"{notes} ({chain_note})" if notes else chain_note
-    prov = Provenance(status, tuple(citations), note=chain_note, derived_from=derivation.uses())
+    citations = tuple(citations)
+    if final is not Status.DERIVED and final is not Status.NEW and not citations:
+        citations = (cite("schattheory", f"derivation {key or derivation.key}"),)
+    prov = Provenance(final, citations, note=chain_note, derived_from=derivation.uses(), replayable=True,
+                      verification="" if how == PROVED else how)
     return Bound(key or derivation.key, expr=expr, params=tuple(params), provenance=prov, lhs=lhs, title=title,
                  notes=notes, assumptions=tuple(assumptions), example=example or dict(derivation.example),
                  mode=mode, limits=tuple(limits), kind=kind, derivation=derivation)

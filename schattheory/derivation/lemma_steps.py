@@ -89,6 +89,7 @@ class OptimiseRank(Step):
                         f"{mpmath.nstr(value, 12)}"]
         return []
 
+
 @dataclass(frozen=True)
 class DudleyStep(Step):
     """Dudley's entropy integral applied to a bound on ln N(eps): see :func:`schattheory.lemmas.dudley.dudley`.
@@ -119,6 +120,22 @@ class DudleyStep(Step):
                                 alpha=self.alpha)
         object.__setattr__(self, "info", self._info(closed_form=form))
         return out
+
+    def _top(self):
+        d = sp.sympify(self.diameter)
+        return d if self.normalised else sp.sqrt(sp.sympify(self.n)) * d
+
+    def range_before(self):
+        # the bound on ln N(eps) is integrated over eps in (alpha, top], alpha > 0 as small as the form needs
+        return (sp.Le(self.eps, self._top()),)
+
+    def chain_claims(self, earlier_assumptions):
+        """The entropy bound must hold on the whole integration range: its lemmas' assumptions in eps must follow
+        from eps in (0, top] (and the derivation's own assumptions)."""
+        rng = (sp.Le(self.eps, self._top()),)
+        others = tuple(a for a in earlier_assumptions if self.eps not in a.free_symbols)
+        return [(f"the entropy bound's assumption {sp.sstr(a)} on the integration range", a, rng + others)
+                for a in earlier_assumptions if self.eps in a.free_symbols]
 
     def uses(self):
         # the general integral (lemmas.dudley.ENTROPY_INTEGRAL, BFT Lemma A.5 as recalled) is not a registered

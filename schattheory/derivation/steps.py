@@ -9,7 +9,7 @@ import sympy as sp
 from ..latex.text import escape as _tex_text
 from ..latex_names import latex as _latex
 from .algebra import _find_sum, _is_allowed, _same, monomial, per_layer, split_constant
-from .engine import DerivationError, Step, _check_relational
+from .engine import DerivationError, Step
 
 __all__ = ["UseLemma", "Start", "Substitute", "Choose", "Relax", "Coefficient", "SumOverLayers", "CauchySchwarz",
            "UnionBound", "DropConstants", "FactorOut", "Apply", "AllocateScales"]
@@ -34,6 +34,11 @@ class UseLemma(Step):
 
     def uses(self):
         return (self.key,)
+
+    def assumes(self):
+        from ..registry import get
+
+        return tuple(a.subs(dict(self.subs), simultaneous=True) for a in get(self.key).assumptions)
 
     def latex_label(self):
         from ..registry import get
@@ -62,6 +67,9 @@ class Start(Step):
 
     def apply(self, expr):
         return self.bound.expr
+
+    def assumes(self):
+        return tuple(self.bound.assumptions)
 
     def uses(self):
         from ..registry import keys
@@ -132,11 +140,10 @@ class Choose(Step):
             text += f" (by {self.key})"
         return text
 
-    def check(self, before, after, example):
+    def claims(self, before, after):
         if self.condition is None:
             return []
-        cond = sp.sympify(self.condition).subs(self.symbol, self.value)
-        return _check_relational(cond, example, f"choice of {self.symbol}")
+        return [(f"choice of {self.symbol}", sp.sympify(self.condition).subs(self.symbol, self.value))]
 
 
 @dataclass(frozen=True)
@@ -173,10 +180,10 @@ class Relax(Step):
         why = self.key or self.because
         return f"relax {sp.sstr(self.old)} <= {sp.sstr(self.new)}" + (f" ({why})" if why else "")
 
-    def check(self, before, after, example):
-        problems = _check_relational(sp.Le(self.old, self.new), example, "relaxation old <= new")
-        problems += _check_relational(sp.Le(before, after), example, "relaxed expression does not decrease")
-        return problems
+    def claims(self, before, after):
+        return [("relaxation old <= new", sp.Le(self.old, self.new, evaluate=False)),
+                ("relaxed expression does not decrease", sp.Le(before, after, evaluate=False))]
+
 
 @dataclass(frozen=True)
 class Coefficient(Step):
@@ -199,6 +206,7 @@ class Coefficient(Step):
 
     def label(self):
         return f"coefficient of {sp.sstr(self.symbol ** self.power)}"
+
 
 @dataclass(frozen=True)
 class SumOverLayers(Step):
@@ -241,6 +249,7 @@ class SumOverLayers(Step):
         why = self.key or self.because
         return f"sum over layers l = 1..{self.count}" + (f" ({why})" if why else "")
 
+
 @dataclass(frozen=True)
 class CauchySchwarz(Step):
     """sum_{l=1}^L x_l <= sqrt(L * sum_l x_l^2) for x_l >= 0 (Cauchy-Schwarz against the all-ones vector).
@@ -270,6 +279,7 @@ class CauchySchwarz(Step):
 
     def label(self):
         return "Cauchy-Schwarz: sum_l x_l <= sqrt(L sum_l x_l^2)"
+
 
 @dataclass(frozen=True)
 class UnionBound(Step):
@@ -339,8 +349,11 @@ class DropConstants(Step):
         extra = {x for x in sp.sympify(dropped).free_symbols if not _is_allowed(x, self.allowed)}
         if extra:
             problems.append(f"dropped factor {sp.sstr(dropped)} depends on {sorted(map(str, extra))}")
-        problems += _check_relational(sp.Eq(before, dropped * after), example, "before = dropped * after")
         return problems
+
+    def claims(self, before, after):
+        dropped = dict(self.info).get("dropped", sp.S.One)
+        return [("before = dropped * after", sp.Eq(before, dropped * after, evaluate=False))]
 
 
 @dataclass(frozen=True)
@@ -360,8 +373,9 @@ class FactorOut(Step):
     def label(self):
         return f"factor out {sp.sstr(self.factor)}"
 
-    def check(self, before, after, example):
-        return _check_relational(sp.Eq(before, after), example, "rewriting is exact")
+    def claims(self, before, after):
+        return [("rewriting is exact", sp.Eq(before, after, evaluate=False))]
+
 
 @dataclass(frozen=True)
 class Apply(Step):

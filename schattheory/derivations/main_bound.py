@@ -69,7 +69,8 @@ def _steps():
 
 def per_layer_derivation():
     """mixed cover -> rescaled network -> eps >= 1/N: layer l's term of ln N(loss class, eps)."""
-    return derive("derived.ledent2025.per_layer", _steps(), example=EXAMPLE)
+    return derive("derived.ledent2025.per_layer", _steps(), example=EXAMPLE,
+                  assumptions=(sp.Lt(p, 2), sp.Ge(rho, 1), sp.Ge(eps * N, 1)))  # the range the steps hold on
 
 
 def derive_per_layer():
@@ -106,13 +107,15 @@ def derive_main_bound(L_count=None, *, route: str = "cover", collapse: bool = Tr
                             layer("d", i, positive=True, integer=True): 30 + i,
                             layer("rho", i, positive=True): 4, layer("p", i, positive=True): sp.Rational(1, 2)})
         example[L] = L_count
-    der = derive(key, steps, example=example)
+    # the per-layer steps hold for p < 2, rho >= 1 and eps >= 1/N (their relaxation uses it): the range of use
+    der = derive(key, steps, example=example, assumptions=(sp.Lt(p, 2), sp.Ge(rho, 1), sp.Ge(eps * N, 1)))
     params = tuple(sorted(der.expr.free_symbols, key=str))
     shown = {k_: v for k_, v in example.items() if k_ in params} if L_count is not None else {}
     return derived_bound(der, lhs=r"\ln\mathcal{N}(\mathcal{F}_\gamma|_S,\varepsilon)\ (\varepsilon\ge 1/N)",
                          params=params, example=shown, mode="explicit",
                          kind="lemma", citations=_CIT,
-                         assumptions=tuple(sp.Lt(x, 2) for x in params if x.name.startswith("p_")),
+                         assumptions=tuple(sp.Lt(x, 2) for x in params if x.name.startswith("p_"))
+                         + (sp.Ge(eps * N, 1),),
                          title="log-covering number of the margin loss class of a dense ReLU network (rescaled to "
                                "margin 1): the sum of the per-layer mixed covers at eps >= 1/N")
 

@@ -53,7 +53,8 @@ def derive_bft_theorem33(L: int = 3):
                                         "network_cover.unrolled the output error is eps sum_i alpha_i = eps"),
         AllocateScales(weights=al_, power=2, note="alpha_i proportional to (b_i/s_i)^(2/3)"),
     ]
-    return derive(KEY if L == 3 else f"derived.bartlett2017.network_cover.L{L}", steps, example=example)
+    return derive(KEY if L == 3 else f"derived.bartlett2017.network_cover.L{L}", steps, example=example,
+                  assumptions=(sp.Le(d, W), sp.Le(m, W)))  # W bounds every layer dimension
 
 
 def published_gap(L: int = 3) -> sp.Expr:

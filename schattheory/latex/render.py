@@ -184,7 +184,7 @@ def _refs(keys, known) -> str:
 def provenance_text(bound: Bound, known=None, *, in_header: bool = True) -> str:
     """The provenance in words: status, what it means, citations with locators, derivation sources, note."""
     prov = bound.provenance
-    text = f"\\emph{{Provenance}} ({prov.status.value}): {escape(prov.status.describe())}"
+    text = f"\\emph{{Provenance}} ({prov.status.value}): {escape(prov.describe())}"
     if prov.citations and not in_header:
         text += f"; {_cites(prov.citations)}"
     if prov.derived_from:

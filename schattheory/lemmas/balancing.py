@@ -96,10 +96,10 @@ def integer_bound(aa, bb, pp, *, shifted: bool = True):
     return val if shifted else val + sp.sympify(aa)
 
 
-_PROV = Provenance("classical", (cite("schattheory", "proofs/balancing (first-order condition)"),
+_PROV = Provenance("derived", (cite("schattheory", "proofs/balancing (first-order condition)"),
                                  cite("ledent2025", "exponents 2/(p+2), p/(p+2) of the per-layer term")),
-                   note="elementary calculus; the connection to the paper's exponents is paper-notes 4.5 step 4 "
-                        "(reconstructed there)")
+                   note="derived here by elementary calculus (not a cited result); the connection to the paper's "
+                        "exponents is reconstructed", proof="proofs/balancing")
 _EX = {a: 3, b: 5, p: _HALF}
 _CP = c_p(p)
 _VAL, _RSTAR = balance(a, b, p)

@@ -84,7 +84,7 @@ register(Bound(
     assumptions=(sp.Le(p, 1),),
     provenance=Provenance("derived", (_VER, cite("mccarthy1967", "p-triangle inequality of S_p, p <= 1")),
                           note="volume argument with the p-triangle inequality, proved in proofs/quasi_norm_ball",
-                          derived_from=("covering.volumetric",)),
+                          derived_from=("covering.volumetric",), proof="proofs/quasi_norm_ball"),
     example={d: 2, p: _HALF, R: 1, eps: sp.Rational(1, 4)},
     title="volumetric cover of a radius-R ball of a p-norm (||x+y||^p <= ||x||^p + ||y||^p, 0 < p <= 1) on R^d; "
           "also bounds the eps-packing number",
@@ -94,9 +94,10 @@ register(Bound(
 
 # ---- low rank (Candès and Plan) --------------------------------------------------------------------------------
 _LOW_RANK_LHS = LogCoveringNumber(LowRankBall(r, R, m, d), Metric("F"), eps)
-_CP = Provenance("classical", (cite("candes_plan2011", "Lemma 3.1"),),
-                 note="stated there for the unit Frobenius sphere; the radius-R ball version is the same proof "
-                      "(classical-notes 6.1 [D]); proof in proofs/low_rank_cover")
+_CP = Provenance("derived", (cite("candes_plan2011", "Lemma 3.1 (the argument; stated there for the unit Frobenius "
+                                                 "sphere)"),),
+                 note="derived here: the radius-R ball version (and the all-eps form) of Candes and Plan's argument, "
+                      "not their statement; proof in proofs/low_rank_cover", proof="proofs/low_rank_cover")
 register(Bound(
     "covering.low_rank", kind="lemma",
     lhs=_LOW_RANK_LHS,
@@ -126,7 +127,7 @@ _FROB = derive("covering.schatten_ball.frobenius", [
     Choose(r, frobenius_truncation_rank(p, R, eps), key="schatten.stechkin_tail_sharp",
            condition=sp.Le(stechkin_constant(p, 2) * r ** (_HALF - 1 / p) * R, eps / 2),
            note="the smallest r with c_{p,2} r^(1/2 - 1/p) R <= eps/2"),
-], example=_EXS)
+], example=_EXS, assumptions=(sp.Lt(p, 2),))
 register(Bound(
     "covering.schatten_ball.frobenius", kind="lemma",
     lhs=LogCoveringNumber(SchattenBall(p, R, m, d), Metric("F"), eps), expr=_FROB.expr, params=(m, d, p, R, eps),
@@ -146,7 +147,7 @@ _SPEC = derive("covering.schatten_ball.spectral", [
     Choose(r, spectral_truncation_rank(p, R, eps), key="schatten.stechkin_sigma",
            condition=sp.Le(R * (r + 1) ** (-1 / p), eps / 2),
            note="the smallest r with R (r+1)^(-1/p) <= eps/2"),
-], example=_EXS)
+], example=_EXS, assumptions=(sp.Le(p, 2),))
 register(Bound(
     "covering.schatten_ball.spectral", kind="lemma",
     lhs=LogCoveringNumber(SchattenBall(p, R, m, d), Metric("sigma"), eps), expr=_SPEC.expr, params=(m, d, p, R, eps),

@@ -39,7 +39,7 @@ from ..derivation import DudleyStep, Start, derive, derived_bound
 from ..errors import InputError
 from ..provenance import Provenance, cite
 from ..registry import register
-from ..symbols import R, N, alpha, c, eps, q
+from ..symbols import N, R, alpha, c, eps, q
 from .dudley_integral import dudley_expr, dudley_functional, numeric_optimum, optimal_alpha, quadrature
 
 __all__ = ["ENTROPY_INTEGRAL", "dudley_functional", "dudley_expr", "dudley", "optimal_alpha", "quadrature",
@@ -95,9 +95,10 @@ KEYS = ("dudley.inverse_square", "dudley.inverse_square.optimal", "dudley.power_
         "dudley.power_law.alpha0")
 _LHS = r"\mathfrak{R}(\mathcal{F}|_S)"
 _EXN = {R: 2, n: 1000}
-_DER = Provenance("classical", (cite("bartlett2017", "Lemma A.5 (recalled), closed form as in classical-notes 1.9"),
-                                cite("dudley1967")),
-                  note="closed form of the recalled Lemma A.5 integral; [D] in classical-notes 1.9/10.3")
+_DER = Provenance("derived", (cite("bartlett2017", "Lemma A.5 (recalled): the integral whose closed form this is"),
+                              cite("dudley1967")),
+                  note="closed form of the recalled Lemma A.5 integral, derived here (not in the cited sources)",
+                  proof="proofs/dudley")
 
 register(Bound(
     "dudley.inverse_square", kind="lemma", lhs=_LHS,

@@ -120,7 +120,7 @@ register(Bound(
     params=(m, d, j, p, R, b, eps), assumptions=_ASSUME + (sp.Ge(j, 1),),
     provenance=Provenance("derived", _CITES, note=_NOTE,
                           derived_from=("covering.low_rank.all_eps", "maurey.general",
-                                        "schatten.stechkin_tail_sharp")),
+                                        "schatten.stechkin_tail_sharp"), proof="proofs/mixed_cover"),
     example={**EXAMPLE, j: 3},
     title="per-layer mixed cover at truncation rank j >= 1 (0 < p <= 2): Candès-Plan on the rank-j part at eps/2 "
           "plus Maurey on the tail's Frobenius norm c_{p,2} j^(1/2-1/p) R at eps/2",
@@ -132,7 +132,8 @@ register(Bound(
     params=(m, d, p, R, b, eps), assumptions=(sp.Lt(p, 2),),
     provenance=Provenance("derived", _CITES, note=_NOTE + "; balanced over the integer rank by "
                                                           "balancing.integer_ceil at exponent 2p/(2-p)",
-                          derived_from=("covering.mixed_layer.split", "balancing.integer_ceil")),
+                          derived_from=("covering.mixed_layer.split", "balancing.integer_ceil"),
+                          proof="proofs/mixed_cover"),
     example=EXAMPLE,
     title="per-layer mixed cover balanced over the rank (0 < p < 2): Lambda [c*_p a^(1-p/2) (2 c_{p,2} R b/eps)^p "
           "m^(p/2) + a] + ln(2dm), a = m + d + 1, Lambda = ln(1 + 12Rb/eps + 2dm)",
