@@ -2,6 +2,19 @@
 
 Importing the package is light: SymPy-heavy modules load on first use of the name that needs them.
 
+The package is built in layers, listed in :data:`LAYERS` from the bottom up. A module imports only modules of its
+own layer or of layers below it (arrows only point down), and the import graph has no cycle; the test
+``tests/test_architecture.py`` checks both from the source. The layers:
+
+0. foundation: errors, symbols, exact and stable numerics (stable, matrix, backends, limits, domain), the spectral
+   functions (schatten, matrix_expr), printing (notation, latex_names), provenance and citations, NetworkStats;
+1. statement core: Bound, the registry, limit checks, the derivation engine, test strategies;
+2. lemmas: the covering lemmas, Maurey, Dudley, balancing, Schatten facts, the weight-decay identity;
+3. bounds: one paper per module, network forms, user network bounds, derivations of the main theorem from lemmas;
+4. analysis: asymptotics, the claims audit, cover comparisons, the falsifier;
+5. networks: weight files, checkpoints, spectra, data statistics and the evaluation of every bound on a network;
+6. outputs: LaTeX documents, the report, the command line and its plug-ins.
+
 >>> import schattheory
 >>> schattheory.__version__
 '0.1.0'
@@ -27,6 +40,19 @@ _LAZY = {
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
+
+#: the layers, bottom up: (name, module prefixes relative to the package); see the module docstring
+LAYERS = (
+    ("foundation", ("errors", "symbols", "stable", "matrix", "backends", "limits", "domain", "assumptions", "notation",
+                    "latex_names", "citations", "provenance", "schatten", "matrix_expr", "quantities", "netstats",
+                    "data")),
+    ("statement core", ("bound", "registry", "limit_check", "derivation", "testing")),
+    ("lemmas", ("lemmas", "weight_decay")),
+    ("bounds", ("bounds", "derivations")),
+    ("analysis", ("asymptotics", "claims", "covers_compare", "falsify")),
+    ("networks", ("networks",)),
+    ("outputs", ("latex", "report", "commands", "plugins", "cli", "__main__")),
+)
 
 
 def __getattr__(name):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 import sympy as sp
 
 from .domain import check_array_values, check_scalar_values, removable_limit
-from .errors import InputError, SchattheoryError, check_dps
+from .errors import MAX_DPS, InputError, SchattheoryError, check_dps  # MAX_DPS: one cap, in errors.py
 from .provenance import Provenance, Status
 
 __all__ = ["Bound", "Limit", "BoundError", "RELATIONS", "KINDS", "MODES"]
@@ -30,10 +30,6 @@ __all__ = ["Bound", "Limit", "BoundError", "RELATIONS", "KINDS", "MODES"]
 RELATIONS = {"<=": sp.Le, "==": sp.Eq, ">=": sp.Ge, "<": sp.Lt}
 KINDS = ("bound", "lemma", "identity", "definition")
 MODES = (None, "dominant", "explicit")
-
-
-#: the largest precision evaluate() accepts: 10^4 digits take seconds; 10^6 would not return
-MAX_DPS = 10_000
 
 
 def _check_dps(dps) -> int:

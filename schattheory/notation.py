@@ -258,7 +258,8 @@ class NotationPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the notation's letters and macros; powers of spectral functions print too."""
 
     def __init__(self, notation: Notation, settings=None):
-        super().__init__(settings)
+        # inverse trigonometric functions as mathematicians write them (\arctan, not \operatorname{atan})
+        super().__init__({"inv_trig_style": "full", **dict(settings or {})})
         self._notation = notation
 
     def _print(self, expr, **kwargs):
