@@ -109,7 +109,7 @@ _CITES = (cite("candes_plan2011", "Lemma 3.1 (rank-j part; all-eps form)"),
 _NOTE = ("derived here (proofs/mixed_cover): Candès-Plan on the rank-j truncation plus Maurey on the tail's "
          "Frobenius norm; not the target paper's lemma. Replaces the first release's reconstructed form "
          "a j + Omega X^2 (rho/(j+1))^(2/p)/eps^2, which charged the tail its spectral norm and is false "
-         "(tests/data/refuted_mixed_cover.py)")
+         "(kept only as refuted test data)")
 #: the set, metric and scale, structured (schattheory.quantities): the S_p ball in the empirical L2 metric over
 #: inputs of norm <= b. Only R b / eps enters, so the same bound holds for ||(A - A')Z||_F with ||Z||_F <= b.
 _LHS = LogCoveringNumber(SchattenBall(p, R, m, d), EmpiricalL2(b), eps)
