@@ -45,10 +45,12 @@ class BoundError(SchattheoryError):
 
 @dataclass(frozen=True)
 class Limit:
-    """A declared closed form: ``quantity`` tends to ``value`` as ``symbol -> point``.
+    """A declared closed form: ``quantity`` tends to ``value`` as ``symbol -> point`` (from ``direction``).
 
-    ``of`` is the expression whose limit is declared (the bound's ``expr`` when None); ``at`` fixes other symbols
-    for the numeric check (an admissible point).
+    ``of`` is the expression whose limit is declared (the bound's ``expr`` when None); ``quantity`` says in words
+    what tends to what. ``point`` and ``value`` may be Python numbers (``float("inf")`` is oo); they are made exact.
+    A declared limit is a claim: :meth:`Bound.check` verifies it (:mod:`schattheory.limit_check`) and the LaTeX
+    prints it as a fact only once verified.
     """
 
     symbol: sp.Symbol
@@ -59,8 +61,8 @@ class Limit:
     direction: str | None = None
 
     def __post_init__(self):
-        object.__setattr__(self, "point", sp.sympify(self.point))
-        object.__setattr__(self, "value", sp.sympify(self.value))
+        object.__setattr__(self, "point", _exact(self.point))  # 0, 2.5, Fraction(1, 2) or float("inf") alike
+        object.__setattr__(self, "value", _exact(self.value))
         if self.of is not None:
             object.__setattr__(self, "of", sp.sympify(self.of))
 
@@ -73,12 +75,70 @@ class Limit:
         return f"{self.quantity} -> {sp.sstr(self.value)} as {self.symbol} -> {arrow}"
 
 
+def _exact(value):
+    """A number or expression as an exact SymPy object (Python ints, floats at their binary value, Fractions)."""
+    from .safe_parse import to_sympy
+
+    return to_sympy(value, {})
+
+
 def _freeze_map(mapping) -> tuple:
-    return tuple((sp.sympify(k), sp.sympify(v)) for k, v in dict(mapping or {}).items())
+    items = mapping.items() if isinstance(mapping, dict) else (mapping or ())
+    return tuple((sp.Symbol(k) if isinstance(k, str) else sp.sympify(k), _exact(v)) for k, v in items)
+
+
+def _toolkit_symbols() -> dict:
+    """The toolkit's vocabulary by name (schattheory.symbols): W, L, N, p, ... with their assumptions."""
+    from . import symbols as S
+
+    return {s.name: s for s in vars(S).values() if type(s) is sp.Symbol}
+
+
+def _match_by_name(key, exprs):
+    """A mapping from a user's symbols to the toolkit's symbols of the same name (``sp.symbols('W')`` is the
+    toolkit's integer W); an assumption that contradicts the toolkit's is an error."""
+    vocab = _toolkit_symbols()
+    mapping = {}
+    for e in exprs:
+        if not isinstance(e, sp.Basic):
+            continue
+        for s in e.free_symbols:
+            ours = vocab.get(getattr(s, "name", None))
+            if ours is None or s == ours or type(s) is not sp.Symbol or s in mapping:
+                continue
+            theirs = {k: v for k, v in s.assumptions0.items() if k != "commutative"}
+            if theirs:
+                raise BoundError(f"{key}: symbol {s.name} has assumptions {sorted(k for k, v in theirs.items() if v)} "
+                                 f"that differ from the toolkit's {s.name} "
+                                 f"({sorted(k for k, v in ours.assumptions0.items() if v)}): use "
+                                 f"schattheory.symbols.{s.name} or another name")
+            mapping[s] = ours
+    return mapping
 
 
 @dataclass(frozen=True)
 class Bound:
+    r"""One exact statement ``lhs <relation> expr``: the single source of truth of a formula.
+
+    Fields:
+
+    - ``key``: the registry key (``"ledent2025.fc.explicit"``); ``title`` and ``notes`` in words;
+    - ``expr``: the right-hand side, an exact SymPy expression (Rationals, never Floats); ``lhs``: what is bounded
+      (a SymPy expression, or LaTeX text); ``relation``: one of ``<=``, ``<``, ``==``, ``>=``;
+    - ``params``: the ordered parameters (the positional signature of :meth:`numeric`); a user's
+      ``sp.symbols("W")`` is matched by name to the toolkit's ``W`` (an error if its assumptions contradict);
+    - ``assumptions``: relationals (``eps <= R``, ``q < 2``) enforced, with the symbols' own (positive, integer),
+      by :meth:`evaluate` and :meth:`numeric`;
+    - ``provenance``: citations and the status tag (classical, paper, transcribed, reconstructed, derived, new
+      result); ``derivation``: the replayable :class:`~schattheory.derivation.Derivation` of a derived statement;
+    - ``limits``: declared :class:`Limit` closed forms, verified by :meth:`check`;
+    - ``example``: an admissible point (Python ints, floats and Fractions are made exact), used by the checks;
+    - ``kind`` (bound, lemma, identity, definition) and ``mode`` (None, ``dominant``, ``explicit``).
+
+    :meth:`check` finds every inconsistency (and verifies the limits and the derivation's steps); :meth:`evaluate`
+    gives the value at any precision; :meth:`limit`, :meth:`subs` and :meth:`latex` work on the statement.
+    """
+
     key: str
     expr: sp.Expr
     params: tuple
@@ -99,10 +159,25 @@ class Bound:
         object.__setattr__(self, "params", tuple(self.params))
         object.__setattr__(self, "assumptions", tuple(sp.sympify(x) for x in self.assumptions))
         object.__setattr__(self, "limits", tuple(self.limits))
-        if isinstance(self.example, dict):
-            object.__setattr__(self, "example", _freeze_map(self.example))
+        object.__setattr__(self, "example", _freeze_map(self.example))  # ints, floats, Fractions made exact
         if isinstance(self.lhs, sp.Basic) or not isinstance(self.lhs, str):
             object.__setattr__(self, "lhs", sp.sympify(self.lhs))
+        parts = [self.expr, self.lhs, *self.assumptions, *self.params, *(k for k, _ in self.example)]
+        parts += [x for lim in self.limits if isinstance(lim, Limit) for x in (lim.symbol, lim.value, lim.of)]
+        names = _match_by_name(self.key, parts)
+        by_name = {s.name: s for s in self.params if isinstance(s, sp.Symbol)}
+        names.update({k: by_name[k.name] for k, _ in self.example  # example={"x": 1} names the parameter x
+                      if isinstance(k, sp.Symbol) and k not in self.params and k.name in by_name and k not in names})
+        if names:  # the user's own sp.symbols('W') is the toolkit's W
+            sub = lambda e: e.xreplace(names) if isinstance(e, sp.Basic) else e  # noqa: E731
+            object.__setattr__(self, "expr", sub(self.expr))
+            object.__setattr__(self, "lhs", sub(self.lhs))
+            object.__setattr__(self, "params", tuple(sub(s) for s in self.params))
+            object.__setattr__(self, "assumptions", tuple(sub(a) for a in self.assumptions))
+            object.__setattr__(self, "example", tuple((sub(k), v) for k, v in self.example))
+            object.__setattr__(self, "limits", tuple(
+                replace(lim, symbol=sub(lim.symbol), value=sub(lim.value), of=sub(lim.of))
+                if isinstance(lim, Limit) else lim for lim in self.limits))
         if self.relation not in RELATIONS:
             raise BoundError(f"{self.key}: relation={self.relation!r} is not one of {sorted(RELATIONS)}")
         if self.kind not in KINDS:
@@ -218,23 +293,32 @@ class Bound:
         return check_limits(self)
 
     # ---- evaluation -----------------------------------------------------------------------------------------
-    def _values(self, values) -> dict:
+    def _values(self, values, ignore_unused: bool = False) -> dict:
         out = {}
         by_name = {str(s): s for s in self.params}
+        if not hasattr(values, "items"):
+            raise InputError("values", type(values).__name__, "must be a mapping of parameters to numbers")
         for k, v in dict(values).items():
-            sym = by_name.get(k, k) if isinstance(k, str) else k
-            if isinstance(k, str) and k not in by_name:
-                raise InputError("values", k, f"is not a parameter of {self.key} ({', '.join(by_name)})")
+            name = k if isinstance(k, str) else getattr(k, "name", None)
+            sym = k if k in self.params else by_name.get(name)  # a user's sp.symbols('W') matches W by name
+            if sym is None:
+                if ignore_unused:
+                    continue
+                raise InputError("values", name or k, f"is not a parameter of {self.key} ({', '.join(by_name)}); "
+                                                      "pass ignore_unused=True to share one values dict")
             out[sym] = v
         return out
 
-    def evaluate(self, values, dps: int = 50, *, side: str = "rhs"):
+    def evaluate(self, values, dps: int = 50, *, side: str = "rhs", ignore_unused: bool = False):
         """The right-hand side (or ``side="lhs"``) at ``values`` as an ``mpmath.mpf`` correct to ``dps`` digits.
 
         ``values`` maps symbols (or their names) to numbers; matrix symbols map to matrices or singular-value lists.
+        A name that is not a parameter is an error, unless ``ignore_unused=True`` (one values dict shared by several
+        bounds). Values outside the assumptions are refused (:mod:`schattheory.domain`); ``dps`` is at most
+        :data:`MAX_DPS`.
         """
         dps = _check_dps(dps)
-        vals = self._values(values)
+        vals = self._values(values, ignore_unused)
         expr = self.expr if side == "rhs" else self.lhs
         if not isinstance(expr, sp.Basic):
             raise InputError("side", side, f"{self.key} has no symbolic left-hand side")
@@ -321,16 +405,17 @@ class Bound:
         the bound's assumptions, ``assume`` and those of an enclosing :func:`schattheory.assumptions.assuming`."""
         from .limits import timed_limit
 
-        if isinstance(symbol, str):
-            symbol = {str(s): s for s in self.params}[symbol]
+        symbol = self._param(symbol, "symbol")
+        point = self._parse(point, "point")
         at = dict(at) if at is not None else {k: v for k, v in self.example if k != symbol}
         return timed_limit(self.expr, symbol, point, direction, timeout=timeout, at=at,
                            assume=self.assumptions + tuple(assume or ()))
 
     def subs(self, mapping, *, key: str | None = None, title: str | None = None) -> "Bound":
         """The bound with symbols replaced; parameters follow, limits in substituted symbols are dropped."""
-        mapping = {sp.sympify(k) if not isinstance(k, str) else {str(s): s for s in self.params}[k]: sp.sympify(v)
-                   for k, v in dict(mapping).items()}
+        if not hasattr(mapping, "items"):
+            raise InputError("mapping", type(mapping).__name__, "must be a mapping of parameters to values")
+        mapping = {self._param(k, "mapping"): self._parse(v, "mapping") for k, v in dict(mapping).items()}
         expr = self.expr.subs(mapping)
         lhs = self.lhs.subs(mapping) if isinstance(self.lhs, sp.Basic) else self.lhs
         new_free = set(expr.free_symbols) | (lhs.free_symbols if isinstance(lhs, sp.Basic) else set())
@@ -344,6 +429,24 @@ class Bound:
         return replace(self, key=key or f"{self.key}[{', '.join(f'{k}={v}' for k, v in mapping.items())}]",
                        expr=expr, lhs=lhs, params=tuple(params), limits=limits, assumptions=assumptions,
                        example=_freeze_map(example), title=title or self.title)
+
+    def _param(self, symbol, argument: str):
+        """A parameter given as a symbol or its name (never evaluated)."""
+        by_name = {str(s): s for s in self.params}
+        if symbol in self.params:
+            return symbol
+        name = symbol if isinstance(symbol, str) else getattr(symbol, "name", None)
+        if name in by_name:
+            return by_name[name]
+        raise InputError(argument, symbol, f"is not a parameter of {self.key} ({', '.join(by_name)})")
+
+    def _parse(self, value, argument: str):
+        """A value as SymPy: SymPy objects and numbers as they are, strings parsed without evaluating code over the
+        names of the statement and the toolkit's symbols (:mod:`schattheory.safe_parse`)."""
+        from .safe_parse import to_sympy
+
+        names = {**_toolkit_symbols(), **{str(s): s for s in self.params if isinstance(s, sp.Symbol)}}
+        return to_sympy(value, names, argument=argument)
 
     def statement(self):
         """The statement as a SymPy relational (when the left-hand side is symbolic)."""
