@@ -44,6 +44,7 @@ __all__ = sorted(_LAZY) + ["__version__"]
 #: the layers, bottom up: (name, module prefixes relative to the package); see the module docstring
 LAYERS = (
     ("foundation", ("errors", "symbols", "stable", "matrix", "backends", "limits", "domain", "assumptions", "notation",
+                    "safe_parse", "tex_text",
                     "latex_names", "citations", "provenance", "schatten", "matrix_expr", "quantities", "netstats",
                     "data")),
     ("statement core", ("bound", "registry", "limit_check", "derivation", "testing")),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 import sympy as sp
 
 from ..errors import SchattheoryError
-from ..latex.text import escape as _tex_text
+from ..tex_text import escape as _tex_text
 from ..latex_names import latex as _latex
 from ..provenance import STATUS_ORDER as _STATUS_ORDER
 from ..provenance import Status
