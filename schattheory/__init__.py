@@ -47,6 +47,7 @@ __all__ = sorted(_LAZY) + ["__version__"]
 #: the layers, bottom up: (name, module prefixes relative to the package; the longest matching prefix decides)
 LAYERS = (
     ("foundation", ("errors", "symbols", "stable", "matrix", "backends", "limits", "domain", "assumptions", "notation",
+                    "safe_parse", "tex_text",
                     "latex_names", "citations", "provenance", "schatten", "matrix_expr", "quantities", "netstats",
                     "json_input", "output", "manifest", "latex.text")),
     ("statement core", ("bound", "registry", "limit_check", "testing", "derivation.engine", "derivation.steps",
