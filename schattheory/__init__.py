@@ -7,13 +7,16 @@ own layer or of layers below it (arrows only point down), and the import graph h
 ``tests/test_architecture.py`` checks both from the source. The layers:
 
 0. foundation: errors, symbols, exact and stable numerics (stable, matrix, backends, limits, domain), the spectral
-   functions (schatten, matrix_expr), printing (notation, latex_names), provenance and citations, NetworkStats;
-1. statement core: Bound, the registry, limit checks, the derivation engine, test strategies;
-2. lemmas: the covering lemmas, Maurey, Dudley, balancing, Schatten facts, the weight-decay identity;
-3. bounds: one paper per module, network forms, user network bounds, derivations of the main theorem from lemmas;
+   functions (schatten, matrix_expr), printing (notation, latex_names), provenance and citations, NetworkStats,
+   checked input and safe output (json_input, output), the registry's manifest, the LaTeX text escaper (latex.text);
+1. statement core: Bound, the registry, limit checks, test strategies, the derivation engine and its general steps;
+2. lemmas: the covering lemmas, Maurey, Dudley, balancing, Schatten facts, the weight-decay identity, the derivation
+   steps that apply one lemma (and the ``schattheory.derivation`` package, which re-exports them);
+3. bounds: one paper per module, network forms, user network bounds, the derivations of the main theorem;
 4. analysis: asymptotics, the claims audit, cover comparisons, the falsifier;
-5. networks: weight files, checkpoints, spectra, data statistics and the evaluation of every bound on a network;
-6. outputs: LaTeX documents, the report, the command line and its plug-ins.
+5. networks: weight files, checkpoints, spectra, data statistics, the bundled network, and the evaluation of every
+   bound on a network;
+6. outputs: LaTeX documents, the report, the command line, its plug-ins and the manifest writer.
 
 >>> import schattheory
 >>> schattheory.__version__
@@ -41,17 +44,19 @@ _LAZY = {
 
 __all__ = sorted(_LAZY) + ["__version__"]
 
-#: the layers, bottom up: (name, module prefixes relative to the package); see the module docstring
+#: the layers, bottom up: (name, module prefixes relative to the package; the longest matching prefix decides)
 LAYERS = (
     ("foundation", ("errors", "symbols", "stable", "matrix", "backends", "limits", "domain", "assumptions", "notation",
+                    "safe_parse", "tex_text",
                     "latex_names", "citations", "provenance", "schatten", "matrix_expr", "quantities", "netstats",
-                    "data")),
-    ("statement core", ("bound", "registry", "limit_check", "derivation", "testing")),
-    ("lemmas", ("lemmas", "weight_decay")),
+                    "json_input", "output", "manifest", "latex.text")),
+    ("statement core", ("bound", "registry", "limit_check", "testing", "derivation.engine", "derivation.steps",
+                        "derivation.algebra", "derivation.ranges")),
+    ("lemmas", ("lemmas", "weight_decay", "derivation")),
     ("bounds", ("bounds", "derivations")),
-    ("analysis", ("asymptotics", "claims", "covers_compare", "falsify")),
-    ("networks", ("networks",)),
-    ("outputs", ("latex", "report", "commands", "plugins", "cli", "__main__")),
+    ("analysis", ("asymptotics", "claims", "covers_compare", "falsifier")),
+    ("networks", ("networks", "data")),
+    ("outputs", ("latex", "report", "commands", "plugins", "manifest_write", "cli", "__main__")),
 )
 
 

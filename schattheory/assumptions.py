@@ -93,7 +93,9 @@ def _bounds(relations) -> dict:
             sym, other, side = rhs, lhs, "lower" if less else "upper"
         else:
             raise InputError("assumption", rel, "needs a lone symbol on one side (e.g. p < 2, eps <= R, r >= 1)")
-        out.setdefault(sym, {"lower": [], "upper": []})[side].append((other, strict))
+        out.setdefault(sym, {"lower": {}, "upper": {}})[side].setdefault(other, []).append(strict)
+    # x >= y and x > y together are the strict one; two different bounds on one side are ambiguous
+    out = {sym: {side: [(other, any(st)) for other, st in b[side].items()] for side in b} for sym, b in out.items()}
     for sym, b in out.items():
         for side in ("lower", "upper"):
             if len(b[side]) > 1:
@@ -176,7 +178,7 @@ def nonnegative_under(expr, assume=None) -> bool:
 
 def check_point(symbol, point, relations) -> None:
     """Refuse a limit point outside the closure of what the assumptions allow for ``symbol`` (p -> oo under p < 2)."""
-    b = _bounds(_relations(relations)).get(symbol)
+    b = _bounds([r for r in _relations(relations) if symbol in r.free_symbols]).get(symbol)
     if not b:
         return
     point = sp.sympify(point)

@@ -67,11 +67,13 @@ EDGES, GUARDED = _graph()
 
 
 def _layer(mod: str):
+    """The layer of the longest prefix of ``mod`` that LAYERS names (None when none does)."""
+    best = None
     for i, (_, prefixes) in enumerate(schattheory.LAYERS):
         for pre in prefixes:
-            if mod == pre or mod.startswith(pre + "."):
-                return i
-    return None
+            if (mod == pre or mod.startswith(pre + ".")) and (best is None or len(pre) > best[0]):
+                best = (len(pre), i)
+    return None if best is None else best[1]
 
 
 def test_every_module_has_a_layer():

@@ -114,3 +114,18 @@ def test_a_bounds_limit_uses_its_own_assumptions():
     from schattheory.limits import timed_limit
 
     assert timed_limit(x ** p, p, sp.oo).value != 0   # without it: SymPy's answer depends on the sign of log(x)
+
+
+def test_a_bound_stated_twice_counts_once_and_strict_wins():
+    """x >= y and x > y (a registered statement may carry both) are one lower bound, the strict one; a limit in
+    another symbol is not refused because of them."""
+    import sympy as sp
+
+    from schattheory.assumptions import _bounds, check_point
+    from schattheory.registry import get
+    from schattheory.symbols import p
+
+    x, y = sp.symbols("x y", positive=True)
+    assert _bounds([x >= y, x > y]) == {x: {"lower": [(y, True)], "upper": []}}
+    check_point(p, 0, [x >= y, x > y, x >= 2 * y])        # nothing about p: no refusal
+    assert get("schatten.rank_proxy").limit(p, 0, timeout=20).value == 3

@@ -86,11 +86,11 @@ class _Progress:
     asked), and a layer still running after two seconds is announced while it runs."""
 
     def __init__(self, always: bool, plan=None):
-        from ._status import Status
+        from ._status import Status, auto_progress
 
-        self.start, self.on = time.perf_counter(), always
+        self.start, self.on, self.auto = time.perf_counter(), always, always or auto_progress()
         self.layers = list(plan.layers) if plan is not None else []
-        self.status = Status("evaluate", delay=2.0)
+        self.status = Status("evaluate", delay=2.0, enabled=self.auto)
         self._announce(0)
 
     def _announce(self, index):
@@ -103,7 +103,7 @@ class _Progress:
 
     def __call__(self, i, total, name, shape, seconds):
         self.status.close()
-        if not self.on and time.perf_counter() - self.start > 2.0:
+        if not self.on and self.auto and time.perf_counter() - self.start > 2.0:
             self.on = True
         if self.on:
             shape_text = "x".join(map(str, shape))

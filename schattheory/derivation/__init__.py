@@ -28,14 +28,14 @@ Reference: the steps mirror the proofs of Bartlett, Foster and Telgarsky (2017),
 the reconstructed per-layer argument of paper-notes 4.5.
 
 The package: :mod:`.engine` (Step, Derivation, derive, derived_bound), :mod:`.algebra` (monomials and other cheap
-normal forms), :mod:`.steps` (the general steps), :mod:`.lemma_steps` (steps that apply one lemma: balancing,
-Dudley).
+normal forms), :mod:`.steps` (the general steps), :mod:`.ranges` (claims decided over their range of use). The steps
+that apply one lemma (``OptimiseRank``: balancing; ``DudleyStep``: Dudley) live with the lemmas
+(:mod:`schattheory.lemmas.steps`) and are re-exported here by name, lazily: the engine imports no lemma.
 """
 from __future__ import annotations
 
 from .algebra import layer_function, monomial, per_layer, split_constant
 from .engine import Derivation, DerivationError, Step, derive, derived_bound
-from .lemma_steps import DudleyStep, OptimiseRank
 from .steps import (
     AllocateScales,
     Apply,
@@ -58,3 +58,13 @@ __all__ = [
     "monomial", "split_constant",
     "Derivation", "DerivationError", "derive", "derived_bound", "layer_function", "per_layer",
 ]
+
+_LEMMA_STEPS = ("OptimiseRank", "DudleyStep")
+
+
+def __getattr__(name):  # the lemma-specific steps, from the lemmas layer, on first use
+    if name in _LEMMA_STEPS:
+        import importlib
+
+        return getattr(importlib.import_module("schattheory.lemmas.steps"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 import sympy as sp
 
 from ..errors import SchattheoryError
-from ..latex.text import escape as _tex_text
 from ..latex_names import latex as _latex
 from ..provenance import STATUS_ORDER as _STATUS_ORDER
 from ..provenance import Status
+from ..tex_text import escape as _tex_text
 from .algebra import _same
 
 __all__ = ["Step", "Derivation", "DerivationError", "derive", "derived_bound"]

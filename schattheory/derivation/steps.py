@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..latex.text import escape as _tex_text
 from ..latex_names import latex as _latex
+from ..tex_text import escape as _tex_text
 from .algebra import _find_sum, _is_allowed, _same, monomial, per_layer, split_constant
 from .engine import DerivationError, Step
 

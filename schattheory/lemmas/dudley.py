@@ -35,12 +35,13 @@ from __future__ import annotations
 import sympy as sp
 
 from ..bound import Bound, Limit
-from ..derivation import DudleyStep, Start, derive, derived_bound
+from ..derivation import Start, derive, derived_bound
 from ..errors import InputError
 from ..provenance import Provenance, cite
 from ..registry import register
 from ..symbols import N, R, alpha, c, eps, q
 from .dudley_integral import dudley_expr, dudley_functional, numeric_optimum, optimal_alpha, quadrature
+from .steps import DudleyStep
 
 __all__ = ["ENTROPY_INTEGRAL", "dudley_functional", "dudley_expr", "dudley", "optimal_alpha", "quadrature",
            "numeric_optimum", "KEYS"]

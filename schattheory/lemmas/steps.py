@@ -1,15 +1,18 @@
-"""Steps that apply one lemma of the toolkit: the balancing lemma (optimise over the truncation rank) and Dudley's
-entropy integral (its closed forms computed by :mod:`schattheory.lemmas.dudley_integral`)."""
+"""Derivation steps that apply one lemma of the toolkit: the balancing lemma (optimise over the truncation rank) and
+Dudley's entropy integral (its closed forms computed by :mod:`schattheory.lemmas.dudley_integral`).
+
+They live in the lemmas layer (they use the lemmas); :mod:`schattheory.derivation` re-exports them by name, lazily,
+so that the derivation engine itself imports no lemma."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..latex.text import escape as _tex_text
+from ..derivation.algebra import _is_power_of, _rebuild_sum, _summands
+from ..derivation.engine import DerivationError, Step
 from ..latex_names import latex as _latex
-from .algebra import _is_power_of, _rebuild_sum, _summands
-from .engine import DerivationError, Step
+from ..tex_text import escape as _tex_text
 
 __all__ = ["OptimiseRank", "DudleyStep"]
 
@@ -48,7 +51,7 @@ class OptimiseRank(Step):
         return lin, tail, rest
 
     def apply(self, expr):
-        from ..lemmas.balancing import balance
+        from .balancing import balance
 
         lin, tail, rest = self._parts(expr)
         value, rstar = balance(lin, tail, self.p)
@@ -71,7 +74,7 @@ class OptimiseRank(Step):
         import mpmath
 
         from ..backends import to_mpf
-        from ..lemmas.balancing import balance, integer_minimum
+        from .balancing import balance, integer_minimum
 
         info = dict(self.info)
         A, Bv, P = (sp.sympify(x).subs(example) for x in (info["a"], info["b"], self.p))
@@ -106,7 +109,7 @@ class DudleyStep(Step):
     kind: str = field(default="Dudley", init=False)
 
     def apply(self, expr):
-        from ..lemmas.dudley_integral import dudley_expr
+        from .dudley_integral import dudley_expr
 
         expr = sp.sympify(expr)
         if self.split_sum:
