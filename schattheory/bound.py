@@ -295,12 +295,14 @@ class Bound:
     # ---- evaluation -----------------------------------------------------------------------------------------
     def _values(self, values, ignore_unused: bool = False) -> dict:
         out = {}
-        by_name = {str(s): s for s in self.params}
+        # the matrices a statement speaks of are its inputs too, even when its params list their spectra instead
+        known = tuple(self.params) + tuple(sorted(self.matrices() - set(self.params), key=str))
+        by_name = {str(s): s for s in known}
         if not hasattr(values, "items"):
             raise InputError("values", type(values).__name__, "must be a mapping of parameters to numbers")
         for k, v in dict(values).items():
             name = k if isinstance(k, str) else getattr(k, "name", None)
-            sym = k if k in self.params else by_name.get(name)  # a user's sp.symbols('W') matches W by name
+            sym = k if k in known else by_name.get(name)  # a user's sp.symbols('W') matches W by name
             if sym is None:
                 if ignore_unused:
                     continue

@@ -1,13 +1,15 @@
 """The report's network section: per-layer spectra and ranks, and every bound evaluated on one network.
 
 Per-layer numbers come from :class:`~schattheory.netstats.LayerStats` (core dependencies only). Bound values come
-from the bound families and their network evaluation (``schattheory.bounds`` and ``schattheory.networks``); where
-those are not available the section says so and still shows the layers.
+from the bound families and their network evaluation (``schattheory.bounds`` and ``schattheory.networks``); a family
+that cannot be evaluated on the network is listed with its reason.
+
+The bundled network's first layer is 64 x 64 with a bias: folded into homogeneous coordinates it is 65 x 65.
 
 >>> from schattheory.data import bundled_network
 >>> row = layer_row(bundled_network().layers[0])
 >>> row["name"], row["shape"], row["rank_proxy_p0"] == row["rank"]
-('fc1', [64, 64], True)
+('fc1', [65, 65], True)
 """
 from __future__ import annotations
 
