@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import InputError
+from ..provenance import Provenance
 
 __all__ = ["mutants", "OPERATORS"]
 
@@ -57,7 +58,7 @@ def _stronger(bound, expr) -> bool:
                         for fn in sp.sympify(side).atoms(SpectralFunction))
             for mat in bound.matrices():
                 ex[mat] = np.diag([3.0, 2.0, 0.5]) if whole else [3, 2, sp.Rational(1, 2)]
-            mutant = replace(bound, expr=expr, limits=(), derivation=None)
+            mutant = _mutant(bound, bound.key, expr=expr)
             new, old = mutant.evaluate(ex, 30), bound.evaluate(ex, 30)
         else:
             new = sp.N(expr.subs(ex), 30)
@@ -98,6 +99,12 @@ def _drop(expr, rng):
     return out
 
 
+def _mutant(bound, key, **changes):
+    """A mutant is a statement of nobody's: status "new result", no derivation, no declared limits."""
+    prov = Provenance("new result", bound.provenance.citations, note=f"a mutant of {bound.key}, false by design")
+    return replace(bound, key=key, provenance=prov, limits=(), derivation=None, **changes)
+
+
 def mutants(bound, seed: int = 0, per_operator: int = 1, operators=OPERATORS) -> list:
     """``(operator, description, mutant Bound)`` for each operator that applies (``per_operator`` each)."""
     rng = np.random.default_rng(seed)
@@ -109,8 +116,7 @@ def mutants(bound, seed: int = 0, per_operator: int = 1, operators=OPERATORS) ->
                     continue
                 new_rel = ">=" if bound.relation == "<=" else "<="
                 out.append((op, f"relation {bound.relation} -> {new_rel}",
-                            replace(bound, key=f"mutant.{bound.key}.{op}", relation=new_rel, limits=(),
-                                    derivation=None)))
+                            _mutant(bound, f"mutant.{bound.key}.{op}", relation=new_rel)))
                 continue
             made = {"constant": _constant, "exponent": _exponent, "drop": _drop}[op](bound.expr, rng)
             made = [(e, t) for e, t in made or () if e != bound.expr and not (e.free_symbols - bound.expr.free_symbols)
@@ -118,6 +124,5 @@ def mutants(bound, seed: int = 0, per_operator: int = 1, operators=OPERATORS) ->
             if len(made) <= n:
                 continue
             expr, text = made[n]
-            out.append((op, text, replace(bound, key=f"mutant.{bound.key}.{op}{n}", expr=expr, limits=(),
-                                          derivation=None)))
+            out.append((op, text, _mutant(bound, f"mutant.{bound.key}.{op}{n}", expr=expr)))
     return out

@@ -106,14 +106,18 @@ def monte_carlo_lcl(norm, R, m, d, p, B, n, rng, draws: int = 400):
 
 
 def _monte_carlo(norm, R, m, d, p, B, n, rng, draws):
+    # the value is R B times that of the unit class on unit inputs: computed at R = B = 1 and scaled at the end, so
+    # that extreme R, B (1e-150..1e150) neither overflow nor underflow the McDiarmid width (c_i^2 ~ (R B)^2 did)
     Z = rng.standard_normal((n, m, d))
-    Z *= B / np.sqrt((Z ** 2).sum(axis=(1, 2)))[:, None, None]
+    Z /= np.sqrt((Z ** 2).sum(axis=(1, 2)))[:, None, None]
     s = rng.choice([-1.0, 1.0], size=(draws, n))
     M = np.einsum("tn,nij->tij", s, Z)
-    vals = R * _dual(norm, p, M) / n
-    c = 2 * R * _dual(norm, p, Z) / n
+    vals = _dual(norm, p, M) / n
+    c = 2 * _dual(norm, p, Z) / n
     mean = float(vals.mean())
-    return mean, mean - math.sqrt(float((c ** 2).sum()) * math.log(1 / ALPHA) / (2 * draws))
+    lcl = mean - math.sqrt(float((c ** 2).sum()) * math.log(1 / ALPHA) / (2 * draws))
+    scale = R * B
+    return mean * scale, lcl * scale
 
 
 def attack_rademacher(bound, rng, deadline: float, stats: dict, *, batch: int = 64):
