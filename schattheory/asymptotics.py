@@ -22,7 +22,7 @@ Exponential(rate=log(2))
 >>> sample_complexity(sp.sqrt(2 * W * L**2 / N)).expr
 2*L**2*W/epsilon**2
 
-Reference: the O~ convention of the claims (claims.md: polylog factors dropped, norms normalised).
+Reference: the O~ convention of the claims (SOURCES.md [claims]: polylog factors dropped, norms normalised).
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ evaluation of a registered ``Bound.expr``; nothing is retyped):
 
 - ``frobenius``: the rank-blind Frobenius-ball cover, volumetric in R^{mn} (``covering.volumetric`` with d = mn):
   :math:`mn\ln(1+2R/\varepsilon)`;
-- ``schatten``: the Schatten-ball cover (``covering.schatten_ball.frobenius``, classical-notes 6.4) of the smallest
+- ``schatten``: the Schatten-ball cover (``covering.schatten_ball.frobenius``, SOURCES.md [C6.4]) of the smallest
   S_p ball containing S_r, radius :math:`R_p = r^{1/p-1/2}R` (Hoelder on the r singular values), 0 < p < 2;
   ``schatten_capped`` caps its truncation rank at min(m, n) (still valid: truncating there is exact);
 - ``low_rank``: the direct rank-aware cover (``covering.low_rank``, Candès-Plan): :math:`(m+n+1)r\ln(9R/\varepsilon)`,

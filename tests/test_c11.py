@@ -9,7 +9,7 @@ from schattheory.lemmas.covering import stechkin_constant
 
 
 def test_row_values_match_hand_formulas():
-    """Independent of the registry: the formulas of classical-notes 6.1/6.4 and the volumetric bound typed here."""
+    """Independent of the registry: the formulas of SOURCES.md [C6.1], [C6.4] and the volumetric bound typed here."""
     m, n, rk, eps, R, p = 30, 40, 3, 0.05, 1.0, 0.5
     row = log_covers(m, n, rk, eps, R=R, p=p)
     Rp = rk ** (1 / p - 0.5) * R
@@ -54,7 +54,7 @@ def test_trivial_scale_and_bad_input():
 
 
 def _hand_row(m, n, rk, eps, R, p):
-    """The three covers typed here from classical-notes 6.1/6.4 and the volumetric bound (as in the first test)."""
+    """The three covers typed here from SOURCES.md [C6.1], [C6.4] and the volumetric bound (as in the first test)."""
     if eps >= R:
         return None
     Rp = rk ** (1 / p - 0.5) * R

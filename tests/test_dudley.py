@@ -41,7 +41,7 @@ def test_power_law_closed_forms_vs_quadrature_and_search(cv, qv, nv):
 
 
 def test_classical_notes_values():
-    """classical-notes 1.9/10.3: alpha = 1/n gives 4/n^(3/2) + 18 R ln n / n; with R = 2R'/gamma, Graf's 36."""
+    """SOURCES.md [C1.9], [C10.3]: alpha = 1/n gives 4/n^(3/2) + 18 R ln n / n; with R = 2R'/gamma, Graf's 36."""
     F = get("dudley.inverse_square").expr
     assert sp.simplify(F.subs(alpha, 1 / N) - (4 / N ** sp.Rational(3, 2) + 18 * R * sp.log(N) / N)) == 0
     Rp, gam = sp.symbols("Rp gamma_", positive=True)

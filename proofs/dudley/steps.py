@@ -22,7 +22,7 @@ STEPS = [
     Identity("D2 F'(3R/sqrt(n)) = 0", sp.diff(F2, alpha).subs(alpha, a2), 0),
     Identity("D3 F(3R/sqrt(n)) = 12R/n (1 + ln(n/(3R)))", F2.subs(alpha, a2), get("dudley.inverse_square.optimal").expr),
     Inequality("D4 F is convex in alpha", 0, sp.diff(F2, alpha, 2)),
-    Identity("D5 alpha = 1/n gives 4/n^(3/2) + 18 R ln(n)/n (classical-notes 1.9)", F2.subs(alpha, 1 / n),
+    Identity("D5 alpha = 1/n gives 4/n^(3/2) + 18 R ln(n)/n (SOURCES.md [C1.9])", F2.subs(alpha, 1 / n),
              4 / n ** sp.Rational(3, 2) + 18 * R * sp.log(n) / n),
     Identity("D6 alpha = 1/sqrt(n) gives (4 + 12 R ln n)/n", F2.subs(alpha, 1 / sp.sqrt(n)), (4 + 12 * R * sp.log(n)) / n),
     Identity("D7 F(alpha) for ln N <= c eps^(-q), q < 2", Fq, get("dudley.power_law").expr, substitution=Q01),

@@ -15,7 +15,7 @@ levels, N = 5 * 10^4, delta = 1/100: sqrt((10^4 ln 16 + ln 100) / 10^5) = 0.5266
 ...                                                 "delta": 0.01})), 4)
 0.5266
 
-Reference: Arora, Ge, Neyshabur, Zhang (2018), Theorem 2.1; classical-notes section 4.
+Reference: Arora, Ge, Neyshabur, Zhang (2018), Theorem 2.1; SOURCES.md section 4.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ register(Bound(
     params=(q_params, r_levels, S.N, S.delta), mode="explicit", lhs=r"L_0(g_A) - \hat L_\gamma(f)",
     assumptions=(sp.Lt(S.delta, 1), sp.Ge(r_levels, 2)),
     provenance=Provenance("derived", (cite("arora2018", "Thm 2.1 (O-form); constant via Hoeffding + union bound"),),
-                          note="Explicit constant derived here (classical-notes 4, [D]); not the paper's constant.",
+                          note="Explicit constant derived here (SOURCES.md [C4], [D]); not the paper's constant.",
                           proof="Hoeffding's inequality for each of the r^q quantised networks, union bound over them"),
     example=_EX, limits=(Limit(S.N, sp.oo, (q_params * sp.log(r_levels) + sp.log(1 / S.delta)) / 2,
                                "N x bound^2 (exact for every N)",

@@ -8,7 +8,7 @@ with ||X||_F the Frobenius norm of the n x d data matrix, s_l = ||A_l||_sigma an
 units (rows of a torch (out, in) weight) of the l2 norm of their incoming weights. By hand, one layer with
 ||X||_F = 1000, s = 3/2, ||A^T||_{2,1} = 10, gamma = 1/2, N = 10^4: 1000 * 1.5 * (10/1.5) / (0.5 * 10^4) = 2.
 
-**Explicit form** (derived; classical-notes 1.10): Lemma 3.1 (margin bound) + Dudley (Lemma A.5) with alpha = 1/n
+**Explicit form** (derived; SOURCES.md [C1.10]): Lemma 3.1 (margin bound) + Dudley (Lemma A.5) with alpha = 1/n
 + the whole-network cover (Theorem 3.3) with the margin operator's Lipschitz constant 2 give, for a-priori fixed
 norm bounds evaluated at the observed norms,
 
@@ -61,7 +61,7 @@ register_form(EXPLICIT, Provenance(
     "derived", (cite("bartlett2017", "Lemma 3.1, Lemma A.5 (Dudley), Thm 3.3"),
                 cite("graf2022", "code 'bartlett' (Lemma A.8 in Bartlett et al.): 36 at commit 14abf4b, 48 since "
                                  "commit 23628eb")),
-    note="Derived in classical-notes 1.10 (Dudley at alpha = 1/n, margin operator 2-Lipschitz); fixed a-priori norm "
+    note="Derived in SOURCES.md [C1.10] (Dudley at alpha = 1/n, margin operator 2-Lipschitz); fixed a-priori norm "
          "bounds. The recalled '72 ln(2W) ln n' form of the appendix is unverified and not encoded.",
     proof="Lemma 3.1 (margin bound) with the Rademacher term from Lemma A.5 (Dudley, alpha = 1/n) applied to the "
           "cover of Theorem 3.3"),

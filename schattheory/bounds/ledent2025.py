@@ -56,7 +56,7 @@ certified explicit form for convolutional layers or for W_l = w_l, and those row
 sqrt(2)*L*sqrt(W)*sqrt(r)/sqrt(N)
 
 Reference: Ledent, Alves, Lei (2025), Theorems 3.6 and 3.7, via the reproduction script of Figure D.3 (S2);
-paper-notes sections 4.1 to 4.5.
+SOURCES.md sections 4.1 to 4.5.
 """
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ _OUTER_EXP = (8 / N + 24 / sp.sqrt(N) * (sp.sqrt(L * S1) + sp.sqrt(S2))
 CERTIFIED = "certified bound (union over the norm, margin and p grids charged; dense ReLU layers, M_l = 0, p < 2)"
 DOMINANT_ONLY = "dominant form only (constants and logarithms dropped; not a bound)"
 
-_S2 = cite("ledent2025", "Thm 3.6, via the reproduction script of Fig. D.3 (S2); paper-notes 4.1, 4.3")
+_S2 = cite("ledent2025", "Thm 3.6, via the reproduction script of Fig. D.3 (S2); SOURCES.md [P4.1], 4.3")
 _MARGIN_NOTE = ("Transcribed from a third-party rendering (S2), not checked against the paper; the margin "
                 "placement (B prod s / gamma)^(2p/(p+2)) is reconstructed (S2's code never divides by gamma).")
 _EXPLICIT_NOTE = ("Derived here (proofs/main_bound): per-layer mixed cover covering.mixed_layer (Candès-Plan + Maurey "
@@ -115,7 +115,7 @@ _EXPLICIT_NOTE = ("Derived here (proofs/main_bound): per-layer mixed cover cover
 
 _CONVENTIONS = {
     "fc": ({fam.Omega: 1}, True, "W_l = 1 for dense layers (S2's code)"),
-    "fc_wl_width": ({fam.Omega: fam.U}, True, "W_l = w_l, the layer's output width (paper-notes caveat C1)"),
+    "fc_wl_width": ({fam.Omega: fam.U}, True, "W_l = w_l, the layer's output width (SOURCES.md caveat C1)"),
     "cnn": ({}, False, "W_l = number of spatial positions, free"),
     "cnn_wl_width": ({fam.Omega: fam.Omega * fam.U}, False, "W_l = spatial positions times output channels"),
 }
@@ -220,7 +220,7 @@ def _register_form(fm: NetworkForm, title: str, convention: str):
     params = fam.ordered_params(expr, first=pls)
     explicit = fm.mode == "explicit"
     cites = (_S2,) if "loss" not in fm.key else (cite("ledent2025", "Thm 3.7, via S2 (simplified: no "
-                                                                   "activation-ratio terms); paper-notes 4.2"),)
+                                                                   "activation-ratio terms); SOURCES.md [P4.2]"),)
     if explicit:
         prov = Provenance("derived", (cite("candes_plan2011", "Lemma 3.1 (low-rank cover)"),
                                       cite("bartlett2017", "Lemma 3.1 (margin bound), Lemma 3.2 (Maurey), Lemma A.5 "

@@ -8,7 +8,7 @@ B the largest input l2 norm, h the largest width, s_l = ||A_l||_sigma. By hand: 
 ||A||_F = 3, gamma = 1/2, N = 10^4 (s cancels at L = 1): sqrt(100 * 16 ln 16 * 9 / (0.25 * 10^4)) = 3.996...
 
 No explicit form is encoded: the proof constants (sigma = gamma / (42 L B beta^(L-1) sqrt(h ln(4hL))), ...) are
-recalled, not checked against the paper (classical-notes 2.2).
+recalled, not checked against the paper (SOURCES.md [C2.2]).
 
 >>> e = DOMINANT.expand(1); e
 B*F_1*sqrt(log(Max(w_0, w_1)))*sqrt(Max(w_0, w_1))/(sqrt(N)*gamma)

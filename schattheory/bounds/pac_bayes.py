@@ -16,7 +16,7 @@ For a posterior Q and a prior P fixed before the data, a loss in [0, 1], N sampl
 >>> float(seeger_maurer(0.05, 5000, 60000, 0.025)) < float(get_mcallester(0.05, 5000, 60000, 0.025))
 True
 
-Reference: McAllester (2003), Thm 1; Seeger (2002), Thm 1; Maurer (2004), Thm 5; classical-notes 7.2.
+Reference: McAllester (2003), Thm 1; Seeger (2002), Thm 1; Maurer (2004), Thm 5; SOURCES.md [C7.2].
 """
 from __future__ import annotations
 

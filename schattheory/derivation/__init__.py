@@ -25,7 +25,7 @@ True
   1. [lemma balancing.integer (derived) with p = 2]: 2*sqrt(a)*sqrt(b)
 
 Reference: the steps mirror the proofs of Bartlett, Foster and Telgarsky (2017), Theorem 3.3 and Lemma A.5, and
-the reconstructed per-layer argument of paper-notes 4.5.
+the reconstructed per-layer argument of SOURCES.md [P4.5].
 
 The package: :mod:`.engine` (Step, Derivation, derive, derived_bound), :mod:`.algebra` (monomials and other cheap
 normal forms), :mod:`.steps` (the general steps), :mod:`.ranges` (claims decided over their range of use). The steps

@@ -47,7 +47,7 @@ _A, _OMEGA = sp.Symbol("a", positive=True), sp.Symbol("Omega", positive=True)
 
 
 def transcribed_per_layer(pp=p, aa=_A, rr=rho, om=_OMEGA, xx=X) -> sp.Expr:
-    """C_l(p) = X^(2p/(p+2)) rho^(2/(p+2)) a^(2/(p+2)) Omega^(p/(p+2)), typed from paper-notes 4.1/4.3."""
+    """C_l(p) = X^(2p/(p+2)) rho^(2/(p+2)) a^(2/(p+2)) Omega^(p/(p+2)), typed from SOURCES.md [P4.1], [P4.3]."""
     return xx ** (2 * pp / (pp + 2)) * rr ** (2 / (pp + 2)) * aa ** (2 / (pp + 2)) * om ** (pp / (pp + 2))
 
 

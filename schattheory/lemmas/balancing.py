@@ -22,7 +22,7 @@ Integer versions (proved in ``proofs/balancing``):
 >>> float(integer_minimum(1, 100, 1)[0]) <= float(balance(1, 100, 1)[0])
 True
 
-Reference: the exact optimum is paper-notes 4.5 step 4 (reconstructed there, checked here); the calculus is
+Reference: the exact optimum is SOURCES.md [P4.5] step 4 (reconstructed there, checked here); the calculus is
 elementary (first-order condition of a strictly convex function).
 """
 from __future__ import annotations

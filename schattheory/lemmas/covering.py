@@ -13,7 +13,7 @@ Registered statements (``N(T, rho, eps)`` is the least size of an eps-net of T i
   :math:`(m+d+1)r\ln(1+6R/\varepsilon)` for every eps > 0.
 - the truncation step uses ``schatten.stechkin_tail_sharp`` (foundation): best rank-j approximation error
   :math:`\|A-A_j\|_{S_q}\le c_{p,q}\,j^{1/q-1/p}\|A\|_{S_p}` (Foucart and Rauhut, Thm 2.5, sharp constant).
-- ``covering.schatten_ball.frobenius`` (derived, classical-notes 6.4) and ``covering.schatten_ball.spectral``
+- ``covering.schatten_ball.frobenius`` (derived, SOURCES.md [C6.4]) and ``covering.schatten_ball.spectral``
   (derived): truncation plus the low-rank cover.
 - ``covering.hpv.middle``, ``covering.hpv.large``: Hinrichs, Prochno and Vybíral's entropy-number rates,
   RATE ONLY (two-sided, constants depending on p, q unspecified).
@@ -133,7 +133,7 @@ register(Bound(
     lhs=LogCoveringNumber(SchattenBall(p, R, m, d), Metric("F"), eps), expr=_FROB.expr, params=(m, d, p, R, eps),
     assumptions=(sp.Lt(p, 2), sp.Le(eps, R)),
     provenance=Provenance("derived", (cite("candes_plan2011", "Lemma 3.1"), _FR),
-                          note="classical-notes 6.4 [D]; not the target paper's lemma",
+                          note="SOURCES.md [C6.4] [D]; not the target paper's lemma",
                           derived_from=_FROB.uses()),
     example=_EXS, derivation=_FROB,
     title="Schatten-p ball (m x d, 0 < p < 2) covered in Frobenius norm: truncate at "
@@ -154,7 +154,7 @@ register(Bound(
     assumptions=(sp.Le(p, 2), sp.Le(eps, R)),
     provenance=Provenance("derived", (cite("candes_plan2011", "Lemma 3.1"),
                                       cite("foucart_rauhut2013", "Prop. 2.3")),
-                          note="paper-notes 4.5, 'alternative cruder Schatten-ball cover' (reconstructed there as "
+                          note="SOURCES.md [P4.5], 'alternative cruder Schatten-ball cover' (reconstructed there as "
                                "a rate; the constants here are proved)", derived_from=_SPEC.uses()),
     example=_EXS, derivation=_SPEC,
     title="Schatten-p ball (m x d, 0 < p <= 2) covered in spectral norm: truncate at r = ceil((2R/eps)^p) - 1, "

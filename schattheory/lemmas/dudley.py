@@ -1,6 +1,6 @@
 r"""Dudley's entropy integral as an operation on Bounds: from a bound on ln N(eps) to a Rademacher bound.
 
-Statement used (Bartlett, Foster, Telgarsky 2017, Lemma A.5, as recalled in classical-notes 1.9 [R]; the covering
+Statement used (Bartlett, Foster, Telgarsky 2017, Lemma A.5, as recalled in SOURCES.md [C1.9] [R]; the covering
 is in the *unnormalised* l2 norm on R^n and the class takes values in [0, 1] and contains 0):
 
 .. math::
@@ -48,7 +48,7 @@ __all__ = ["ENTROPY_INTEGRAL", "dudley_functional", "dudley_expr", "dudley", "op
 
 n = N
 _LNN = sp.Function("lnN")
-_PROV = Provenance("classical", (cite("bartlett2017", "Lemma A.5 (recalled, classical-notes 1.9)"),
+_PROV = Provenance("classical", (cite("bartlett2017", "Lemma A.5 (recalled, SOURCES.md [C1.9])"),
                                  cite("dudley1967")),
                    note="statement recalled [R], consistent with Graf et al.'s code; unnormalised l2 cover")
 

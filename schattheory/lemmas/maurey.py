@@ -22,7 +22,7 @@ k-term average (M/k) sum_t V_t within M/sqrt(k) <= eps of it, for k = ceil(M^2/e
 >>> k, len(net)            # k = ceil(1 * 2 / 0.5625) = 4 terms; multisets of 4 out of 2dm = 4 atoms
 (4, 35)
 
-Reference: Bartlett, Foster, Telgarsky (2017), Lemma 3.2 [V-primary in classical-notes 1.5]; Pisier (1981);
+Reference: Bartlett, Foster, Telgarsky (2017), Lemma 3.2 [V-primary in SOURCES.md [C1.5]]; Pisier (1981);
 Zhang (2002).
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ __all__ = ["maurey_net", "maurey_k", "mixed_norm", "KEYS"]
 
 KEYS = ("maurey.general", "maurey.bft_instance")
 _PROV = Provenance("classical", (cite("bartlett2017", "Lemma 3.2"), cite("pisier1981"), cite("zhang2002")),
-                   note="statement V-primary (classical-notes 1.5); proof in proofs/maurey")
+                   note="statement V-primary (SOURCES.md [C1.5]); proof in proofs/maurey")
 _LHS = LogCoveringNumber(MaureyClass(a, b, d, m, r_M), Metric("2"), eps, eps_first=True)
 
 register(Bound(

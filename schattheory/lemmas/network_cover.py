@@ -70,7 +70,7 @@ def bft_theorem33(L: int) -> sp.Expr:
 
 
 _BFT = Provenance("classical", (cite("bartlett2017", "Theorem 3.3 and its proof (layer induction)"),),
-                  note="V-primary (classical-notes 1.6)")
+                  note="V-primary (SOURCES.md [C1.6])")
 register(Bound(
     "network_cover.layer_step", kind="lemma", lhs=r"\Delta_{i+1}", expr=layer_step()[1],
     params=(_rho, _s, Delta, eps_i), provenance=_BFT,

@@ -5,7 +5,7 @@ layer by layer while its spectra are computed (one layer in memory): h <- h W^T 
 none after the last. The margin of example i with logits z is z_{y_i} - max_{j != y_i} z_j (for one output unit and
 labels in {0, 1} or {-1, 1}: s_i z_i with s_i = +-1). The pass also records B_{l-1,A}, the largest l2 norm of the
 activation entering each layer (the input for the first), which the loss-augmented bound uses (Ledent et al. 2025,
-Theorem 3.7, as transcribed in paper-notes 4.2).
+Theorem 3.7, as transcribed in SOURCES.md [P4.2]).
 
 The margin gamma the bounds use is always explicit: a value (``--margin G``) or a rule (``--margin-percentile Q``:
 the Q-th percentile of the training margins), and the fraction of training points with margin <= gamma (the

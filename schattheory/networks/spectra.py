@@ -26,7 +26,7 @@ Methods:
 * conv kernels (4-D) with an input size: the exact operator spectrum (circular padding; zero padding where the
   explicit operator is small enough) or a certified upper bound (larger zero-padded layers), see
   :mod:`schattheory.networks.conv`; without an input size, the filter matrix (c_out, c_in kh kw) of the paper's
-  notation (Ledent et al. 2025, Theorem 3.6, as transcribed in paper-notes 3). The padding is given (``padding``)
+  notation (Ledent et al. 2025, Theorem 3.6, as transcribed in SOURCES.md [P3]). The padding is given (``padding``)
   or read from the file where it is recorded (safetensors metadata ``<layer>.padding``, ``<layer>.padding_mode``);
   with an input size and neither, the layer is refused (torch's default is zero padding, not circular).
 

@@ -73,7 +73,7 @@ def build(context=None) -> Section:
              "(rank proxy), a = U_l + d_(l-1), Omega = W_l (1 for dense layers under the default convention).", "",
              "**The chain of steps** (replayable; each names the lemma it uses and its status):", "", "```",
              der.describe(), "```", "",
-             f"**Against the transcribed form** (paper-notes 4.1/4.3): the correct per-layer cover's rate is "
+             f"**Against the transcribed form** (SOURCES.md [P4.1], [P4.3]): the correct per-layer cover's rate is "
              f"{sp.sstr(cmp['derived'])}, not the transcribed summand; it matches {cmp['matches']}; differences: "
              f"{cmp['extra']}. The first release derived c_p C_l(p) from a mixed cover that charged the tail its "
              "spectral norm; that cover is false and the derivation is withdrawn. The certified explicit bound built "

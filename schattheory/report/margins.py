@@ -2,7 +2,7 @@
 
 Margins are f_y(x) - max_{j != y} f_j(x) on the training data. The margin gamma that the bounds use is never the
 minimum (negative as soon as the network makes a training error); it is chosen by the rule of the paper's
-experiments as transcribed (paper-notes section 5, Appendix D.3): the largest gamma whose margin loss (fraction of
+experiments as transcribed (SOURCES.md [P5], Appendix D.3): the largest gamma whose margin loss (fraction of
 training points with margin <= gamma) exceeds the training error by at most ``drop`` (1 percentage point).
 
 >>> import numpy as np
