@@ -454,7 +454,7 @@ def main(argv=None) -> int:
         return 0
     bad = [d for d in args.depths if d < 1] + [w for w in args.weight_decays if not w >= 0]
     if bad or args.width < 1 or args.steps < 1 or not 0 < args.n_train < 1797:
-        ap.error(f"bad sweep setting: depths >= 1, weight decays >= 0, width, steps >= 1, 0 < n-train < 1797")
+        ap.error("bad sweep setting: depths >= 1, weight decays >= 0, width, steps >= 1, 0 < n-train < 1797")
     results = run_sweep(depths=args.depths, weight_decays=args.weight_decays, width=args.width, steps=args.steps,
                         lr=args.lr, seed=args.seed, n_train=args.n_train, bounds=not args.no_bounds)
     write_results(results, args.out)

@@ -12,8 +12,8 @@ with ``mpmath.workdps`` for the duration of one call; nothing here assigns ``mp.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from fractions import Fraction
+from functools import lru_cache
 
 import mpmath
 import numpy as np

@@ -48,7 +48,12 @@ def _evaluators():
     from .backends import numpy_evaluator
     from .lemmas.covering import frobenius_truncation_rank
     from .registry import get
-    from .symbols import R as Rs, d, eps as es, m as ms, p as ps, r as rs
+    from .symbols import R as Rs
+    from .symbols import d
+    from .symbols import eps as es
+    from .symbols import m as ms
+    from .symbols import p as ps
+    from .symbols import r as rs
 
     vol, sch, low = get("covering.volumetric"), get("covering.schatten_ball.frobenius"), get("covering.low_rank")
     assert vol.params == (d, Rs, es) and sch.params == (ms, d, ps, Rs, es) and low.params == (ms, d, rs, Rs, es)

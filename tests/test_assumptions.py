@@ -6,12 +6,12 @@ import mpmath
 import pytest
 import sympy as sp
 
-from schattheory.asymptotics import compare, growth, limit, sample_complexity
 from schattheory.assumptions import assuming, nonnegative_under, positive_under, reparametrise
+from schattheory.asymptotics import compare, growth, limit, sample_complexity
 from schattheory.bound import Bound
 from schattheory.errors import InputError
 from schattheory.provenance import Provenance
-from schattheory.symbols import L, N, R, W, c, eps, p, r
+from schattheory.symbols import N, R, W, c, eps, p, r
 
 TWO_BRANCHES = W ** (2 / (p + 2)) + W ** (p / (p + 2))
 

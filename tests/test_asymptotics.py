@@ -7,8 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from schattheory import symbols as S
-from schattheory.asymptotics import (SUBSTITUTIONS, Exponential, compare, growth, sample_complexity,
-                                     sample_complexity_table)
+from schattheory.asymptotics import (
+    SUBSTITUTIONS,
+    Exponential,
+    compare,
+    growth,
+    sample_complexity,
+    sample_complexity_table,
+)
 
 W, L, r, N, p, eps = S.W, S.L, S.r, S.N, S.p, S.eps
 

@@ -4,7 +4,8 @@ import math
 import mpmath
 import pytest
 import sympy as sp
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schattheory.lemmas.balancing import balance, c_p, integer_bound, integer_minimum, objective, r_star
 from schattheory.registry import get

@@ -1,6 +1,5 @@
 """Every declared limit of the bounds, checked three ways: SymPy's limit (timed), a 50-digit mpmath sequence at
 the example point, and the float64 evaluator at an extreme point."""
-import math
 
 import mpmath
 import pytest

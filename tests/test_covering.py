@@ -6,10 +6,11 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schattheory import registry
-from schattheory.lemmas.covering import (frobenius_truncation_rank, spectral_truncation_rank, stechkin_constant)
+from schattheory.lemmas.covering import frobenius_truncation_rank, spectral_truncation_rank, stechkin_constant
 from schattheory.limits import numeric_sequence
 from schattheory.provenance import Status
 from schattheory.symbols import A, R, eps, j, m, p, q

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +81,7 @@ def test_registered_family_by_name_and_by_its_bound():
     a, b = evaluate_network(stats, "test.byname"), evaluate_network(stats, bound)
     assert a.log10_value == b.log10_value == evaluate_network(stats, form).log10_value
     # the registered depth-3 statement and the network engine agree on a 3-layer network
-    from schattheory.netstats import LayerStats, NetworkStats, DataStats
+    from schattheory.netstats import DataStats, LayerStats, NetworkStats
 
     rng = np.random.default_rng(1)
     mats = [rng.standard_normal((5, 5)) for _ in range(3)]

@@ -7,13 +7,27 @@ import pytest
 import sympy as sp
 
 from schattheory import registry
-from schattheory.derivation import (CauchySchwarz, Choose, DerivationError, DropConstants, OptimiseRank, Relax,
-                                    SumOverLayers, UnionBound, UseLemma, derive, derived_bound)
-from schattheory.derivations.main_bound import (compare_with_transcribed, derive_main_bound, per_layer_derivation,
-                                                transcribed_per_layer)
+from schattheory.derivation import (
+    CauchySchwarz,
+    Choose,
+    DerivationError,
+    DropConstants,
+    OptimiseRank,
+    Relax,
+    SumOverLayers,
+    UnionBound,
+    UseLemma,
+    derive,
+    derived_bound,
+)
+from schattheory.derivations.main_bound import (
+    compare_with_transcribed,
+    derive_main_bound,
+    per_layer_derivation,
+)
 from schattheory.derivations.network_cover import derive_bft_theorem33
 from schattheory.lemmas.network_cover import bft_theorem33
-from schattheory.symbols import G, L, N, Omega, W, X, a, b, delta, eps, j, l, p, r, rho
+from schattheory.symbols import G, L, N, W, X, a, b, delta, eps, p, r, rho
 
 
 def _zero(expr):

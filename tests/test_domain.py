@@ -8,7 +8,6 @@ from schattheory import registry
 from schattheory.bound import Bound
 from schattheory.errors import InputError
 from schattheory.provenance import Provenance, cite
-from schattheory.symbols import N, R, alpha, c, eps, p, q
 
 
 def _example(key, **over):

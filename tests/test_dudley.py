@@ -2,7 +2,8 @@
 import mpmath
 import pytest
 import sympy as sp
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schattheory.errors import InputError
 from schattheory.lemmas.dudley import dudley, dudley_expr, numeric_optimum, quadrature

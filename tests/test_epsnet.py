@@ -202,7 +202,7 @@ def test_maurey_bound_vs_greedy_packing():
 def test_network_cover_vs_greedy_packing():
     """A depth-2 ReLU network on 3 inputs: outputs F(X) in R^{2 x 3}; Theorem 3.3's bound (at eps/2) holds."""
     from schattheory.lemmas.network_cover import bft_theorem33, layer_symbols
-    from schattheory.symbols import W, XF
+    from schattheory.symbols import XF, W
 
     Xd = RNG.normal(size=(2, 3))
     s_val, b_val = 1.0, 1.5

@@ -1,9 +1,9 @@
 """`schattheory latex --out DIR [--keys ...] [--no-compile]`."""
 import json
 import re
-import unicodedata
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest

@@ -17,12 +17,12 @@ import sympy as sp
 
 from schattheory import registry
 from schattheory.citations import CITATIONS
+from schattheory.errors import InputError
 from schattheory.latex import notation as nt
 from schattheory.latex.compile import DEFAULT_OVERFULL_PT, LatexError, compile_tex, pdflatex_available, pdftotext
 from schattheory.latex.document import build_document, compile_file, standalone, write_document
-from schattheory.symbols import L, W, r
-from schattheory.errors import InputError
 from schattheory.output import MARKER
+from schattheory.symbols import L, W, r
 
 needs_pdflatex = pytest.mark.skipif(
     not pdflatex_available() or shutil.which("pdftotext") is None,

@@ -4,7 +4,8 @@ import re
 
 import pytest
 import sympy as sp
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schattheory import registry
 from schattheory.latex.layout import DEF_INDENT_PT, DISPLAY_BUDGET_PT, fit, fit_many, letters_for, tex_width

@@ -12,8 +12,16 @@ from schattheory.latex.document import build_document
 from schattheory.latex.render import inline, theorem
 from schattheory.latex.tables import sample_complexity_table
 from schattheory.provenance import Provenance, cite
-from schattheory.schatten import (FrobeniusNorm, MatrixRank, NuclearNorm, RankProxy, SchattenNorm, SingularValue,
-                                  SpectralNorm, TailSchattenNorm)
+from schattheory.schatten import (
+    FrobeniusNorm,
+    MatrixRank,
+    NuclearNorm,
+    RankProxy,
+    SchattenNorm,
+    SingularValue,
+    SpectralNorm,
+    TailSchattenNorm,
+)
 from schattheory.symbols import A, L, N, W, eps, gamma, h, j, layer, p, q, r
 
 SPECTRAL = [SchattenNorm(A, p), SpectralNorm(A), FrobeniusNorm(A), NuclearNorm(A), SingularValue(A, j + 1),

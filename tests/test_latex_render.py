@@ -4,7 +4,8 @@ import re
 
 import pytest
 import sympy as sp
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schattheory import registry
 from schattheory.bound import Bound

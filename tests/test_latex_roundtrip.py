@@ -82,7 +82,7 @@ def test_a_wrong_printer_is_caught(monkeypatch):
 
 def test_unsupported_reasons_name_the_construct():
     from schattheory.schatten import SchattenNorm
-    from schattheory.symbols import A, XF
+    from schattheory.symbols import XF, A
 
     assert "SchattenNorm" in unsupported_reason(SchattenNorm(A, p) + 1)
     assert unsupported_reason(XF * 2) == ""        # a symbol's name is no reason: it is renamed (below)
@@ -109,7 +109,6 @@ def test_a_symbol_before_a_parenthesis_is_a_product_not_a_call():
 def test_renaming_does_not_hide_a_wrong_expression(monkeypatch):
     """A printing error next to a renamed symbol is still found: print X_F^2 where the expression has X_F^3."""
     from schattheory import notation as core
-
     from schattheory.symbols import XF
 
     real = core.print_latex

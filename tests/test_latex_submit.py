@@ -117,7 +117,6 @@ def test_every_schatten_row_with_finite_p_is_split_by_the_wl_convention():
 def test_relax_step_text_is_escaped_in_the_proof():
     from schattheory.derivation import Relax, Start, derive, derived_bound
     from schattheory.latex.render import proof
-    from schattheory.provenance import Provenance
     from schattheory.symbols import a, b
 
     start = st_bound("test.relax_start", a + b)

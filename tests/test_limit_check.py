@@ -7,7 +7,7 @@ import sympy as sp
 from schattheory import registry
 from schattheory.bound import Bound, BoundError, Limit
 from schattheory.provenance import Provenance, cite
-from schattheory.symbols import L, N, W, p, r
+from schattheory.symbols import L, N, W, r
 
 
 def _with_limit(value, key="user.square.wrong_limit"):

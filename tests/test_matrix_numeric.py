@@ -12,7 +12,8 @@ import math
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schattheory import matrix, stable
 from schattheory.testing import exponents, matrices_with_spectrum, scaled_matrices, spectra

@@ -7,10 +7,14 @@ import pytest
 import sympy as sp
 
 from schattheory import registry
-from schattheory import symbols as S
-from schattheory.bounds import family as fam
-from schattheory.bounds.network import (NetworkBoundValue, default_p_grid, evaluate_network,
-                                        ledent_layer_terms_log10, network_families, optimise_ledent_p)
+from schattheory.bounds.network import (
+    NetworkBoundValue,
+    default_p_grid,
+    evaluate_network,
+    ledent_layer_terms_log10,
+    network_families,
+    optimise_ledent_p,
+)
 from schattheory.errors import InputError
 from schattheory.netstats import DataStats, LayerStats, NetworkStats
 from schattheory.stable import rank_proxy

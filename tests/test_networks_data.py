@@ -64,7 +64,8 @@ def test_binary_single_output():
     X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     W = np.array([[1.0, -1.0]])
     for labels, signs in (([1, 0, 1], [1, -1, 1]), ([1, -1, -1], [1, -1, -1])):
-        import tempfile, os
+        import os
+        import tempfile
         with tempfile.TemporaryDirectory() as d:
             np.savez(os.path.join(d, "x.npz"), X=X, y=np.array(labels))
             ev = evaluate([W], data=os.path.join(d, "x.npz"), margin=0.5)

@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 from schattheory.cli import main
-from schattheory.data import MODEL_FILE, STATS_FILE, path as data_path
-from schattheory.report import builder
+from schattheory.data import MODEL_FILE, STATS_FILE
+from schattheory.data import path as data_path
 from schattheory.output import MARKER
+from schattheory.report import builder
 
 ROOT = Path(__file__).resolve().parent.parent
 

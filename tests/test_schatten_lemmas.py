@@ -10,7 +10,8 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from schattheory.registry import get
 from schattheory.testing import assert_bound_holds, exponents, spectra

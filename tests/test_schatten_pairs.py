@@ -10,7 +10,8 @@ noise singular values of size delta really do contribute delta^p.
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import example, given, strategies as st
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from schattheory.matrix import singular_values
 from schattheory.registry import get

@@ -2,7 +2,8 @@
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schattheory.errors import InputError
 from schattheory.registry import get

@@ -1,7 +1,7 @@
 """Algebraic steps of the balancing lemma (proof.tex, steps B1-B9)."""
 import sympy as sp
-
 from proofkit import Identity, Inequality, LimitStep
+
 from schattheory.lemmas.balancing import c_p, r_star
 from schattheory.symbols import a, b, p, r
 

@@ -1,7 +1,7 @@
 """Algebraic steps of the Dudley closed forms (proof.tex, steps D1-D12)."""
 import sympy as sp
-
 from proofkit import Identity, Inequality
+
 from schattheory.registry import get
 from schattheory.symbols import N, R, alpha, c, eps, p, q
 

@@ -1,7 +1,7 @@
 """Exponent bookkeeping for the Hinrichs-Prochno-Vybíral rates (no constants exist to check)."""
 import sympy as sp
-
 from proofkit import Identity, LimitStep
+
 from schattheory.symbols import eps, k, m, p, q
 
 KEYS = ["covering.hpv.middle", "covering.hpv.large"]

@@ -1,7 +1,7 @@
 """Algebraic steps of the Candès-Plan low-rank cover, radius-R ball version (proof.tex, steps L1-L7)."""
 import sympy as sp
-
 from proofkit import Identity, Inequality
+
 from schattheory.symbols import R, d, eps, m, r
 
 KEYS = ["covering.low_rank", "covering.low_rank.all_eps"]

@@ -1,7 +1,7 @@
 """Steps of the certified explicit main bound (proof.tex, steps G1-G12)."""
 import sympy as sp
-
 from proofkit import Identity, Inequality
+
 from schattheory.bounds import family as fam
 from schattheory.bounds.ledent2025 import D_TERM, LAMBDA
 from schattheory.registry import get

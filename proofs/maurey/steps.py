@@ -1,7 +1,7 @@
 """Algebraic steps of Maurey's matrix covering lemma (proof.tex, steps M1-M8)."""
 import sympy as sp
-
 from proofkit import Identity, Inequality
+
 from schattheory.symbols import d, eps, m
 
 KEYS = ["maurey.general", "maurey.bft_instance"]

@@ -1,7 +1,7 @@
 """Steps of the per-layer mixed cover (proof.tex, steps M1-M12)."""
 import sympy as sp
-
 from proofkit import Identity, Inequality, LimitStep
+
 from schattheory.lemmas.balancing import c_p
 from schattheory.lemmas.covering import stechkin_constant
 from schattheory.lemmas.mixed_cover import balanced_form, c_star, split_form, tail_frobenius_factor

@@ -1,7 +1,7 @@
 """Algebraic steps of the whole-network cover, Bartlett et al. Theorem 3.3 at depth 3 (proof.tex, N1-N6)."""
 import sympy as sp
-
 from proofkit import Identity, Inequality
+
 from schattheory.derivations.network_cover import derive_bft_theorem33
 from schattheory.lemmas.network_cover import bft_theorem33, layer_symbols, unrolled_error
 from schattheory.symbols import W, eps

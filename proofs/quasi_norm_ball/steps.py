@@ -1,7 +1,7 @@
 """Algebraic steps of the quasi-norm ball cover (proof.tex, steps Q1-Q5)."""
 import sympy as sp
-
 from proofkit import Identity, Inequality
+
 from schattheory.symbols import R, d, eps, p
 
 KEYS = ["covering.quasi_norm_ball"]

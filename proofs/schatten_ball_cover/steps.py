@@ -1,7 +1,7 @@
 """Algebraic steps of the Schatten-ball covers by truncation plus low rank (proof.tex, steps T1-T5)."""
 import sympy as sp
-
 from proofkit import Identity, Inequality
+
 from schattheory.lemmas.covering import frobenius_truncation_rank, spectral_truncation_rank, stechkin_constant
 from schattheory.symbols import R, eps, p
 

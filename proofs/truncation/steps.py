@@ -1,7 +1,7 @@
 """Algebraic steps of the Stechkin truncation bound (proof.tex, steps S1-S7)."""
 import sympy as sp
-
 from proofkit import Identity, Inequality
+
 from schattheory.lemmas.covering import stechkin_constant
 from schattheory.symbols import p, q
 

@@ -1,7 +1,7 @@
 """Algebraic steps of the volumetric covering bound (proof.tex, steps V1-V4)."""
 import sympy as sp
-
 from proofkit import Identity, Inequality
+
 from schattheory.symbols import R, d, eps
 
 KEYS = ["covering.volumetric"]

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .. import symbols as S
 from ..provenance import Provenance, cite
 from . import family as fam
 from ._register import margin_limit, register_form

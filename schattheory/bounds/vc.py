@@ -39,9 +39,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .. import symbols as S
-from ..bound import Bound
 from ..provenance import Provenance, cite
-from ..registry import register
 from . import family as fam
 from ._register import DEPTH, register_form, sample_constant_limit
 from .family import Aggregate, NetworkForm

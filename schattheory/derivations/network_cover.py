@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..derivation import AllocateScales, Relax, SumOverLayers, Substitute, UseLemma, derive, derived_bound
+from ..derivation import AllocateScales, Relax, Substitute, SumOverLayers, UseLemma, derive, derived_bound
 from ..lemmas.maurey import KEYS as _MAUREY_KEYS  # noqa: F401  (registers the lemma first)
 from ..lemmas.network_cover import bft_theorem33, layer_symbols
 from ..provenance import cite
 from ..registry import register
-from ..symbols import W, XF, a, alpha, b, d, eps, m, rho, s
+from ..symbols import XF, W, a, b, d, eps, m
 
 __all__ = ["derive_bft_theorem33", "P", "KEY"]
 

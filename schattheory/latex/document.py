@@ -163,9 +163,8 @@ def _legend() -> str:
 
 
 def _notation_sentence(n: Notation) -> str:
-    from ..symbols import A, p
-
     from ..schatten import SchattenNorm
+    from ..symbols import A, p
 
     roles = [("width", "width"), ("depth", "depth"), ("rank", "rank"), ("samples", "number of samples"),
              ("margin", "margin")]

@@ -37,8 +37,8 @@ import sympy as sp
 
 from ..claims.verdicts import VERDICTS  # re-exported: the audit's vocabulary has one home
 from ..errors import InputError
-from .notation import Notation, current, use
 from .layout import letters_for, tex_width
+from .notation import Notation, current, use
 from .text import breakable_key, cite_command, escape, escape_breakable, escape_text
 
 __all__ = ["Column", "booktabs", "sample_complexity_table", "claims_table", "network_results_table",

@@ -33,7 +33,7 @@ from ..bound import Bound, Limit
 from ..errors import check_p, check_positive
 from ..provenance import Provenance, cite
 from ..registry import register
-from ..symbols import a, b, j, p, r
+from ..symbols import a, b, p, r
 
 __all__ = ["c_p", "r_star", "balance", "integer_minimum", "integer_bound", "KEYS"]
 

@@ -30,7 +30,7 @@ from ..bound import Bound, Limit
 from ..errors import InputError
 from ..provenance import Provenance, cite
 from ..registry import register
-from ..symbols import W, XF, eps, layer
+from ..symbols import XF, W, eps, layer
 
 __all__ = ["layer_symbols", "bft_theorem33", "unrolled_error", "layer_step", "Delta", "Delta_next", "eps_i",
            "KEYS"]

@@ -22,9 +22,17 @@ import sympy as sp
 from ..bound import Bound, Limit
 from ..provenance import Provenance, cite
 from ..registry import register
-from ..schatten import (MatrixRank, SchattenNorm, SingularValue, SpectralNorm, TailSchattenNorm,
-                        rank_proxy_form, schatten_norm_form, schatten_sum_form)
-from ..symbols import A, C, Bm, L, j, p, p1, p2, q, spectrum, spectrum_order
+from ..schatten import (
+                        MatrixRank,
+                        SchattenNorm,
+                        SingularValue,
+                        SpectralNorm,
+                        TailSchattenNorm,
+                        rank_proxy_form,
+                        schatten_norm_form,
+                        schatten_sum_form,
+)
+from ..symbols import A, Bm, C, L, j, p, p1, p2, q, spectrum, spectrum_order
 
 _BHATIA = Provenance("classical", (cite("bhatia1997", "Ch. IV (unitarily invariant norms)"),))
 _SIG3 = spectrum(3)

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..output import check_output_dir, staged_output
-from . import audit, derivation, figures as figs, network, pdf
+from . import audit, derivation, network, pdf
+from . import figures as figs
 from .markdown import render
 from .sections import Section
 

@@ -15,7 +15,7 @@ import re
 
 import sympy as sp
 
-from .sections import Section, unavailable
+from .sections import Section
 
 __all__ = ["build", "TITLE", "forms"]
 

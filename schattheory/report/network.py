@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import stable
 from .markdown import fmt, table
 from .sections import Section
 
@@ -271,7 +270,7 @@ def build(result: NetworkResult, meta: dict | None = None) -> Section:
                             [[c["mode"], c["p"], _value_text(c["main"]), c["baseline"]["key"],
                               _value_text(c["baseline"]), "yes" if c["main_wins"] else "no"] for c in comp])]
             wins = [c for c in comp if c["mode"] == "dominant" and c["main_wins"]]
-            summary.append(f"main bound beats every baseline (dominant) at p = "
+            summary.append("main bound beats every baseline (dominant) at p = "
                            + (", ".join(c["p"] for c in wins) if wins else "none of the p tried"))
         rows = [[r["key"], r["mode"], _p_text(r), _value_text(r), r["log10_value"], r.get("status", ""),
                  r.get("certified", "")]

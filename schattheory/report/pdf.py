@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .sections import Section, unavailable
+from .sections import Section
 
 __all__ = ["build", "TITLE", "NAME"]
 
