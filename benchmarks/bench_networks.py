@@ -65,7 +65,7 @@ def write_safetensors(path, named_shapes, seed=0, scale=0.02):
     rng = np.random.default_rng(seed)
     with open(path, "wb") as fh:
         fh.write(struct.pack("<Q", len(text)) + text)
-        for name, shape in named_shapes:
+        for _name, shape in named_shapes:
             fh.write((rng.standard_normal(shape, dtype=np.float32) * scale).tobytes())
     return path
 

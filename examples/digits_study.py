@@ -343,7 +343,8 @@ def summary_markdown(results: dict) -> str:
             nb = min(norm, key=lambda r: r["log10_value"]) if norm else None
             expl = [r for r in b if r["mode"] == "explicit"]
             te = min(expl, key=lambda r: r["log10_value"]) if expl else None
-            lines.append(f"| {c['depth']} | {c['weight_decay']:g} | {_val(_best(b, 'ledent2025.fc.dominant', 'dominant'))}"
+            lines.append(f"| {c['depth']} | {c['weight_decay']:g} | "
+                         f"{_val(_best(b, 'ledent2025.fc.dominant', 'dominant'))}"
                          f" | {_val(fixed.get(0.5))} | {_val(fixed.get(1.0))} | {_val(fixed.get(2.0))} | "
                          f"{_val(_best(b, 'counting.dominant', 'dominant'))} | "
                          f"{_val(nb)}{' (' + nb['key'].split('.')[0] + ')' if nb else ''} | "
@@ -354,7 +355,8 @@ def summary_markdown(results: dict) -> str:
         if not rows:
             continue
         c = run["config"]
-        lines += ["", f"### depth {c['depth']}, weight decay {c['weight_decay']:g} (test error {run['test_error']:.4f})",
+        lines += ["", f"### depth {c['depth']}, weight decay {c['weight_decay']:g} "
+                        f"(test error {run['test_error']:.4f})",
                   "", "| bound | mode | p | value | log10 |", "|---|---|---|---|---|"]
         for row in rows:
             p = row.get("p")

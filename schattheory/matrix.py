@@ -31,8 +31,8 @@ import numpy as np
 from . import stable
 from .errors import InputError, check_dps, check_matrix, check_p
 
-__all__ = ["singular_values", "exact_rank", "schatten_norm", "schatten_sum", "rank_proxy", "stable_rank", "effective_rank",
-           "log_schatten_norm", "MP_SVD_MAX"]
+__all__ = ["singular_values", "exact_rank", "schatten_norm", "schatten_sum", "rank_proxy", "stable_rank",
+           "effective_rank", "log_schatten_norm", "MP_SVD_MAX"]
 
 MP_SVD_MAX = 120
 #: the most digits the mpmath SVD path accepts (a 20 x 20 matrix at 1000 digits takes seconds; the cost grows

@@ -10,8 +10,8 @@ A :class:`Notation` holds
 - ``use_macros``: print ``\schatten{A}{p}`` (documents) or the expanded body (the default, self-contained).
 
 The active notation lives in a context variable; :func:`print_latex` (the hook behind ``Bound.latex()``, through
-:mod:`schattheory.latex_names`) prints with it, so switching it changes every output: formulas, theorem environments, tables and
-documents.
+:mod:`schattheory.latex_names`) prints with it, so switching it changes every output: formulas, theorem environments,
+tables and documents.
 
 .. math:: \|A\|_{S_p} = \Big(\sum_i \sigma_i(A)^p\Big)^{1/p}
 

@@ -28,7 +28,9 @@ catch those); their messages name the destination as given, never an internal te
 >>> check_output_dir(root / "mine")
 Traceback (most recent call last):
 ...
-schattheory.output.OutputError: --out='...mine': is a non-empty directory that schattheory did not write (no .schattheory-manifest.json in it); refusing to overwrite it (choose a new or empty directory, or --force to add the files to it)
+schattheory.output.OutputError: --out='...mine': is a non-empty directory that schattheory did not write
+(no .schattheory-manifest.json in it); refusing to overwrite it (choose a new or empty directory, or --force to add
+the files to it)
 """
 from __future__ import annotations
 

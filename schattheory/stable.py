@@ -19,7 +19,8 @@ import numpy as np
 from .errors import InputError, check_p
 
 __all__ = [
-    "as_spectrum", "rank_tolerance", "schatten_sum", "schatten_norm", "numerical_rank", "log_schatten_sum", "log_schatten_norm",
+    "as_spectrum", "rank_tolerance", "schatten_sum", "schatten_norm", "numerical_rank", "log_schatten_sum",
+    "log_schatten_norm",
     "rank_proxy", "stable_rank", "effective_rank", "log_prod", "log10_prod",
 ]
 
@@ -161,7 +162,8 @@ def log_schatten_norm(sig, p):
 
 
 def rank_proxy(sig, p, shape=None):
-    """sum_i (sigma_i / sigma_1)^p, in [1, rank]; p = 0 gives the numerical rank, p = inf the multiplicity of sigma_1."""
+    """sum_i (sigma_i / sigma_1)^p, in [1, rank]; p = 0 gives the numerical rank, p = inf the multiplicity of
+    sigma_1."""
     p_given = p
     p = check_p(p, allow_zero=True)
     if p == 0:

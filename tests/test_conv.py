@@ -22,7 +22,8 @@ def dense_operator(K, h, w, padding="circular", stride=1):
                 outs = []
                 for o in range(co):
                     if padding == "circular":
-                        # wrap-pad by the kernel extent and correlate 'valid': output (u, v) reads x[(u+a) % h, (v+b) % w]
+                        # wrap-pad by the kernel extent and correlate 'valid':
+                        # output (u, v) reads x[(u+a) % h, (v+b) % w]
                         xp = np.pad(x, ((0, kh - 1), (0, kw - 1)), mode="wrap")
                         y = scipy.signal.correlate2d(xp, K[o, c], mode="valid")
                     else:

@@ -105,8 +105,9 @@ def test_replay_detects_a_changed_lemma(monkeypatch):
 
 
 def test_wrong_relaxation_is_caught():
-    der = derive("demo.relax", [UseLemma("covering.low_rank"), Relax(old=sp.log(9 * sp.Symbol("R", positive=True) / eps),
-                                                                       new=sp.Integer(1), because="wrong")],
+    der = derive("demo.relax", [UseLemma("covering.low_rank"),
+                                 Relax(old=sp.log(9 * sp.Symbol("R", positive=True) / eps),
+                                       new=sp.Integer(1), because="wrong")],
                  example=registry.get("covering.low_rank").example_values)
     with pytest.raises(DerivationError, match="relaxation"):
         der.check()

@@ -35,7 +35,8 @@ def lp_dist(pp):
 
 
 def ball_sample(dim, pp, count, radius=1.0):
-    """Points of the l_p ball: a lattice-like fine grid for dim <= 2 plus uniform rejection samples and boundary points."""
+    """Points of the l_p ball: a lattice-like fine grid for dim <= 2 plus uniform rejection samples and boundary
+    points."""
     pts = RNG.uniform(-radius, radius, size=(count * 4, dim))
     inside = (np.abs(pts) ** pp).sum(axis=1) ** (1 / pp) <= radius if pp != np.inf else np.ones(len(pts), bool)
     pts = pts[inside][:count]
@@ -111,7 +112,8 @@ def test_schatten_half_ball_in_its_own_quasi_norm():
     """S_{1/2} is 1/2-normed (Rotfel'd/McCarthy), so covering.quasi_norm_ball applies with d = 4."""
     pts = schatten_ball_2x2(0.5, 5000)
     size = len(greedy_packing(pts, 0.5, schatten_dist(0.5)))
-    bound = math.exp(float(get("covering.quasi_norm_ball").evaluate({d: 4, p: sp.Rational(1, 2), R: 1, eps: sp.Rational(1, 2)})))
+    bound = math.exp(float(get("covering.quasi_norm_ball").evaluate({d: 4, p: sp.Rational(1, 2), R: 1,
+                                                                     eps: sp.Rational(1, 2)})))
     assert size <= bound
 
 

@@ -45,7 +45,8 @@ def test_schatten_sum_refuses_infinite_p():
     _raises(matrix.schatten_sum, A, math.inf, argument="p", value_text="inf")
 
 
-@pytest.mark.parametrize("fn", FUNCS + [lambda M, p: matrix.effective_rank(M)], ids=lambda f: getattr(f, "__name__", "f"))
+@pytest.mark.parametrize("fn", FUNCS + [lambda M, p: matrix.effective_rank(M)],
+                         ids=lambda f: getattr(f, "__name__", "f"))
 @pytest.mark.parametrize("M,text", [
     (np.ones(3), "shape (3,)"), (np.ones((2, 2, 2)), "shape (2, 2, 2)"), (np.ones((0, 3)), "shape (0, 3)"),
     (np.array([[1.0, np.nan]]), "NaN"), (np.array([[1.0, np.inf]]), "inf"), (np.array([[1 + 1j, 0]]), "complex"),

@@ -114,7 +114,8 @@ def _files(d: Path) -> dict:
     jsons = {
         "stats_list.json": json.dumps([stats]), "stats_data5.json": json.dumps({"data": 5}),
         "stats_n_null.json": json.dumps(dict(stats, n=None)), "stats_nested.json": nested,
-        "stats_nested_object.json": json.dumps({"data": dict(stats, margin=[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]])}),
+        "stats_nested_object.json": json.dumps(
+            {"data": dict(stats, margin=[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]])}),
         "stats_margin_string.json": json.dumps(dict(stats, margin="0.5")),
         "stats_bool_n.json": json.dumps(dict(stats, n=True)),
         "stats_negative_norm.json": json.dumps(dict(stats, input_norm=-1)),

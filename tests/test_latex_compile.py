@@ -273,4 +273,5 @@ def test_every_proof_in_proofs_compiles(tex):
     elif wide:
         import warnings
 
-        warnings.warn(f"{tex.relative_to(ROOT)}: overfull boxes over {DEFAULT_OVERFULL_PT}pt: {'; '.join(wide)}")
+        warnings.warn(f"{tex.relative_to(ROOT)}: overfull boxes over {DEFAULT_OVERFULL_PT}pt: {'; '.join(wide)}",
+                      stacklevel=2)

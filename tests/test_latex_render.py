@@ -176,8 +176,8 @@ def test_citations_of_drops_locators_and_duplicates():
     bounds = registry.all_bounds("schatten.")
     cits = render.citations_of(bounds)
     expected = []
-    for b in bounds:  # first appearance order, each work once
-        expected += [c.key for c in b.provenance.citations if c.key not in expected]
+    for bnd in bounds:  # first appearance order, each work once
+        expected += [c.key for c in bnd.provenance.citations if c.key not in expected]
     assert [c.key for c in cits] == expected and len(expected) >= 2
     assert all(c.locator == "" for c in cits)
 

@@ -33,7 +33,7 @@ def _seq(expr, sig, point):
     return [v for _, v in numeric_sequence(expr.subs(dict(zip(syms, sig))), p, point, dps=50)]
 
 
-def _close(v, target, rel=sp.Rational(1, 10 ** 12)):
+def _close(v, target, rel=sp.Rational(1, 10 ** 12)):  # noqa: B008 -- an immutable SymPy Rational, safe as a default
     with mpmath.workdps(50):
         t = mpmath.mpf(sp.N(target, 60))
         return abs(v - t) <= mpmath.mpf(sp.N(rel, 60)) * abs(t)

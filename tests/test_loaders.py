@@ -53,7 +53,7 @@ def test_npz_and_safetensors_give_the_same_layers(tmp_path):
     _, c = _read_all(dict(MODEL))
     for rows in (a, b, c):
         assert [r[0] for r in rows] == ["fc1.weight", "fc2.weight", "fc10.weight"]
-        for (name, w, bias), expect in zip(rows, ("fc1", "fc2", "fc10")):
+        for (_name, w, bias), expect in zip(rows, ("fc1", "fc2", "fc10")):
             assert w.dtype == np.float32                      # float32 kept as stored
             np.testing.assert_array_equal(w, MODEL[expect + ".weight"])
             if expect == "fc10":

@@ -35,7 +35,8 @@ def _spectrum(M):
 
 
 def _delta(M, *norms):
-    return mpmath.mpf(16 * max(M.shape) * EPS) * (sum(norms) if norms else mpmath.mpf(float(np.max(singular_values(M)))))
+    return mpmath.mpf(16 * max(M.shape) * EPS) * (sum(norms) if norms
+                                                  else mpmath.mpf(float(np.max(singular_values(M)))))
 
 
 def _down(sig, d):

@@ -36,7 +36,8 @@ def test_value_at_fifty_digits(capsys):
     assert code == 0
     shown = text.split("value", 1)[1].split()[0]
     with mpmath.workdps(60):   # by hand: 30^(2/5) 2^(4/5) 32^(4/5)
-        ref = mpmath.mpf(30) ** mpmath.mpf("0.4") * mpmath.mpf(2) ** mpmath.mpf("0.8") * mpmath.mpf(32) ** mpmath.mpf("0.8")
+        ref = (mpmath.mpf(30) ** mpmath.mpf("0.4") * mpmath.mpf(2) ** mpmath.mpf("0.8")
+               * mpmath.mpf(32) ** mpmath.mpf("0.8"))
         assert len(shown.replace(".", "").lstrip("0")) == 50
         assert abs(mpmath.mpf(shown) - ref) < mpmath.mpf(10) ** -47
 

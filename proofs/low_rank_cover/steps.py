@@ -21,5 +21,6 @@ STEPS = [
                substitution={R: eps * (1 + u)}, domain={R: POS, eps: POS}, assumptions=(sp.Le(eps, R),)),
     Inequality("L6 7R/eps <= 9R/eps", 7 * R / eps, 9 * R / eps),
     Identity("L7 ln((9R/eps)^((m+d+1) r)) = (m+d+1) r ln(9R/eps)",
-             sp.expand_log(sp.log((9 * R / eps) ** ((m + d + 1) * r)), force=True), (m + d + 1) * r * sp.log(9 * R / eps)),
+             sp.expand_log(sp.log((9 * R / eps) ** ((m + d + 1) * r)), force=True),
+             (m + d + 1) * r * sp.log(9 * R / eps)),
 ]

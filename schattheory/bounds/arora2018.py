@@ -39,7 +39,8 @@ register(Bound(
                           proof="Hoeffding's inequality for each of the r^q quantised networks, union bound over them"),
     example=_EX, limits=(Limit(S.N, sp.oo, (q_params * sp.log(r_levels) + sp.log(1 / S.delta)) / 2,
                                "N x bound^2 (exact for every N)",
-                               of=S.N * sp.sqrt((q_params * sp.log(r_levels) + sp.log(1 / S.delta)) / (2 * S.N)) ** 2),),
+                               of=S.N * sp.sqrt((q_params * sp.log(r_levels) + sp.log(1 / S.delta))
+                                                / (2 * S.N)) ** 2),),
     title="compression bound sqrt((q ln r + ln(1/delta)) / (2N)) on the compressed net",
 ))
 register(Bound(

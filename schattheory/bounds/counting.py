@@ -82,6 +82,7 @@ register_form(EXPLICIT, Provenance(
     assumptions=(sp.Lt(fam.delta, 1),),
     # (24 sqrt(GRAF_INF) + 3 sqrt(ln(1/delta)/2))^2, written as SymPy's limit returns it (simplify cannot match
     # the two forms)
-    limits=sample_constant_limit(sp.Rational(9, 100) * (5 * sp.sqrt(2) * sp.sqrt(sp.log(1 / fam.delta)) + 16 * sp.sqrt(5)
+    limits=sample_constant_limit(sp.Rational(9, 100) * (5 * sp.sqrt(2) * sp.sqrt(sp.log(1 / fam.delta))
+                                                        + 16 * sp.sqrt(5)
                                                         * sp.sqrt(sp.expand(5 * _GRAF_INF))) ** 2,
                                  "N x bound^2 with ||X||_F fixed (every ceiling -> 1)"))

@@ -29,12 +29,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy as sp
 
 from ..errors import InputError
 from ..netstats import NetworkStats
+
+if TYPE_CHECKING:
+    from .family import NetworkForm
 
 __all__ = ["NetworkBoundValue", "network_families", "p_families", "evaluate_network", "ledent_layer_terms_log10",
            "optimise_p", "optimise_ledent_p", "default_p_grid", "rank_proxy_grid", "register_network_form",

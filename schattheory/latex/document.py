@@ -339,7 +339,8 @@ def _misprinted_glyphs(pdf: Path) -> list[str]:
     for glyph, source in (("¡", "<"), ("¿", ">")):
         i = text.find(glyph)
         if i >= 0:
-            out.append(f"the PDF shows {glyph!r} (an unescaped {source!r} in text): ...{text[max(0, i - 30):i + 30]}...")
+            out.append(f"the PDF shows {glyph!r} (an unescaped {source!r} in text): "
+                       f"...{text[max(0, i - 30):i + 30]}...")
     return out
 
 

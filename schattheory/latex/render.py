@@ -13,12 +13,14 @@ every output.
 >>> inline(get("schatten.monotonicity"))
 '$\\left\\|A\\right\\|_{S_{q}} \\leq \\left\\|A\\right\\|_{S_{p}}$'
 >>> print(theorem(get("schatten.monotonicity")))   # doctest: +ELLIPSIS
-\begin{lemma}[{\cite[Ch.~IV (unitarily invariant norms)]{bhatia1997}}]\label{lem:schatten.monotonicity}\emergencystretch=3em
+\begin{lemma}[{\cite[Ch.~IV (unitarily invariant
+norms)]{bhatia1997}}]\label{lem:schatten.monotonicity}\emergencystretch=3em
 Let $A \in \mathbb{R}^{m \times d}$ and $p$, $q > 0$. Assume $p \leq q$. Then
 \begin{equation*}
 \left\|A\right\|_{S_{q}} \leq \left\|A\right\|_{S_{p}}.
 \end{equation*}
-\emph{Provenance} (classical): classical result, from the cited source. Registry key: \texttt{schatten.\allowbreak{}monotonicity}.
+\emph{Provenance} (classical): classical result, from the cited source. Registry key:
+\texttt{schatten.\allowbreak{}monotonicity}.
 \end{lemma}
 
 Reference: theorem environments of the ``amsthm`` package (American Mathematical Society, *Using the amsthm

@@ -6,7 +6,8 @@ is in the *unnormalised* l2 norm on R^n and the class takes values in [0, 1] and
 .. math::
 
     \mathfrak R(\mathcal F|_S) \le \inf_{\alpha>0}\Big(\frac{4\alpha}{\sqrt n}
-        + \frac{12}{n}\int_\alpha^{\sqrt n}\sqrt{\ln\mathcal N(\mathcal F|_S,\varepsilon,\|\cdot\|_2)}\,d\varepsilon\Big).
+        + \frac{12}{n}\int_\alpha^{\sqrt n}\sqrt{\ln\mathcal N(\mathcal F|_S,\varepsilon,\|\cdot\|_2)}
+        \,d\varepsilon\Big).
 
 The *normalised* form (empirical L2 norm ``||.||_2/sqrt(n)``, class of diameter D, D = 1 for [0,1]-valued classes)
 is the same statement after eps -> sqrt(n) eps:

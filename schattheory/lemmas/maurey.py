@@ -59,7 +59,8 @@ register(Bound(
                   of=a ** 2 * b ** 2 * m ** (2 / r_M) / eps ** 2),),
 ))
 register(Bound(
-    "maurey.bft_instance", kind="lemma", lhs=LogCoveringNumber(MaureyClass(a, b, d, m, sp.oo, "2,1"), Metric("2"), eps, eps_first=True),
+    "maurey.bft_instance", kind="lemma",
+    lhs=LogCoveringNumber(MaureyClass(a, b, d, m, sp.oo, "2,1"), Metric("2"), eps, eps_first=True),
     expr=sp.ceiling(a ** 2 * b ** 2 / eps ** 2) * sp.log(2 * d * m), params=(a, b, eps, d, m), provenance=_PROV,
     example={a: 2, b: 3, eps: 1, d: 5, m: 4},
     title="Maurey covering, instance p = q = 2, s = 1, r = oo used for BFT Theorem 1.1: b = ||X||_F, "

@@ -12,7 +12,8 @@ Statements about two matrices (``A + B``, ``A C``) are evaluated on the matrices
 constant 2^(1/p-1) is attained (both sides equal 2^(1/p) = 4):
 
 >>> lemma = get("schatten.quasi_triangle")
->>> [float(lemma.evaluate({"A": np.diag([1.0, 0.0]), "B": np.diag([0.0, 1.0]), "p": 0.5}, side=s)) for s in ("lhs", "rhs")]
+>>> [float(lemma.evaluate({"A": np.diag([1.0, 0.0]), "B": np.diag([0.0, 1.0]), "p": 0.5}, side=s))
+...  for s in ("lhs", "rhs")]
 [4.0, 4.0]
 """
 from __future__ import annotations

@@ -7,8 +7,9 @@ the union over the h*w frequencies (u, v) of the singular values of the c_out x 
 
 .. math::  P(u, v) = \sum_{a, b} K[:, :, a, b]\, e^{-2\pi i (a u / h + b v / w)}
 
-(the DFT of K zero-padded to h x w, computed directly from the small kernel; cross-correlation instead of convolution conjugates P, which leaves the singular
-values unchanged). Real kernels give P(-u, -v) = conj P(u, v), so only half the frequencies are decomposed.
+(the DFT of K zero-padded to h x w, computed directly from the small kernel; cross-correlation instead of convolution
+conjugates P, which leaves the singular values unchanged). Real kernels give P(-u, -v) = conj P(u, v), so only half
+the frequencies are decomposed.
 
 **Other paddings** (zeros, any amount P, and "valid" with P = 0; any stride s) are not circulant. Write the zero
 padded operator as T = R C E: E embeds the input into the (h + 2P) x (w + 2P) zero-padded grid (an isometry), C is
@@ -21,7 +22,8 @@ the inequality and measure the gap against the dense unrolled operator. The boun
 loose for small-p quantities, because the padded grid has more positions than the layer. Measured (tests/test_conv.py)
 on a random 2 -> 2 channel 3x3 kernel with "same" zero padding on n x n inputs, n = 4 / 8 / 14 / 24:
 
-* upper bound (``padding="same"``): spectral norm +18% / +5.0% / +2.1% / +0.85%, nuclear norm +184% / +75% / +40% / +22%;
+* upper bound (``padding="same"``): spectral norm +18% / +5.0% / +2.1% / +0.85%, nuclear norm +184% / +75% / +40%
+  / +22%;
 * circular spectrum at the same size (``padding="circular"`` on a zero-padded layer; an approximation, not a bound):
   spectral norm off by 6.5% / 6.9% / 1.8% / 0.40%, nuclear norm by 23% / 12% / 6.9% / 4.0%.
 

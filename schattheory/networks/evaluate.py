@@ -6,7 +6,8 @@ bound families' API (``schattheory.bounds.network``: ``network_families``, ``eva
 ``optimise_ledent_p``), every family in ``dominant`` and ``explicit`` mode; the ``ledent2025`` families at each fixed
 p (the same p for every layer) and with p optimised per layer over a grid (the explicit mode pays the union bound
 over the grid). With data, the forward pass also supplies the activation norms B_{l-1,A} that the loss-augmented
-family needs (``stats.extras["activation_norms"]``). No bound formula lives here: values, log10 values and details come from that API.
+family needs (``stats.extras["activation_norms"]``). No bound formula lives here: values, log10 values and details
+come from that API.
 
 The network evaluated is the one the file describes: BatchNorm folded into the layer before it and biases folded
 by homogeneous coordinates (:mod:`schattheory.networks.homogeneous`), with the input norm B and ||X||_F of the

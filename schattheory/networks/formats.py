@@ -226,7 +226,7 @@ def _safetensors_header(path, label):
             spans.append((lo, hi, name))
         entry["shape"] = tuple(shape)
     spans.sort()
-    for (lo1, hi1, n1), (lo2, hi2, n2) in zip(spans, spans[1:]):
+    for (_lo1, hi1, n1), (lo2, hi2, n2) in zip(spans, spans[1:]):
         if lo2 < hi1:
             raise InputError("model", label, f"tensors {n1!r} and {n2!r} overlap in the data section "
                                              f"(bytes {lo2}..{min(hi1, hi2)})")

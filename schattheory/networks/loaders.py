@@ -34,7 +34,8 @@ offsets instead).
 >>> plan_model([np.ones((4, 3)), np.ones((2, 5))])
 Traceback (most recent call last):
 ...
-schattheory.errors.InputError: layers='layer1': shape (2, 5): its 5 inputs do not match the 4 outputs of 'layer0' (out of layer l must equal in of layer l+1; check the order or --orientation)
+schattheory.errors.InputError: layers='layer1': shape (2, 5): its 5 inputs do not match the 4 outputs of 'layer0'
+(out of layer l must equal in of layer l+1; check the order or --orientation)
 """
 from __future__ import annotations
 

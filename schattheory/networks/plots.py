@@ -9,8 +9,9 @@ Three figures, each as PNG and PDF:
 
 Everything is rendered into a hidden directory beside the destination, which becomes the destination only when
 every file was written (:mod:`schattheory.output`): a failure leaves no partial file behind, and a non-empty
-directory the toolkit did not make is refused (``force=True`` adds the figures to it, touching nothing else). matplotlib's object API is used
-(``Figure`` + Agg canvas), never pyplot, so no global state or display backend is touched.
+directory the toolkit did not make is refused (``force=True`` adds the figures to it, touching nothing else).
+matplotlib's object API is used (``Figure`` + Agg canvas), never pyplot, so no global state or display backend is
+touched.
 
 >>> import numpy as np, tempfile, os
 >>> from schattheory.networks.evaluate import evaluate

@@ -19,7 +19,8 @@ Methods:
   float32 matrices with log-spaced spectra from sigma_1 down to 1e-5 sigma_1 (tests/test_networks_spectra.py),
   against the singular values above the noise floor (1.2e-4 sigma_1 here): rank proxy relative error 3.6% at
   p = 0.1, 0.35% at p = 0.5, 1e-4 at p = 1, 2e-7 at p = 2; the SVD path stays below 1e-6 at every p (on 768 x 3072
-  the floor, 3.7e-4 sigma_1, leaves the Gram path within 3.3e-5 at every p). Spectra that decay only to 1e-2 sigma_1 lose nothing (below 2e-6 at every p). Small p weighs
+  the floor, 3.7e-4 sigma_1, leaves the Gram path within 3.3e-5 at every p). Spectra that decay only to 1e-2 sigma_1
+  lose nothing (below 2e-6 at every p). Small p weighs
   exactly the unresolved values, so :class:`NetworkSpectra` records, per layer, how many singular values lie below
   the threshold, and :meth:`NetworkSpectra.gram_warnings` says at which p they can move a rank proxy by more than 1%
   (a worst case: each such value anywhere between 0 and the threshold).
