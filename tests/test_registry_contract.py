@@ -164,13 +164,12 @@ def test_example_point_satisfies_assumptions(key):
         assert cond.subs(ex) is not sp.false, f"{key}: example violates {cond}"
 
 
-@pytest.mark.parametrize("key", KEYS)
+# statements about matrices are evaluated on random matrices instead (the next test)
+@pytest.mark.parametrize("key", [k for k in KEYS if not _expr_has_matrices(_bound(k))])
 def test_numpy_and_mpmath_agree_at_example(key):
     from schattheory.backends import mpmath_evaluator, numpy_evaluator
 
     b = _bound(key)
-    if _expr_has_matrices(b):
-        pytest.skip("statement about matrices: evaluated on random matrices instead")
     ex = _example(b)
     args = [ex[s] for s in b.params]
     # Bound.numeric() refuses statements whose lhs names a matrix; the evaluators of expr are the same objects
@@ -180,15 +179,16 @@ def test_numpy_and_mpmath_agree_at_example(key):
     assert _rel(fast, exact) < 1e-9, f"{key}: numpy {fast!r} vs mpmath {mpmath.nstr(exact, 20)}"
 
 
-@pytest.mark.parametrize("key", KEYS)
+def _matrix_statements():
+    """Statements about matrices whose left side can be evaluated (text left sides are identities checked by their
+    own tests; structured quantities such as covering numbers are attacked by schattheory.falsify)."""
+    return [k for k in KEYS if _bound(k).matrices() and isinstance(_bound(k).lhs, sp.Basic)
+            and not quantities_in(_bound(k).lhs)]
+
+
+@pytest.mark.parametrize("key", _matrix_statements())
 def test_matrix_statement_holds_on_random_matrices(key):
     b = _bound(key)
-    if not b.matrices():
-        pytest.skip("no matrices in the statement")
-    if not isinstance(b.lhs, sp.Basic):
-        pytest.skip("left-hand side is text (an identity checked by its own tests)")
-    if quantities_in(b.lhs):
-        pytest.skip("left-hand side is a structured quantity (attacked by schattheory.falsify)")
     ex = _example(b)
     for seed in range(3):
         values = {**{str(k): v for k, v in ex.items()}, **_matrix_values(b, seed)}
@@ -288,5 +288,5 @@ def test_declared_limit_matches_sympy(key, i):
     (schattheory.limit_check, cached per statement, so check() and this test share one computation)."""
     verdict = _bound(key).limit_checks()[i]
     assert verdict.ok, f"{key}: declared limit {verdict.limit.describe()}: {verdict.evidence}"
-    if verdict.method != "symbolic":
-        pytest.skip(f"sympy.limit did not finish ({verdict.evidence}); the mpmath sequence test still applies")
+    # where sympy.limit does not finish within its budget the verdict rests on the 50-digit sequence (the test
+    # above), which is no gap in the environment: nothing more to compare here
