@@ -64,6 +64,7 @@ import sympy as sp
 
 from .. import symbols as S
 from ..bound import Bound, Limit
+from ..lemmas.balancing import c_p
 from ..lemmas.mixed_cover import c_star, stechkin_constant
 from ..provenance import Provenance, cite
 from ..registry import register
@@ -79,8 +80,8 @@ Ssum = sp.Symbol("S", positive=True)   # sum over layers of the per-layer comple
 
 #: C(p) = X^(2p/(p+2)) rho^(2/(p+2)) a^(2/(p+2)) Omega^(p/(p+2)); a = U_l + d_{l-1}, X = B prod s / gamma
 SUMMAND = X ** (2 * p / (p + 2)) * rho ** (2 / (p + 2)) * a ** (2 / (p + 2)) * Omega ** (p / (p + 2))
-#: the balancing constant c_p = (1 + p/2) (2/p)^(p/(p+2)) of min_r a r + b r^(-2/p)
-C_P = (1 + p / 2) * (2 / p) ** (p / (p + 2))
+#: the balancing constant c_p = (1 + p/2) (2/p)^(p/(p+2)) of min_r a r + b r^(-2/p) (one home: lemmas.balancing)
+C_P = c_p(p)
 _TERM = SUMMAND.subs(a, fam.U + fam.d)
 _OUTER_DOM = sp.sqrt(L * Ssum / N)
 

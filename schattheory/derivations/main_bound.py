@@ -47,8 +47,13 @@ _A, _OMEGA = sp.Symbol("a", positive=True), sp.Symbol("Omega", positive=True)
 
 
 def transcribed_per_layer(pp=p, aa=_A, rr=rho, om=_OMEGA, xx=X) -> sp.Expr:
-    """C_l(p) = X^(2p/(p+2)) rho^(2/(p+2)) a^(2/(p+2)) Omega^(p/(p+2)), typed from SOURCES.md [P4.1], [P4.3]."""
-    return xx ** (2 * pp / (pp + 2)) * rr ** (2 / (pp + 2)) * aa ** (2 / (pp + 2)) * om ** (pp / (pp + 2))
+    """C_l(p) = X^(2p/(p+2)) rho^(2/(p+2)) a^(2/(p+2)) Omega^(p/(p+2)), transcribed (SOURCES.md [P4.1], [P4.3]):
+    the registered summand ``ledent2025.SUMMAND`` (its one home) at the given arguments."""
+    from .. import symbols as S
+    from ..bounds.ledent2025 import SUMMAND
+
+    return SUMMAND.xreplace({S.p: sp.sympify(pp), S.a: sp.sympify(aa), S.rho: sp.sympify(rr),
+                             S.Omega: sp.sympify(om), S.X: sp.sympify(xx)})
 
 
 def derived_rate(pp=p, aa=_A, rr=rho, uu=U, xx=X) -> sp.Expr:
