@@ -33,6 +33,8 @@ def test_public_import_path_kept():
                                         Start, Step, Substitute, SumOverLayers, UnionBound, UseLemma, derive,
                                         derived_bound, layer_function, monomial, per_layer, split_constant)
 
+    assert issubclass(DudleyStep, Step) and issubclass(OptimiseRank, Step) and callable(derive)
+
 
 def test_derivation_modules_import_no_lemma_and_no_latex_layer():
     for f in (PKG / "derivation").glob("*.py"):

@@ -20,12 +20,12 @@ The result does not depend on how it was computed: serial, pool, Dask and a resu
 """
 from __future__ import annotations
 
-from ..errors import InputError, check_p
+from ..errors import InputError
 from ..netstats import LayerStats
 from .checkpoint import plan_checkpoint
 from .data import given_data_stats
 from .engine import Settings, available_cores, run_jobs
-from .evaluate import DEFAULT_PS, MODES, Evaluation, _evaluate_bounds
+from .evaluate import DEFAULT_PS, MODES, Evaluation, _evaluate_bounds, check_p_arguments
 from .layouts import roles
 from .loaders import LayerPlan, _check_chain
 from .spectra import METHODS, NetworkSpectra
@@ -82,13 +82,7 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
     address; ``cache``: a folder of per-tensor spectra (a run resumes from it); ``progress``: a callable given each
     job's result (see :class:`~schattheory.networks.progress.SpectraProgress`).
     """
-    ps = tuple(check_p(p, name="p", allow_inf=False) for p in (ps or ()))
-    if grid is not None:
-        grid = tuple(check_p(p, name="grid", allow_inf=False) for p in grid)
-        if not grid:
-            raise InputError("grid", "[]", "needs at least one p")
-    if not (isinstance(delta, (int, float)) and 0 < delta < 1):
-        raise InputError("delta", delta, "must lie in (0, 1)")
+    ps, grid = check_p_arguments(ps, grid, delta)
     if any(v is not None for v in (n, input_norm, margin)):
         given_data_stats(n, input_norm, margin, data_frobenius)   # refuse bad statistics before any heavy work
     plan = plan or plan_checkpoint(model, layers, orientation=orientation)

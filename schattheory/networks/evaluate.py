@@ -216,11 +216,8 @@ class Evaluation:
 
 
 # ---- the evaluation -----------------------------------------------------------------------------------------
-def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_percentile=None, data_frobenius=None,
-             ps=DEFAULT_PS, grid=None, method: str = "svd", dtype=None, layers=None, input_size=None,
-             padding=None, orientation: str = "out_in", order: str = "natural", delta: float = 0.01,
-             families=None, progress=None, biases: bool = True, reference=None, exact_limit=None) -> Evaluation:
-    """Spectra, data statistics and every registered network bound for ``model`` (path or list of arrays)."""
+def check_p_arguments(ps, grid, delta):
+    """(ps, grid) checked as exponents, and delta in (0, 1): the arguments every evaluation path refuses alike."""
     ps = tuple(check_p(p, name="p", allow_inf=False) for p in (ps or ()))
     if grid is not None:
         grid = tuple(check_p(p, name="grid", allow_inf=False) for p in grid)
@@ -228,6 +225,15 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
             raise InputError("grid", "[]", "needs at least one p")
     if not (isinstance(delta, (int, float)) and 0 < delta < 1):
         raise InputError("delta", delta, "must lie in (0, 1)")
+    return ps, grid
+
+
+def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_percentile=None, data_frobenius=None,
+             ps=DEFAULT_PS, grid=None, method: str = "svd", dtype=None, layers=None, input_size=None,
+             padding=None, orientation: str = "out_in", order: str = "natural", delta: float = 0.01,
+             families=None, progress=None, biases: bool = True, reference=None, exact_limit=None) -> Evaluation:
+    """Spectra, data statistics and every registered network bound for ``model`` (path or list of arrays)."""
+    ps, grid = check_p_arguments(ps, grid, delta)
     if data is not None and (n is not None or input_norm is not None or data_frobenius is not None):
         raise InputError("data", data, "give either --data or --n/--input-norm/--data-frobenius, not both")
     if data is None and margin_percentile is not None:
