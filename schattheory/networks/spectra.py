@@ -435,8 +435,12 @@ def check_method_top_k(method, top_k, shapes):
         return None
     if top_k is None:
         raise InputError("top-k", None, "--method randomized needs --top-k K (the dimension of the random subspace)")
-    sides = [min(int(shape[0]), int(np.prod(shape[1:]))) for shape in shapes]
-    return check_top_k(top_k, (max(sides), max(sides)))
+    top = max(min(int(shape[0]), int(np.prod(shape[1:]))) for shape in shapes)
+    k = check_top_k(top_k, (max(int(top_k), 1) if isinstance(top_k, (int, np.integer)) else 1,) * 2)
+    if k > top:
+        raise InputError("k", top_k, f"must lie in [1, {top}] (the largest smaller side of a layer; a layer with "
+                                     "fewer uses its smaller side)")
+    return k
 
 
 def _certified_stats(name, mat, top_k, stored, ref_kw, meta, seed):
