@@ -233,7 +233,7 @@ def _run_scale(args, plan):
                                  scheduler=args.scheduler, cache=args.cache, device=args.device, progress=progress,
                                  n=args.n, input_norm=args.input_norm, margin=args.margin,
                                  data_frobenius=args.data_frobenius, ps=tuple(args.ps) if args.ps else DEFAULT_PS,
-                                 grid=_grid(args.grid), delta=args.delta)
+                                 grid=_grid(args.grid), delta=args.delta, biases=not args.no_biases)
     finally:
         if progress is not None:
             progress.close()

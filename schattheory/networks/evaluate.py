@@ -296,31 +296,13 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
     elif given is not None:
         k = plan.layers[-1].shape[0]
         summary = given_data_stats(n, input_norm, margin, data_frobenius, k if k > 1 else 2)
-    hom = spectra.homogeneous
-    data_stats, act = (summary.stats if summary is not None else None), None
+    act = None
     if forward is not None:
         act = list(forward.activation_norms)
         summary["activation_norms"] = act
-    if data_stats is not None and hom.augmented:
-        first = plan.layers[0]
-        extra = hom.input_extra(spectra.info[0].get("input_size") if first.kind == "conv" else None)
-        if extra is None:
-            raise InputError("input-size", None, f"the first layer {first.name!r} is a convolution with a bias: the "
-                             "folded constant channel adds h w to ||x||^2, so give --input-size (or --no-biases)")
-        data_stats, act = augment_data_stats(data_stats, extra, act, [f.takes_one for f in hom.folds])
-        summary["input_norm_augmented"] = data_stats.input_norm
-        summary["data_frobenius_augmented"] = data_stats.data_frobenius
-        if act is not None:
-            summary["activation_norms_augmented"] = list(act)
-    stats = spectra.to_netstats(data_stats)
-    if act is not None:
-        stats.extras["activation_norms"] = tuple(act)
+    stats = folded_stats(spectra, summary, act)
     bounds, skipped, notes = _evaluate_bounds(stats, ps, grid, delta, families)
-    short = {"folded": "biases folded", "none in the file": "no biases in the file"}.get(spectra.homogeneous.biases,
-                                                                                          BIAS_FREE_LABEL)
-    for b in bounds:
-        b["network"] = short
-        b["value_kind"] = _value_kind(b) if spectra.certified else "exact"
+    label_bounds(bounds, spectra)
     warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
     notes = [spectra_label(spectra)] + list(spectra.notes) + notes
     if spectra.certified:
@@ -349,6 +331,41 @@ def _certified_note(top_k) -> str:
             "and ||A||_(S_p) (p <= 2), each containing the exact value whatever the random draw (Ritz values of a "
             "randomized subspace, the Frobenius and Gram-Frobenius identities, rounding moved to the safe side); "
             "rank proxies are intervals, the rank is not reported")
+
+
+def folded_stats(spectra, summary, act=None):
+    """The NetworkStats the bounds are evaluated on: the spectra of the folded layers and, when biases are folded,
+    the data statistics of the augmented inputs (recorded in ``summary`` as ``*_augmented``)."""
+    hom = spectra.homogeneous
+    data_stats = summary.stats if summary is not None else None
+    if data_stats is not None and hom is not None and hom.augmented:
+        first, meta = spectra.layers[0], spectra.info[0]
+        extra = hom.input_extra(meta.get("input_size") if meta.get("kind") == "conv" else None)
+        if extra is None:
+            raise InputError("input-size", None, f"the first layer {first.name!r} is a convolution with a bias: the "
+                             "folded constant channel adds h w to ||x||^2, so give --input-size (or --no-biases)")
+        data_stats, act = augment_data_stats(data_stats, extra, act, [f.takes_one for f in hom.folds])
+        summary["input_norm_augmented"] = data_stats.input_norm
+        summary["data_frobenius_augmented"] = data_stats.data_frobenius
+        if act is not None:
+            summary["activation_norms_augmented"] = list(act)
+    stats = spectra.to_netstats(data_stats)
+    if act is not None:
+        stats.extras["activation_norms"] = tuple(act)
+    return stats
+
+
+def label_bounds(bounds, spectra) -> None:
+    """Each bound row says which network it is for (biases folded, none in the file, or the bias-free network) and
+    what its value is (``value_kind``: exact, or a certified upper bound from a randomized top-k)."""
+    for b in bounds:
+        b["value_kind"] = _value_kind(b) if spectra.certified else "exact"
+    if spectra.homogeneous is None:
+        return
+    short = {"folded": "biases folded", "none in the file": "no biases in the file"}.get(spectra.homogeneous.biases,
+                                                                                          BIAS_FREE_LABEL)
+    for b in bounds:
+        b["network"] = short
 
 
 def spectra_label(spectra) -> str:

@@ -464,8 +464,7 @@ def _layer_stats(raw, method, dtype, input_size, padding, fold=None, ref=None, e
     filt = None
     takes = fold is not None and fold.takes_one
     if takes:
-        meta["folded"] = ("[[W, b], [0, 1]]" if fold.gives_one else "[W, b]") + (
-            f" (constant read as a block of {fold.q})" if fold.q > 1 else "")
+        meta["folded"] = fold.label()
     stored = raw.stored_dtype
     if raw.kind == "conv":
         tap = bias_tap(w.shape, pad_amount(padding, *w.shape[2:])) if takes and input_size is not None else None
