@@ -51,7 +51,10 @@ def logsumexp_expr(terms):
     if len(terms) == 1:
         return terms[0]
     top = smax(*terms)
-    return top + sp.log(sp.Add(*[sp.exp(t - top) for t in terms]))
+    # built unevaluated: exp() of a sum holding a log runs logcombine, which rebuilds and compares every Max
+    # (seconds per network form) only to pull factors such as log_x**2 out of the exp, against the form above
+    exps = [sp.exp(t - top, evaluate=False) for t in terms]
+    return sp.Add(top, sp.log(sp.Add(*exps, evaluate=False), evaluate=False), evaluate=False)
 
 
 class _Rewriter:
