@@ -36,6 +36,7 @@ from .evaluate import (
     MODES,
     Evaluation,
     _evaluate_bounds,
+    check_families,
     check_p_arguments,
     folded_stats,
     label_bounds,
@@ -116,6 +117,7 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
     ``biases=False``: the bias-free network.
     """
     ps, grid = check_p_arguments(ps, grid, delta)
+    families = check_families(families)
     if any(v is not None for v in (n, input_norm, margin)):
         given_data_stats(n, input_norm, margin, data_frobenius)   # refuse bad statistics before any heavy work
     plan = plan or plan_checkpoint(model, layers, orientation=orientation)
