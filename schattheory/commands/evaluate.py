@@ -38,9 +38,12 @@ def add_parser(sub):
                    help="evaluate only these network bound families (repeatable; default: every one; see "
                         "`schattheory list`); only their modules are imported")
     s = p.add_argument_group("spectra")
-    s.add_argument("--method", choices=("svd", "gram"), default="svd",
+    s.add_argument("--method", choices=("svd", "gram", "randomized"), default="svd",
                    help="svd (default) or gram: eigenvalues of the smaller Gram matrix, faster, inaccurate below "
-                        "about sqrt(eps) sigma_1")
+                        "about sqrt(eps) sigma_1; randomized (with --top-k K): no full SVD, certified intervals per "
+                        "layer, and each bound that is nondecreasing in what it reads as a certified upper bound")
+    s.add_argument("--top-k", type=int, metavar="K",
+                   help="dimension of the random subspace of --method randomized (1 <= K <= a layer's smaller side)")
     s.add_argument("--dtype", choices=("float32", "float64"), help="decompose in this precision (default: as stored, "
                                                                   "fp16/bf16 in float32)")
     s.add_argument("--layers", metavar="PATTERN", help="select tensors: comma-separated shell patterns, or re:REGEX")
@@ -168,6 +171,8 @@ def _check_inputs(args):
             raise InputError(argument, path, "no such file")
         if os.path.isdir(path) and argument != "model":
             raise InputError(argument, path, "is a directory, not a file")
+    if args.method == "randomized" and args.plot is not None:
+        raise InputError("plot", args.plot, "--method randomized gives certified intervals, not spectra, to plot")
     if args.plot is not None:
         check_output_dir(args.plot, argument="--plot", force=args.force)
     elif args.force:
@@ -233,7 +238,8 @@ def _run_scale(args, plan):
         return 0
     progress = None if args.quiet else SpectraProgress(plan.jobs)
     try:
-        ev = evaluate_checkpoint(None, plan=plan, method=args.method, dtype=args.dtype, n_jobs=args.jobs,
+        ev = evaluate_checkpoint(None, plan=plan, method=args.method, top_k=args.top_k, dtype=args.dtype,
+                                 n_jobs=args.jobs,
                                  scheduler=args.scheduler, cache=args.cache, device=args.device, progress=progress,
                                  n=args.n, input_norm=args.input_norm, margin=args.margin,
                                  data_frobenius=args.data_frobenius, ps=tuple(args.ps) if args.ps else DEFAULT_PS,
@@ -271,7 +277,8 @@ def run(args) -> int:
                       ps=tuple(args.ps) if args.ps else DEFAULT_PS, grid=grid, method=args.method,
                       dtype=args.dtype, layers=args.layers, input_size=input_size, padding=padding,
                       orientation=orientation, order=args.order, delta=args.delta, progress=progress,
-                      biases=not args.no_biases, reference=args.reference, families=_families(args.families))
+                      biases=not args.no_biases, reference=args.reference, top_k=args.top_k,
+                      families=_families(args.families))
     finally:
         if progress is not None:
             progress.close()

@@ -106,7 +106,8 @@ def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1
 def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", method: str = "svd", dtype=None,
                         n_jobs: int | None = None, scheduler=None, cache=None, device: str = "cpu", progress=None,
                         n=None, input_norm=None, margin=None, data_frobenius=None, ps=DEFAULT_PS, grid=None,
-                        delta: float = 0.01, families=None, plan=None, biases: bool = True) -> Evaluation:
+                        delta: float = 0.01, families=None, plan=None, biases: bool = True,
+                        top_k=None) -> Evaluation:
     """Spectra of every selected layer of a checkpoint and the bounds that apply to its architecture.
 
     ``n_jobs``: worker processes (default: the cores available); ``scheduler``: ``local:N`` or a Dask scheduler
@@ -118,6 +119,10 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
     """
     ps, grid = check_p_arguments(ps, grid, delta)
     families = check_families(families)
+    if method == "randomized" or top_k is not None:
+        raise InputError("method", method if method == "randomized" else f"{method} with top_k={top_k}",
+                         "certified randomized intervals are computed on the in-order path (schattheory evaluate "
+                         "FILE without --jobs/--scheduler/--cache/--device); this engine decomposes exactly")
     if any(v is not None for v in (n, input_norm, margin)):
         given_data_stats(n, input_norm, margin, data_frobenius)   # refuse bad statistics before any heavy work
     plan = plan or plan_checkpoint(model, layers, orientation=orientation)
