@@ -544,10 +544,10 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
 
 def _interval_note(stats, form) -> dict:
     """What the value is when it was evaluated from certified intervals (nothing for exact statistics)."""
-    from .monotone import spectral_reads
-
     if _intervals(stats) is None:
         return {}
+    from .monotone import spectral_reads   # only for interval statistics (exact runs do not import it)
+
     if not spectral_reads(form):
         return {"values": "exact: the family reads no spectral quantity"}
     return {"values": INTERVAL_VALUES + ": every spectral quantity the family reads at the upper end of its "
