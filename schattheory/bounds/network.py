@@ -99,23 +99,30 @@ def default_p_grid() -> np.ndarray:
 
 
 # ---- family table ----------------------------------------------------------------------------------------------
+#: the forms of each built-in family, by (module, FORMS keys per mode); a family's module is imported when that family
+#: is first evaluated, so evaluating one family does not build the others' statements
+_BUILTIN_FORMS = {
+    "bartlett2017": ("bartlett2017", None), "neyshabur2018": ("neyshabur2018", None),
+    "golowich2018": ("golowich2018", None), "counting": ("counting", None), "vc": ("vc", None),
+    "pinto2024": ("pinto2024", None),
+    # explicit: the certified form is proved for dense layers only (checked per network in _form)
+    "ledent2025": ("ledent2025", {"dominant": ("cnn", "dominant"), "explicit": ("fc", "explicit")}),
+    "ledent2025.wl_width": ("ledent2025", {"dominant": ("cnn_wl_width", "dominant")}),
+    "ledent2025.loss_augmented": ("ledent2025", {"dominant": ("loss_augmented", "dominant")}),
+}
+
+
 def _forms(family: str):
     """mode -> NetworkForm (ledent variants resolved later, per network)."""
-    from . import bartlett2017, counting, golowich2018, ledent2025, neyshabur2018, pinto2024, vc
+    import importlib
 
-    table = {
-        "bartlett2017": bartlett2017.FORMS, "neyshabur2018": neyshabur2018.FORMS,
-        "golowich2018": golowich2018.FORMS, "counting": counting.FORMS, "vc": vc.FORMS, "pinto2024": pinto2024.FORMS,
-        # explicit: the certified form is proved for dense layers only (checked per network in _form)
-        "ledent2025": {"dominant": ledent2025.FORMS[("cnn", "dominant")],
-                       "explicit": ledent2025.FORMS[("fc", "explicit")]},
-        "ledent2025.wl_width": {"dominant": ledent2025.FORMS[("cnn_wl_width", "dominant")]},
-        "ledent2025.loss_augmented": {"dominant": ledent2025.FORMS[("loss_augmented", "dominant")]},
-    }
-    table.update(_USER)
-    if family not in table:
+    if family in _USER:
+        return _USER[family]
+    if family not in _BUILTIN_FORMS:
         raise InputError("family", family, f"unknown; choose one of {', '.join(network_families())}")
-    return table[family]
+    module, keys = _BUILTIN_FORMS[family]
+    forms = importlib.import_module(f"schattheory.bounds.{module}").FORMS
+    return dict(forms) if keys is None else {mode: forms[key] for mode, key in keys.items()}
 
 
 def network_families() -> list[str]:
@@ -228,12 +235,12 @@ def _explicit_p(p_arr: np.ndarray, mode: str):
 
 def _certified(family: str, mode: str) -> str:
     """What a row is: a certified bound, a dominant form, or an explicit form whose certification is not claimed."""
-    from . import ledent2025
+    from schattheory.bounds import CERTIFIED, DOMINANT_ONLY
 
     if mode == "dominant":
-        return ledent2025.DOMINANT_ONLY
+        return DOMINANT_ONLY
     if family in _LEDENT:
-        return ledent2025.CERTIFIED
+        return CERTIFIED
     return _EXPLICIT_STATUS.get(family, "explicit constants; certification not established here (see the family's "
                                         "notes)")
 
@@ -537,10 +544,10 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
 
 def _interval_note(stats, form) -> dict:
     """What the value is when it was evaluated from certified intervals (nothing for exact statistics)."""
-    from .monotone import spectral_reads
-
     if _intervals(stats) is None:
         return {}
+    from .monotone import spectral_reads   # only for interval statistics (exact runs do not import it)
+
     if not spectral_reads(form):
         return {"values": "exact: the family reads no spectral quantity"}
     return {"values": INTERVAL_VALUES + ": every spectral quantity the family reads at the upper end of its "

@@ -34,6 +34,9 @@ def add_parser(sub):
     b.add_argument("--grid", metavar="P,P,...", help="p grid for the per-layer optimisation (default: the bound "
                                                      "module's)")
     b.add_argument("--delta", type=float, default=0.01, help="confidence parameter of explicit bounds (0.01)")
+    b.add_argument("--family", action="append", metavar="NAME[,NAME...]", dest="families",
+                   help="evaluate only these network bound families (repeatable; default: every one; see "
+                        "`schattheory list`); only their modules are imported")
     s = p.add_argument_group("spectra")
     s.add_argument("--method", choices=("svd", "gram", "randomized"), default="svd",
                    help="svd (default) or gram: eigenvalues of the smaller Gram matrix, faster, inaccurate below "
@@ -187,6 +190,13 @@ def _grid(text):
         raise InputError("grid", text, "must be comma-separated numbers, e.g. 0.1,0.25,0.5,1,2") from None
 
 
+def _families(values):
+    """--family values (repeatable, each comma-separated) -> a list, or None for every family."""
+    if not values:
+        return None
+    return [f.strip() for v in values for f in v.split(",") if f.strip()] or [""]
+
+
 def _scale_plan(args):
     """The checkpoint plan when this model goes through the parallel engine, else None (the in-order path)."""
     from ..errors import InputError
@@ -214,17 +224,19 @@ def _scale_plan(args):
 def _run_scale(args, plan):
     import json
 
-    from ..networks.checkpoint_eval import evaluate_checkpoint
+    from ..networks.checkpoint_eval import bounds_refusal, evaluate_checkpoint
     from ..networks.evaluate import DEFAULT_PS
     from ..networks.progress import SpectraProgress
 
     if args.dry_run:
+        why = bounds_refusal(plan)
         if args.json:
             print(json.dumps({"source": plan.source.label, "tensors": plan.entries, "layers": plan.layer_names,
-                              "bounds_apply": plan.covered, "why_not": plan.uncovered_reasons(),
+                              "bounds_apply": why is None,
+                              "why_not": plan.uncovered_reasons() if not plan.covered else [why] if why else [],
                               "notes": plan.notes}, indent=2))
         else:
-            sys.stdout.write(plan.dry_run_text())
+            sys.stdout.write(plan.dry_run_text(why if plan.covered else None))
         return 0
     progress = None if args.quiet else SpectraProgress(plan.jobs)
     try:
@@ -233,7 +245,8 @@ def _run_scale(args, plan):
                                  scheduler=args.scheduler, cache=args.cache, device=args.device, progress=progress,
                                  n=args.n, input_norm=args.input_norm, margin=args.margin,
                                  data_frobenius=args.data_frobenius, ps=tuple(args.ps) if args.ps else DEFAULT_PS,
-                                 grid=_grid(args.grid), delta=args.delta, biases=not args.no_biases)
+                                 grid=_grid(args.grid), delta=args.delta, biases=not args.no_biases,
+                                 families=_families(args.families))
     finally:
         if progress is not None:
             progress.close()
@@ -266,7 +279,8 @@ def run(args) -> int:
                       ps=tuple(args.ps) if args.ps else DEFAULT_PS, grid=grid, method=args.method,
                       dtype=args.dtype, layers=args.layers, input_size=input_size, padding=padding,
                       orientation=orientation, order=args.order, delta=args.delta, progress=progress,
-                      biases=not args.no_biases, reference=args.reference, top_k=args.top_k)
+                      biases=not args.no_biases, reference=args.reference, top_k=args.top_k,
+                      families=_families(args.families))
     finally:
         if progress is not None:
             progress.close()

@@ -51,7 +51,7 @@ from .homogeneous import BIAS_FREE_LABEL, augment_data_stats
 from .loaders import plan_model
 from .spectra import NetworkSpectra
 
-__all__ = ["evaluate", "Evaluation", "DEFAULT_PS", "bounds_api", "MODES"]
+__all__ = ["evaluate", "Evaluation", "DEFAULT_PS", "bounds_api", "MODES", "check_families"]
 
 DEFAULT_PS = (0.5, 1.0, 2.0)
 MODES = ("dominant", "explicit")
@@ -253,6 +253,23 @@ def check_p_arguments(ps, grid, delta):
     return ps, grid
 
 
+def check_families(families):
+    """``families`` (None: every one) checked against the network bound families, before any heavy work; read from
+    the registry's manifest, so no family's module is imported to check the names."""
+    if families is None:
+        return None
+    from ..registry import network_families
+
+    families = [families] if isinstance(families, str) else list(families)
+    known = network_families()
+    for f in families:
+        if f not in known:
+            raise InputError("family", f, f"is not a registered network bound family ({', '.join(known)})")
+    if not families:
+        raise InputError("family", "[]", "needs at least one family")
+    return families
+
+
 def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_percentile=None, data_frobenius=None,
              ps=DEFAULT_PS, grid=None, method: str = "svd", dtype=None, layers=None, input_size=None,
              padding=None, orientation: str = "out_in", order: str = "natural", delta: float = 0.01,
@@ -263,6 +280,7 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
     ``method``: ``svd`` (default), ``gram``, or ``randomized`` with ``top_k=K`` (certified intervals; see the
     module)."""
     ps, grid = check_p_arguments(ps, grid, delta)
+    families = check_families(families)
     if data is not None and (n is not None or input_norm is not None or data_frobenius is not None):
         raise InputError("data", data, "give either --data or --n/--input-norm/--data-frobenius, not both")
     if data is None and margin_percentile is not None:
