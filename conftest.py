@@ -9,7 +9,13 @@ import importlib
 import os
 import pkgutil
 
-from hypothesis import HealthCheck, settings
+# One BLAS thread per test process (and, inherited, per subprocess a test starts): pytest-xdist already runs one
+# worker per core, and OpenBLAS's own threads on top oversubscribe the cores and spin (a 1024 x 256 QR + SVD took
+# 10x the wall time and 20x the CPU time with two threads on a busy 2-core machine). Set before NumPy is imported.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

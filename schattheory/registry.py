@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import sys
 
 from . import manifest
 
@@ -155,12 +156,14 @@ def all_bounds(prefix: str = ""):
 
 
 def network_families() -> list[str]:
-    """The built-in network bound families (``schattheory.bounds.network.network_families``), without importing
-    them when the manifest is current."""
+    """The network bound families (``schattheory.bounds.network.network_families``): the built-in ones from the
+    manifest when it is current (no family imported), then any registered at run time."""
     man = manifest.current()
-    if man is not None and man.get("network_families"):
-        return list(man["network_families"])
-    return list(_families())
+    if man is None or not man.get("network_families"):
+        return list(_families())
+    out = list(man["network_families"])
+    loaded = sys.modules.get("schattheory.bounds.network")   # families registered at run time live there
+    return out + [f for f in loaded.network_families() if f not in out] if loaded is not None else out
 
 
 def _families():

@@ -85,3 +85,24 @@ def test_worker_killed_mid_run_result_unchanged(checkpoint, cluster):
         for a, b in zip(ref["parts"], got["parts"]):
             assert a["name"] == b["name"] and np.array_equal(a["sigma"], b["sigma"]) and a["norm21"] == b["norm21"]
     assert set(client.run(os.getpid).values()) != set(pids.values())   # the nanny replaced the killed worker
+
+
+def test_local_cluster_folds_biases_and_batchnorm_as_the_in_order_path(tmp_path, cluster):
+    """A feed-forward checkpoint with biases and BatchNorm: Dask workers fold each layer; same JSON as ``evaluate``."""
+    from schattheory.networks.evaluate import evaluate
+
+    rng = np.random.default_rng(3)
+    t = {"net.0.weight": rng.standard_normal((8, 6)), "net.0.bias": rng.standard_normal(8),
+         "net.1.weight": rng.uniform(0.5, 2, 8), "net.1.bias": rng.standard_normal(8),
+         "net.1.running_mean": rng.standard_normal(8), "net.1.running_var": rng.uniform(0.2, 3, 8),
+         "net.3.weight": rng.standard_normal((3, 8)), "net.3.bias": rng.standard_normal(3)}
+    t = {k: v.astype(np.float32) for k, v in t.items()}
+    np.savez(tmp_path / "m.npz", **t)
+    write_checkpoint(tmp_path / "ckpt", t, dtype="float32", shards=2)
+    data = {"n": 500, "input_norm": 1.5, "margin": 0.25, "families": ["ledent2025", "bartlett2017"]}
+    ref = evaluate(tmp_path / "m.npz", **data).to_dict()
+    c, _ = cluster
+    on_dask = evaluate_checkpoint(tmp_path / "ckpt", scheduler=c.scheduler_address, **data).to_dict()
+    assert ref["bounds"] and on_dask["layers"][0]["operator_shape"] == [9, 7]
+    ref.pop("source"), on_dask.pop("source")
+    _same(ref, on_dask)

@@ -62,6 +62,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from schattheory.bounds import CERTIFIED, DOMINANT_ONLY
+
 from .. import symbols as S
 from ..bound import Bound, Limit
 from ..lemmas.balancing import c_p
@@ -102,8 +104,6 @@ _EXP_TERMS = (Aggregate(S1, 4 * LAMBDA * D_TERM / (2 - p) ** 2),
 _TAU = sp.log(1 + X / fam.B, 2)
 _OUTER_EXP = (8 / N + 24 / sp.sqrt(N) * (sp.sqrt(L * S1) + sp.sqrt(S2))
               + 3 * sp.sqrt((sp.log(2 / delta) + sp.log((_TAU + 2) * (_TAU + 3)) + S3 + L * sp.log(fam.G)) / (2 * N)))
-CERTIFIED = "certified bound (union over the norm, margin and p grids charged; dense ReLU layers, M_l = 0, p < 2)"
-DOMINANT_ONLY = "dominant form only (constants and logarithms dropped; not a bound)"
 
 _S2 = cite("ledent2025", "Thm 3.6, via the reproduction script of Fig. D.3 (S2); SOURCES.md [P4.1], 4.3")
 _MARGIN_NOTE = ("Transcribed from a third-party rendering (S2), not checked against the paper; the margin "

@@ -99,23 +99,30 @@ def default_p_grid() -> np.ndarray:
 
 
 # ---- family table ----------------------------------------------------------------------------------------------
+#: the forms of each built-in family, by (module, FORMS keys per mode); a family's module is imported when that family
+#: is first evaluated, so evaluating one family does not build the others' statements
+_BUILTIN_FORMS = {
+    "bartlett2017": ("bartlett2017", None), "neyshabur2018": ("neyshabur2018", None),
+    "golowich2018": ("golowich2018", None), "counting": ("counting", None), "vc": ("vc", None),
+    "pinto2024": ("pinto2024", None),
+    # explicit: the certified form is proved for dense layers only (checked per network in _form)
+    "ledent2025": ("ledent2025", {"dominant": ("cnn", "dominant"), "explicit": ("fc", "explicit")}),
+    "ledent2025.wl_width": ("ledent2025", {"dominant": ("cnn_wl_width", "dominant")}),
+    "ledent2025.loss_augmented": ("ledent2025", {"dominant": ("loss_augmented", "dominant")}),
+}
+
+
 def _forms(family: str):
     """mode -> NetworkForm (ledent variants resolved later, per network)."""
-    from . import bartlett2017, counting, golowich2018, ledent2025, neyshabur2018, pinto2024, vc
+    import importlib
 
-    table = {
-        "bartlett2017": bartlett2017.FORMS, "neyshabur2018": neyshabur2018.FORMS,
-        "golowich2018": golowich2018.FORMS, "counting": counting.FORMS, "vc": vc.FORMS, "pinto2024": pinto2024.FORMS,
-        # explicit: the certified form is proved for dense layers only (checked per network in _form)
-        "ledent2025": {"dominant": ledent2025.FORMS[("cnn", "dominant")],
-                       "explicit": ledent2025.FORMS[("fc", "explicit")]},
-        "ledent2025.wl_width": {"dominant": ledent2025.FORMS[("cnn_wl_width", "dominant")]},
-        "ledent2025.loss_augmented": {"dominant": ledent2025.FORMS[("loss_augmented", "dominant")]},
-    }
-    table.update(_USER)
-    if family not in table:
+    if family in _USER:
+        return _USER[family]
+    if family not in _BUILTIN_FORMS:
         raise InputError("family", family, f"unknown; choose one of {', '.join(network_families())}")
-    return table[family]
+    module, keys = _BUILTIN_FORMS[family]
+    forms = importlib.import_module(f"schattheory.bounds.{module}").FORMS
+    return dict(forms) if keys is None else {mode: forms[key] for mode, key in keys.items()}
 
 
 def network_families() -> list[str]:
@@ -228,12 +235,12 @@ def _explicit_p(p_arr: np.ndarray, mode: str):
 
 def _certified(family: str, mode: str) -> str:
     """What a row is: a certified bound, a dominant form, or an explicit form whose certification is not claimed."""
-    from . import ledent2025
+    from schattheory.bounds import CERTIFIED, DOMINANT_ONLY
 
     if mode == "dominant":
-        return ledent2025.DOMINANT_ONLY
+        return DOMINANT_ONLY
     if family in _LEDENT:
-        return ledent2025.CERTIFIED
+        return CERTIFIED
     return _EXPLICIT_STATUS.get(family, "explicit constants; certification not established here (see the family's "
                                         "notes)")
 
@@ -280,12 +287,42 @@ def _check_needs(stats: NetworkStats, family: str, form):
                              f"family {family!r} needs one positive B_(l-1,A) per layer ({stats.depth})")
 
 
+def _intervals(stats: NetworkStats):
+    """Per layer, the certified upper ends (``spectral``, ``frobenius``, ``norm21``, ``rank_proxy(p)``) when the
+    statistics come from certified intervals (``stats.extras["intervals"]``, a randomized top-k), else None."""
+    return (stats.extras or {}).get("intervals")
+
+
+#: what a value evaluated at the upper ends of certified intervals is (``details["values"]``)
+INTERVAL_VALUES = "certified upper bound from a randomized top-k"
+
+
+def _check_intervals(stats: NetworkStats, form, ps=()):
+    """With intervals, the form must be nondecreasing in every spectral quantity it reads (checked, at each p)."""
+    if _intervals(stats) is None:
+        return
+    from .monotone import interval_refusal
+
+    if ps and interval_refusal(form) is None:    # every p at once, when SymPy can show it
+        return
+    for p in ps or (None,):
+        why = interval_refusal(form, p)
+        if why is not None:
+            raise InputError("family", form.family, f"not evaluated from certified intervals: {why}")
+
+
+def _log_spectral(stats: NetworkStats) -> np.ndarray:
+    ups = _intervals(stats)
+    return np.array([math.log(up.spectral if ups is not None else lay.spectral)
+                     for lay, up in zip(stats.layers, ups or stats.layers)])
+
+
 def _global_logs(stats: NetworkStats, delta: float, grid_size: int) -> dict:
     from . import family as fam
 
     if not (0 < float(delta) < 1):
         raise InputError("delta", delta, "must lie in (0, 1)")
-    log_s = np.array([math.log(lay.spectral) for lay in stats.layers])
+    log_s = _log_spectral(stats)
     widths = [stats.layers[0].in_features] + [lay.out_features for lay in stats.layers]
     widths += [lay.in_features for lay in stats.layers]
     out = {fam.L: math.log(stats.depth), fam.P: float(log_s.sum()), fam.h: math.log(max(widths)),
@@ -310,11 +347,12 @@ def _layer_logs(stats: NetworkStats, glob: dict, family=None) -> dict:
     from . import family as fam
 
     lays = stats.layers
-    log_s = np.array([math.log(lay.spectral) for lay in lays])
+    log_s = _log_spectral(stats)
     ref = _uses_reference(stats, family)
+    ups = _intervals(stats) or lays              # upper ends of certified intervals, or the layers' own values
     out = {fam.s: log_s,
-           fam.F: np.array([_log_or_minf(lay.ref_frobenius if ref else lay.frobenius) for lay in lays]),
-           fam.b: np.array([_log_or_minf(lay.ref_norm21 if ref else lay.norm21) for lay in lays]),
+           fam.F: np.array([_log_or_minf(lay.ref_frobenius if ref else up.frobenius) for lay, up in zip(lays, ups)]),
+           fam.b: np.array([_log_or_minf(lay.ref_norm21 if ref else up.norm21) for lay, up in zip(lays, ups)]),
            fam.U: np.log([float(lay.out_features) for lay in lays]),
            fam.d: np.log([float(lay.in_features) for lay in lays]),
            fam.Omega: np.log([float(lay.multiplicity) for lay in lays]),
@@ -330,6 +368,13 @@ def _log_rank_proxy(stats: NetworkStats, p) -> np.ndarray:
     """log r_l(p) with p broadcast as documented in :func:`ledent_layer_terms_log10`; shape (..., L)."""
     pa = _p_array(stats, p)
     out = np.empty(pa.shape, dtype=float)
+    ups = _intervals(stats)
+    if ups is not None:        # the upper ends of the certified intervals of r_l(p)
+        for l, up in enumerate(ups):
+            col = pa[..., l]
+            vals = {x: math.log(up.rank_proxy(x)) for x in np.unique(col)}
+            out[..., l] = np.vectorize(vals.__getitem__, otypes=[float])(col)
+        return out
     for l, lay in enumerate(stats.layers):
         pos = np.asarray(lay.resolved, dtype=float)     # above the noise floor: r(p) <= rank, dtype-independent
         # every term (sigma_i/sigma_1)^p lies in (0, 1] and the first is 1: the sum cannot overflow or vanish;
@@ -464,6 +509,7 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
         raise InputError("p", p, f"family {family!r} has no Schatten exponent; only {', '.join(p_families())} "
                                  f"take p")
     _check_needs(stats, family, form)
+    _check_intervals(stats, form, () if p is None else tuple(np.unique(np.asarray(p, dtype=float)).tolist()))
     glob = _global_logs(stats, delta, 1)
     layer = _layer_logs(stats, glob, family)
     p_val = None
@@ -487,13 +533,25 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
     key = _reported_key(stats, family, form)
     details = {"status": _status(key) or ("new result" if given is not None else ""),
                "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms},
-               "certified": _certified(family, mode), **_family_notes(stats, family)}
+               "certified": _certified(family, mode), **_family_notes(stats, family), **_interval_note(stats, form)}
     if takes_p:
         details.update({"grid_size": 1, "union_bound": "p fixed in advance" + (
             "; product/margin and rank-proxy grids charged" if mode == "explicit" and family in _LEDENT else "")})
     if "ledent2025" in family and mode == "explicit":
         details["note"] = "explicit constants derived here (proofs/main_bound), not the paper's"
     return NetworkBoundValue(key, family, mode, p_val, l10, value, details)
+
+
+def _interval_note(stats, form) -> dict:
+    """What the value is when it was evaluated from certified intervals (nothing for exact statistics)."""
+    if _intervals(stats) is None:
+        return {}
+    from .monotone import spectral_reads   # only for interval statistics (exact runs do not import it)
+
+    if not spectral_reads(form):
+        return {"values": "exact: the family reads no spectral quantity"}
+    return {"values": INTERVAL_VALUES + ": every spectral quantity the family reads at the upper end of its "
+                                        "certified interval, the family checked nondecreasing in each"}
 
 
 def _family_notes(stats, family) -> dict:
@@ -517,6 +575,7 @@ def ledent_layer_terms_log10(stats: NetworkStats, p, *, family: str = "ledent202
     """
     form = _form(stats, family, mode)
     _check_needs(stats, family, form)
+    _check_intervals(stats, form, tuple(np.unique(np.asarray(p, dtype=float)).tolist()))
     glob = _global_logs(stats, 0.5, 1)
     layer = _layer_logs(stats, glob)
     terms = _term_logs(form, stats, glob, layer, p)
@@ -545,6 +604,7 @@ def optimise_p(stats: NetworkStats, grid=None, mode: str | None = None, *, delta
     if family not in _LEDENT:
         _check_optimisable(form)
     _check_needs(stats, family, form)
+    _check_intervals(stats, form, tuple(grid.tolist()))
     glob = _global_logs(stats, delta, int(grid.size))
     layer = _layer_logs(stats, glob)
     terms = _term_logs(form, stats, glob, layer, grid)     # (G, L) per aggregate
@@ -563,7 +623,7 @@ def optimise_p(stats: NetworkStats, grid=None, mode: str | None = None, *, delta
                "union_bound": (f"L ln|grid| = {stats.depth * math.log(grid.size):.6g}"
                                + (", product/margin and rank-proxy grids charged" if family in _LEDENT else ""))
                if mode == "explicit" else "not charged (dominant form drops logs)",
-               "certified": _certified(family, mode), **_family_notes(stats, family)}
+               "certified": _certified(family, mode), **_family_notes(stats, family), **_interval_note(stats, form)}
     if mode == "explicit" and family in _LEDENT:
         details["note"] = "explicit constants derived here (proofs/main_bound), not the paper's"
     return NetworkBoundValue(key, family, mode, p_best, l10, value, details)

@@ -34,10 +34,16 @@ def add_parser(sub):
     b.add_argument("--grid", metavar="P,P,...", help="p grid for the per-layer optimisation (default: the bound "
                                                      "module's)")
     b.add_argument("--delta", type=float, default=0.01, help="confidence parameter of explicit bounds (0.01)")
+    b.add_argument("--family", action="append", metavar="NAME[,NAME...]", dest="families",
+                   help="evaluate only these network bound families (repeatable; default: every one; see "
+                        "`schattheory list`); only their modules are imported")
     s = p.add_argument_group("spectra")
-    s.add_argument("--method", choices=("svd", "gram"), default="svd",
+    s.add_argument("--method", choices=("svd", "gram", "randomized"), default="svd",
                    help="svd (default) or gram: eigenvalues of the smaller Gram matrix, faster, inaccurate below "
-                        "about sqrt(eps) sigma_1")
+                        "about sqrt(eps) sigma_1; randomized (with --top-k K): no full SVD, certified intervals per "
+                        "layer, and each bound that is nondecreasing in what it reads as a certified upper bound")
+    s.add_argument("--top-k", type=int, metavar="K",
+                   help="dimension of the random subspace of --method randomized (1 <= K <= a layer's smaller side)")
     s.add_argument("--dtype", choices=("float32", "float64"), help="decompose in this precision (default: as stored, "
                                                                   "fp16/bf16 in float32)")
     s.add_argument("--layers", metavar="PATTERN", help="select tensors: comma-separated shell patterns, or re:REGEX")
@@ -165,6 +171,8 @@ def _check_inputs(args):
             raise InputError(argument, path, "no such file")
         if os.path.isdir(path) and argument != "model":
             raise InputError(argument, path, "is a directory, not a file")
+    if args.method == "randomized" and args.plot is not None:
+        raise InputError("plot", args.plot, "--method randomized gives certified intervals, not spectra, to plot")
     if args.plot is not None:
         check_output_dir(args.plot, argument="--plot", force=args.force)
     elif args.force:
@@ -180,6 +188,13 @@ def _grid(text):
         return tuple(float(x) for x in text.split(",") if x.strip())
     except ValueError:
         raise InputError("grid", text, "must be comma-separated numbers, e.g. 0.1,0.25,0.5,1,2") from None
+
+
+def _families(values):
+    """--family values (repeatable, each comma-separated) -> a list, or None for every family."""
+    if not values:
+        return None
+    return [f.strip() for v in values for f in v.split(",") if f.strip()] or [""]
 
 
 def _scale_plan(args):
@@ -223,11 +238,13 @@ def _run_scale(args, plan):
         return 0
     progress = None if args.quiet else SpectraProgress(plan.jobs)
     try:
-        ev = evaluate_checkpoint(None, plan=plan, method=args.method, dtype=args.dtype, n_jobs=args.jobs,
+        ev = evaluate_checkpoint(None, plan=plan, method=args.method, top_k=args.top_k, dtype=args.dtype,
+                                 n_jobs=args.jobs,
                                  scheduler=args.scheduler, cache=args.cache, device=args.device, progress=progress,
                                  n=args.n, input_norm=args.input_norm, margin=args.margin,
                                  data_frobenius=args.data_frobenius, ps=tuple(args.ps) if args.ps else DEFAULT_PS,
-                                 grid=_grid(args.grid), delta=args.delta)
+                                 grid=_grid(args.grid), delta=args.delta, biases=not args.no_biases,
+                                 families=_families(args.families))
     finally:
         if progress is not None:
             progress.close()
@@ -260,7 +277,8 @@ def run(args) -> int:
                       ps=tuple(args.ps) if args.ps else DEFAULT_PS, grid=grid, method=args.method,
                       dtype=args.dtype, layers=args.layers, input_size=input_size, padding=padding,
                       orientation=orientation, order=args.order, delta=args.delta, progress=progress,
-                      biases=not args.no_biases, reference=args.reference)
+                      biases=not args.no_biases, reference=args.reference, top_k=args.top_k,
+                      families=_families(args.families))
     finally:
         if progress is not None:
             progress.close()

@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from ..errors import InputError, check_matrix, check_p
 
-__all__ = ["CertifiedSpectrum", "certified_top_k"]
+__all__ = ["CertifiedSpectrum", "certified_top_k", "check_top_k", "UpperEnds", "upper_ends"]
 
 _U = float(np.finfo(np.float64).eps) / 2
 
@@ -57,11 +58,9 @@ class CertifiedSpectrum:
     cap_sq: float
     f2_hi: float
 
-    def schatten_p(self, p) -> tuple:
-        """Interval containing ||A||_{S_p}^p, 0 < p <= 2."""
-        p = check_p(p, allow_inf=False)
-        if p > 2:
-            raise InputError("p", p, "certified Schatten intervals are given for 0 < p <= 2")
+    @cached_property
+    def _water(self) -> np.ndarray:
+        """The lambda_i (squared singular values) that maximise every concave sum lambda_i^{p/2}; see the module."""
         low = np.clip(self.lower_top, 0, None) ** 2
         r = min(self.shape)
         lam = np.concatenate([low, np.zeros(r - low.size)])
@@ -77,10 +76,66 @@ class CertifiedSpectrum:
                 else:
                     lo_h = mid
             h = hi_h
-        top = np.minimum(np.maximum(lam, h), cap)
-        upper = float(np.sum(top ** (p / 2))) * (1 + 4 * r * _U)
+        return np.minimum(np.maximum(lam, h), cap)
+
+    def schatten_p(self, p) -> tuple:
+        """Interval containing ||A||_{S_p}^p, 0 < p <= 2."""
+        p = check_p(p, allow_inf=False)
+        if p > 2:
+            raise InputError("p", p, "certified Schatten intervals are given for 0 < p <= 2")
+        r = min(self.shape)
+        upper = float(np.sum(self._water ** (p / 2))) * (1 + 4 * r * _U)
         lower = float(np.sum(self.lower_top ** p)) * (1 - 4 * r * _U)
         return (max(lower, 0.0), upper)
+
+    def schatten_norm(self, p) -> tuple:
+        """Interval containing ||A||_{S_p} = (||A||_{S_p}^p)^(1/p), 0 < p <= 2 (p = 1: the nuclear norm)."""
+        lo, hi = self.schatten_p(p)
+        return (lo ** (1 / p) * (1 - 4 * _U), hi ** (1 / p) * (1 + 4 * _U))
+
+    def rank_proxy(self, p, floor: float = 0.0) -> tuple:
+        """Interval containing r(p) = sum_i (sigma_i / sigma_1)^p, for every p > 0.
+
+        Upper end: ||A||_{S_p}^p upper / (sigma_1 lower)^p for p <= 2; for p > 2, r(p) <= r(2) since each ratio is
+        at most 1; never above min(m, n). Lower end: the ratios of the certified lower bounds above ``floor``
+        sigma_1 (the noise floor of the exact path, which ignores the values below it), and at least 1.
+        """
+        p = check_p(p, allow_inf=False)
+        s_lo, s_hi = self.sigma1
+        if s_lo <= 0:
+            hi = float(min(self.shape))
+        else:
+            sp_hi = self.schatten_p(min(p, 2.0))[1]
+            hi = min(float(min(self.shape)), math.exp(math.log(sp_hi) - min(p, 2.0) * math.log(s_lo)) * (1 + 8 * _U))
+        top = self.lower_top[self.lower_top > floor * s_hi]
+        lo = float(np.sum((top / s_hi) ** p)) * (1 - 4 * top.size * _U) if s_hi > 0 else 1.0
+        return (min(max(lo, 1.0), hi), max(hi, 1.0))
+
+    def stable_rank(self) -> tuple:
+        """Interval containing ||A||_F^2 / sigma_1^2."""
+        (f_lo, f_hi), (s_lo, s_hi) = self.frobenius, self.sigma1
+        hi = (f_hi / s_lo) ** 2 * (1 + 4 * _U) if s_lo > 0 else float(min(self.shape))
+        return ((f_lo / s_hi) ** 2 * (1 - 4 * _U), min(hi, float(min(self.shape))))
+
+    def to_dict(self, ps=(), floor: float = 0.0) -> dict:
+        """The intervals as [lower, upper] lists (JSON), rank proxies at ``ps`` and Schatten norms at those <= 2."""
+        key = lambda p: f"{float(p):g}"  # noqa: E731
+        return {"k": self.k, "spectral": list(self.sigma1), "frobenius": list(self.frobenius),
+                "tail_energy": list(self.tail_energy), "nuclear": list(self.schatten_norm(1)),
+                "stable_rank": list(self.stable_rank()),
+                "schatten": {key(p): list(self.schatten_norm(p)) for p in ps if float(p) <= 2},
+                "rank_proxy": {key(p): list(self.rank_proxy(p, floor)) for p in ps},
+                "top_k_lower": [float(x) for x in self.lower_top]}
+
+
+def check_top_k(k, shape) -> int:
+    """``k`` as an int in [1, min(shape)]: a subspace of more dimensions than the smaller side does not exist."""
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
+        raise InputError("k", k, "must be an integer (the dimension of the random subspace)")
+    if not 1 <= int(k) <= min(shape):
+        raise InputError("k", k, f"must lie in [1, {min(shape)}] (the smaller side of the {shape[0]} x {shape[1]} "
+                                 "matrix)")
+    return int(k)
 
 
 def certified_top_k(A, k: int = 16, *, iters: int = 4, seed: int = 0, gram: bool = True) -> CertifiedSpectrum:
@@ -89,9 +144,7 @@ def certified_top_k(A, k: int = 16, *, iters: int = 4, seed: int = 0, gram: bool
     if arr.shape[0] > arr.shape[1]:
         arr = arr.T                                   # m <= n: Q lives on the smaller side
     m, n = arr.shape
-    if not (isinstance(k, int) and 1 <= k):
-        raise InputError("k", k, "must be an integer >= 1")
-    k = min(k, m)
+    k = check_top_k(k, (m, n))
     peak = float(np.max(np.abs(arr)))
     if peak == 0:
         z = np.zeros(k)
@@ -126,3 +179,36 @@ def certified_top_k(A, k: int = 16, *, iters: int = 4, seed: int = 0, gram: bool
     return CertifiedSpectrum((m, n), k, lower * c, (float(lower[0]) * c, math.sqrt(up1_sq) * c),
                              (math.sqrt(f2_lo) * c, math.sqrt(f2_hi) * c), (0.0, tail_hi * c * c), up1_sq * c * c,
                              f2_hi * c * c)
+
+
+@dataclass(frozen=True)
+class UpperEnds:
+    """What a bound is evaluated at for one layer: certified upper ends of sigma_1, ||A||_F, ||A^T||_{2,1} and r(p)
+    (:mod:`schattheory.bounds.network` reads these attributes when ``NetworkStats.extras["intervals"]`` is set).
+    A layer decomposed exactly (a conv operator's spectrum) has ``spectrum=None`` and its own values."""
+
+    spectral: float
+    frobenius: float
+    norm21: float
+    spectrum: CertifiedSpectrum | None = None
+    layer: object = None
+    floor: float = 0.0
+
+    def rank_proxy(self, p) -> float:
+        """Upper end of r(p) = sum_i (sigma_i / sigma_1)^p."""
+        if self.spectrum is None:
+            return self.layer.rank_proxy(p)
+        return self.spectrum.rank_proxy(p, self.floor)[1]
+
+
+def upper_ends(lay, spectrum: CertifiedSpectrum | None) -> UpperEnds:
+    """The upper ends for a layer (``LayerStats``): from its certified intervals, or its exact values without.
+
+    ||A^T||_{2,1} is summed in float64 from the stored entries: n squares per row, a square root, m rows, so its
+    relative rounding error is at most gamma_{m + n + 2}, added here.
+    """
+    if spectrum is None:
+        return UpperEnds(lay.spectral, lay.frobenius, lay.norm21, None, lay)
+    m, n = spectrum.shape
+    return UpperEnds(spectrum.sigma1[1], spectrum.frobenius[1], lay.norm21 * (1 + _gamma(m + n + 2)), spectrum,
+                     lay, lay.noise_floor / lay.spectral)

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from schattheory.networks.homogeneous import LayerFold, homogeneous_plan
+from schattheory.networks.loaders import LayerPlan, _batchnorms, _is_floatish, _matcher, accounted_tensors, pair_biases
 
 from ..errors import InputError
 from . import dtypes
 from .formats import ArraySource, TensorInfo, natural_key, open_source
 from .layouts import classify, roles
-from .loaders import _is_floatish, _matcher
 
 __all__ = ["CheckpointSource", "open_checkpoint", "TensorJob", "CheckpointPlan", "plan_checkpoint", "is_checkpoint"]
 
@@ -51,6 +53,13 @@ class CheckpointSource:
 
     def file_of(self, name: str):
         return self._file_of[name]
+
+    def file_order(self) -> list:
+        """Tensor names as written (pairs a BatchNorm with the layer before it): one file's own order, else the
+        natural order of the names (shards have no order between them)."""
+        if len(self._sources) == 1:
+            return next(iter(self._sources.values())).file_order()
+        return [t.name for t in self._infos]
 
     def read(self, name: str):
         return self._sources[self._file_of[name]].read(name)
@@ -131,6 +140,11 @@ class TensorJob:
     role: str
     pattern: str | None
     nbytes: int
+    bias: str | None = None           # the layer's bias tensor, folded by homogeneous coordinates (``fold``)
+    batchnorm: tuple | None = None    # (running_mean, running_var, weight, bias) names of a BatchNorm to fold in
+    extra_files: tuple = ()           # (name, file) of the bias and BatchNorm tensors: any shard may hold them
+    extra_dtypes: tuple = ()
+    fold: LayerFold | None = None     # how the constant coordinate enters the folded operator (None: as stored)
 
 
 @dataclass
@@ -140,6 +154,30 @@ class CheckpointPlan:
     entries: list                     # one dict per tensor: name, shape, dtype, role, action, reason
     roles_present: dict = field(default_factory=dict)   # role -> number of evaluated layers
     notes: list = field(default_factory=list)
+    layer_plans: tuple = ()           # LayerPlan per job (bias and BatchNorm paired) when every layer is dense
+    used: tuple = ()                  # the 1-D tensors paired with a layer (biases, BatchNorm)
+    fold_error: str | None = None     # why the biases/BatchNorm cannot be paired with the layers
+
+    def folded(self, biases: bool = True):
+        """(jobs, HomogeneousPlan) of the network as applied: every job reads its bias and BatchNorm and folds them
+        in the worker as the in-order path does (``biases=False``: BatchNorm scales only, the bias-free network)."""
+        hom = homogeneous_plan(self, biases=biases)
+        jobs = []
+        for job, lay, fold in zip(self.jobs, self.layer_plans, hom.folds):
+            names = ((lay.bias,) if biases and lay.bias else ()) + tuple(x for x in lay.batchnorm or () if x)
+            jobs.append(replace(job, bias=lay.bias if biases else None, batchnorm=lay.batchnorm,
+                                extra_files=tuple((x, self.source.file_of(x)) for x in names),
+                                extra_dtypes=tuple(lay.extra_dtypes), fold=fold))
+        return jobs, hom
+
+    @property
+    def layers(self) -> tuple:
+        """The LayerPlans (the interface :func:`~schattheory.networks.homogeneous.homogeneous_plan` reads)."""
+        return self.layer_plans
+
+    @property
+    def accounted(self) -> tuple:
+        return accounted_tensors(self.layer_plans, self.used) if self.layer_plans else ()
 
     @property
     def covered(self) -> bool:
@@ -222,11 +260,38 @@ def plan_checkpoint(model, layers=None, *, orientation: str = "out_in") -> Check
     if not jobs:
         what = f"matches --layers {layers!r}" if match is not None else "is a 2-D or 4-D float tensor"
         raise InputError("model", source.label, f"no weight tensor {what}")
+    layer_plans, used, fold_error = (), (), None
+    if all(j.role == "dense" and len(j.parts) == 1 and len(j.stored_shape) == 2 for j in jobs):
+        try:
+            layer_plans, used = _pair_extras(source, infos, jobs, entries, orientation, match)
+        except InputError as exc:
+            fold_error = str(exc)
     notes = []
     if "embedding" in present and "lm_head" not in present and any(e["role"] for e in entries):
         notes.append("no lm_head tensor: the output head, if the model has one, is tied to the token embedding "
                      "(its spectrum is the embedding's)")
-    return CheckpointPlan(source, jobs, entries, present, notes)
+    return CheckpointPlan(source, jobs, entries, present, notes, layer_plans, used, fold_error)
+
+
+def _pair_extras(source, infos, jobs, entries, orientation, match):
+    """LayerPlans of the dense jobs with their biases and BatchNorms, paired as the in-order path pairs them (the
+    same functions); the entries of the paired tensors say what they are folded into."""
+    by_name = {t.name: t for t in infos}
+    chosen = [by_name[j.tensor] for j in jobs]
+    bias_of, used = pair_biases(infos, chosen, orientation,
+                                strict_dtype=not isinstance(source._sources.get(None), ArraySource))
+    bn_of = _batchnorms(source, infos, chosen, used, orientation, match)
+    plans = []
+    for job in jobs:
+        bn = bn_of.get(job.tensor)
+        bias = bias_of.get(job.tensor)
+        extra = tuple(by_name[x].dtype for x in ((bias,) + tuple(bn or ())) if x is not None)
+        plans.append(LayerPlan(job.tensor, job.shape, job.dtype, "dense", bias, bn, extra))
+    role = {n: r for n, r in accounted_tensors(plans, used)}
+    for e in entries:
+        if e["name"] in used:
+            e.update(action="fold", reason=role.get(e["name"], "batchnorm counter (no effect in eval mode)"))
+    return tuple(plans), tuple(sorted(used))
 
 
 def job_rows(t: TensorInfo, lay) -> int:

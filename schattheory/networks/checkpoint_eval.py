@@ -7,6 +7,12 @@ network bound families do not cover the architecture (attention, residual stream
 spectra and rank measures are still reported and each family is listed as skipped with the reason, role by role.
 The result does not depend on how it was computed: serial, pool, Dask and a resumed run give the same numbers.
 
+A feed-forward chain of dense layers is evaluated as the network applies it, like the in-order path
+(:func:`~schattheory.networks.evaluate.evaluate`): biases and eval-mode BatchNorm are paired with their layers by the
+in-order path's rules, and each worker folds its layer (BatchNorm, then the bias by homogeneous coordinates,
+:mod:`schattheory.networks.homogeneous`) before decomposing it, so memory per worker stays about one layer. 1-D tensors
+that no fold accounts for (LayerNorm-like scales, tensors of unknown role) leave the bounds declined with the reason.
+
 >>> import numpy as np
 >>> w = np.arange(1.0, 49.0, dtype=np.float32).reshape(4, 12) % 7    # GPT-2 Conv1D layout (in, out)
 >>> ev = evaluate_checkpoint({"h.0.attn.c_attn.weight": w}, ps=(1,), n_jobs=1)
@@ -25,7 +31,17 @@ from ..netstats import LayerStats
 from .checkpoint import plan_checkpoint
 from .data import given_data_stats
 from .engine import Settings, available_cores, run_jobs
-from .evaluate import DEFAULT_PS, MODES, Evaluation, _evaluate_bounds, check_p_arguments
+from .evaluate import (
+    DEFAULT_PS,
+    MODES,
+    Evaluation,
+    _evaluate_bounds,
+    check_families,
+    check_p_arguments,
+    folded_stats,
+    label_bounds,
+    spectra_label,
+)
 from .layouts import roles
 from .loaders import LayerPlan, _check_chain
 from .spectra import METHODS, NetworkSpectra
@@ -37,8 +53,9 @@ SMALL_BYTES = 64 * 2**20
 
 
 def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1, scheduler=None, cache=None,
-                       device: str = "cpu", progress=None) -> NetworkSpectra:
-    """Decompose every job of ``plan``; ``info[i]["computed"]`` says whether layer i was computed or cached."""
+                       device: str = "cpu", progress=None, jobs=None, homogeneous=None) -> NetworkSpectra:
+    """Decompose every job of ``plan`` (or ``jobs``: the plan's jobs with their biases and BatchNorms to fold, and
+    ``homogeneous`` the fold they follow); ``info[i]["computed"]`` says whether layer i was computed or cached."""
     if method not in METHODS:
         raise InputError("method", method, f"must be one of {METHODS}")
     if dtype is not None and str(dtype) not in ("float32", "float64"):
@@ -49,59 +66,84 @@ def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1
         check_device(device)
     settings = Settings(method=method, dtype=str(dtype) if dtype else None, device=device,
                         cache_dir=str(cache) if cache else None)
-    results = run_jobs(plan.jobs, settings=settings, n_jobs=n_jobs, scheduler=scheduler, reader=plan.source,
+    jobs = plan.jobs if jobs is None else jobs
+    results = run_jobs(jobs, settings=settings, n_jobs=n_jobs, scheduler=scheduler, reader=plan.source,
                        progress=progress)
-    layers, info = [], []
-    for job, res in zip(plan.jobs, results):
+    layers, info, biases = [], [], {}
+    for job, res in zip(jobs, results):
         for (name, lo, hi), part in zip(job.parts, res["parts"]):
-            shape = (hi - lo, job.shape[1])
-            layers.append(LayerStats(name, shape, part["sigma"], part["norm21"], 1, dtype=res["compute_dtype"]))
-            info.append({"kind": "dense", "stored_dtype": job.dtype, "compute_dtype": res["compute_dtype"],
-                         "stored_shape": list(shape), "method": method if device == "cpu" else f"{method}@{device}",
-                         "role": job.role, "pattern": job.pattern, "tensor": job.tensor, "file": job.file,
-                         "computed": part["computed"]})
+            stored = res["stored_dtype"]
+            # a folded layer records its stored precision as the in-order path does (it sets the noise floor)
+            layers.append(LayerStats(name, tuple(part["shape"]), part["sigma"], part["norm21"], 1,
+                                     dtype=res["compute_dtype"], stored_dtype=stored if job.fold else ""))
+            meta = {"kind": "dense", "stored_dtype": stored, "compute_dtype": res["compute_dtype"],
+                    "stored_shape": [hi - lo, job.shape[1]],
+                    "method": method if device == "cpu" else f"{method}@{device}",
+                    "role": job.role, "pattern": job.pattern, "tensor": job.tensor, "file": job.file,
+                    "computed": part["computed"]}
+            if job.fold is not None:
+                meta["batchnorm"] = job.batchnorm[0].rsplit(".", 1)[0] if job.batchnorm else None
+                if job.fold.takes_one:
+                    meta["folded"] = job.fold.label()
+            if res.get("has_bias"):
+                biases[name] = job.bias
+            info.append(meta)
     ignored = [(e["name"], e["reason"]) for e in plan.entries if e["action"] == "skip"]
     notes = list(plan.notes)
     digests = {}
-    for job, res in zip(plan.jobs, results):
+    for job, res in zip(jobs, results):
         digests.setdefault(job.role, {})[job.tensor] = res["digest"]
     for head, digest in digests.get("lm_head", {}).items():
         tied = [name for name, d in digests.get("embedding", {}).items() if d == digest]
         if tied:
             notes.append(f"{head} holds the same values as {tied[0]} (tied head): one matrix, reported twice")
-    return NetworkSpectra(layers, info, source=plan.source.label, method=method, ignored=ignored, notes=notes)
+    return NetworkSpectra(layers, info, source=plan.source.label, method=method, ignored=ignored, notes=notes,
+                          biases=biases, homogeneous=homogeneous,
+                          extras={"homogeneous": homogeneous} if homogeneous is not None else None,
+                          accounted=plan.accounted if homogeneous is not None else ())
 
 
 def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", method: str = "svd", dtype=None,
                         n_jobs: int | None = None, scheduler=None, cache=None, device: str = "cpu", progress=None,
                         n=None, input_norm=None, margin=None, data_frobenius=None, ps=DEFAULT_PS, grid=None,
-                        delta: float = 0.01, families=None, plan=None) -> Evaluation:
+                        delta: float = 0.01, families=None, plan=None, biases: bool = True,
+                        top_k=None) -> Evaluation:
     """Spectra of every selected layer of a checkpoint and the bounds that apply to its architecture.
 
     ``n_jobs``: worker processes (default: the cores available); ``scheduler``: ``local:N`` or a Dask scheduler
     address; ``cache``: a folder of per-tensor spectra (a run resumes from it); ``progress``: a callable given each
-    job's result (see :class:`~schattheory.networks.progress.SpectraProgress`).
+    job's result (see :class:`~schattheory.networks.progress.SpectraProgress`). A feed-forward chain of dense layers
+    is evaluated as the network applies it, exactly as :func:`~schattheory.networks.evaluate.evaluate` does: each
+    worker folds its layer's BatchNorm and bias (homogeneous coordinates) into the matrix it decomposes;
+    ``biases=False``: the bias-free network.
     """
     ps, grid = check_p_arguments(ps, grid, delta)
+    families = check_families(families)
+    if method == "randomized" or top_k is not None:
+        raise InputError("method", method if method == "randomized" else f"{method} with top_k={top_k}",
+                         "certified randomized intervals are computed on the in-order path (schattheory evaluate "
+                         "FILE without --jobs/--scheduler/--cache/--device); this engine decomposes exactly")
     if any(v is not None for v in (n, input_norm, margin)):
         given_data_stats(n, input_norm, margin, data_frobenius)   # refuse bad statistics before any heavy work
     plan = plan or plan_checkpoint(model, layers, orientation=orientation)
     if n_jobs is None:   # the cores available, unless the whole read is too small to repay starting workers
         n_jobs = available_cores() if sum(j.nbytes for j in plan.jobs) >= SMALL_BYTES else 1
+    why = _not_applicable(plan)
+    jobs, hom = plan.folded(biases) if why is None else (None, None)
     spectra = checkpoint_spectra(plan, method=method, dtype=dtype, n_jobs=n_jobs, scheduler=scheduler, cache=cache,
-                                 device=device, progress=progress)
+                                 device=device, progress=progress, jobs=jobs, homogeneous=hom)
     summary = None
     if any(v is not None for v in (n, input_norm, margin)):
-        k = spectra.layers[-1].shape[0]
+        k = plan.jobs[-1].shape[0]   # the classes: the last layer's outputs as stored (the fold adds no output)
         summary = given_data_stats(n, input_norm, margin, data_frobenius, k if k > 1 else 2)
-    stats = spectra.to_netstats(summary.stats if summary is not None else None)
-    why = _not_applicable(plan)
+    stats = folded_stats(spectra, summary)
     if why is None:
         bounds, skipped, notes = _evaluate_bounds(stats, ps, grid, delta, families)
+        label_bounds(bounds, spectra)
     else:
         bounds, skipped, notes = [], _skip_all(why, families), plan.uncovered_reasons()
     warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
-    notes = list(spectra.notes) + notes
+    notes = ([spectra_label(spectra)] if hom is not None else []) + list(spectra.notes) + notes
     if summary is not None and summary.get("data_frobenius_rule", "given") != "given":
         notes.append(f"||X||_F = {summary['data_frobenius_rule']}")
     return Evaluation(spectra, stats, dict(summary) if summary is not None else None, bounds, skipped, ps, grid,
@@ -115,13 +157,21 @@ def _not_applicable(plan) -> str | None:
         missing = [r for r in plan.roles_present if not table[r]["covered"]]
         return (f"not a feed-forward chain of dense layers: {', '.join(missing)} layers (see the notes for what each "
                 "role means for the bounds)")
-    extra = [e["name"] for e in plan.entries if e["action"] == "skip" and len(e["shape"]) == 1
+    if plan.fold_error is not None:
+        return (f"the biases/BatchNorm cannot be folded into the layers ({plan.fold_error}); the bounds of the "
+                "weights alone would be for a different network")
+    extra = [e for e in plan.entries if e["action"] == "skip" and len(e["shape"]) == 1
              and e["reason"] != "not selected by --layers"]
     if extra:
-        return (f"the layers come with 1-D tensors ({', '.join(extra[:3])}{', ...' if len(extra) > 3 else ''}: biases "
-                "or normalisation), which the in-order evaluation folds into the network (schattheory evaluate "
-                "without --jobs/--scheduler/--cache/--device); this path decomposes the weight matrices only, so "
-                "its bounds would be for a different network")
+        names = [e["name"] for e in extra]
+        listed = f"{', '.join(names[:3])}{', ...' if len(names) > 3 else ''}"
+        if any(e["role"] == "norm" or e["name"].rpartition(".")[2] in ("weight", "scale", "gamma") for e in extra):
+            what = ("1-D scales without running statistics (LayerNorm/GroupNorm affine parameters or similar), which "
+                    "cannot be folded into a linear layer")
+        else:
+            what = "1-D tensors that are neither a layer's bias nor a BatchNorm following a layer"
+        return (f"the layers come with {what} ({listed}); the bounds of a chain of linear layers without them would "
+                "be for a different network (leave them out knowingly with --layers)")
     layer_plans = [LayerPlan(name, (hi - lo, job.shape[1]), job.dtype, "dense")
                    for job in plan.jobs for (name, lo, hi) in job.parts]
     try:

@@ -91,8 +91,7 @@ def _svals(mat, settings: Settings, compute):
 
 def compute_job(job, settings: Settings = Settings(), reader=None) -> dict:
     """Read, check, orient and decompose one tensor (each part of a fused one); consult and fill the cache."""
-    from .loaders import _to_weight
-    from .spectra import _norm21
+    from schattheory.networks.loaders import _coarsest, _to_weight
 
     t0 = time.perf_counter()
     with one_blas_thread():
@@ -103,24 +102,59 @@ def compute_job(job, settings: Settings = Settings(), reader=None) -> dict:
         del arr
         if w.ndim == 4:
             w = w.reshape(w.shape[0], -1)
+        specs, has_bias, fold_key = job.parts, False, ()
+        if job.fold is not None:
+            w, has_bias, fold_key = _folded(job, w, reader, bool(settings.cache_dir))
+            specs = ((job.parts[0][0], 0, w.shape[0]),)
         compute = np.dtype(settings.dtype) if settings.dtype else w.dtype
         cache = SpectraCache(settings.cache_dir) if settings.cache_dir else None
         parts = []
-        for name, lo, hi in job.parts:
-            key = cache.key(job.file, job.tensor, digest, name, settings.numbers_key(str(compute), job.transpose)) \
-                if cache else None
-            hit = cache.get(key) if cache else None
-            if hit is not None:
-                parts.append({"name": name, "sigma": hit["sigma"], "norm21": float(hit["norm21"]), "computed": False})
-                continue
-            block = w[lo:hi]
-            sigma = np.asarray(_svals(block, settings, compute), dtype=np.float64)
-            norm21 = _norm21(block)
-            if cache:
-                cache.put(key, {"sigma": sigma, "norm21": np.float64(norm21)})
-            parts.append({"name": name, "sigma": sigma, "norm21": norm21, "computed": True})
+        for name, lo, hi in specs:
+            key = cache.key(job.file, job.tensor, digest, name,
+                            settings.numbers_key(str(compute), job.transpose) + fold_key) if cache else None
+            parts.append(_part(w[lo:hi], name, settings, compute, cache, key))
     return {"index": job.index, "parts": parts, "digest": digest, "compute_dtype": str(compute),
+            "stored_dtype": _coarsest((job.dtype,) + tuple(job.extra_dtypes)), "has_bias": has_bias,
             "bytes": job.nbytes, "seconds": time.perf_counter() - t0, "pid": os.getpid()}
+
+
+def _part(block, name, settings, compute, cache, key) -> dict:
+    """One part's singular values and ||A^T||_{2,1}, from the cache when it holds them."""
+    from .spectra import _norm21
+
+    out = {"name": name, "shape": [int(x) for x in block.shape]}
+    hit = cache.get(key) if cache else None
+    if hit is not None:
+        return dict(out, sigma=hit["sigma"], norm21=float(hit["norm21"]), computed=False)
+    sigma = np.asarray(_svals(block, settings, compute), dtype=np.float64)
+    norm21 = _norm21(block)
+    if cache:
+        cache.put(key, {"sigma": sigma, "norm21": np.float64(norm21)})
+    return dict(out, sigma=sigma, norm21=norm21, computed=True)
+
+
+def _folded(job, w, reader, hashed: bool):
+    """(operator, has_bias, cache-key suffix): the job's BatchNorm and bias folded into its weight, with the
+    functions of the in-order path (:func:`~schattheory.networks.loaders.with_extras`, then
+    :func:`~schattheory.networks.homogeneous.fold_dense`); the extra tensors are read from whichever shard holds
+    them."""
+    from schattheory.networks.homogeneous import fold_dense
+    from schattheory.networks.loaders import with_extras
+
+    files = dict(job.extra_files)
+
+    def read(name):
+        return (reader if files.get(name) is None else _open(files[name])).read(name)
+
+    w, bias = with_extras(read, w, job.bias, job.batchnorm)
+    fold = job.fold
+    op = fold_dense(w, bias, takes_one=fold.takes_one, gives_one=fold.takes_one and fold.gives_one,
+                    q=fold.q if fold.takes_one else 1)
+    key = ()
+    if hashed:   # what the operator is made of besides the weight: the extra tensors and the fold
+        key = ("fold", job.bias, job.batchnorm, fold.takes_one, fold.gives_one, fold.q,
+               *(content_hash(np.asarray(read(name))) for name, _ in job.extra_files))
+    return op, bias is not None and fold.takes_one, key
 
 
 def parse_scheduler(text):

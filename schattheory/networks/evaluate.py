@@ -15,6 +15,12 @@ augmented inputs (sqrt(B^2 + 1), sqrt(||X||_F^2 + n)); ``biases=False`` evaluate
 margins included, and every output says so. ``reference`` (initial weights) makes the families that allow it
 measure distances from initialisation (``schattheory.bounds.network.REFERENCE_FAMILIES``).
 
+``method="randomized"`` with ``top_k=K`` decomposes no layer fully: each gets certified intervals from a rank-K
+randomized subspace (:mod:`schattheory.networks.certified`), the layers report those intervals, and a bound is
+reported only for a family that SymPy shows nondecreasing in every spectral quantity it reads
+(:mod:`schattheory.bounds.monotone`), evaluated at the upper ends: a certified upper bound of the value the exact
+path would give. Every row says which (``value_kind``). The others are skipped with the reason.
+
 Without data statistics (``data`` or ``n``/``input_norm``/``margin``) the bounds are listed as skipped with the
 reason; so is a mode a family does not provide. Results: :meth:`Evaluation.to_dict` (the JSON contract: ``layers``
 and ``bounds``, ``value`` null where it does not fit a float64, ``log10_value`` always finite), ``to_text``,
@@ -45,7 +51,7 @@ from .homogeneous import BIAS_FREE_LABEL, augment_data_stats
 from .loaders import plan_model
 from .spectra import NetworkSpectra
 
-__all__ = ["evaluate", "Evaluation", "DEFAULT_PS", "bounds_api", "MODES"]
+__all__ = ["evaluate", "Evaluation", "DEFAULT_PS", "bounds_api", "MODES", "check_families"]
 
 DEFAULT_PS = (0.5, 1.0, 2.0)
 MODES = ("dominant", "explicit")
@@ -84,7 +90,7 @@ class Evaluation:
         return _jsonable({
             "schattheory": __version__, "source": self.spectra.source, "method": self.spectra.method,
             "ps": list(self.ps), "grid": list(self.grid) if self.grid is not None else None, "delta": self.delta,
-            "depth": len(self.spectra), "log10_spectral_product": self.spectra.log10_spectral_product(),
+            "depth": len(self.spectra), **self._product_fields(),
             "layers": self.spectra.layer_rows(self.ps), "bounds": self.bounds, "skipped": self.skipped,
             "data": {k: v for k, v in self.data.items()} if self.data is not None else None,
             "warnings": self.warnings, "notes": self.notes,
@@ -93,6 +99,12 @@ class Evaluation:
             "network": self.network_label(),
             "biases": self.spectra.homogeneous.biases if self.spectra.homogeneous is not None else None,
         })
+
+    def _product_fields(self) -> dict:
+        if not self.spectra.certified:
+            return {"log10_spectral_product": self.spectra.log10_spectral_product()}
+        return {"log10_spectral_product": None, "top_k": self.spectra.extras.get("top_k"),
+                "log10_spectral_product_interval": self.spectra.log10_spectral_product_interval()}
 
     @property
     def bias_free(self) -> bool:
@@ -117,9 +129,11 @@ class Evaluation:
             shape = "x".join(map(str, row["shape"]))
             if row.get("folded", "as stored") != "as stored" and row["kind"] == "dense":
                 shape += " (" + "x".join(map(str, row["operator_shape"])) + " folded)"
-            rows.append([row["name"], shape, _num(row["spectral"]), _num(row["frobenius"]),
-                         _num(row["nuclear"]), _num(row["stable_rank"]), _num(row["effective_rank"]), str(row["rank"])]
-                        + [_num(v) for v in row["rank_proxy"].values()])
+            iv = row.get("intervals") or {}
+            rows.append([row["name"], shape] + [_cell(row[k], iv.get(k)) for k in ("spectral", "frobenius", "nuclear",
+                                                                                   "stable_rank", "effective_rank")]
+                        + ["-" if row["rank"] is None else str(row["rank"])]
+                        + [_cell(v, iv.get("rank_proxy", {}).get(p)) for p, v in row["rank_proxy"].items()])
         return head, rows
 
     def bound_table(self) -> tuple:
@@ -143,9 +157,18 @@ class Evaluation:
             text += "; training margins " + ", ".join(f"{k} {_num(v)}" for k, v in d["margin_quantiles"].items())
         return text
 
+    def values_line(self) -> str:
+        """What the layer figures and bound values are (exact spectra, or certified intervals and upper bounds)."""
+        if not self.spectra.certified:
+            return ""
+        return (f"values: layer figures are certified [lower, upper] intervals from a randomized top-k "
+                f"(k = {self.spectra.extras.get('top_k')}), not spectra; every bound value is a certified upper "
+                "bound from a randomized top-k (the family evaluated at the upper ends, checked nondecreasing in each "
+                "spectral quantity it reads), at least the value the exact path (--method svd) would give")
+
     def to_text(self) -> str:
         out = [f"{self.spectra.source}: {len(self.spectra)} layers, method {self.spectra.method}",
-               f"network: {self.network_label()}"]
+               f"network: {self.network_label()}"] + ([self.values_line()] if self.spectra.certified else [])
         out += [_ascii_table(*self.layer_table()), ""]
         if self.data is not None:
             out += [self._data_line(), ""]
@@ -161,7 +184,7 @@ class Evaluation:
 
     def to_markdown(self) -> str:
         parts = [f"**{self.spectra.source}**: {len(self.spectra)} layers, method `{self.spectra.method}`", "",
-                 f"network: {self.network_label()}", "",
+                 f"network: {self.network_label()}", ""] + ([self.values_line(), ""] if self.spectra.certified else []) + [
                  _md_table(*self.layer_table()), ""]
         if self.data is not None:
             parts += [self._data_line(), ""]
@@ -212,6 +235,8 @@ class Evaluation:
     def plot(self, directory, formats=("png", "pdf"), *, force: bool = False) -> list:
         from .plots import write_plots
 
+        if self.spectra.certified:
+            raise InputError("plot", directory, "the randomized method gives certified intervals, not spectra, to plot")
         return write_plots(self, directory, formats=formats, force=force)
 
 
@@ -228,12 +253,34 @@ def check_p_arguments(ps, grid, delta):
     return ps, grid
 
 
+def check_families(families):
+    """``families`` (None: every one) checked against the network bound families, before any heavy work; read from
+    the registry's manifest, so no family's module is imported to check the names."""
+    if families is None:
+        return None
+    from ..registry import network_families
+
+    families = [families] if isinstance(families, str) else list(families)
+    known = network_families()
+    for f in families:
+        if f not in known:
+            raise InputError("family", f, f"is not a registered network bound family ({', '.join(known)})")
+    if not families:
+        raise InputError("family", "[]", "needs at least one family")
+    return families
+
+
 def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_percentile=None, data_frobenius=None,
              ps=DEFAULT_PS, grid=None, method: str = "svd", dtype=None, layers=None, input_size=None,
              padding=None, orientation: str = "out_in", order: str = "natural", delta: float = 0.01,
-             families=None, progress=None, biases: bool = True, reference=None, exact_limit=None) -> Evaluation:
-    """Spectra, data statistics and every registered network bound for ``model`` (path or list of arrays)."""
+             families=None, progress=None, biases: bool = True, reference=None, exact_limit=None,
+             top_k=None) -> Evaluation:
+    """Spectra, data statistics and every registered network bound for ``model`` (path or list of arrays).
+
+    ``method``: ``svd`` (default), ``gram``, or ``randomized`` with ``top_k=K`` (certified intervals; see the
+    module)."""
     ps, grid = check_p_arguments(ps, grid, delta)
+    families = check_families(families)
     if data is not None and (n is not None or input_norm is not None or data_frobenius is not None):
         raise InputError("data", data, "give either --data or --n/--input-norm/--data-frobenius, not both")
     if data is None and margin_percentile is not None:
@@ -255,7 +302,9 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
         forward.check_plan(plan)
     spectra = NetworkSpectra.from_model(None, plan=plan, method=method, dtype=dtype, input_size=input_size,
                                         padding=padding, progress=progress, on_layer=forward, biases=biases,
-                                        reference=reference, exact_limit=exact_limit)
+                                        reference=reference, exact_limit=exact_limit, top_k=top_k)
+    if spectra.certified:
+        spectra.extras["top_k"] = top_k
     summary = None
     if forward is not None:
         margins = forward.margins()
@@ -265,14 +314,51 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
     elif given is not None:
         k = plan.layers[-1].shape[0]
         summary = given_data_stats(n, input_norm, margin, data_frobenius, k if k > 1 else 2)
-    hom = spectra.homogeneous
-    data_stats, act = (summary.stats if summary is not None else None), None
+    act = None
     if forward is not None:
         act = list(forward.activation_norms)
         summary["activation_norms"] = act
-    if data_stats is not None and hom.augmented:
-        first = plan.layers[0]
-        extra = hom.input_extra(spectra.info[0].get("input_size") if first.kind == "conv" else None)
+    stats = folded_stats(spectra, summary, act)
+    bounds, skipped, notes = _evaluate_bounds(stats, ps, grid, delta, families)
+    label_bounds(bounds, spectra)
+    warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
+    notes = [spectra_label(spectra)] + list(spectra.notes) + notes
+    if spectra.certified:
+        notes.append(_certified_note(top_k))
+    if reference is not None:
+        from ..bounds.network import REFERENCE_FAMILIES
+
+        notes.append("reference weights " + str(spectra.extras.get("reference")) + ": measured from them by "
+                     + "; ".join(f"{k} ({v})" for k, v in REFERENCE_FAMILIES.items())
+                     + "; every other family measures from zero (its theorem has no reference matrices)")
+    if summary is not None and summary.get("data_frobenius_rule", "given") != "given":
+        notes.append(f"||X||_F = {summary['data_frobenius_rule']}")
+    return Evaluation(spectra, stats, dict(summary) if summary is not None else None, bounds, skipped, ps, grid,
+                      warnings, notes, delta)
+
+
+def _value_kind(row) -> str:
+    """``certified upper bound from a randomized top-k``, or ``exact`` for a family reading no spectral quantity."""
+    from ..bounds.network import INTERVAL_VALUES
+
+    return "exact" if row["details"].get("values", "").startswith("exact") else INTERVAL_VALUES
+
+
+def _certified_note(top_k) -> str:
+    return (f"method randomized, k = {top_k}: per layer, certified intervals for sigma_1, ||A||_F, the tail energy "
+            "and ||A||_(S_p) (p <= 2), each containing the exact value whatever the random draw (Ritz values of a "
+            "randomized subspace, the Frobenius and Gram-Frobenius identities, rounding moved to the safe side); "
+            "rank proxies are intervals, the rank is not reported")
+
+
+def folded_stats(spectra, summary, act=None):
+    """The NetworkStats the bounds are evaluated on: the spectra of the folded layers and, when biases are folded,
+    the data statistics of the augmented inputs (recorded in ``summary`` as ``*_augmented``)."""
+    hom = spectra.homogeneous
+    data_stats = summary.stats if summary is not None else None
+    if data_stats is not None and hom is not None and hom.augmented:
+        first, meta = spectra.layers[0], spectra.info[0]
+        extra = hom.input_extra(meta.get("input_size") if meta.get("kind") == "conv" else None)
         if extra is None:
             raise InputError("input-size", None, f"the first layer {first.name!r} is a convolution with a bias: the "
                              "folded constant channel adds h w to ||x||^2, so give --input-size (or --no-biases)")
@@ -284,23 +370,20 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
     stats = spectra.to_netstats(data_stats)
     if act is not None:
         stats.extras["activation_norms"] = tuple(act)
-    bounds, skipped, notes = _evaluate_bounds(stats, ps, grid, delta, families)
+    return stats
+
+
+def label_bounds(bounds, spectra) -> None:
+    """Each bound row says which network it is for (biases folded, none in the file, or the bias-free network) and
+    what its value is (``value_kind``: exact, or a certified upper bound from a randomized top-k)."""
+    for b in bounds:
+        b["value_kind"] = _value_kind(b) if spectra.certified else "exact"
+    if spectra.homogeneous is None:
+        return
     short = {"folded": "biases folded", "none in the file": "no biases in the file"}.get(spectra.homogeneous.biases,
                                                                                           BIAS_FREE_LABEL)
     for b in bounds:
         b["network"] = short
-    warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
-    notes = [spectra_label(spectra)] + list(spectra.notes) + notes
-    if reference is not None:
-        from ..bounds.network import REFERENCE_FAMILIES
-
-        notes.append("reference weights " + str(spectra.extras.get("reference")) + ": measured from them by "
-                     + "; ".join(f"{k} ({v})" for k, v in REFERENCE_FAMILIES.items())
-                     + "; every other family measures from zero (its theorem has no reference matrices)")
-    if summary is not None and summary.get("data_frobenius_rule", "given") != "given":
-        notes.append(f"||X||_F = {summary['data_frobenius_rule']}")
-    return Evaluation(spectra, stats, dict(summary) if summary is not None else None, bounds, skipped, ps, grid,
-                      warnings, notes, delta)
 
 
 def spectra_label(spectra) -> str:
@@ -425,6 +508,13 @@ def _num(x) -> str:
     if x == 0 or (1e-3 <= abs(x) < 1e6):
         return f"{x:.4g}"
     return f"{x:.3e}"
+
+
+def _cell(value, interval) -> str:
+    """A number, or ``[lo, hi]`` where only a certified interval is known."""
+    if value is None and interval is not None:
+        return f"[{_num(interval[0])}, {_num(interval[1])}]"
+    return _num(value)
 
 
 def _fmt_p(p) -> str:

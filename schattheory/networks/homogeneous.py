@@ -52,6 +52,13 @@ class LayerFold:
     gives_one: bool = False
     q: int = 1
 
+    def label(self) -> str:
+        """How the layer's operator is formed, as the per-layer output says (``as stored`` when not augmented)."""
+        if not self.takes_one:
+            return "as stored"
+        return ("[[W, b], [0, 1]]" if self.gives_one else "[W, b]") + (
+            f" (constant read as a block of {self.q})" if self.q > 1 else "")
+
 
 @dataclass(frozen=True)
 class HomogeneousPlan:

@@ -49,7 +49,7 @@ from ..errors import InputError
 from .formats import TensorInfo, natural_key, open_source
 
 __all__ = ["TensorInfo", "LayerPlan", "ModelPlan", "RawLayer", "plan_model", "iter_layers", "open_source",
-           "natural_key", "fold_batchnorm", "BN_EPS"]
+           "natural_key", "fold_batchnorm", "with_extras", "pair_biases", "BN_EPS"]
 
 _FLOAT_UPCAST = {"float16": np.float32, "bfloat16": np.float32}
 
@@ -169,31 +169,7 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
             chosen.append(t)
     weights = {t.name for t in chosen}
 
-    # biases: by name first, then (for unnamed arrays) the 1-D tensor that follows a weight with its output length
-    bias_of, used = {}, set()
-    for t in chosen:
-        out = t.shape[-1] if orientation == "in_out" else t.shape[0]
-        for cand in _bias_candidates(t.name):
-            b = by_name.get(cand)
-            if b is not None and cand not in weights and len(b.shape) == 1:
-                if not _is_floatish(b.dtype) and source.kind not in ("arrays", "dict"):
-                    raise _unsupported_dtype(b, f"the bias of {t.name!r}")
-                if b.shape[0] != out:
-                    raise InputError("bias", cand, f"has length {b.shape[0]} but layer {t.name!r} has {out} outputs")
-                bias_of[t.name] = cand
-                used.add(cand)
-                break
-    position = {t.name: i for i, t in enumerate(infos)}
-    for t in chosen:
-        if t.name in bias_of:
-            continue
-        i = position[t.name]
-        nxt = infos[i + 1] if i + 1 < len(infos) else None
-        out = t.shape[-1] if orientation == "in_out" else t.shape[0]
-        if (nxt is not None and len(nxt.shape) == 1 and nxt.name not in used and nxt.shape[0] == out
-                and re.fullmatch(r"arr_\d+", nxt.name)):   # numpy.savez(*arrays): unnamed, paired by position
-            bias_of[t.name] = nxt.name
-            used.add(nxt.name)
+    bias_of, used = pair_biases(infos, chosen, orientation, strict_dtype=source.kind not in ("arrays", "dict"))
     bn_of = _batchnorms(source, infos, chosen, used, orientation, match)
     _refuse_unfoldable(infos, weights, used, match)
     for t in infos:
@@ -226,13 +202,51 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
                                tuple(extra)))
     if check_chain:
         _check_chain(plans)
+    return ModelPlan(source, tuple(plans), tuple(ignored), orientation, accounted_tensors(plans, used))
+
+
+def accounted_tensors(plans, used) -> tuple:
+    """(name, role) of every tensor a network uses: weights, biases, BatchNorm tensors and counters."""
     accounted = [(lay.name, "weight") for lay in plans] + [(lay.bias, f"bias of {lay.name}") for lay in plans
                                                             if lay.bias is not None]
     accounted += [(x, f"batchnorm folded into {lay.name}") for lay in plans for x in (lay.batchnorm or ())
                   if x is not None]
-    accounted += [(x, "batchnorm counter (no effect in eval mode)") for x in used
+    accounted += [(x, "batchnorm counter (no effect in eval mode)") for x in sorted(used)
                   if x.endswith(".num_batches_tracked")]
-    return ModelPlan(source, tuple(plans), tuple(ignored), orientation, tuple(accounted))
+    return tuple(accounted)
+
+
+def pair_biases(infos, chosen, orientation: str = "out_in", *, strict_dtype: bool = True):
+    """(weight name -> bias name, names used): by name first, then (for the unnamed arrays of ``numpy.savez``) the
+    1-D tensor that follows a weight with its output length. ``infos``: every tensor (TensorInfo) in file order;
+    ``chosen``: the weight tensors; ``strict_dtype``: refuse a non-float bias (files; in-memory arrays are cast)."""
+    by_name = {t.name: t for t in infos}
+    weights = {t.name for t in chosen}
+    bias_of, used = {}, set()
+    for t in chosen:
+        out = t.shape[-1] if orientation == "in_out" else t.shape[0]
+        for cand in _bias_candidates(t.name):
+            b = by_name.get(cand)
+            if b is not None and cand not in weights and len(b.shape) == 1:
+                if not _is_floatish(b.dtype) and strict_dtype:
+                    raise _unsupported_dtype(b, f"the bias of {t.name!r}")
+                if b.shape[0] != out:
+                    raise InputError("bias", cand, f"has length {b.shape[0]} but layer {t.name!r} has {out} outputs")
+                bias_of[t.name] = cand
+                used.add(cand)
+                break
+    position = {t.name: i for i, t in enumerate(infos)}
+    for t in chosen:
+        if t.name in bias_of:
+            continue
+        i = position[t.name]
+        nxt = infos[i + 1] if i + 1 < len(infos) else None
+        out = t.shape[-1] if orientation == "in_out" else t.shape[0]
+        if (nxt is not None and len(nxt.shape) == 1 and nxt.name not in used and nxt.shape[0] == out
+                and re.fullmatch(r"arr_\d+", nxt.name)):   # numpy.savez(*arrays): unnamed, paired by position
+            bias_of[t.name] = nxt.name
+            used.add(nxt.name)
+    return bias_of, used
 
 
 _ATTENTION = re.compile(r"(^|[._])(in_proj|out_proj|q_proj|k_proj|v_proj|qkv|attn|attention|self_attn)([._]|$)")
@@ -347,8 +361,8 @@ def _to_weight(arr: np.ndarray, name: str, stored: str, orientation: str, want_n
 BN_EPS = 1e-5
 
 
-def _vector(src, name, what):
-    raw = np.asarray(src.read(name))
+def _vector(read, name, what):
+    raw = np.asarray(read(name))
     if np.iscomplexobj(raw) or raw.dtype == object:
         raise InputError(what, name, f"has dtype {raw.dtype}: must be real numbers")
     v = raw.astype(np.float64).reshape(-1)
@@ -366,6 +380,19 @@ def fold_batchnorm(weight, bias, mean, var, gamma=None, beta=None, eps: float = 
     return w, b
 
 
+def with_extras(read, weight, bias=None, batchnorm=None, bn_eps: float = BN_EPS):
+    """(W, b) of a layer as the network applies it: its bias tensor read and the eval-mode BatchNorm that follows it
+    folded in (``bias``, ``batchnorm``: tensor names as in :class:`LayerPlan`; ``read(name)``: the stored tensor).
+    Shared by the in-order path and the checkpoint engine's workers."""
+    b = _vector(read, bias, "bias") if bias is not None else None
+    if batchnorm is not None:
+        mean, var, gam, bet = (None if x is None else _vector(read, x, "batchnorm") for x in batchnorm)
+        if np.any(var + bn_eps <= 0):
+            raise InputError("batchnorm", batchnorm[1], "has running_var + eps <= 0")
+        weight, b = fold_batchnorm(weight, b, mean, var, gam, bet, bn_eps)
+    return weight, b
+
+
 def iter_layers(plan: ModelPlan, *, biases: bool = True, bn_eps: float = BN_EPS):
     """Yield :class:`RawLayer` objects one at a time (the caller drops each before the next is read).
 
@@ -375,12 +402,7 @@ def iter_layers(plan: ModelPlan, *, biases: bool = True, bn_eps: float = BN_EPS)
     src = plan.source
     for lay in plan.layers:
         w = _to_weight(src.read(lay.name), lay.name, lay.dtype, plan.orientation, len(lay.shape))
-        bias = _vector(src, lay.bias, "bias") if lay.bias is not None else None
-        if lay.batchnorm is not None:
-            mean, var, gam, bet = (None if x is None else _vector(src, x, "batchnorm") for x in lay.batchnorm)
-            if np.any(var + bn_eps <= 0):
-                raise InputError("batchnorm", lay.batchnorm[1], "has running_var + eps <= 0")
-            w, bias = fold_batchnorm(w, bias, mean, var, gam, bet, bn_eps)
+        w, bias = with_extras(src.read, w, lay.bias, lay.batchnorm, bn_eps)
         if not biases:
             bias = None
         stored = _coarsest((lay.dtype,) + tuple(lay.extra_dtypes))

@@ -24,6 +24,12 @@ Methods:
   exactly the unresolved values, so :class:`NetworkSpectra` records, per layer, how many singular values lie below
   the threshold, and :meth:`NetworkSpectra.gram_warnings` says at which p they can move a rank proxy by more than 1%
   (a worst case: each such value anywhere between 0 and the threshold).
+* ``"randomized"`` with ``top_k=K``: no spectrum, but certified intervals for sigma_1, ||A||_F, the tail energy and
+  ||A||_{S_p} (p <= 2) from a rank-K randomized subspace (:mod:`schattheory.networks.certified`; K is cut to the
+  smaller side of a layer that has fewer, where the intervals are tight). The per-layer statistics then hold the
+  certified lower bounds of sigma_1..sigma_K in ``sigma``: only the intervals (``info[i]["certified"]``,
+  :meth:`NetworkSpectra.intervals`) are reported, and bounds are evaluated at their upper ends
+  (:mod:`schattheory.bounds.monotone`). Conv layers with an input size keep their exact operator spectrum.
 * conv kernels (4-D) with an input size: the exact operator spectrum (circular padding; zero padding where the
   explicit operator is small enough) or a certified upper bound (larger zero-padded layers), see
   :mod:`schattheory.networks.conv`; without an input size, the filter matrix (c_out, c_in kh kw) of the paper's
@@ -61,9 +67,11 @@ from .conv import PADDINGS, check_conv_size, conv_singular_values, pad_amount, p
 from .homogeneous import bias_tap, fold_conv, fold_dense, homogeneous_plan
 from .loaders import BN_EPS, iter_layers, plan_model
 
-__all__ = ["NetworkSpectra", "singular_values", "METHODS", "GRAM_RELIABLE"]
+__all__ = ["NetworkSpectra", "singular_values", "METHODS", "EVALUATE_METHODS", "GRAM_RELIABLE"]
 
 METHODS = ("svd", "gram")
+#: what a network can be decomposed with: the spectra methods, or certified intervals from a randomized top-k
+EVALUATE_METHODS = METHODS + ("randomized",)
 #: singular values below GRAM_RELIABLE * sqrt(eps) * sigma_1 are not resolved by the Gram path (relative error >~ 1%)
 GRAM_RELIABLE = 10.0
 
@@ -111,7 +119,7 @@ class NetworkSpectra:
     def from_model(cls, model, *, layers=None, method: str = "svd", dtype=None, input_size=None,
                    padding=None, orientation: str = "out_in", order: str = "natural", progress=None,
                    on_layer=None, plan=None, biases: bool = True, reference=None, bn_eps: float = BN_EPS,
-                   exact_limit=None) -> "NetworkSpectra":
+                   exact_limit=None, top_k=None) -> "NetworkSpectra":
         """Read ``model`` one layer at a time and decompose each layer once.
 
         ``input_size``: (h, w) for every conv layer, or a dict name -> (h, w); ``padding``: ``"circular"`` (exact),
@@ -121,11 +129,12 @@ class NetworkSpectra:
         after each layer; ``on_layer(raw_layer, index)`` sees each layer's weights before they are dropped (the data
         forward pass uses it).
         """
-        if method not in METHODS:
-            raise InputError("method", method, f"must be one of {METHODS}")
+        if method not in EVALUATE_METHODS:
+            raise InputError("method", method, f"must be one of {EVALUATE_METHODS}")
         if dtype is not None and np.dtype(dtype) not in (np.float32, np.float64):
             raise InputError("dtype", dtype, "must be float32 or float64")
         plan = plan or plan_model(model, layers, orientation=orientation, order=order)
+        top_k = check_method_top_k(method, top_k, [lay.shape for lay in plan.layers])
         sizes = _input_sizes(input_size, plan)
         pads = _paddings(padding, plan, sizes)
         for name, size in sizes.items():   # sizes and paddings checked against the memory they need, before work
@@ -147,7 +156,7 @@ class NetworkSpectra:
                 on_layer(raw, i)
             ref = next(ref_iter) if ref_iter is not None else None
             lay, meta, filt = _layer_stats(raw, method, dtype, sizes.get(raw.name), pads.get(raw.name),
-                                           hom.folds[i], ref, exact_limit)
+                                           hom.folds[i], ref, exact_limit, top_k)
             stats.append(lay)
             info.append(meta)
             if filt is not None:
@@ -250,9 +259,36 @@ class NetworkSpectra:
                     break
         return out
 
+    # ---- certified intervals (method "randomized") ------------------------------------------------------------
+    @property
+    def certified(self) -> bool:
+        """Whether some layer has certified intervals in place of its spectrum."""
+        return any(meta.get("certified") is not None for meta in self.info)
+
+    def intervals(self):
+        """Per layer, the upper ends the bounds are evaluated at (:class:`~.certified.UpperEnds`), or None when
+        every layer has its spectrum."""
+        from .certified import upper_ends
+
+        if not self.certified:
+            return None
+        return [upper_ends(lay, meta.get("certified")) for lay, meta in zip(self.layers, self.info)]
+
+    def log10_spectral_product_interval(self) -> list:
+        """[lower, upper] of log10 prod_l sigma_1(A_l) from the certified intervals (exact layers: their value)."""
+        lo = hi = 0.0
+        for lay, meta in zip(self.layers, self.info):
+            c = meta.get("certified")
+            a, b = c.sigma1 if c is not None else (lay.spectral, lay.spectral)
+            lo, hi = lo + math.log10(a), hi + math.log10(b)
+        return [lo, hi]
+
     # ---- outputs ----------------------------------------------------------------------------------------------
     def to_netstats(self, data=None) -> NetworkStats:
-        return NetworkStats(self.layers, data, source=self.source, extras=dict(self.extras))
+        extras = dict(self.extras)
+        if self.certified:   # the bound engine then evaluates at the upper ends, and refuses what it cannot check
+            extras["intervals"] = self.intervals()
+        return NetworkStats(self.layers, data, source=self.source, extras=extras)
 
     def layer_rows(self, ps=()) -> list:
         """One dict per layer: name, shape, kind, dtype, spectral, frobenius, nuclear, stable/effective rank, rank,
@@ -275,6 +311,12 @@ class NetworkSpectra:
                 "schatten": {_pkey(p): stable.schatten_norm(lay.sigma, p) for p in ps},
                 "log10_schatten": {_pkey(p): stable.log_schatten_norm(lay.sigma, p) / math.log(10) for p in ps},
             }
+            if meta.get("certified") is not None:   # intervals only: sigma holds lower bounds, never reported
+                row.update({k: None for k in ("spectral", "frobenius", "nuclear", "stable_rank", "effective_rank",
+                                              "rank")})
+                for k in ("rank_proxy", "schatten", "log10_schatten"):
+                    row[k] = {key: None for key in row[k]}
+                row["intervals"] = meta["certified"].to_dict(ps, lay.noise_floor / lay.spectral)
             rows.append(row)
         return rows
 
@@ -382,7 +424,39 @@ def _norm21(mat) -> float:
     return float(np.sqrt(np.einsum("ij,ij->i", mat, mat, dtype=np.float64)).sum())
 
 
-def _layer_stats(raw, method, dtype, input_size, padding, fold=None, ref=None, exact_limit=None):
+def check_method_top_k(method, top_k, shapes):
+    """``top_k`` checked for ``method``: an integer K for ``randomized`` (at most the largest smaller side of a
+    layer: beyond it nothing is approximated), None otherwise."""
+    from .certified import check_top_k
+
+    if method != "randomized":
+        if top_k is not None:
+            raise InputError("top-k", top_k, "applies to --method randomized only")
+        return None
+    if top_k is None:
+        raise InputError("top-k", None, "--method randomized needs --top-k K (the dimension of the random subspace)")
+    top = max(min(int(shape[0]), int(np.prod(shape[1:]))) for shape in shapes)
+    k = check_top_k(top_k, (max(int(top_k), 1) if isinstance(top_k, (int, np.integer)) else 1,) * 2)
+    if k > top:
+        raise InputError("k", top_k, f"must lie in [1, {top}] (the largest smaller side of a layer; a layer with "
+                                     "fewer uses its smaller side)")
+    return k
+
+
+def _certified_stats(name, mat, top_k, stored, ref_kw, meta, seed):
+    """LayerStats holding the certified lower bounds of sigma_1..sigma_k, and the intervals in ``meta``."""
+    from .certified import certified_top_k
+
+    k = min(top_k, *mat.shape)
+    c = certified_top_k(mat, k=k, seed=seed)
+    lay = LayerStats(name, tuple(mat.shape), c.lower_top, _norm21(mat), 1, dtype="float64", stored_dtype=stored,
+                     **ref_kw)
+    meta.update(method="randomized", exact=False, certified=c,
+                spectrum=f"certified intervals (randomized top-k, k = {k} of {min(mat.shape)})")
+    return lay
+
+
+def _layer_stats(raw, method, dtype, input_size, padding, fold=None, ref=None, exact_limit=None, top_k=None):
     w = raw.weight
     compute = np.dtype(dtype) if dtype is not None else w.dtype
     meta = {"kind": raw.kind, "stored_dtype": raw.stored_dtype, "compute_dtype": str(compute),
@@ -390,8 +464,7 @@ def _layer_stats(raw, method, dtype, input_size, padding, fold=None, ref=None, e
     filt = None
     takes = fold is not None and fold.takes_one
     if takes:
-        meta["folded"] = ("[[W, b], [0, 1]]" if fold.gives_one else "[W, b]") + (
-            f" (constant read as a block of {fold.q})" if fold.q > 1 else "")
+        meta["folded"] = fold.label()
     stored = raw.stored_dtype
     if raw.kind == "conv":
         tap = bias_tap(w.shape, pad_amount(padding, *w.shape[2:])) if takes and input_size is not None else None
@@ -404,6 +477,8 @@ def _layer_stats(raw, method, dtype, input_size, padding, fold=None, ref=None, e
         if input_size is None:
             meta["note"] = ("conv layer without --input-size: statistics of its filter matrix "
                             f"({c_out} x {fmat.shape[1]}), not of the convolution operator")
+            if top_k is not None:
+                return _certified_stats(raw.name, fmat, top_k, stored, _ref_norms(D, 1), meta, 0), meta, filt
             sig = singular_values(fmat, method, compute)
             lay = LayerStats(raw.name, tuple(fmat.shape), sig, _norm21(fmat), 1, dtype=str(compute),
                              stored_dtype=stored, **_ref_norms(D, 1))
@@ -432,6 +507,8 @@ def _layer_stats(raw, method, dtype, input_size, padding, fold=None, ref=None, e
         A0 = fold_dense(ref.weight, ref.bias, takes_one=takes, gives_one=takes and fold.gives_one,
                         q=fold.q if takes else 1)
         D = A.astype(np.float64) - A0.astype(np.float64)
+    if top_k is not None:
+        return _certified_stats(raw.name, A, top_k, stored, _ref_norms(D, 1), meta, 0), meta, filt
     sig = singular_values(A, method, compute)
     lay = LayerStats(raw.name, tuple(A.shape), sig, _norm21(A), 1, dtype=str(compute), stored_dtype=stored,
                      **_ref_norms(D, 1))
