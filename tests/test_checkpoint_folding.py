@@ -173,3 +173,14 @@ def test_dry_run_names_what_each_1d_tensor_is_folded_into(tmp_path):
     assert rows["net.0.bias"]["action"] == "fold" and rows["net.0.bias"]["reason"] == "bias of net.0.weight"
     assert rows["net.1.running_var"]["reason"] == "batchnorm folded into net.0.weight"
     assert rows["net.1.num_batches_tracked"]["reason"].startswith("batchnorm counter")
+
+
+def test_bf16_chain_wider_than_256_is_evaluated(tmp_path):
+    """bf16 weights of a 300-wide chain with biases: folded and bounded (the noise floor stays below sigma_1)."""
+    rng = np.random.default_rng(8)
+    t = {"net.0.weight": rng.standard_normal((300, 20)).astype(np.float32), "net.0.bias": np.ones(300, np.float32),
+         "net.2.weight": rng.standard_normal((4, 300)).astype(np.float32)}
+    write_checkpoint(tmp_path, t, dtype="bfloat16", shards=2)
+    ev = evaluate_checkpoint(tmp_path, n_jobs=1, families=["bartlett2017"], **DATA)
+    rows = ev.to_dict()["layers"]
+    assert ev.bounds and rows[0]["operator_shape"] == [300, 21] and rows[0]["rank"] == 21   # [W, b]: last bias
