@@ -54,3 +54,45 @@ def test_bad_arguments():
         certified_top_k(np.eye(3), k=2).schatten_p(3)
     with pytest.raises(InputError, match="^k=0"):
         certified_top_k(np.eye(3), k=0)
+
+
+@pytest.mark.parametrize("kind", ["repeated", "rank2", "flat", "spike", "tiny150", "huge150"])
+@pytest.mark.parametrize("k", [1, 2, 7, 30])
+def test_adversarial_spectra_every_interval_contains_the_exact_value(kind, k):
+    """Repeated and zero singular values, 1e-150 and 1e150 scales, rank-deficient, k = 1 and k >= rank, k = the
+    smaller side: sigma_1, ||A||_F, r(p) for p up to 4, ||A||_{S_p} and the stable rank, against numpy's SVD."""
+    rng = np.random.default_rng(7)
+    m, n = 30, 45
+    s = {"repeated": np.r_[[4.0] * 5, [2.0] * 25], "rank2": np.r_[[3.0, 3.0], np.zeros(28)], "flat": np.ones(30),
+         "spike": np.r_[[100.0], np.full(29, 1e-3)], "tiny150": 1e-150 * np.linspace(3, 1, 30),
+         "huge150": 1e150 * np.linspace(3, 1, 30)}[kind]
+    A = (random_orthogonal(m, rng) * s) @ random_orthogonal(n, rng)[:, :m].T
+    exact = np.linalg.svd(A, compute_uv=False)
+    c = certified_top_k(A, k=k, seed=k)
+    tol = 1e-12
+    assert c.sigma1[0] * (1 - tol) <= exact[0] <= c.sigma1[1] * (1 + tol)
+    f = exact[0] * np.sqrt(np.sum((exact / exact[0]) ** 2))
+    assert c.frobenius[0] * (1 - tol) <= f <= c.frobenius[1] * (1 + tol)
+    lo, hi = c.stable_rank()
+    assert lo * (1 - tol) <= (f / exact[0]) ** 2 <= hi * (1 + tol)
+    pos = exact[exact > 1e-13 * exact[0]]         # numpy's rounding noise on the zero values is not spectrum
+    for p in (0.1, 0.5, 1.0, 2.0, 4.0):
+        lo, hi = c.rank_proxy(p)
+        true = float(np.sum((pos / pos[0]) ** p))
+        assert 1 <= lo and lo * (1 - tol) <= true <= hi * (1 + tol) and hi <= m, (p, lo, true, hi)
+        if p <= 2:
+            lo, hi = c.schatten_norm(p)
+            true = pos[0] * float(np.sum((pos / pos[0]) ** p)) ** (1 / p)
+            assert lo * (1 - tol) <= true <= hi * (1 + tol), (p, lo, true, hi)
+    if k == m:   # the subspace is the whole row space: tight
+        assert c.sigma1[1] / c.sigma1[0] < 1 + 1e-9
+
+
+def test_zero_matrix_and_k_validation():
+    c = certified_top_k(np.zeros((4, 6)), k=2)
+    assert c.sigma1 == (0.0, 0.0) and c.frobenius == (0.0, 0.0)
+    for k, text in ((0, "^k=0"), (-1, "^k=-1"), (5, "^k=5: must lie in \\[1, 4\\]"), (2.0, "^k=2.0: must be an integer"),
+                    ("2", "^k='2'"), (True, "^k=True")):
+        with pytest.raises(InputError, match=text):
+            certified_top_k(np.ones((4, 6)), k=k)
+    assert certified_top_k(np.ones((6, 4)), k=np.int64(4)).k == 4   # the smaller side, either orientation

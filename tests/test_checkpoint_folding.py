@@ -184,3 +184,27 @@ def test_bf16_chain_wider_than_256_is_evaluated(tmp_path):
     ev = evaluate_checkpoint(tmp_path, n_jobs=1, families=["bartlett2017"], **DATA)
     rows = ev.to_dict()["layers"]
     assert ev.bounds and rows[0]["operator_shape"] == [300, 21] and rows[0]["rank"] == 21   # [W, b]: last bias
+
+
+def test_convolutions_are_declined_with_their_own_reason(tmp_path):
+    rng = np.random.default_rng(9)
+    t = {"conv1.weight": rng.standard_normal((4, 3, 3, 3)), "conv1.bias": rng.standard_normal(4),
+         "fc.weight": rng.standard_normal((2, 4 * 8 * 8))}
+    np.savez(tmp_path / "c.npz", **t)
+    ev = evaluate_checkpoint(tmp_path / "c.npz", n_jobs=1, families=["vc"], **DATA)
+    assert ev.bounds == [] and ev.skipped[0]["reason"].startswith("convolutional layers (conv1.weight)")
+    assert "--input-size" in ev.skipped[0]["reason"]
+
+
+def test_dry_run_says_whether_the_bounds_apply(tmp_path, capsys):
+    _, folder = _both(tmp_path, _mlp(10))
+    assert main(["evaluate", str(folder), "--dry-run", "--json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert listing["bounds_apply"] is True and listing["why_not"] == []
+    t = _mlp(10)
+    t["net.9.offset"] = np.ones(3, np.float32)
+    write_checkpoint(tmp_path / "odd", t, dtype="float32", shards=2)
+    assert main(["evaluate", str(tmp_path / "odd"), "--dry-run"]) == 0
+    text = capsys.readouterr().out
+    assert "bounds: not evaluated: the layers come with 1-D tensors" in text and "net.9.offset" in text
+    assert "net.0.bias" in text and " fold " in text

@@ -224,17 +224,19 @@ def _scale_plan(args):
 def _run_scale(args, plan):
     import json
 
-    from ..networks.checkpoint_eval import evaluate_checkpoint
+    from ..networks.checkpoint_eval import bounds_refusal, evaluate_checkpoint
     from ..networks.evaluate import DEFAULT_PS
     from ..networks.progress import SpectraProgress
 
     if args.dry_run:
+        why = bounds_refusal(plan)
         if args.json:
             print(json.dumps({"source": plan.source.label, "tensors": plan.entries, "layers": plan.layer_names,
-                              "bounds_apply": plan.covered, "why_not": plan.uncovered_reasons(),
+                              "bounds_apply": why is None,
+                              "why_not": plan.uncovered_reasons() if not plan.covered else [why] if why else [],
                               "notes": plan.notes}, indent=2))
         else:
-            sys.stdout.write(plan.dry_run_text())
+            sys.stdout.write(plan.dry_run_text(why if plan.covered else None))
         return 0
     progress = None if args.quiet else SpectraProgress(plan.jobs)
     try:

@@ -10,7 +10,9 @@ whatever the random draw: the randomness only makes the intervals narrow, never 
   makes l_i close to sigma_i for the leading values.
 * Frobenius: F^2 = sum a_ij^2 exactly up to float64 summation, bounded by the standard gamma_N = N u / (1 - N u).
 * sigma_1 upper bound: sigma_1^2 = F^2 - sum_{i >= 2} sigma_i^2 <= F^2 - sum_{i=2}^k l_i^2; and with the Gram matrix
-  G = A A^T (smaller side; the Gram path), sigma_1^4 <= ||G||_F^2 - sum_{i=2}^k l_i^4. The smaller is kept.
+  G = A A^T (smaller side; the Gram path), sigma_1^4 <= ||G||_F^2 - sum_{i=2}^k l_i^4 and
+  sigma_1^8 <= ||G^2||_F^2 - sum_{i=2}^k l_i^8 (a flat bulk of small values then barely moves the bound). The
+  smallest is kept.
 * Tail: sum_{i > k} sigma_i^2 <= F^2 - sum_{i <= k} l_i^2.
 * ||A||_{S_p}^p for 0 < p <= 2: at least sum_i l_i^p; at most the maximum of sum lambda_i^{p/2} over
   lambda_i >= l_i^2, lambda_i <= sigma_1-upper^2, sum lambda_i <= F^2 (r = min(m, n) values): a concave maximum,
@@ -171,8 +173,16 @@ def certified_top_k(A, k: int = 16, *, iters: int = 4, seed: int = 0, gram: bool
     up1_sq = f2_hi - float(np.sum(lower[1:] ** 2))
     if gram:
         G = arr @ arr.T
-        g_hi = float(np.linalg.norm(G)) * (1 + _gamma(m * m)) + _gamma(n) * f2_hi
+        g_err = _gamma(n) * f2_hi                    # ||fl(G) - G||_F <= gamma_n || |A| |A^T| ||_F <= gamma_n F^2
+        g_fl = float(np.linalg.norm(G)) * (1 + _gamma(m * m))
+        g_hi = g_fl + g_err
         up1_sq = min(up1_sq, math.sqrt(max(g_hi ** 2 - float(np.sum(lower[1:] ** 4)), 0.0)))
+        # sigma_1^8 <= ||G^2||_F^2 - sum_{i >= 2} l_i^8: the bulk enters at the eighth power (m^3 flops, cheap
+        # beside the m^2 n of G); errors: the product gamma_m ||fl(G)||_F^2, fl(G) - G through both factors
+        g2_hi = (float(np.linalg.norm(G @ G)) * (1 + _gamma(m * m)) + _gamma(m) * g_fl ** 2
+                 + g_err * (g_fl + g_hi))
+        del G
+        up1_sq = min(up1_sq, math.sqrt(math.sqrt(max(g2_hi ** 2 - float(np.sum(lower[1:] ** 8)), 0.0))))
     up1_sq = max(up1_sq, float(lower[0]) ** 2)
     tail_hi = max(f2_hi - float(np.sum(lower ** 2)), 0.0)
     # scaled back by the power of two (exact unless the result leaves float64)

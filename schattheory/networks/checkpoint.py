@@ -194,8 +194,9 @@ class CheckpointPlan:
     def layer_names(self) -> list:
         return [part[0] for job in self.jobs for part in job.parts]
 
-    def dry_run_text(self) -> str:
-        """What would be evaluated and why, one line per tensor."""
+    def dry_run_text(self, why_not: str | None = None) -> str:
+        """What would be evaluated and why, one line per tensor; ``why_not``: why the bound families do not apply to
+        a plan of dense layers (see :func:`schattheory.networks.checkpoint_eval.bounds_refusal`)."""
         width = max((len(e["name"]) for e in self.entries), default=10)
         out = [f"{self.source.label}: {len(self.entries)} tensors, {len(self.layer_names)} layers to decompose "
                f"({sum(j.nbytes for j in self.jobs) / 2**20:.1f} MiB to read)"]
@@ -204,9 +205,11 @@ class CheckpointPlan:
             out.append(f"{e['name']:<{width}}  {shape:>12}  {e['dtype']:<13}  {e['action']:<9}  {e['role'] or '-':<18}"
                        f"  {e['reason']}")
         if self.roles_present:
-            if self.covered:
-                out.append("bounds: every evaluated layer is a dense layer; the network bound families apply if the "
-                           "layers chain")
+            if self.covered and why_not is not None:
+                out.append(f"bounds: not evaluated: {why_not}")
+            elif self.covered:
+                out.append("bounds: every evaluated layer is a dense layer with its biases and BatchNorm folded; the "
+                           "network bound families apply")
             else:
                 out.append("bounds: the network bound families (feed-forward chains x -> A_L s(... s(A_1 x))) do not "
                            "cover this architecture; spectra and rank measures are reported for every layer. Why:")

@@ -46,7 +46,7 @@ from .layouts import roles
 from .loaders import LayerPlan, _check_chain
 from .spectra import METHODS, NetworkSpectra
 
-__all__ = ["evaluate_checkpoint", "checkpoint_spectra", "SMALL_BYTES"]
+__all__ = ["evaluate_checkpoint", "checkpoint_spectra", "bounds_refusal", "SMALL_BYTES"]
 
 #: below this many stored bytes the default is one process (starting a worker costs about a second of imports)
 SMALL_BYTES = 64 * 2**20
@@ -131,7 +131,7 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
     plan = plan or plan_checkpoint(model, layers, orientation=orientation)
     if n_jobs is None:   # the cores available, unless the whole read is too small to repay starting workers
         n_jobs = available_cores() if sum(j.nbytes for j in plan.jobs) >= SMALL_BYTES else 1
-    why = _not_applicable(plan)
+    why = bounds_refusal(plan)
     jobs, hom = plan.folded(biases) if why is None else (None, None)
     spectra = checkpoint_spectra(plan, method=method, dtype=dtype, n_jobs=n_jobs, scheduler=scheduler, cache=cache,
                                  device=device, progress=progress, jobs=jobs, homogeneous=hom)
@@ -153,13 +153,19 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
                       warnings, notes, delta)
 
 
-def _not_applicable(plan) -> str | None:
+def bounds_refusal(plan) -> str | None:
     """Why the network bound families do not apply to the planned layers (None when they do)."""
     if not plan.covered:
         table = roles()
         missing = [r for r in plan.roles_present if not table[r]["covered"]]
         return (f"not a feed-forward chain of dense layers: {', '.join(missing)} layers (see the notes for what each "
                 "role means for the bounds)")
+    convs = [job.tensor for job in plan.jobs if len(job.stored_shape) == 4]
+    if convs:
+        return (f"convolutional layers ({', '.join(convs[:3])}{', ...' if len(convs) > 3 else ''}): this path reads "
+                "a kernel as its filter matrix (c_out, c_in kh kw), not as the convolution operator the bounds are "
+                "for; evaluate the file on the in-order path (schattheory evaluate FILE --input-size HxW, without "
+                "--jobs/--scheduler/--cache/--device)")
     if plan.fold_error is not None:
         return (f"the biases/BatchNorm cannot be folded into the layers ({plan.fold_error}); the bounds of the "
                 "weights alone would be for a different network")
