@@ -51,10 +51,10 @@ def logsumexp_expr(terms):
     if len(terms) == 1:
         return terms[0]
     top = smax(*terms)
-    # built unevaluated: exp() of a sum holding a log runs logcombine, which rebuilds and compares every Max
-    # (seconds per network form) only to pull factors such as log_x**2 out of the exp, against the form above
-    exps = [sp.exp(t - top, evaluate=False) for t in terms]
-    return sp.Add(top, sp.log(sp.Add(*exps, evaluate=False), evaluate=False), evaluate=False)
+    # exp and log unevaluated: their automatic simplification (and the assumption queries log's makes) runs
+    # logcombine, which rebuilds the Max with evaluation and compares its arguments pairwise: seconds per deep
+    # bound, for the same value
+    return top + sp.log(sp.Add(*[sp.exp(t - top, evaluate=False) for t in terms]), evaluate=False)
 
 
 class _Rewriter:
