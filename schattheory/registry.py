@@ -7,7 +7,8 @@ matches.
 Lazily: a generated manifest (:mod:`schattheory.manifest`) records every built-in key, its metadata and the module
 that registers it. While it matches the installed sources, :func:`keys` and :func:`entries` answer from it without
 building any statement (``schattheory list`` imports no SymPy), and :func:`get` imports only the one module that
-registers the key. :func:`all_bounds` and any miss build everything, as before.
+registers the key, and a key it lacks is unknown at once (with the close matches). :func:`all_bounds` builds
+everything, and so does any lookup while the manifest is stale.
 
 >>> from schattheory import registry
 >>> "schatten.monotonicity" in registry.keys()
@@ -103,13 +104,21 @@ def get(key: str):
         importlib.import_module(known[key]["module"])   # only the module that registers it
         if key in _REGISTRY:
             return _REGISTRY[key]
+    if known is not None and key not in known:
+        # a current manifest lists every built-in key: building them all cannot register this one (a typo, or a
+        # user's statement about to be registered), so the miss is answered without building the registry
+        raise _unknown(key, set(known) | set(_REGISTRY))
     load_all()
     try:
         return _REGISTRY[key]
     except KeyError:
-        close = difflib.get_close_matches(key, list(_REGISTRY), n=5, cutoff=0.6)
-        hint = f"; close matches: {', '.join(close)}" if close else "; see `schattheory list`"
-        raise KeyError(f"unknown key {key!r}{hint}") from None
+        raise _unknown(key, _REGISTRY) from None
+
+
+def _unknown(key: str, names) -> KeyError:
+    close = difflib.get_close_matches(key, sorted(names), n=5, cutoff=0.6)
+    hint = f"; close matches: {', '.join(close)}" if close else "; see `schattheory list`"
+    return KeyError(f"unknown key {key!r}{hint}")
 
 
 def keys(prefix: str = "") -> list[str]:

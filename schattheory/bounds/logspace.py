@@ -51,7 +51,10 @@ def logsumexp_expr(terms):
     if len(terms) == 1:
         return terms[0]
     top = smax(*terms)
-    return top + sp.log(sp.Add(*[sp.exp(t - top) for t in terms]))
+    # exp and log unevaluated: their automatic simplification (and the assumption queries log's makes) runs
+    # logcombine, which rebuilds the Max with evaluation and compares its arguments pairwise: seconds per deep
+    # bound, for the same value
+    return top + sp.log(sp.Add(*[sp.exp(t - top, evaluate=False) for t in terms]), evaluate=False)
 
 
 class _Rewriter:
