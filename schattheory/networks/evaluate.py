@@ -184,8 +184,9 @@ class Evaluation:
 
     def to_markdown(self) -> str:
         parts = [f"**{self.spectra.source}**: {len(self.spectra)} layers, method `{self.spectra.method}`", "",
-                 f"network: {self.network_label()}", ""] + ([self.values_line(), ""] if self.spectra.certified else []) + [
-                 _md_table(*self.layer_table()), ""]
+                 f"network: {self.network_label()}", ""]
+        parts += [self.values_line(), ""] if self.spectra.certified else []
+        parts += [_md_table(*self.layer_table()), ""]
         if self.data is not None:
             parts += [self._data_line(), ""]
         if self.bounds:
@@ -324,7 +325,7 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
     warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
     notes = [spectra_label(spectra)] + list(spectra.notes) + notes
     if spectra.certified:
-        notes.append(_certified_note(top_k))
+        notes.append(certified_note(top_k))
     if reference is not None:
         from ..bounds.network import REFERENCE_FAMILIES
 
@@ -344,7 +345,7 @@ def _value_kind(row) -> str:
     return "exact" if row["details"].get("values", "").startswith("exact") else INTERVAL_VALUES
 
 
-def _certified_note(top_k) -> str:
+def certified_note(top_k) -> str:
     return (f"method randomized, k = {top_k}: per layer, certified intervals for sigma_1, ||A||_F, the tail energy "
             "and ||A||_(S_p) (p <= 2), each containing the exact value whatever the random draw (Ritz values of a "
             "randomized subspace, the Frobenius and Gram-Frobenius identities, rounding moved to the safe side); "
