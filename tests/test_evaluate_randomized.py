@@ -179,7 +179,17 @@ def test_cli_randomized_json_and_exit_codes(tmp_path, capsys):
     assert lo - 1e-12 <= exact <= hi + 1e-12
     assert {b["value_kind"] for b in out["bounds"]} == {"exact", "certified upper bound from a randomized top-k"}
     assert main(base + ["--method", "randomized", "--top-k", "4"]) == 0
-    assert "certified upper bound from a randomized top-k" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "certified upper bound from a randomized top-k" in text and "certified upper (top-k)" in text
+    assert main(base + ["--method", "randomized", "--top-k", "4", "--csv"]) == 0
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    layers = [r for r in rows if r["kind"] == "layer"]
+    assert all(r["spectral"] == "" and float(r["spectral_lower"]) <= float(r["spectral_upper"]) for r in layers)
+    assert {r["value_kind"] for r in rows if r["kind"] == "bound"} == {"exact",
+                                                                       "certified upper bound from a randomized top-k"}
     for extra in (["--method", "randomized"], ["--method", "randomized", "--top-k", "0"],
                   ["--method", "randomized", "--top-k", "1.5"], ["--top-k", "3"],
                   ["--method", "randomized", "--top-k", "3", "--plot", str(tmp_path / "plots")]):
