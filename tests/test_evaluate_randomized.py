@@ -228,3 +228,15 @@ def test_checkpoint_path_gives_the_same_intervals_and_resumes_from_its_cache(tmp
     assert all(b["value_kind"] in ("exact", "certified upper bound from a randomized top-k") for b in first.bounds)
     with pytest.raises(InputError, match="^k=0"):
         evaluate_checkpoint(tmp_path / "ckpt", method="randomized", top_k=0, **kw)
+
+
+def test_with_training_data_the_loss_augmented_family_is_bounded_too(tmp_path):
+    """With --data the forward pass gives B_(l-1,A) exactly and X_l reads the spectral norms' upper ends."""
+    net = _net("gaussian", seed=2)
+    rng = np.random.default_rng(4)
+    np.savez(tmp_path / "d.npz", X=rng.standard_normal((200, 24)), y=rng.integers(0, 6, 200))
+    exact = {_label(b): b["log10_value"] for b in evaluate(net, data=tmp_path / "d.npz", margin=0.5).bounds}
+    rand = evaluate(net, data=tmp_path / "d.npz", margin=0.5, method="randomized", top_k=4).bounds
+    aug = [b for b in rand if b["family"] == "ledent2025.loss_augmented"]
+    assert len(aug) == 4 and all(b["value_kind"].startswith("certified") for b in aug)
+    assert all(b["log10_value"] >= exact[_label(b)] - 1e-9 for b in rand)
