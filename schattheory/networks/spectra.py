@@ -451,7 +451,7 @@ def _certified_stats(name, mat, top_k, stored, ref_kw, meta, seed):
     c = certified_top_k(mat, k=k, seed=seed)
     lay = LayerStats(name, tuple(mat.shape), c.lower_top, _norm21(mat), 1, dtype="float64", stored_dtype=stored,
                      **ref_kw)
-    meta.update(method="randomized", exact=False, certified=c,
+    meta.update(method="randomized", exact=False, certified=c, compute_dtype="float64",  # the certificates' precision
                 spectrum=f"certified intervals (randomized top-k, k = {k} of {min(mat.shape)})")
     return lay
 
