@@ -313,7 +313,7 @@ class NetworkSpectra:
             }
             if meta.get("certified") is not None:   # intervals only: sigma holds lower bounds, never reported
                 row.update({k: None for k in ("spectral", "frobenius", "nuclear", "stable_rank", "effective_rank",
-                                              "rank")})
+                                              "rank", "noise_floor")})
                 for k in ("rank_proxy", "schatten", "log10_schatten"):
                     row[k] = {key: None for key in row[k]}
                 row["intervals"] = meta["certified"].to_dict(ps, lay.noise_floor / lay.spectral)
