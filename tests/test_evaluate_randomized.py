@@ -179,7 +179,17 @@ def test_cli_randomized_json_and_exit_codes(tmp_path, capsys):
     assert lo - 1e-12 <= exact <= hi + 1e-12
     assert {b["value_kind"] for b in out["bounds"]} == {"exact", "certified upper bound from a randomized top-k"}
     assert main(base + ["--method", "randomized", "--top-k", "4"]) == 0
-    assert "certified upper bound from a randomized top-k" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "certified upper bound from a randomized top-k" in text and "certified upper (top-k)" in text
+    assert main(base + ["--method", "randomized", "--top-k", "4", "--csv"]) == 0
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    layers = [r for r in rows if r["kind"] == "layer"]
+    assert all(r["spectral"] == "" and float(r["spectral_lower"]) <= float(r["spectral_upper"]) for r in layers)
+    assert {r["value_kind"] for r in rows if r["kind"] == "bound"} == {"exact",
+                                                                       "certified upper bound from a randomized top-k"}
     for extra in (["--method", "randomized"], ["--method", "randomized", "--top-k", "0"],
                   ["--method", "randomized", "--top-k", "1.5"], ["--top-k", "3"],
                   ["--method", "randomized", "--top-k", "3", "--plot", str(tmp_path / "plots")]):
@@ -218,3 +228,15 @@ def test_checkpoint_path_gives_the_same_intervals_and_resumes_from_its_cache(tmp
     assert all(b["value_kind"] in ("exact", "certified upper bound from a randomized top-k") for b in first.bounds)
     with pytest.raises(InputError, match="^k=0"):
         evaluate_checkpoint(tmp_path / "ckpt", method="randomized", top_k=0, **kw)
+
+
+def test_with_training_data_the_loss_augmented_family_is_bounded_too(tmp_path):
+    """With --data the forward pass gives B_(l-1,A) exactly and X_l reads the spectral norms' upper ends."""
+    net = _net("gaussian", seed=2)
+    rng = np.random.default_rng(4)
+    np.savez(tmp_path / "d.npz", X=rng.standard_normal((200, 24)), y=rng.integers(0, 6, 200))
+    exact = {_label(b): b["log10_value"] for b in evaluate(net, data=tmp_path / "d.npz", margin=0.5).bounds}
+    rand = evaluate(net, data=tmp_path / "d.npz", margin=0.5, method="randomized", top_k=4).bounds
+    aug = [b for b in rand if b["family"] == "ledent2025.loss_augmented"]
+    assert len(aug) == 4 and all(b["value_kind"].startswith("certified") for b in aug)
+    assert all(b["log10_value"] >= exact[_label(b)] - 1e-9 for b in rand)

@@ -140,6 +140,10 @@ class Evaluation:
         head = ["bound", "mode", "p", "value", "log10", "certified bound"]
         rows = [[b["key"], b["mode"], _fmt_pcol(b), _value_text(b), f"{b['log10_value']:.4f}",
                  _certified_text(b)] for b in self.bounds]
+        if self.spectra.certified:      # which values are upper bounds from the intervals, which exact
+            head.append("value is")
+            for row, b in zip(rows, self.bounds):
+                row.append("exact" if b.get("value_kind") == "exact" else "certified upper (top-k)")
         return head, rows
 
     def _data_line(self) -> str:
@@ -162,9 +166,10 @@ class Evaluation:
         if not self.spectra.certified:
             return ""
         return (f"values: layer figures are certified [lower, upper] intervals from a randomized top-k "
-                f"(k = {self.spectra.extras.get('top_k')}), not spectra; every bound value is a certified upper "
-                "bound from a randomized top-k (the family evaluated at the upper ends, checked nondecreasing in each "
-                "spectral quantity it reads), at least the value the exact path (--method svd) would give")
+                f"(k = {self.spectra.extras.get('top_k')}), not spectra; a bound value marked 'certified upper "
+                "(top-k)' is a certified upper bound from a randomized top-k (the family evaluated at the upper ends, "
+                "checked nondecreasing in each spectral quantity it reads), at least the value the exact path "
+                "(--method svd) would give; 'exact' marks a family that reads no spectral quantity")
 
     def to_text(self) -> str:
         out = [f"{self.spectra.source}: {len(self.spectra)} layers, method {self.spectra.method}",
@@ -213,6 +218,13 @@ class Evaluation:
         bound_rows = [{"kind": "bound", "key": b["key"], "family": b["family"], "mode": b["mode"],
                        "p": _fmt_pcol(b), "value": b["value"], "log10_value": b["log10_value"],
                        "network": b.get("network", "")} for b in self.bounds]
+        if self.spectra.certified:   # the layers' intervals and what each bound value is
+            for flat, row in zip(layer_rows, self.spectra.layer_rows(self.ps)):
+                for k in ("spectral", "frobenius", "nuclear", "stable_rank"):
+                    flat[f"{k}_lower"], flat[f"{k}_upper"] = row["intervals"][k] if "intervals" in row else (
+                        row[k], row[k])
+            for flat, b in zip(bound_rows, self.bounds):
+                flat["value_kind"] = b.get("value_kind")
         cols = []
         for r in layer_rows + bound_rows:
             cols += [c for c in r if c not in cols]
