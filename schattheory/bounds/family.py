@@ -154,8 +154,14 @@ class NetworkForm:
 
     def global_map(self, depth: int) -> dict:
         prod_s = sp.Mul(*[S.layer("s", i) for i in range(1, depth + 1)])
-        widths = [layer_symbol("d", 1, self.dense)] + [layer_symbol("U", i, self.dense) for i in range(1, depth + 1)]
-        return {P: prod_s, X: B * prod_s / gamma, h: sp.Max(*widths), L: sp.Integer(depth)}
+        out = {P: prod_s, X: B * prod_s / gamma, L: sp.Integer(depth)}
+        # the largest width only for a form that reads h: SymPy's Max compares its arguments pairwise (2 s at depth 64)
+        used = sp.sympify(self.outer).free_symbols.union(*(a.term.free_symbols for a in self.terms()))
+        if h in used:
+            widths = [layer_symbol("d", 1, self.dense)] + [layer_symbol("U", i, self.dense)
+                                                           for i in range(1, depth + 1)]
+            out[h] = sp.Max(*widths)
+        return out
 
     def expand(self, depth: int, per_layer_p: bool = True) -> sp.Expr:
         """The statement for a network of ``depth`` layers with per-layer symbols (p_l per layer by default)."""
