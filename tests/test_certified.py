@@ -91,8 +91,8 @@ def test_adversarial_spectra_every_interval_contains_the_exact_value(kind, k):
 def test_zero_matrix_and_k_validation():
     c = certified_top_k(np.zeros((4, 6)), k=2)
     assert c.sigma1 == (0.0, 0.0) and c.frobenius == (0.0, 0.0)
-    for k, text in ((0, "^k=0"), (-1, "^k=-1"), (5, "^k=5: must lie in \\[1, 4\\]"), (2.0, "^k=2.0: must be an integer"),
-                    ("2", "^k='2'"), (True, "^k=True")):
+    for k, text in ((0, "^k=0"), (-1, "^k=-1"), (5, "^k=5: must lie in \\[1, 4\\]"),
+                    (2.0, "^k=2.0: must be an integer"), ("2", "^k='2'"), (True, "^k=True")):
         with pytest.raises(InputError, match=text):
             certified_top_k(np.ones((4, 6)), k=k)
     assert certified_top_k(np.ones((6, 4)), k=np.int64(4)).k == 4   # the smaller side, either orientation

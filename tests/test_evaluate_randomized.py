@@ -15,9 +15,9 @@ from schattheory.bounds.custom import network_bound
 from schattheory.bounds.monotone import direction, interval_refusal
 from schattheory.bounds.network import evaluate_network, network_form
 from schattheory.errors import InputError
+from schattheory.netstats import DataStats
 from schattheory.networks.evaluate import evaluate
 from schattheory.networks.spectra import NetworkSpectra
-from schattheory.netstats import DataStats
 from schattheory.networks.synthetic import random_orthogonal
 
 STATS = dict(n=1000, input_norm=3.0, margin=1.0, biases=False)
@@ -179,7 +179,17 @@ def test_cli_randomized_json_and_exit_codes(tmp_path, capsys):
     assert lo - 1e-12 <= exact <= hi + 1e-12
     assert {b["value_kind"] for b in out["bounds"]} == {"exact", "certified upper bound from a randomized top-k"}
     assert main(base + ["--method", "randomized", "--top-k", "4"]) == 0
-    assert "certified upper bound from a randomized top-k" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "certified upper bound from a randomized top-k" in text and "certified upper (top-k)" in text
+    assert main(base + ["--method", "randomized", "--top-k", "4", "--csv"]) == 0
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    layers = [r for r in rows if r["kind"] == "layer"]
+    assert all(r["spectral"] == "" and float(r["spectral_lower"]) <= float(r["spectral_upper"]) for r in layers)
+    assert {r["value_kind"] for r in rows if r["kind"] == "bound"} == {"exact",
+                                                                       "certified upper bound from a randomized top-k"}
     for extra in (["--method", "randomized"], ["--method", "randomized", "--top-k", "0"],
                   ["--method", "randomized", "--top-k", "1.5"], ["--top-k", "3"],
                   ["--method", "randomized", "--top-k", "3", "--plot", str(tmp_path / "plots")]):
@@ -191,3 +201,42 @@ def test_cli_randomized_json_and_exit_codes(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "Traceback" not in err, (extra, err)
     assert not (tmp_path / "plots").exists()
+
+
+def test_checkpoint_path_gives_the_same_intervals_and_resumes_from_its_cache(tmp_path):
+    """evaluate_checkpoint(method="randomized") on a sharded folder: the in-order path's numbers (same seed, same
+    intervals), bounds >= the exact checkpoint run's, and a rerun reads the intervals back from the cache."""
+    pytest.importorskip("ml_dtypes", reason="safetensors checkpoints need ml_dtypes (extra 'checkpoints')")
+    from schattheory.networks.checkpoint_eval import evaluate_checkpoint
+    from schattheory.networks.synthetic_checkpoint import write_checkpoint
+
+    net = _net("decaying", seed=5)
+    tensors = {f"net.{2 * i}.weight": w.astype(np.float32) for i, w in enumerate(net)}
+    write_checkpoint(tmp_path / "ckpt", tensors, dtype="float32", shards=2)
+    data = dict(n=1000, input_norm=3.0, margin=1.0)
+    kw = dict(n_jobs=1, cache=tmp_path / "cache", **data)
+    first = evaluate_checkpoint(tmp_path / "ckpt", method="randomized", top_k=5, **kw)
+    again = evaluate_checkpoint(tmp_path / "ckpt", method="randomized", top_k=5, **kw)
+    assert [m["computed"] for m in first.spectra.info] == [True] * 3
+    assert [m["computed"] for m in again.spectra.info] == [False] * 3
+    assert first.to_dict()["layers"] == again.to_dict()["layers"]
+    assert [b["log10_value"] for b in first.bounds] == [b["log10_value"] for b in again.bounds]
+    inorder = evaluate([w.astype(np.float32) for w in net], method="randomized", top_k=5, **data)
+    assert [r["intervals"] for r in first.to_dict()["layers"]] == [r["intervals"] for r in inorder.to_dict()["layers"]]
+    exact = {_label(b): b["log10_value"] for b in evaluate_checkpoint(tmp_path / "ckpt", n_jobs=1, **data).bounds}
+    assert first.bounds and all(b["log10_value"] >= exact[_label(b)] - 1e-9 for b in first.bounds)
+    assert all(b["value_kind"] in ("exact", "certified upper bound from a randomized top-k") for b in first.bounds)
+    with pytest.raises(InputError, match="^k=0"):
+        evaluate_checkpoint(tmp_path / "ckpt", method="randomized", top_k=0, **kw)
+
+
+def test_with_training_data_the_loss_augmented_family_is_bounded_too(tmp_path):
+    """With --data the forward pass gives B_(l-1,A) exactly and X_l reads the spectral norms' upper ends."""
+    net = _net("gaussian", seed=2)
+    rng = np.random.default_rng(4)
+    np.savez(tmp_path / "d.npz", X=rng.standard_normal((200, 24)), y=rng.integers(0, 6, 200))
+    exact = {_label(b): b["log10_value"] for b in evaluate(net, data=tmp_path / "d.npz", margin=0.5).bounds}
+    rand = evaluate(net, data=tmp_path / "d.npz", margin=0.5, method="randomized", top_k=4).bounds
+    aug = [b for b in rand if b["family"] == "ledent2025.loss_augmented"]
+    assert len(aug) == 4 and all(b["value_kind"].startswith("certified") for b in aug)
+    assert all(b["log10_value"] >= exact[_label(b)] - 1e-9 for b in rand)

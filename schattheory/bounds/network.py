@@ -546,7 +546,7 @@ def _interval_note(stats, form) -> dict:
     """What the value is when it was evaluated from certified intervals (nothing for exact statistics)."""
     if _intervals(stats) is None:
         return {}
-    from .monotone import spectral_reads   # only for interval statistics (exact runs do not import it)
+    from .monotone import spectral_reads  # only for interval statistics (exact runs do not import it)
 
     if not spectral_reads(form):
         return {"values": "exact: the family reads no spectral quantity"}

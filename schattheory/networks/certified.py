@@ -60,6 +60,17 @@ class CertifiedSpectrum:
     cap_sq: float
     f2_hi: float
 
+    def pack(self) -> np.ndarray:
+        """Every field but ``lower_top`` as one float64 array (a spectra cache stores arrays); see :meth:`unpack`."""
+        return np.array([*self.shape, self.k, *self.sigma1, *self.frobenius, *self.tail_energy, self.cap_sq,
+                         self.f2_hi], dtype=np.float64)
+
+    @classmethod
+    def unpack(cls, lower_top, packed) -> "CertifiedSpectrum":
+        v = [float(x) for x in np.asarray(packed, dtype=np.float64)]
+        return cls((int(v[0]), int(v[1])), int(v[2]), np.asarray(lower_top, dtype=np.float64), (v[3], v[4]),
+                   (v[5], v[6]), (v[7], v[8]), v[9], v[10])
+
     @cached_property
     def _water(self) -> np.ndarray:
         """The lambda_i (squared singular values) that maximise every concave sum lambda_i^{p/2}; see the module."""

@@ -36,6 +36,7 @@ from .evaluate import (
     MODES,
     Evaluation,
     _evaluate_bounds,
+    certified_note,
     check_families,
     check_p_arguments,
     folded_stats,
@@ -44,7 +45,7 @@ from .evaluate import (
 )
 from .layouts import roles
 from .loaders import LayerPlan, _check_chain
-from .spectra import METHODS, NetworkSpectra
+from .spectra import EVALUATE_METHODS, NetworkSpectra, check_method_top_k
 
 __all__ = ["evaluate_checkpoint", "checkpoint_spectra", "bounds_refusal", "SMALL_BYTES"]
 
@@ -53,20 +54,24 @@ SMALL_BYTES = 64 * 2**20
 
 
 def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1, scheduler=None, cache=None,
-                       device: str = "cpu", progress=None, jobs=None, homogeneous=None) -> NetworkSpectra:
+                       device: str = "cpu", progress=None, jobs=None, homogeneous=None,
+                       top_k=None) -> NetworkSpectra:
     """Decompose every job of ``plan`` (or ``jobs``: the plan's jobs with their biases and BatchNorms to fold, and
     ``homogeneous`` the fold they follow); ``info[i]["computed"]`` says whether layer i was computed or cached."""
-    if method not in METHODS:
-        raise InputError("method", method, f"must be one of {METHODS}")
+    if method not in EVALUATE_METHODS:
+        raise InputError("method", method, f"must be one of {EVALUATE_METHODS}")
     if dtype is not None and str(dtype) not in ("float32", "float64"):
         raise InputError("dtype", dtype, "must be float32 or float64")
+    jobs = plan.jobs if jobs is None else jobs
+    top_k = check_method_top_k(method, top_k, [(hi - lo, job.shape[1]) for job in jobs for _, lo, hi in job.parts])
+    if top_k is not None and device != "cpu":
+        raise InputError("device", device, "--method randomized runs on the CPU (certified rounding bounds)")
     if device != "cpu":
         from .gpu import check_device
 
         check_device(device)
     settings = Settings(method=method, dtype=str(dtype) if dtype else None, device=device,
-                        cache_dir=str(cache) if cache else None)
-    jobs = plan.jobs if jobs is None else jobs
+                        cache_dir=str(cache) if cache else None, top_k=top_k)
     results = run_jobs(jobs, settings=settings, n_jobs=n_jobs, scheduler=scheduler, reader=plan.source,
                        progress=progress)
     layers, info, biases = [], [], {}
@@ -84,6 +89,10 @@ def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1
                     "method": method if device == "cpu" else f"{method}@{device}",
                     "role": job.role, "pattern": job.pattern, "tensor": job.tensor, "file": job.file,
                     "computed": part["computed"]}
+            if part.get("certified") is not None:
+                k = part["certified"].k
+                meta.update(method="randomized", exact=False, certified=part["certified"],
+                            spectrum=f"certified intervals (randomized top-k, k = {k} of {min(part['shape'])})")
             if job.fold is not None:
                 meta["batchnorm"] = job.batchnorm[0].rsplit(".", 1)[0] if job.batchnorm else None
                 if job.fold.takes_one:
@@ -122,10 +131,6 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
     """
     ps, grid = check_p_arguments(ps, grid, delta)
     families = check_families(families)
-    if method == "randomized" or top_k is not None:
-        raise InputError("method", method if method == "randomized" else f"{method} with top_k={top_k}",
-                         "certified randomized intervals are computed on the in-order path (schattheory evaluate "
-                         "FILE without --jobs/--scheduler/--cache/--device); this engine decomposes exactly")
     if any(v is not None for v in (n, input_norm, margin)):
         given_data_stats(n, input_norm, margin, data_frobenius)   # refuse bad statistics before any heavy work
     plan = plan or plan_checkpoint(model, layers, orientation=orientation)
@@ -134,7 +139,9 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
     why = bounds_refusal(plan)
     jobs, hom = plan.folded(biases) if why is None else (None, None)
     spectra = checkpoint_spectra(plan, method=method, dtype=dtype, n_jobs=n_jobs, scheduler=scheduler, cache=cache,
-                                 device=device, progress=progress, jobs=jobs, homogeneous=hom)
+                                 device=device, progress=progress, jobs=jobs, homogeneous=hom, top_k=top_k)
+    if spectra.certified:
+        spectra.extras["top_k"] = top_k
     summary = None
     if any(v is not None for v in (n, input_norm, margin)):
         k = plan.jobs[-1].shape[0]   # the classes: the last layer's outputs as stored (the fold adds no output)
@@ -147,6 +154,8 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
         bounds, skipped, notes = [], _skip_all(why, families), plan.uncovered_reasons()
     warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
     notes = ([spectra_label(spectra)] if hom is not None else []) + list(spectra.notes) + notes
+    if spectra.certified:
+        notes.append(certified_note(top_k))
     if summary is not None and summary.get("data_frobenius_rule", "given") != "given":
         notes.append(f"||X||_F = {summary['data_frobenius_rule']}")
     return Evaluation(spectra, stats, dict(summary) if summary is not None else None, bounds, skipped, ps, grid,

@@ -53,9 +53,11 @@ class Settings:
     dtype: str | None = None          # compute dtype; None: as stored (fp16/bf16/fp8 in float32)
     device: str = "cpu"
     cache_dir: str | None = None
+    top_k: int | None = None          # method "randomized": the subspace dimension (certified intervals)
 
     def numbers_key(self, compute: str, transpose: bool) -> tuple:
-        return (self.method, compute, "in_out" if transpose else "out_in", self.device)
+        method = self.method if self.top_k is None else f"{self.method}:k={self.top_k}"
+        return (method, compute, "in_out" if transpose else "out_in", self.device)
 
 
 @contextlib.contextmanager
@@ -125,11 +127,22 @@ def _part(block, name, settings, compute, cache, key) -> dict:
     out = {"name": name, "shape": [int(x) for x in block.shape]}
     hit = cache.get(key) if cache else None
     if hit is not None:
+        if "certified" in hit:
+            from .certified import CertifiedSpectrum
+
+            out["certified"] = CertifiedSpectrum.unpack(hit["sigma"], hit["certified"])
         return dict(out, sigma=hit["sigma"], norm21=float(hit["norm21"]), computed=False)
-    sigma = np.asarray(_svals(block, settings, compute), dtype=np.float64)
+    extra = {}
+    if settings.method == "randomized":   # certified intervals; sigma holds the lower bounds of sigma_1..sigma_k
+        from .certified import certified_top_k
+
+        cert = certified_top_k(block, k=min(settings.top_k, *block.shape), seed=0)
+        sigma, out["certified"], extra = cert.lower_top, cert, {"certified": cert.pack()}
+    else:
+        sigma = np.asarray(_svals(block, settings, compute), dtype=np.float64)
     norm21 = _norm21(block)
     if cache:
-        cache.put(key, {"sigma": sigma, "norm21": np.float64(norm21)})
+        cache.put(key, {"sigma": sigma, "norm21": np.float64(norm21), **extra})
     return dict(out, sigma=sigma, norm21=norm21, computed=True)
 
 

@@ -140,6 +140,10 @@ class Evaluation:
         head = ["bound", "mode", "p", "value", "log10", "certified bound"]
         rows = [[b["key"], b["mode"], _fmt_pcol(b), _value_text(b), f"{b['log10_value']:.4f}",
                  _certified_text(b)] for b in self.bounds]
+        if self.spectra.certified:      # which values are upper bounds from the intervals, which exact
+            head.append("value is")
+            for row, b in zip(rows, self.bounds):
+                row.append("exact" if b.get("value_kind") == "exact" else "certified upper (top-k)")
         return head, rows
 
     def _data_line(self) -> str:
@@ -162,9 +166,10 @@ class Evaluation:
         if not self.spectra.certified:
             return ""
         return (f"values: layer figures are certified [lower, upper] intervals from a randomized top-k "
-                f"(k = {self.spectra.extras.get('top_k')}), not spectra; every bound value is a certified upper "
-                "bound from a randomized top-k (the family evaluated at the upper ends, checked nondecreasing in each "
-                "spectral quantity it reads), at least the value the exact path (--method svd) would give")
+                f"(k = {self.spectra.extras.get('top_k')}), not spectra; a bound value marked 'certified upper "
+                "(top-k)' is a certified upper bound from a randomized top-k (the family evaluated at the upper ends, "
+                "checked nondecreasing in each spectral quantity it reads), at least the value the exact path "
+                "(--method svd) would give; 'exact' marks a family that reads no spectral quantity")
 
     def to_text(self) -> str:
         out = [f"{self.spectra.source}: {len(self.spectra)} layers, method {self.spectra.method}",
@@ -184,8 +189,9 @@ class Evaluation:
 
     def to_markdown(self) -> str:
         parts = [f"**{self.spectra.source}**: {len(self.spectra)} layers, method `{self.spectra.method}`", "",
-                 f"network: {self.network_label()}", ""] + ([self.values_line(), ""] if self.spectra.certified else []) + [
-                 _md_table(*self.layer_table()), ""]
+                 f"network: {self.network_label()}", ""]
+        parts += [self.values_line(), ""] if self.spectra.certified else []
+        parts += [_md_table(*self.layer_table()), ""]
         if self.data is not None:
             parts += [self._data_line(), ""]
         if self.bounds:
@@ -212,6 +218,13 @@ class Evaluation:
         bound_rows = [{"kind": "bound", "key": b["key"], "family": b["family"], "mode": b["mode"],
                        "p": _fmt_pcol(b), "value": b["value"], "log10_value": b["log10_value"],
                        "network": b.get("network", "")} for b in self.bounds]
+        if self.spectra.certified:   # the layers' intervals and what each bound value is
+            for flat, row in zip(layer_rows, self.spectra.layer_rows(self.ps)):
+                for k in ("spectral", "frobenius", "nuclear", "stable_rank"):
+                    flat[f"{k}_lower"], flat[f"{k}_upper"] = row["intervals"][k] if "intervals" in row else (
+                        row[k], row[k])
+            for flat, b in zip(bound_rows, self.bounds):
+                flat["value_kind"] = b.get("value_kind")
         cols = []
         for r in layer_rows + bound_rows:
             cols += [c for c in r if c not in cols]
@@ -324,7 +337,7 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
     warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
     notes = [spectra_label(spectra)] + list(spectra.notes) + notes
     if spectra.certified:
-        notes.append(_certified_note(top_k))
+        notes.append(certified_note(top_k))
     if reference is not None:
         from ..bounds.network import REFERENCE_FAMILIES
 
@@ -344,7 +357,7 @@ def _value_kind(row) -> str:
     return "exact" if row["details"].get("values", "").startswith("exact") else INTERVAL_VALUES
 
 
-def _certified_note(top_k) -> str:
+def certified_note(top_k) -> str:
     return (f"method randomized, k = {top_k}: per layer, certified intervals for sigma_1, ||A||_F, the tail energy "
             "and ||A||_(S_p) (p <= 2), each containing the exact value whatever the random draw (Ritz values of a "
             "randomized subspace, the Frobenius and Gram-Frobenius identities, rounding moved to the safe side); "

@@ -313,7 +313,7 @@ class NetworkSpectra:
             }
             if meta.get("certified") is not None:   # intervals only: sigma holds lower bounds, never reported
                 row.update({k: None for k in ("spectral", "frobenius", "nuclear", "stable_rank", "effective_rank",
-                                              "rank")})
+                                              "rank", "noise_floor")})
                 for k in ("rank_proxy", "schatten", "log10_schatten"):
                     row[k] = {key: None for key in row[k]}
                 row["intervals"] = meta["certified"].to_dict(ps, lay.noise_floor / lay.spectral)
@@ -451,7 +451,7 @@ def _certified_stats(name, mat, top_k, stored, ref_kw, meta, seed):
     c = certified_top_k(mat, k=k, seed=seed)
     lay = LayerStats(name, tuple(mat.shape), c.lower_top, _norm21(mat), 1, dtype="float64", stored_dtype=stored,
                      **ref_kw)
-    meta.update(method="randomized", exact=False, certified=c,
+    meta.update(method="randomized", exact=False, certified=c, compute_dtype="float64",  # the certificates' precision
                 spectrum=f"certified intervals (randomized top-k, k = {k} of {min(mat.shape)})")
     return lay
 
