@@ -122,6 +122,11 @@ def _is_inequality(rel) -> bool:
     return isinstance(rel, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan))
 
 
+#: verdicts already reached in this process: a derivation rebuilt (the report re-derives the main bound the
+#: registry derived on import) asks the same questions, and each costs up to PROOF_BUDGET seconds of a forked prover
+_DECIDED: dict = {}
+
+
 def decide(rel, domain=(), example=None, *, seed: int = 0) -> Verdict:
     """Decide ``rel`` over the range given by the symbols' assumptions and ``domain`` (relationals)."""
     rel = sp.sympify(rel)
@@ -130,6 +135,20 @@ def decide(rel, domain=(), example=None, *, seed: int = 0) -> Verdict:
     if rel is sp.false:
         return Verdict(REFUTED, "false as stated")
     domain = tuple(d for d in (sp.sympify(x) for x in domain) if d is not sp.true)
+    try:
+        memo = (rel, domain, frozenset((example or {}).items()), seed)
+        hash(memo)
+    except TypeError:   # an unhashable example value: decided afresh
+        memo = None
+    if memo is not None and memo in _DECIDED:
+        return _DECIDED[memo]
+    verdict = _decide(rel, domain, example, seed)
+    if memo is not None:
+        _DECIDED[memo] = verdict
+    return verdict
+
+
+def _decide(rel, domain, example, seed) -> Verdict:
     diff, equality = _difference(rel)
     if _proved(diff, equality, domain):
         return Verdict(PROVED, "SymPy" + (" under " + ", ".join(map(sp.sstr, domain)) if domain and not equality

@@ -165,14 +165,20 @@ def roundtrip(bound, *, notation: Notation | None = None, side: str = "rhs") -> 
         if not any(n.latex(s) == "e" for s in expr.free_symbols):
             back[sp.Symbol("e")] = sp.E  # the parser reads e^{x} as a symbol e; the printer means Euler's number
         by_name = {str(k): v for k, v in back.items()}
+        # the parser reads a symbol before a parenthesis, "q \left(x\right)^{k}", as a call q(x)^k: every such
+        # product is made explicit before the one parse (parsing a long bound takes seconds)
+        names = sorted({"e" if v is sp.E else n.latex(v) for v in by_name.values()}, key=len, reverse=True)
+        made = [name for name in names if _explicit_products(tex, [name]) != tex]
+        tex = _explicit_products(tex, made)
         try:
             parsed = parse_latex(tex)
-            # the parser reads a symbol before a parenthesis, "q \left(x\right)^{k}", as a call q(x)^k
             calls = sorted({x.func.__name__ for x in parsed.atoms(AppliedUndef) if x.func.__name__ in by_name})
-            if calls:
+            if calls:   # a call the rewrite above did not foresee
                 tex = _explicit_products(tex, ["e" if by_name[c] is sp.E else n.latex(by_name[c]) for c in calls])
                 parsed = parse_latex(tex)
-                notes.append(f"products made explicit before a parenthesis ({', '.join(calls)})")
+                made += [c for c in calls if c not in made]
+            if made:
+                notes.append(f"products made explicit before a parenthesis ({', '.join(sorted(made))})")
         except Exception as exc:  # the parser's own error types vary with the backend
             return RoundTrip(key, "parse-error", tex, f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
     parsed = parsed.xreplace(back)
