@@ -61,8 +61,10 @@ def _stronger(bound, expr) -> bool:
             mutant = _mutant(bound, bound.key, expr=expr)
             new, old = mutant.evaluate(ex, 30), bound.evaluate(ex, 30)
         else:
-            new = sp.N(expr.subs(ex), 30)
-            old = sp.N(bound.expr.subs(ex), 30)
+            # xreplace, not subs: every key is a symbol and every value a number (subs's general matching took
+            # most of the time of building mutants)
+            new = sp.N(expr.xreplace(ex), 30)
+            old = sp.N(bound.expr.xreplace(ex), 30)
             if not (new.is_real and old.is_real):
                 return False
         gap = (old - new) if bound.relation in ("<=", "<") else (new - old)
