@@ -32,11 +32,27 @@ def _form(family, mode):
     return {"bartlett2017": bartlett2017.FORMS}[family][mode]
 
 
+_LAYER_STATS: dict = {}
+
+
+def _mp_layer_stats(weights, dps):
+    """Singular values, Frobenius norms and (2,1) norms of the raw layers at ``dps`` digits, once per network."""
+    key = (id(weights), dps)
+    if key not in _LAYER_STATS or _LAYER_STATS[key][0] is not weights:
+        with mpmath.workdps(dps):
+            svals = [[mpmath.mpf(float(x)) for x in np.linalg.svd(np.asarray(W, dtype=np.float64), compute_uv=False)]
+                     for W in weights]
+            F = [mpmath.sqrt(mpmath.fsum(x ** 2 for x in sv)) for sv in svals]
+            b = [mpmath.fsum(mpmath.sqrt(mpmath.fsum(mpmath.mpf(float(v)) ** 2 for v in row))
+                             for row in np.asarray(W, dtype=np.float64)) for W in weights]
+        _LAYER_STATS[key] = (weights, svals, F, b)
+    return _LAYER_STATS[key][1:]
+
+
 def _mp_log10(form, weights, p=None, *, delta=0.01, G=1, XF=None, dps=50):
     """log10 of a registered network form at 50 digits, layer by layer, from the raw weight matrices."""
     with mpmath.workdps(dps + 10):
-        svals = [[mpmath.mpf(float(x)) for x in np.linalg.svd(np.asarray(W, dtype=np.float64), compute_uv=False)]
-                 for W in weights]
+        svals, F, b = _mp_layer_stats(weights, dps + 10)
         s = [max(sv) for sv in svals]
         P = mpmath.fprod(s)
         widths = [weights[0].shape[1]] + [W.shape[0] for W in weights]
@@ -51,9 +67,7 @@ def _mp_log10(form, weights, p=None, *, delta=0.01, G=1, XF=None, dps=50):
             vals = []
             for l, (W, sv) in enumerate(zip(weights, svals)):
                 pl = mpmath.mpf(p[l] if isinstance(p, (list, tuple)) else p) if p is not None else None
-                lay = {fam.s: s[l], fam.F: mpmath.sqrt(mpmath.fsum(x ** 2 for x in sv)),
-                       fam.b: mpmath.fsum(mpmath.sqrt(mpmath.fsum(mpmath.mpf(float(v)) ** 2 for v in row))
-                                          for row in np.asarray(W, dtype=np.float64)),
+                lay = {fam.s: s[l], fam.F: F[l], fam.b: b[l],
                        fam.U: mpmath.mpf(W.shape[0]), fam.d: mpmath.mpf(W.shape[1]), fam.Omega: mpmath.mpf(1),
                        fam.p: pl, fam.rho: (mpmath.fsum((x / s[l]) ** pl for x in sv if x > 0) if pl else None)}
                 vals.append(f(*[lay[x] if x in lay else glob[x] for x in syms], dps=dps + 10))
