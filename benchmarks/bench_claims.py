@@ -35,7 +35,7 @@ def baseline():
 
 def main():
     t0, c0 = time.perf_counter(), cpu()
-    from schattheory.claims import audit
+    from schattheory.analysis.claims import audit
 
     results = audit()
     cold, cold_cpu = time.perf_counter() - t0, cpu() - c0

@@ -136,7 +136,7 @@ def timing(tmp, script, args) -> dict:
                                           env=ENV).stdout)
     results["bounds_evaluated"] = len(evaluated["bounds"])
     results["bounds_skipped"] = len(evaluated["skipped"])
-    probe = ("import contextlib, io, sys\nfrom schattheory import cli\n"
+    probe = ("import contextlib, io, sys\nfrom schattheory.outputs import cli\n"
              "with contextlib.redirect_stdout(io.StringIO()):\n"
              f"    cli.main(['evaluate', {str(model)!r}, '--n', '50000', '--input-norm', '10', '--margin', '1', "
              "'--json', '--quiet'])\n"
@@ -160,7 +160,7 @@ BREAKDOWN = """
 import json, time
 t0 = time.perf_counter()
 import numpy as np
-from schattheory.netstats import DataStats, LayerStats, NetworkStats
+from schattheory.foundation.netstats import DataStats, LayerStats, NetworkStats
 toy = NetworkStats((LayerStats("l", (2, 2), np.array([2.0, 1.0]), 3.0),),
                    DataStats(n=10, input_norm=1.0, data_frobenius=3.0, margin=1.0), extras={"activation_norms": (1.0,)})
 out = {}
@@ -170,7 +170,7 @@ from schattheory.bounds import network as N
 for fam in N.network_families():
     N._forms(fam)
 out["bound family modules"] = time.perf_counter() - t
-t = time.perf_counter(); from schattheory import registry; registry.load_all()
+t = time.perf_counter(); from schattheory.core import registry; registry.load_all()
 out["registry.load_all (reached through the status lookup)"] = time.perf_counter() - t
 t = time.perf_counter()
 for fam in N.network_families():

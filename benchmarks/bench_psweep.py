@@ -29,9 +29,9 @@ def best(fn, repeat=5):
 
 
 def main():
-    from schattheory import registry
     from schattheory.bounds.network import ledent_layer_terms_log10, rank_proxy_grid
-    from schattheory.netstats import DataStats, LayerStats, NetworkStats
+    from schattheory.core import registry
+    from schattheory.foundation.netstats import DataStats, LayerStats, NetworkStats
 
     b = registry.get("ledent2025.fc.dominant")
     f = b.numeric("numpy")

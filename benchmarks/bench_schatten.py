@@ -38,7 +38,7 @@ def _timed(fn):
 
 
 def bench_svd(repeats: int) -> dict:
-    from schattheory import matrix
+    from schattheory.numerics import matrix
 
     A = np.random.default_rng(0).standard_normal(SHAPE).astype(np.float32)
     matrix.schatten_norm(A, P)
@@ -78,8 +78,8 @@ SYNTHETIC = "synthetic bound-shaped expression (not registered)"
 
 def _synthetic_row() -> dict:
     """A formula shaped like the layer-sum bounds later issues register: sqrt(L/N) sqrt(sum_l C_l) log^2 + conf."""
-    from schattheory.backends import mpmath_evaluator
-    from schattheory.symbols import B, L, N, W, delta, gamma, layer, p
+    from schattheory.foundation.symbols import B, L, N, W, delta, gamma, layer, p
+    from schattheory.numerics.backends import mpmath_evaluator
 
     R = sp.Rational
     s = [layer("s", i) for i in range(1, 5)]
@@ -102,8 +102,8 @@ def _synthetic_row() -> dict:
 
 
 def bench_evaluator() -> dict:
-    from schattheory import registry
-    from schattheory.backends import _lambdified, mpmath_evaluator
+    from schattheory.core import registry
+    from schattheory.numerics.backends import _lambdified, mpmath_evaluator
 
     rows = []
     for key in registry.keys():

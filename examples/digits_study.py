@@ -5,7 +5,7 @@ Trains fully-connected ReLU networks on scikit-learn's bundled ``digits`` data s
 download) over a sweep of weight decay and depth, with a fixed seed, and records per layer the singular values,
 rank proxies sum_i (sigma_i/sigma_1)^p and numerical ranks (the bottleneck-rank picture of Ledent, Alves, Lei
 2025, abstract), the true test error, and every neural-network bound registered in schattheory (dominant and
-explicit forms, per-layer p optimised) through :mod:`schattheory.report.network`.
+explicit forms, per-layer p optimised) through :mod:`schattheory.outputs.report.network`.
 
 Training is a small full-batch NumPy loop (gradient descent with heavy-ball momentum 0.9 on mean cross-entropy +
 (lambda/2) sum_l ||A_l||_F^2, biases not decayed), not ``sklearn.neural_network.MLPClassifier``. Why:
@@ -174,8 +174,8 @@ def _train(X, y, *, depth, width, weight_decay, steps, lr, seed, num_classes):
 # ---- what is recorded --------------------------------------------------------------------------------------------
 def layer_record(name: str, A) -> dict:
     """Spectrum, norms, rank proxies, numerical rank and relative-threshold ranks of one layer (report's layer_row)."""
-    from schattheory.netstats import LayerStats
-    from schattheory.report.network import layer_row
+    from schattheory.foundation.netstats import LayerStats
+    from schattheory.outputs.report.network import layer_row
 
     lay = LayerStats.from_matrix(name, A)
     return {**layer_row(lay), "sigma": [float(s) for s in lay.sigma]}
@@ -183,8 +183,8 @@ def layer_record(name: str, A) -> dict:
 
 def data_statistics(X, logits, y, train_error: float, weights=None, biases=None) -> dict:
     """n, B = max ||x||_2, ||X||_F, all training margins, the margin gamma chosen by the accuracy-drop rule
-    (:mod:`schattheory.report.margins`) and the activation norms B_(l-1,A) entering each layer."""
-    from schattheory.report.margins import ACCURACY_DROP, RULE_TEXT, activation_norms, margin_for_accuracy_drop
+    (:mod:`schattheory.outputs.report.margins`) and the activation norms B_(l-1,A) entering each layer."""
+    from schattheory.outputs.report.margins import ACCURACY_DROP, RULE_TEXT, activation_norms, margin_for_accuracy_drop
 
     marg = margins(logits, y)
     gamma, loss = margin_for_accuracy_drop(marg, train_error)
@@ -227,8 +227,8 @@ def evaluate_bounds(weights, data: dict):
     available.
     """
     from schattheory.data import data_stats
-    from schattheory.netstats import LayerStats, NetworkStats
-    from schattheory.report import network as net_section
+    from schattheory.foundation.netstats import LayerStats, NetworkStats
+    from schattheory.outputs.report import network as net_section
 
     stats = NetworkStats(tuple(LayerStats.from_matrix(f"fc{i + 1}", A) for i, A in enumerate(weights)),
                          data_stats(data), extras={"activation_norms": data.get("activation_norms")})
@@ -373,7 +373,7 @@ def write_results(results: dict, out: Path) -> None:
                  "margin": r["data"]["margin"], "margin_loss": r["data"]["margin_loss"],
                  "min_margin": r["data"]["min_margin"], "objective": r["objective"]} for r in runs]
     _atomic_write(out / "runs.csv", _csv(run_rows, list(run_rows[0]) if run_rows else ["depth"]))
-    from schattheory.report.network import P_GRID, RANK_TOLS
+    from schattheory.outputs.report.network import P_GRID, RANK_TOLS
 
     lay_fields = ["depth", "weight_decay", "name", "shape", "spectral", "frobenius", "nuclear", "stable_rank",
                   "effective_rank", "rank"] + [f"rank_rel{t:g}" for t in RANK_TOLS] + \

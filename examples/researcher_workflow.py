@@ -16,18 +16,18 @@ import numpy as np
 import sympy as sp
 
 import schattheory as st
-from schattheory import registry
-from schattheory.assumptions import assuming
-from schattheory.asymptotics import compare, growth, sample_complexity, sample_complexity_table
+from schattheory.analysis.asymptotics import compare, growth, sample_complexity, sample_complexity_table
 from schattheory.bounds.custom import network_bound
+from schattheory.bounds.derivations.main_bound import derive_main_bound
 from schattheory.bounds.network import evaluate_network
+from schattheory.core import registry
+from schattheory.core.derivation import DudleyStep, Start, derive, derived_bound
 from schattheory.data import bundled_network
-from schattheory.derivation import DudleyStep, Start, derive, derived_bound
-from schattheory.derivations.main_bound import derive_main_bound
-from schattheory.latex.compile import pdflatex_available
-from schattheory.latex.document import build_document, write_document
-from schattheory.latex.tables import network_results_table
-from schattheory.symbols import L, N, W, c, eps, p, r
+from schattheory.foundation.assumptions import assuming
+from schattheory.foundation.symbols import L, N, W, c, eps, p, r
+from schattheory.outputs.latex.compile import pdflatex_available
+from schattheory.outputs.latex.document import build_document, write_document
+from schattheory.outputs.latex.tables import network_results_table
 
 MINE = st.Citation("doe2026", ("Jane Doe",), 2026, "Stable ranks and generalization", "Preprint",
                    entry_type="misc")

@@ -13,7 +13,7 @@ How a step is checked (:func:`check_step`):
   otherwise by a seeded, derandomized hypothesis search over ``domain`` at 50 digits (mpmath), discarding draws
   that violate the ``assumptions``;
 - LimitStep: ``sympy.limit`` within a time budget, else the 50-digit numeric sequence of
-  :func:`schattheory.limits.timed_limit`.
+  :func:`schattheory.numerics.limits.timed_limit`.
 
 Run ``python3 proofs/proofkit.py`` to regenerate every statement.tex, and ``python3 proofs/proofkit.py --check``
 to print how each step was checked.
@@ -137,7 +137,7 @@ def _sampled(step, lhs, rhs, max_examples):
     from hypothesis import HealthCheck, assume, given, seed, settings
     from hypothesis import strategies as st
 
-    from schattheory.backends import mpmath_evaluator
+    from schattheory.numerics.backends import mpmath_evaluator
 
     free = sorted((lhs.free_symbols | rhs.free_symbols), key=str)
     missing = [s for s in free if s not in step.domain]
@@ -180,7 +180,7 @@ def _sampled(step, lhs, rhs, max_examples):
 
 
 def check_limit(step: LimitStep) -> CheckResult:
-    from schattheory.limits import timed_limit
+    from schattheory.numerics.limits import timed_limit
 
     res = timed_limit(sp.sympify(step.expr), step.symbol, step.point, step.direction, timeout=20.0, at=step.at)
     if not res.ok:
@@ -220,7 +220,7 @@ def load_steps(folder: Path):
 
 
 def _tex_text(text: str) -> str:
-    from schattheory.latex.text import escape
+    from schattheory.foundation.tex_text import escape
 
     return escape(text)
 
@@ -228,10 +228,10 @@ def _tex_text(text: str) -> str:
 def render_statement(keys) -> str:
     """The LaTeX lemma environments for ``keys``, from the registry (statement, assumptions, provenance).
 
-    Rendered by :func:`schattheory.latex.render.statements` (the toolkit's LaTeX: sources as text, long formulas
+    Rendered by :func:`schattheory.outputs.latex.render.statements` (the toolkit's LaTeX: sources as text, long formulas
     laid out for the proofs' text width, the article class at 11pt: 360pt).
     """
-    from schattheory.latex.render import statements
+    from schattheory.outputs.latex.render import statements
 
     return HEADER + "\n" + statements(keys, env="lemma", cite_style="text", text_width_pt=360.0) + "\n"
 

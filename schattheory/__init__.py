@@ -2,21 +2,25 @@
 
 Importing the package is light: SymPy-heavy modules load on first use of the name that needs them.
 
-The package is built in layers, listed in :data:`LAYERS` from the bottom up. A module imports only modules of its
-own layer or of layers below it (arrows only point down), and the import graph has no cycle; the test
-``tests/test_architecture.py`` checks both from the source. The layers:
+The package is built in layers, listed in :data:`LAYERS` from the bottom up, and its folders are those layers. A
+module imports only modules of its own layer or of layers below it (arrows only point down), and the import graph
+has no cycle; ``tests/test_architecture.py`` checks both from the source (``python -m pytest
+tests/test_architecture.py``). The layers and their folders:
 
-0. foundation: errors, symbols, exact and stable numerics (stable, matrix, backends, limits, domain), the spectral
-   functions (schatten, matrix_expr), printing (notation, latex_names), provenance and citations, NetworkStats,
-   checked input and safe output (json_input, output), the registry's manifest, the LaTeX text escaper (latex.text);
-1. statement core: Bound, the registry, limit checks, test strategies, the derivation engine and its general steps;
-2. lemmas: the covering lemmas, Maurey, Dudley, balancing, Schatten facts, the weight-decay identity, the derivation
-   steps that apply one lemma (and the ``schattheory.derivation`` package, which re-exports them);
-3. bounds: one paper per module, network forms, user network bounds, the derivations of the main theorem;
-4. analysis: asymptotics, the claims audit, cover comparisons, the falsifier;
-5. networks: weight files, checkpoints, spectra, data statistics, the bundled network, and the evaluation of every
-   bound on a network;
-6. outputs: LaTeX documents, the report, the command line, its plug-ins and the manifest writer.
+0. ``foundation/`` and ``numerics/``: errors, symbols, assumptions, provenance and citations, printing (notation,
+   latex_names, the LaTeX text escaper tex_text), safe parsing, the structured left-hand sides (quantities),
+   NetworkStats, checked input and safe output, the registry's manifest; exact and stable numerics (stable,
+   matrix, backends, limits, domain) and the spectral functions (schatten, matrix_expr);
+1. ``core/``: the statement core: Bound, the registry, limit checks, test strategies (testing), the derivation
+   engine and its general steps (core/derivation);
+2. ``lemmas/``: the covering lemmas, Maurey, Dudley, balancing, Schatten facts, the weight-decay identity, and the
+   derivation steps that apply one lemma;
+3. ``bounds/``: one paper per module, network forms, user network bounds, and the derivations of the main theorem
+   (bounds/derivations);
+4. ``analysis/``: asymptotics, the claims audit, cover comparisons, the falsifier;
+5. ``networks/``: weight files, checkpoints, spectra, data statistics, the bundled network, and the evaluation of
+   every bound on a network (``data/`` holds the bundled files and the registry's manifest);
+6. ``outputs/``: LaTeX documents, the report, the command line and its commands, plug-ins, the manifest writer.
 
 >>> import schattheory
 >>> schattheory.__version__
@@ -30,33 +34,31 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it (loaded lazily)
 _LAZY = {
-    "Bound": "bound", "Limit": "bound",
-    "register": "registry", "get": "registry", "keys": "registry", "all_bounds": "registry",
-    "Status": "provenance", "Citation": "provenance", "Provenance": "provenance", "cite": "provenance",
-    "InputError": "errors", "SchattheoryError": "errors",
-    "SchattenNorm": "schatten",
-    "schatten_norm": "matrix", "schatten_sum": "matrix", "rank_proxy": "matrix", "stable_rank": "matrix",
-    "effective_rank": "matrix", "log_schatten_norm": "matrix", "singular_values": "matrix",
-    "timed_limit": "limits",
-    "balanced_factorization": "weight_decay", "min_weight_decay": "weight_decay",
-    "falsify": "falsifier", "Counterexample": "falsifier",
+    "Bound": "core.bound", "Limit": "core.bound",
+    "register": "core.registry", "get": "core.registry", "keys": "core.registry", "all_bounds": "core.registry",
+    "Status": "foundation.provenance", "Citation": "foundation.provenance", "Provenance": "foundation.provenance",
+    "cite": "foundation.provenance",
+    "InputError": "foundation.errors", "SchattheoryError": "foundation.errors",
+    "SchattenNorm": "numerics.schatten",
+    "schatten_norm": "numerics.matrix", "schatten_sum": "numerics.matrix", "rank_proxy": "numerics.matrix",
+    "stable_rank": "numerics.matrix", "effective_rank": "numerics.matrix", "log_schatten_norm": "numerics.matrix",
+    "singular_values": "numerics.matrix",
+    "timed_limit": "numerics.limits",
+    "balanced_factorization": "lemmas.weight_decay", "min_weight_decay": "lemmas.weight_decay",
+    "falsify": "analysis.falsifier", "Counterexample": "analysis.falsifier",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
 
-#: the layers, bottom up: (name, module prefixes relative to the package; the longest matching prefix decides)
+#: the layers, bottom up: (name, the folders (module prefixes relative to the package) that hold it)
 LAYERS = (
-    ("foundation", ("errors", "symbols", "stable", "matrix", "backends", "limits", "domain", "assumptions", "notation",
-                    "safe_parse", "tex_text",
-                    "latex_names", "citations", "provenance", "schatten", "matrix_expr", "quantities", "netstats",
-                    "json_input", "output", "manifest", "latex.text")),
-    ("statement core", ("bound", "registry", "limit_check", "testing", "derivation.engine", "derivation.steps",
-                        "derivation.algebra", "derivation.ranges")),
-    ("lemmas", ("lemmas", "weight_decay", "derivation")),
-    ("bounds", ("bounds", "derivations")),
-    ("analysis", ("asymptotics", "claims", "covers_compare", "falsifier")),
+    ("foundation", ("foundation", "numerics")),
+    ("statement core", ("core",)),
+    ("lemmas", ("lemmas",)),
+    ("bounds", ("bounds",)),
+    ("analysis", ("analysis",)),
     ("networks", ("networks", "data")),
-    ("outputs", ("latex", "report", "commands", "plugins", "manifest_write", "cli", "__main__")),
+    ("outputs", ("outputs", "__main__")),
 )
 
 

@@ -4,7 +4,7 @@ Nothing here is a bound. Each form is written out literally (not imported), so t
 refuting exactly what was once claimed, whatever the package registers now.
 """
 
-from schattheory.symbols import Omega, X, a, eps, j, p, rho
+from schattheory.foundation.symbols import Omega, X, a, eps, j, p, rho
 
 #: ``covering.mixed_layer.split`` as first registered (lemmas/mixed_cover.py, "dominant form"): claimed
 #: ln N_l(eps) <~ a j + Omega X^2 (rho/(j+1))^(2/p) / eps^2 for every truncation rank j. REFUTED: a spectral-norm

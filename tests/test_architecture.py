@@ -36,9 +36,9 @@ def _targets(cur: str, node) -> set:
         else:
             return set()
         subs = [f"{target}.{a.name}".lstrip(".") for a in node.names]
-        # `from . import sub` imports the submodule (its package is already being executed): the package itself is
-        # a target only for names that are not submodules
-        names = subs + ([target] if node.module or not all(n in MODULES for n in subs) else [])
+        # `from . import sub` and `from schattheory.pkg import sub` import the submodule: the package itself is a
+        # target only for names that are not submodules (its __init__ is being executed when a submodule imports it)
+        names = subs + ([target] if not all(n in MODULES for n in subs) else [])
     else:
         names = [a.name[len("schattheory."):] for a in node.names if a.name.startswith("schattheory.")]
     return {n for n in names if n in MODULES and n and n != cur}      # "" is the package root: lazy names only

@@ -6,12 +6,12 @@ import mpmath
 import pytest
 import sympy as sp
 
-from schattheory.assumptions import assuming, nonnegative_under, positive_under, reparametrise
-from schattheory.asymptotics import compare, growth, limit, sample_complexity
-from schattheory.bound import Bound
-from schattheory.errors import InputError
-from schattheory.provenance import Provenance
-from schattheory.symbols import N, R, W, c, eps, p, r
+from schattheory.analysis.asymptotics import compare, growth, limit, sample_complexity
+from schattheory.core.bound import Bound
+from schattheory.foundation.assumptions import assuming, nonnegative_under, positive_under, reparametrise
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.provenance import Provenance
+from schattheory.foundation.symbols import N, R, W, c, eps, p, r
 
 TWO_BRANCHES = W ** (2 / (p + 2)) + W ** (p / (p + 2))
 
@@ -86,7 +86,7 @@ def test_assumptions_are_scoped():
 
 
 def test_dudley_step_under_p_below_two_without_rewriting_p():
-    from schattheory.derivation import DudleyStep, Start, derive
+    from schattheory.core.derivation import DudleyStep, Start, derive
 
     cover = Bound("test.power_cover", expr=c * eps ** (-p), params=(c, eps, p), lhs=sp.Symbol("lnN"),
                   provenance=Provenance("new result"), example={c: 1, eps: sp.Rational(1, 2), p: 1})
@@ -111,7 +111,7 @@ def test_a_bounds_limit_uses_its_own_assumptions():
     b = Bound("test.power", expr=x ** p, params=(x, p), provenance=Provenance("new result"),
               assumptions=(x < 1,), example={x: sp.Rational(1, 2), p: 1})
     assert b.limit(p, sp.oo).value == 0          # SymPy alone cannot tell: x^p -> 0 needs x < 1
-    from schattheory.limits import timed_limit
+    from schattheory.numerics.limits import timed_limit
 
     assert timed_limit(x ** p, p, sp.oo).value != 0   # without it: SymPy's answer depends on the sign of log(x)
 
@@ -121,9 +121,9 @@ def test_a_bound_stated_twice_counts_once_and_strict_wins():
     another symbol is not refused because of them."""
     import sympy as sp
 
-    from schattheory.assumptions import _bounds, check_point
-    from schattheory.registry import get
-    from schattheory.symbols import p
+    from schattheory.core.registry import get
+    from schattheory.foundation.assumptions import _bounds, check_point
+    from schattheory.foundation.symbols import p
 
     x, y = sp.symbols("x y", positive=True)
     assert _bounds([x >= y, x > y]) == {x: {"lower": [(y, True)], "upper": []}}

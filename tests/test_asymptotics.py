@@ -6,8 +6,7 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schattheory import symbols as S
-from schattheory.asymptotics import (
+from schattheory.analysis.asymptotics import (
     SUBSTITUTIONS,
     Exponential,
     compare,
@@ -15,6 +14,7 @@ from schattheory.asymptotics import (
     sample_complexity,
     sample_complexity_table,
 )
+from schattheory.foundation import symbols as S
 
 W, L, r, N, p, eps = S.W, S.L, S.r, S.N, S.p, S.eps
 

@@ -7,9 +7,9 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
+from schattheory.core.registry import get
+from schattheory.foundation.symbols import a, b, p, r
 from schattheory.lemmas.balancing import balance, c_p, integer_bound, integer_minimum, objective, r_star
-from schattheory.registry import get
-from schattheory.symbols import a, b, p, r
 
 POS = st.floats(min_value=1e-2, max_value=1e4, allow_nan=False)
 PEXP = st.floats(min_value=0.02, max_value=30)

@@ -5,11 +5,11 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from schattheory import registry
-from schattheory.bound import Bound, BoundError, Limit
-from schattheory.errors import InputError
-from schattheory.provenance import Provenance, cite
-from schattheory.symbols import L, N, W
+from schattheory.core import registry
+from schattheory.core.bound import Bound, BoundError, Limit
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.symbols import L, N, W
 
 PROV = Provenance("classical", (cite("bhatia1997", "p. 1"),))
 
@@ -69,7 +69,7 @@ def test_limit_and_subs_accept_safe_strings_numbers_and_sympy():
 
 
 def test_public_classes_have_docstrings():
-    from schattheory.derivation import Derivation, Relax, Step, UseLemma
+    from schattheory.core.derivation import Derivation, Relax, Step, UseLemma
 
     for cls in (Bound, Limit, Derivation, Step, Relax, UseLemma):
         # not the signature dataclasses write when a class has no docstring of its own

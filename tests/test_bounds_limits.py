@@ -5,9 +5,9 @@ import mpmath
 import pytest
 import sympy as sp
 
-from schattheory import registry
-from schattheory.backends import numpy_evaluator
-from schattheory.limits import numeric_sequence, timed_limit
+from schattheory.core import registry
+from schattheory.numerics.backends import numpy_evaluator
+from schattheory.numerics.limits import numeric_sequence, timed_limit
 
 PREFIXES = ("ledent2025.", "bartlett2017.", "neyshabur2018.", "golowich2018.", "counting.", "vc.", "pinto2024.",
             "pac_bayes.", "arora2018.")

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from schattheory import registry
-from schattheory.provenance import Status
+from schattheory.core import registry
+from schattheory.foundation.provenance import Status
 
 PREFIXES = ("ledent2025.", "bartlett2017.", "neyshabur2018.", "golowich2018.", "counting.", "vc.", "pinto2024.",
             "pac_bayes.", "arora2018.")
@@ -107,7 +107,7 @@ def test_ledent_main_alias_is_the_transcribed_theorem_36_dominant_form():
 @pytest.mark.parametrize("key", [k for k in KEYS if k.startswith("ledent2025.") and k != "ledent2025.per_layer"
                                  and not k.startswith("ledent2025.square")])
 def test_ledent_bounds_carry_their_real_assumptions(key):
-    from schattheory.errors import InputError
+    from schattheory.foundation.errors import InputError
 
     b = registry.get(key)
     names = {s.name: s for s in b.params}

@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import brentq
 
-from schattheory import registry
-from schattheory import symbols as S
 from schattheory.bounds.ledent2025 import C_P
 from schattheory.bounds.pac_bayes import get_mcallester, kl, kl_inverse, seeger_maurer
-from schattheory.errors import InputError
+from schattheory.core import registry
+from schattheory.foundation import symbols as S
+from schattheory.foundation.errors import InputError
 
 
 def _by_name(bound, **values):

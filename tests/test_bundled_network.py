@@ -162,7 +162,7 @@ class Block:
 sys.meta_path.insert(0, Block())
 import tempfile, pathlib
 from schattheory.data import bundled_network
-from schattheory.report.builder import build_report
+from schattheory.outputs.report.builder import build_report
 net = bundled_network()
 out = pathlib.Path(tempfile.mkdtemp()) / 'rep'
 res = build_report(out, latex=False, progress=lambda m: None, strict=True, skip=('audit', 'theorem'))

@@ -3,8 +3,15 @@ import math
 
 import pytest
 
-from schattheory.covers_compare import compare_covers, comparison, crossover, crossover_rank, log_covers, summary
-from schattheory.errors import InputError
+from schattheory.analysis.covers_compare import (
+    compare_covers,
+    comparison,
+    crossover,
+    crossover_rank,
+    log_covers,
+    summary,
+)
+from schattheory.foundation.errors import InputError
 from schattheory.lemmas.covering import stechkin_constant
 
 

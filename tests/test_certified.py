@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from schattheory.errors import InputError
+from schattheory.foundation.errors import InputError
 from schattheory.networks.certified import certified_top_k
 from schattheory.networks.synthetic import random_orthogonal
 

@@ -13,11 +13,11 @@ import math
 import numpy as np
 import pytest
 
-from schattheory.cli import main
 from schattheory.networks.checkpoint import plan_checkpoint
 from schattheory.networks.checkpoint_eval import evaluate_checkpoint
 from schattheory.networks.evaluate import evaluate
 from schattheory.networks.synthetic_checkpoint import write_checkpoint
+from schattheory.outputs.cli import main
 
 pytest.importorskip("ml_dtypes", reason="safetensors checkpoints need ml_dtypes (extra 'checkpoints')")
 

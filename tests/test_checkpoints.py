@@ -17,12 +17,12 @@ import time
 import numpy as np
 import pytest
 
-from schattheory.cli import main
-from schattheory.errors import InputError
+from schattheory.foundation.errors import InputError
 from schattheory.networks import layouts
 from schattheory.networks.checkpoint import open_checkpoint, plan_checkpoint
 from schattheory.networks.checkpoint_eval import evaluate_checkpoint
 from schattheory.networks.synthetic_checkpoint import decoded, transformer_tensors, write_checkpoint
+from schattheory.outputs.cli import main
 
 pytest.importorskip("ml_dtypes", reason="bf16/fp8 decoding needs ml_dtypes (extra 'checkpoints')")
 

@@ -5,8 +5,8 @@ import json
 import pytest
 import sympy as sp
 
-from schattheory.asymptotics import Exponential
-from schattheory.claims import (
+from schattheory.analysis.asymptotics import Exponential
+from schattheory.analysis.claims import (
     MEANING,
     VERDICTS,
     AllOf,
@@ -20,7 +20,7 @@ from schattheory.claims import (
     Undecided,
     decide,
 )
-from schattheory.claims.run import result_of
+from schattheory.analysis.claims.run import result_of
 
 W, L, r = sp.symbols("W L r", positive=True)
 

@@ -12,11 +12,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from schattheory import cli
-from schattheory import symbols as S
-from schattheory.asymptotics import Exponential
-from schattheory.bounds import bartlett2017, counting, golowich2018, ledent2025
-from schattheory.claims import (
+from schattheory.analysis.asymptotics import Exponential
+from schattheory.analysis.claims import (
     CLAIMS,
     VERDICTS,
     Conventions,
@@ -29,8 +26,11 @@ from schattheory.claims import (
     markdown_table,
     sweep,
 )
-from schattheory.claims.context import Context
-from schattheory.claims.run import CHECKS, result_of
+from schattheory.analysis.claims.context import Context
+from schattheory.analysis.claims.run import CHECKS, result_of
+from schattheory.bounds import bartlett2017, counting, golowich2018, ledent2025
+from schattheory.foundation import symbols as S
+from schattheory.outputs import cli
 
 NAMES = {"W": S.W, "r": S.r, "L": S.L, "epsilon": S.eps, "X": S.X, "N": S.N}
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -349,8 +349,8 @@ def test_cli_json_progress_and_bad_ids(capsys):
 def test_C03_uses_the_balanced_factorisation_of_weight_decay(monkeypatch):
     """The check takes its factors from weight_decay.balanced_factorization: unbalanced factors (same product,
     W_1 doubled and W_L halved) no longer attain L sum sigma^(2/L), and the verdict says so."""
-    from schattheory.claims import schatten_checks
-    from schattheory.weight_decay import balanced_factorization
+    from schattheory.analysis.claims import schatten_checks
+    from schattheory.lemmas.weight_decay import balanced_factorization
 
     def unbalanced(A, L):
         fs = balanced_factorization(A, L)
@@ -364,7 +364,7 @@ def test_C03_uses_the_balanced_factorisation_of_weight_decay(monkeypatch):
 def test_C11_verdict_follows_the_registered_covers(monkeypatch):
     """C11 reads covers_compare.compare_covers (the registered lemmas): covers that are all at most half the
     Frobenius cover at low rank turn the verdict to holds."""
-    from schattheory.claims import covering
+    from schattheory.analysis.claims import covering
 
     def halved(m, n, ranks, eps_values, R, p):
         return [{"eps": e, "rank": rk, "schatten_capped": 1.0, "frobenius": 2.0, "ratio": 0.5, "low_rank": 1.0}
@@ -378,7 +378,8 @@ def test_the_audit_imports_its_own_modules_plainly():
     """No try/except ImportError around an import in the claims package or the report's audit section."""
     import ast
 
-    files = sorted((ROOT / "schattheory" / "claims").glob("*.py")) + [ROOT / "schattheory" / "report" / "audit.py"]
+    files = sorted((ROOT / "schattheory" / "analysis" / "claims").glob("*.py"))
+    files += [ROOT / "schattheory" / "outputs" / "report" / "audit.py"]
     assert len(files) >= 10
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

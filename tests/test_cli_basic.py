@@ -24,7 +24,7 @@ def test_version():
 
 
 def test_list_shows_every_key_with_status_and_citation():
-    from schattheory import registry
+    from schattheory.core import registry
 
     res = run("list")
     assert res.returncode == 0, res.stderr

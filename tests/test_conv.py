@@ -5,7 +5,7 @@ import scipy.signal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schattheory.errors import InputError
+from schattheory.foundation.errors import InputError
 from schattheory.networks.conv import conv_singular_values, output_size, parse_input_size
 from schattheory.networks.spectra import NetworkSpectra
 

@@ -9,11 +9,11 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schattheory import registry
+from schattheory.core import registry
+from schattheory.foundation.provenance import Status
+from schattheory.foundation.symbols import A, R, eps, j, m, p, q
 from schattheory.lemmas.covering import frobenius_truncation_rank, spectral_truncation_rank, stechkin_constant
-from schattheory.limits import numeric_sequence
-from schattheory.provenance import Status
-from schattheory.symbols import A, R, eps, j, m, p, q
+from schattheory.numerics.limits import numeric_sequence
 
 PREFIXES = ("covering.", "maurey.", "dudley.", "balancing.", "network_cover.", "derived.")
 MINE = [k for k in registry.keys() if k.startswith(PREFIXES)]
@@ -56,7 +56,7 @@ def test_declared_limits_symbolic_and_numeric(key, idx):
     bnd = registry.get(key)
     lim = bnd.limits[idx]
     of = lim.of if lim.of is not None else bnd.expr
-    from schattheory.limits import timed_limit
+    from schattheory.numerics.limits import timed_limit
 
     res = timed_limit(of, lim.symbol, lim.point, lim.direction, timeout=10,
                       at={k: v for k, v in bnd.example_values.items() if k != lim.symbol})
@@ -166,7 +166,7 @@ def test_hpv_exponent_matches_the_schatten_cover():
 
 
 def test_quasi_norm_bound_relations():
-    from schattheory.symbols import d
+    from schattheory.foundation.symbols import d
 
     qn = registry.get("covering.quasi_norm_ball").expr
     vol = registry.get("covering.volumetric").expr
@@ -180,7 +180,7 @@ def test_quasi_norm_bound_relations():
 
 
 def test_low_rank_forms_agree_where_both_apply():
-    from schattheory.symbols import d, r
+    from schattheory.foundation.symbols import d, r
 
     sharp = registry.get("covering.low_rank.all_eps").expr
     cp = registry.get("covering.low_rank").expr

@@ -16,7 +16,7 @@ from schattheory.bounds.custom import network_bound
 from schattheory.bounds.family import NetworkForm
 from schattheory.bounds.network import evaluate_network, network_families, optimise_p, p_families
 from schattheory.data import bundled_metadata, bundled_network, path
-from schattheory.errors import InputError
+from schattheory.foundation.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 F, s, N, B, gamma, L, P, S = sp.symbols("F s N B gamma L P S")
@@ -26,8 +26,8 @@ p, rho, U, d, G = sp.symbols("p rho U d G")
 @pytest.fixture(autouse=True)
 def _restore_registry():
     """Statements registered by a test are removed after it (other tests list the registry)."""
-    from schattheory import registry
     from schattheory.bounds import network
+    from schattheory.core import registry
 
     registry.load_all()
     saved, users = dict(registry._REGISTRY), {k: dict(v) for k, v in network._USER.items()}
@@ -71,7 +71,7 @@ def test_own_form_evaluated_on_the_bundled_network_without_registering():
 
 
 def test_registered_family_by_name_and_by_its_bound():
-    from schattheory import registry
+    from schattheory.core import registry
 
     form = network_bound("test.byname", terms={"S": F ** 2 / s ** 2}, outer=B * P / gamma * sp.sqrt(L * S / N))
     assert "test.byname" in network_families()
@@ -81,7 +81,7 @@ def test_registered_family_by_name_and_by_its_bound():
     a, b = evaluate_network(stats, "test.byname"), evaluate_network(stats, bound)
     assert a.log10_value == b.log10_value == evaluate_network(stats, form).log10_value
     # the registered depth-3 statement and the network engine agree on a 3-layer network
-    from schattheory.netstats import DataStats, LayerStats, NetworkStats
+    from schattheory.foundation.netstats import DataStats, LayerStats, NetworkStats
 
     rng = np.random.default_rng(1)
     mats = [rng.standard_normal((5, 5)) for _ in range(3)]
@@ -194,7 +194,7 @@ def test_cli_entry_point_group_loads_without_flag(tmp_path):
 
 
 def test_cli_load_errors_are_one_line(tmp_path, capsys):
-    from schattheory.cli import main
+    from schattheory.outputs.cli import main
 
     assert main(["list", "--load", "no_such_module_xyz"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -204,7 +204,7 @@ def test_cli_load_errors_are_one_line(tmp_path, capsys):
 
 
 def test_report_evaluates_own_families_too():
-    from schattheory.report.network import evaluate_stats
+    from schattheory.outputs.report.network import evaluate_stats
 
     network_bound("test.inreport", terms={"S": F ** 2 / s ** 2}, outer=B * P / gamma * sp.sqrt(L * S / N))
     network_bound("test.inreport_p", terms={"S": rho ** (2 / (p + 2)) * (U + d)}, outer=sp.sqrt(L * S / N))

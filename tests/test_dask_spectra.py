@@ -57,7 +57,7 @@ def test_local_cluster_equals_serial(checkpoint, cluster):
 
 
 def test_scheduler_spec_is_checked():
-    from schattheory.errors import InputError
+    from schattheory.foundation.errors import InputError
     from schattheory.networks.engine import parse_scheduler
 
     assert parse_scheduler("local:2") == ("local", 2) and parse_scheduler("tcp://h:8786") == ("address", "tcp://h:8786")

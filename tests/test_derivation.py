@@ -6,8 +6,14 @@ from dataclasses import replace
 import pytest
 import sympy as sp
 
-from schattheory import registry
-from schattheory.derivation import (
+from schattheory.bounds.derivations.main_bound import (
+    compare_with_transcribed,
+    derive_main_bound,
+    per_layer_derivation,
+)
+from schattheory.bounds.derivations.network_cover import derive_bft_theorem33
+from schattheory.core import registry
+from schattheory.core.derivation import (
     CauchySchwarz,
     Choose,
     DerivationError,
@@ -20,14 +26,8 @@ from schattheory.derivation import (
     derive,
     derived_bound,
 )
-from schattheory.derivations.main_bound import (
-    compare_with_transcribed,
-    derive_main_bound,
-    per_layer_derivation,
-)
-from schattheory.derivations.network_cover import derive_bft_theorem33
+from schattheory.foundation.symbols import G, L, N, W, X, a, b, delta, eps, p, r, rho
 from schattheory.lemmas.network_cover import bft_theorem33
-from schattheory.symbols import G, L, N, W, X, a, b, delta, eps, p, r, rho
 
 
 def _zero(expr):
@@ -37,8 +37,8 @@ def _zero(expr):
 # ---- the headline: the per-layer term from the repaired mixed cover, and the network cover -------------------
 def test_per_layer_term_is_the_mixed_cover_of_the_rescaled_network():
     """Typed here independently: Lambda_N (c*_p a^(1-p/2) (2 c K (2 rho)^(1/p))^p U^(p/2) eps^(-p) + a) + ln(2dU)."""
+    from schattheory.foundation.symbols import B, U, d
     from schattheory.lemmas.covering import stechkin_constant
-    from schattheory.symbols import B, U, d
 
     K = 4 * L * (B + 2 * X)
     A = U + d + 1
@@ -64,7 +64,7 @@ def test_network_cover_is_the_sum_of_the_per_layer_terms():
 
 
 def test_network_cover_at_depth_3_is_evaluable_and_matches_the_per_layer_sum():
-    from schattheory.symbols import U, d, layer
+    from schattheory.foundation.symbols import U, d, layer
 
     bnd = registry.get("derived.ledent2025.network_cover.L3")
     ex = bnd.example_values
@@ -114,7 +114,7 @@ def test_wrong_relaxation_is_caught():
 
 
 def test_wrong_choice_is_caught():
-    from schattheory.symbols import R
+    from schattheory.foundation.symbols import R
 
     steps = [UseLemma("covering.low_rank", subs={eps: eps / 2}),
              Choose(r, sp.Integer(0), condition=sp.Le(R * (r + 1) ** (-1 / p), eps / 2))]
@@ -136,8 +136,8 @@ def test_optimise_refuses_a_wrong_shape():
 
 
 def test_union_bound_costs_log_G():
-    from schattheory.derivation import Apply
-    from schattheory.provenance import cite
+    from schattheory.core.derivation import Apply
+    from schattheory.foundation.provenance import cite
 
     rad = sp.Symbol("Rad", positive=True)
     der = derive("demo.union", [UseLemma("dudley.inverse_square.optimal"),

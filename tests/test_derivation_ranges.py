@@ -3,12 +3,12 @@
 import pytest
 import sympy as sp
 
-from schattheory import registry
-from schattheory.bound import Bound, BoundError
-from schattheory.derivation import DerivationError, DudleyStep, Relax, UseLemma, derive, derived_bound
-from schattheory.derivation.ranges import NUMERIC, PROVED, REFUTED, decide
-from schattheory.provenance import Provenance, Status, cite
-from schattheory.symbols import N, R, d, eps
+from schattheory.core import registry
+from schattheory.core.bound import Bound, BoundError
+from schattheory.core.derivation import DerivationError, DudleyStep, Relax, UseLemma, derive, derived_bound
+from schattheory.core.derivation.ranges import NUMERIC, PROVED, REFUTED, decide
+from schattheory.foundation.provenance import Provenance, Status, cite
+from schattheory.foundation.symbols import N, R, d, eps
 
 
 def _bad_relax():

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from schattheory import registry
-from schattheory.bound import Bound
-from schattheory.errors import InputError
-from schattheory.provenance import Provenance, cite
+from schattheory.core import registry
+from schattheory.core.bound import Bound
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.provenance import Provenance, cite
 
 
 def _example(key, **over):

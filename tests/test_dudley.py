@@ -5,10 +5,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schattheory.errors import InputError
+from schattheory.core.registry import get
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.symbols import N, R, alpha, c, eps, q
 from schattheory.lemmas.dudley import dudley, dudley_expr, numeric_optimum, quadrature
-from schattheory.registry import get
-from schattheory.symbols import N, R, alpha, c, eps, q
 
 
 @settings(max_examples=15)

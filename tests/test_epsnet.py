@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from schattheory.core.registry import get
+from schattheory.foundation.symbols import R, a, b, d, eps, m, p, r
 from schattheory.lemmas.maurey import maurey_k, maurey_net, mixed_norm
-from schattheory.registry import get
-from schattheory.symbols import R, a, b, d, eps, m, p, r
 
 RNG = np.random.default_rng(20251024)
 
@@ -203,8 +203,8 @@ def test_maurey_bound_vs_greedy_packing():
 
 def test_network_cover_vs_greedy_packing():
     """A depth-2 ReLU network on 3 inputs: outputs F(X) in R^{2 x 3}; Theorem 3.3's bound (at eps/2) holds."""
+    from schattheory.foundation.symbols import XF, W
     from schattheory.lemmas.network_cover import bft_theorem33, layer_symbols
-    from schattheory.symbols import XF, W
 
     Xd = RNG.normal(size=(2, 3))
     s_val, b_val = 1.0, 1.5

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from schattheory import matrix, stable
-from schattheory.errors import InputError
-from schattheory.registry import get
+from schattheory.core.registry import get
+from schattheory.foundation.errors import InputError
+from schattheory.numerics import matrix, stable
 
 A = np.array([[3.0, 1.0], [0.0, 2.0]])
 FUNCS = [matrix.schatten_norm, matrix.schatten_sum, matrix.rank_proxy, matrix.log_schatten_norm]
@@ -77,8 +77,8 @@ def test_bad_spectrum():
 
 
 def test_symbolic_schatten_norm_refuses_bad_p():
-    from schattheory.schatten import SchattenNorm
-    from schattheory.symbols import A as Asym
+    from schattheory.foundation.symbols import A as Asym
+    from schattheory.numerics.schatten import SchattenNorm
 
     _raises(SchattenNorm, Asym, -1, argument="p", value_text="-1")
     _raises(SchattenNorm, Asym, 0, argument="p", value_text="0")
@@ -98,7 +98,7 @@ def test_unknown_registry_key_lists_close_matches():
 
 
 def test_to_mpf_refuses_symbols():
-    from schattheory.backends import to_mpf
+    from schattheory.numerics.backends import to_mpf
 
     _raises(to_mpf, sp.Symbol("x"), "x", argument="x", value_text="x")
 
@@ -109,8 +109,8 @@ def test_exponent_as_exact_fraction_string():
     import numpy as np
     import pytest
 
-    from schattheory.errors import InputError, check_p
-    from schattheory.matrix import schatten_norm
+    from schattheory.foundation.errors import InputError, check_p
+    from schattheory.numerics.matrix import schatten_norm
 
     A = np.diag([4.0, 1.0])
     with mpmath.workdps(40):

@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from schattheory import cli
-from schattheory.errors import InputError
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.output import MARKER
 from schattheory.networks.evaluate import evaluate
 from schattheory.networks.synthetic import synthetic_network
-from schattheory.output import MARKER
+from schattheory.outputs import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -215,7 +215,7 @@ def test_conv_model_through_the_cli(tmp_path, capsys):
 
 
 def test_networks_modules_do_not_import_sympy():
-    code = ("import sys; from schattheory import cli; cli.build_parser(); "
+    code = ("import sys; from schattheory.outputs import cli; cli.build_parser(); "
             "import schattheory.networks.evaluate, schattheory.networks.spectra, schattheory.networks.data; "
             "print('sympy' in sys.modules, 'matplotlib' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)

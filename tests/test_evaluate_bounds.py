@@ -12,13 +12,14 @@ import mpmath
 import numpy as np
 import pytest
 
-from schattheory import cli, registry
-from schattheory.backends import mpmath_evaluator
 from schattheory.bounds import family as fam
 from schattheory.bounds import network
+from schattheory.core import registry
 from schattheory.networks.evaluate import evaluate
 from schattheory.networks.spectra import NetworkSpectra
 from schattheory.networks.synthetic import synthetic_network
+from schattheory.numerics.backends import mpmath_evaluator
+from schattheory.outputs import cli
 
 N_, B_, GAMMA = 5000, 7.0, 0.75
 

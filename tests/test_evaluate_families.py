@@ -10,17 +10,17 @@ import numpy as np
 import pytest
 
 from schattheory.bounds import network
-from schattheory.cli import main
+from schattheory.outputs.cli import main
 
 #: the modules that build statements: a run evaluating family X may import X's own and no other
-_STATEMENT_PACKAGES = ("schattheory.bounds.", "schattheory.lemmas.", "schattheory.derivations.")
+_STATEMENT_PACKAGES = ("schattheory.bounds.", "schattheory.lemmas.", "schattheory.bounds.derivations.")
 _INFRASTRUCTURE = {"schattheory.bounds.network", "schattheory.bounds.family", "schattheory.bounds.logspace",
                    "schattheory.bounds._register"}
 
 
 def _imported_after(argv, tmp_path) -> set:
     code = ("import sys, contextlib, io\n"
-            "from schattheory.cli import main\n"
+            "from schattheory.outputs.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    assert main({argv!r}) == 0\n"
             f"print('\\n'.join(m for m in sys.modules if m.startswith({_STATEMENT_PACKAGES!r})))\n")

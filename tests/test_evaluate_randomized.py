@@ -14,8 +14,8 @@ from schattheory.bounds import family as fam
 from schattheory.bounds.custom import network_bound
 from schattheory.bounds.monotone import direction, interval_refusal
 from schattheory.bounds.network import evaluate_network, network_form
-from schattheory.errors import InputError
-from schattheory.netstats import DataStats
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.netstats import DataStats
 from schattheory.networks.evaluate import evaluate
 from schattheory.networks.spectra import NetworkSpectra
 from schattheory.networks.synthetic import random_orthogonal
@@ -165,7 +165,7 @@ def test_bad_input_is_one_line():
 
 
 def test_cli_randomized_json_and_exit_codes(tmp_path, capsys):
-    from schattheory.cli import main
+    from schattheory.outputs.cli import main
 
     net = _net("decaying", seed=1)
     path = tmp_path / "net.npz"

@@ -45,7 +45,7 @@ def test_margins_by_hand(study):
 
 
 def test_margin_rule_by_hand():
-    from schattheory.report.margins import margin_for_accuracy_drop
+    from schattheory.outputs.report.margins import margin_for_accuracy_drop
 
     marg = np.array([-1.0, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])   # one error in ten
     gamma, loss = margin_for_accuracy_drop(marg, train_error=0.1, drop=0.1)

@@ -10,13 +10,14 @@ import sympy as sp
 from refuted_forms import OLD_MIXED_LAYER_SPLIT
 
 import schattheory
-from schattheory.bound import Bound
-from schattheory.errors import InputError
-from schattheory.falsifier import attack, falsify
-from schattheory.falsifier.covers import log_cover_lower_bound
-from schattheory.falsifier.rademacher import expected_abs_sum, monte_carlo_lcl, witness_lower_bound
-from schattheory.provenance import Provenance, cite
-from schattheory.quantities import (
+from schattheory.analysis.falsifier import attack, falsify
+from schattheory.analysis.falsifier.covers import log_cover_lower_bound
+from schattheory.analysis.falsifier.rademacher import expected_abs_sum, monte_carlo_lcl, witness_lower_bound
+from schattheory.core.bound import Bound
+from schattheory.core.registry import get
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.quantities import (
     EmpiricalL2,
     EmpiricalRademacher,
     LinearClass,
@@ -26,8 +27,7 @@ from schattheory.quantities import (
     NormBall,
     SchattenBall,
 )
-from schattheory.registry import get
-from schattheory.symbols import B, L, N, Omega, R, W, X, a, b, d, eps, j, m, p, r, rho
+from schattheory.foundation.symbols import B, L, N, Omega, R, W, X, a, b, d, eps, j, m, p, r, rho
 
 USER = Provenance("classical", (cite("vershynin2018"),), note="a user statement (test)")
 
@@ -140,7 +140,7 @@ def test_mcdiarmid_limit_is_below_the_exact_value():
         Z = np.random.default_rng(11).standard_normal((n, m_, d_))
         Z /= np.sqrt((Z ** 2).sum(axis=(1, 2)))[:, None, None]
         signs = np.array(np.meshgrid(*[[-1.0, 1.0]] * n)).reshape(n, -1).T
-        from schattheory.falsifier.rademacher import _dual
+        from schattheory.analysis.falsifier.rademacher import _dual
         exact = float(_dual(norm, pp, np.einsum("tn,nij->tij", signs, Z)).mean()) / n
         assert lcl < exact < mean + 0.5 * (mean - lcl), norm
     del rng
@@ -192,7 +192,7 @@ def test_cli_check_json_exit_codes(tmp_path, capsys):
     import subprocess
     import sys
 
-    from schattheory.cli import main
+    from schattheory.outputs.cli import main
 
     assert main(["check", "schatten.spectral_le_schatten", "--json", "--budget", "0.5"]) == 0
     out, err = capsys.readouterr()
@@ -205,7 +205,7 @@ def test_cli_check_json_exit_codes(tmp_path, capsys):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     (tmp_path / "wrong_stmts.py").write_text(
         "from dataclasses import replace\n"
-        "from schattheory.registry import get, register\n"
+        "from schattheory.core.registry import get, register\n"
         "b = get('schatten.spectral_le_schatten')\n"
         "register(replace(b, key='user.spectral_third', expr=b.expr / 3))\n")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, str(tmp_path)]))

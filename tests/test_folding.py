@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 import scipy.signal
 
-from schattheory import cli
-from schattheory.errors import InputError
+from schattheory.foundation.errors import InputError
 from schattheory.networks.evaluate import evaluate
 from schattheory.networks.loaders import plan_model
 from schattheory.networks.spectra import NetworkSpectra
+from schattheory.outputs import cli
 
 EPS = 1e-5   # torch's BatchNorm epsilon
 

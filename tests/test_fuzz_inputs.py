@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from schattheory.cli import main
-from schattheory.errors import InputError
+from schattheory.foundation.errors import InputError
+from schattheory.outputs.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 #: seconds a refused input may take in-process (registry imports included, on a loaded machine)
@@ -374,7 +374,8 @@ def test_many_tiny_tensors_are_read_in_linear_time(tmp_path):
 
 
 def test_dps_and_registry_key_are_checked():
-    from schattheory import matrix, registry
+    from schattheory.core import registry
+    from schattheory.numerics import matrix
 
     t0 = time.perf_counter()
     with pytest.raises(InputError, match="dps=1000000: must be at most"):
@@ -387,7 +388,7 @@ def test_dps_and_registry_key_are_checked():
 
 
 def test_outputs_follow_the_umask(tmp_path):
-    from schattheory.output import staged_output
+    from schattheory.foundation.output import staged_output
 
     old = os.umask(0o022)
     try:
@@ -401,7 +402,7 @@ def test_outputs_follow_the_umask(tmp_path):
 
 
 def test_a_toolkit_folder_is_replaced_whole_and_a_user_folder_only_with_force(tmp_path):
-    from schattheory.output import MARKER, OutputError, staged_output
+    from schattheory.foundation.output import MARKER, OutputError, staged_output
 
     out = tmp_path / "out"
     with staged_output(out) as tmp:
@@ -424,7 +425,7 @@ def test_a_toolkit_folder_is_replaced_whole_and_a_user_folder_only_with_force(tm
 
 
 def test_a_link_inside_its_folder_is_followed(tmp_path):
-    from schattheory.output import staged_output
+    from schattheory.foundation.output import staged_output
 
     real = tmp_path / "real"
     os.symlink(real, tmp_path / "alias")

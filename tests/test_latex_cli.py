@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from schattheory.cli import main
-from schattheory.latex.compile import pdflatex_available, pdftotext
-from schattheory.output import MARKER
+from schattheory.foundation.output import MARKER
+from schattheory.outputs.cli import main
+from schattheory.outputs.latex.compile import pdflatex_available, pdftotext
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_pdflatex = pytest.mark.skipif(not pdflatex_available(), reason="pdflatex not on the PATH: apt-get install "
@@ -34,8 +34,8 @@ def test_prefix_keys_notation_and_expanded_output(tmp_path, capsys):
                  "--expanded", "--name", "facts"]) == 0
     tex = (out / "facts.tex").read_text(encoding="utf-8")
     assert "$D$ the depth" in tex and "\\schatten{" not in tex and "\\left\\|A\\right\\|_{S_{q}}" in tex
-    from schattheory.latex.document import lemma_closure
-    from schattheory.registry import all_bounds
+    from schattheory.core.registry import all_bounds
+    from schattheory.outputs.latex.document import lemma_closure
 
     statements = all_bounds("schatten.")
     assert tex.count("Registry key:") == len(statements) + len(lemma_closure(statements))
@@ -81,12 +81,12 @@ def test_the_full_document_has_theorem_lemmas_and_both_tables(tmp_path):
     # registry and runs the audit once for both)
     script = (
         "import json, sys\n"
-        "from schattheory.cli import main\n"
+        "from schattheory.outputs.cli import main\n"
         "rc = main(['latex', '--out', sys.argv[1], '--max-overfull', '5'])\n"
         "if rc:\n"
         "    sys.exit(rc)\n"
-        "from schattheory.latex.document import lemma_closure\n"
-        "from schattheory.latex.sources import claim_results, main_theorem, sample_complexity_rows\n"
+        "from schattheory.outputs.latex.document import lemma_closure\n"
+        "from schattheory.outputs.latex.sources import claim_results, main_theorem, sample_complexity_rows\n"
         "m = main_theorem()\n"
         "with open(sys.argv[2], 'w') as fh:\n"
         "    json.dump({'key': m.key, 'lhs': str(m.lhs), 'lemmas': [b.key for b in lemma_closure([m])],\n"

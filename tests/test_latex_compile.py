@@ -15,14 +15,20 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from schattheory import registry
-from schattheory.citations import CITATIONS
-from schattheory.errors import InputError
-from schattheory.latex import notation as nt
-from schattheory.latex.compile import DEFAULT_OVERFULL_PT, LatexError, compile_tex, pdflatex_available, pdftotext
-from schattheory.latex.document import build_document, compile_file, standalone, write_document
-from schattheory.output import MARKER
-from schattheory.symbols import L, W, r
+from schattheory.core import registry
+from schattheory.foundation.citations import CITATIONS
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.output import MARKER
+from schattheory.foundation.symbols import L, W, r
+from schattheory.outputs.latex import notation as nt
+from schattheory.outputs.latex.compile import (
+    DEFAULT_OVERFULL_PT,
+    LatexError,
+    compile_tex,
+    pdflatex_available,
+    pdftotext,
+)
+from schattheory.outputs.latex.document import build_document, compile_file, standalone, write_document
 
 needs_pdflatex = pytest.mark.skipif(
     not pdflatex_available() or shutil.which("pdftotext") is None,
@@ -123,7 +129,7 @@ def test_bibtex_variant_with_switched_notation(tmp_path):
 
 
 def test_the_whole_bibtex_database_passes_bibtex_without_warnings(tmp_path):
-    from schattheory.latex.render import bibtex_entry
+    from schattheory.outputs.latex.render import bibtex_entry
 
     (tmp_path / "refs.bib").write_text("\n\n".join(bibtex_entry(c) for c in CITATIONS.values()), encoding="utf-8")
     body = "\\nocite{*}\n\\bibliographystyle{plain}\n\\bibliography{refs}"
@@ -183,7 +189,7 @@ def test_long_formulas_fit_the_page_by_pdflatex_measure(tmp_path):
     # the layout's width estimate against the real typesetter: no overfull box over the threshold
     from test_latex_layout import SHAPES  # pytest puts tests/ on sys.path
 
-    from schattheory.latex.render import display
+    from schattheory.outputs.latex.render import display
 
     body = "\n\n".join(f"Shape {i}:\n" + display(expr, punct=".") for i, expr in enumerate(SHAPES.values()))
     res = _compile_body(tmp_path, body)
@@ -192,7 +198,7 @@ def test_long_formulas_fit_the_page_by_pdflatex_measure(tmp_path):
 
 
 def test_nasty_text_compiles(tmp_path):
-    from schattheory.latex.text import escape
+    from schattheory.foundation.tex_text import escape
 
     nasty = ("\\ { } $ & % # _ ^ ~ < > | « » ð þ Ð Þ é ü ñ ß → ≤ ≥ ∞ ‖A‖ σ_i Σ ∏ ℓ Õ(W r L²) – — “q” … ½ ± × · "
              "☃")
@@ -243,7 +249,7 @@ def test_rewriting_replaces_files_and_drops_a_stale_pdf(tmp_path):
 
 
 def test_statements_for_a_proof_file_compile_with_amsthm_only(tmp_path):
-    from schattheory.latex.render import statements
+    from schattheory.outputs.latex.render import statements
 
     body = statements(registry.keys(), env="lemma", cite_style="text")
     (tmp_path / "p.tex").write_text("\\documentclass[11pt]{article}\n\\usepackage[margin=1in]{geometry}\n"

@@ -7,10 +7,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schattheory import registry
-from schattheory.latex.layout import DEF_INDENT_PT, DISPLAY_BUDGET_PT, fit, fit_many, letters_for, tex_width
-from schattheory.latex.notation import current, print_latex
-from schattheory.latex.render import _lhs_prefix
+from schattheory.core import registry
+from schattheory.outputs.latex.layout import DEF_INDENT_PT, DISPLAY_BUDGET_PT, fit, fit_many, letters_for, tex_width
+from schattheory.outputs.latex.notation import current, print_latex
+from schattheory.outputs.latex.render import _lhs_prefix
 
 X = sp.symbols("x_1:41", positive=True)
 
@@ -84,7 +84,7 @@ def test_width_estimate_orders_simple_cases(narrow, wide):
 
 
 def test_a_narrower_page_gives_narrower_lines():
-    from schattheory.latex.layout import display_budget, page
+    from schattheory.outputs.latex.layout import display_budget, page
 
     expr = SHAPES["root of a sum of products"]
     wide = fit(expr)

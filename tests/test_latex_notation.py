@@ -4,15 +4,12 @@ import re
 import pytest
 import sympy as sp
 
-from schattheory import registry
-from schattheory.bound import Bound
-from schattheory.errors import InputError
-from schattheory.latex import notation as nt
-from schattheory.latex.document import build_document
-from schattheory.latex.render import inline, theorem
-from schattheory.latex.tables import sample_complexity_table
-from schattheory.provenance import Provenance, cite
-from schattheory.schatten import (
+from schattheory.core import registry
+from schattheory.core.bound import Bound
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.symbols import A, L, N, W, eps, gamma, h, j, layer, p, q, r
+from schattheory.numerics.schatten import (
     FrobeniusNorm,
     MatrixRank,
     NuclearNorm,
@@ -22,7 +19,10 @@ from schattheory.schatten import (
     SpectralNorm,
     TailSchattenNorm,
 )
-from schattheory.symbols import A, L, N, W, eps, gamma, h, j, layer, p, q, r
+from schattheory.outputs.latex import notation as nt
+from schattheory.outputs.latex.document import build_document
+from schattheory.outputs.latex.render import inline, theorem
+from schattheory.outputs.latex.tables import sample_complexity_table
 
 SPECTRAL = [SchattenNorm(A, p), SpectralNorm(A), FrobeniusNorm(A), NuclearNorm(A), SingularValue(A, j + 1),
             TailSchattenNorm(A, r, q), MatrixRank(A), RankProxy(A, p)]
@@ -42,7 +42,7 @@ def test_default_notation_reproduces_the_foundation_printers(f):
 
 
 def _keys_without_spectral_functions():
-    from schattheory.schatten import SpectralFunction
+    from schattheory.numerics.schatten import SpectralFunction
 
     return [k for k in registry.keys() if not registry.get(k).expr.atoms(SpectralFunction)]
 
@@ -50,7 +50,7 @@ def _keys_without_spectral_functions():
 # statements with spectral functions are compared with their own printers in the test above
 @pytest.mark.parametrize("key", _keys_without_spectral_functions())
 def test_default_output_equals_sympy_for_registered_expressions_without_spectral_functions(key):
-    from schattheory.latex_names import SYMBOL_NAMES
+    from schattheory.foundation.latex_names import SYMBOL_NAMES
 
     b = registry.get(key)
     names = {s: SYMBOL_NAMES[s.name] for s in b.expr.free_symbols if s.name in SYMBOL_NAMES}

@@ -7,14 +7,14 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schattheory import registry
-from schattheory.bound import Bound
-from schattheory.citations import CITATIONS
-from schattheory.latex import render
-from schattheory.latex.notation import print_latex
-from schattheory.latex.text import breakable_key, cite_command, escape
-from schattheory.provenance import Provenance, cite
-from schattheory.symbols import L, N, W, a, b, r
+from schattheory.core import registry
+from schattheory.core.bound import Bound
+from schattheory.foundation.citations import CITATIONS
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.symbols import L, N, W, a, b, r
+from schattheory.foundation.tex_text import breakable_key, cite_command, escape
+from schattheory.outputs.latex import render
+from schattheory.outputs.latex.notation import print_latex
 
 
 @pytest.mark.parametrize("key", registry.keys())
@@ -92,7 +92,7 @@ def test_unbreakable_parts_are_named_in_a_where_list():
 
 
 class _Step:
-    """A step as the derivation engine records it (schattheory.derivation.Step): a LaTeX label, a note, a status,
+    """A step as the derivation engine records it (schattheory.core.derivation.Step): a LaTeX label, a note, a status,
     the relation to the previous expression, the registry keys it uses and its result."""
 
     def __init__(self, label, result, uses=(), note="", status=None, relation="<="):
@@ -139,7 +139,7 @@ def test_proof_skeleton_of_steps_without_the_engine_interface():
 
 
 def test_proof_skeleton_of_the_derived_main_theorem():
-    from schattheory.derivations.main_bound import derive_main_bound
+    from schattheory.bounds.derivations.main_bound import derive_main_bound
 
     bound = derive_main_bound()
     tex = render.proof(bound)

@@ -3,12 +3,12 @@ parser supports the constructs; the ones it cannot read are listed (xfail with t
 import pytest
 import sympy as sp
 
-from schattheory import registry
-from schattheory.bound import Bound
-from schattheory.latex import notation as nt
-from schattheory.latex.roundtrip import parser_available, roundtrip, unsupported_reason
-from schattheory.provenance import Provenance, cite
-from schattheory.symbols import L, N, W, a, b, eps, gamma, p, r
+from schattheory.core import registry
+from schattheory.core.bound import Bound
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.symbols import L, N, W, a, b, eps, gamma, p, r
+from schattheory.outputs.latex import notation as nt
+from schattheory.outputs.latex.roundtrip import parser_available, roundtrip, unsupported_reason
 
 pytestmark = pytest.mark.skipif(not parser_available(),
                                 reason="sympy.parsing.latex needs antlr4-python3-runtime 4.11 (the test extras)")
@@ -79,8 +79,8 @@ def test_a_wrong_printer_is_caught(monkeypatch):
 
 
 def test_unsupported_reasons_name_the_construct():
-    from schattheory.schatten import SchattenNorm
-    from schattheory.symbols import XF, A
+    from schattheory.foundation.symbols import XF, A
+    from schattheory.numerics.schatten import SchattenNorm
 
     assert "SchattenNorm" in unsupported_reason(SchattenNorm(A, p) + 1)
     assert unsupported_reason(XF * 2) == ""        # a symbol's name is no reason: it is renamed (below)
@@ -88,7 +88,7 @@ def test_unsupported_reasons_name_the_construct():
 
 def test_symbols_the_parser_cannot_read_are_renamed_and_say_so():
     """||X||_F, an upright word and d (read as a differential) get stand-ins; the structure is still compared."""
-    from schattheory.symbols import XF, d
+    from schattheory.foundation.symbols import XF, d
 
     word = sp.Symbol("Cmax", positive=True)
     rt = roundtrip(_bound(XF * sp.sqrt(word / N) + d * r * sp.log(3 / eps), (XF, word, N, d, r, eps)))
@@ -106,8 +106,8 @@ def test_a_symbol_before_a_parenthesis_is_a_product_not_a_call():
 
 def test_renaming_does_not_hide_a_wrong_expression(monkeypatch):
     """A printing error next to a renamed symbol is still found: print X_F^2 where the expression has X_F^3."""
-    from schattheory import notation as core
-    from schattheory.symbols import XF
+    from schattheory.foundation import notation as core
+    from schattheory.foundation.symbols import XF
 
     real = core.print_latex
 

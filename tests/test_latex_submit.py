@@ -8,13 +8,13 @@ import re
 import pytest
 import sympy as sp
 
-from schattheory.errors import InputError
-from schattheory.latex.compile import pdflatex_available, pdftotext
-from schattheory.latex.document import build_document, standalone, write_document
-from schattheory.latex.tables import sample_complexity_table
-from schattheory.latex.text import cite_keys, escape_text, text_mode_problems
-from schattheory.provenance import Citation
-from schattheory.symbols import L, W, eps, r
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.provenance import Citation
+from schattheory.foundation.symbols import L, W, eps, r
+from schattheory.foundation.tex_text import cite_keys, escape_text, text_mode_problems
+from schattheory.outputs.latex.compile import pdflatex_available, pdftotext
+from schattheory.outputs.latex.document import build_document, standalone, write_document
+from schattheory.outputs.latex.tables import sample_complexity_table
 
 needs_latex = pytest.mark.skipif(not pdflatex_available(), reason="pdflatex is not on the PATH")
 
@@ -58,9 +58,9 @@ def test_spliced_table_and_own_citation_get_bibliography_entries():
 
 
 def test_a_registered_own_statement_brings_its_citation():
-    from schattheory import registry
     from schattheory.bounds import network
     from schattheory.bounds.custom import network_bound
+    from schattheory.core import registry
 
     saved, users = dict(registry._REGISTRY), dict(network._USER)
     try:
@@ -99,7 +99,7 @@ def test_write_document_warns_and_the_pdf_shows_why(tmp_path):
 
 @pytest.mark.slow
 def test_every_schatten_row_with_finite_p_is_split_by_the_wl_convention():
-    from schattheory.asymptotics import sample_complexity_table as rows_of
+    from schattheory.analysis.asymptotics import sample_complexity_table as rows_of
 
     rows = {row["label"]: row for row in rows_of()}
     schatten = [label for label in rows if label.startswith("Schatten bound")]
@@ -115,9 +115,9 @@ def test_every_schatten_row_with_finite_p_is_split_by_the_wl_convention():
 
 
 def test_relax_step_text_is_escaped_in_the_proof():
-    from schattheory.derivation import Relax, Start, derive, derived_bound
-    from schattheory.latex.render import proof
-    from schattheory.symbols import a, b
+    from schattheory.core.derivation import Relax, Start, derive, derived_bound
+    from schattheory.foundation.symbols import a, b
+    from schattheory.outputs.latex.render import proof
 
     start = st_bound("test.relax_start", a + b)
     der = derive("test.relaxed", [Start(bound=start), Relax(a, 2 * a, because="a <= 2a since a > 0 & |a| = a")],
@@ -127,8 +127,8 @@ def test_relax_step_text_is_escaped_in_the_proof():
 
 
 def st_bound(key, expr):
-    from schattheory.bound import Bound
-    from schattheory.provenance import Provenance
+    from schattheory.core.bound import Bound
+    from schattheory.foundation.provenance import Provenance
 
     return Bound(key, expr=expr, params=tuple(sorted(expr.free_symbols, key=str)), provenance=Provenance("new result"),
                  example={s: 1 for s in expr.free_symbols})

@@ -4,11 +4,11 @@ import math
 import pytest
 import sympy as sp
 
-from schattheory.errors import InputError
-from schattheory.latex import tables
-from schattheory.latex.notation import use
-from schattheory.latex.text import breakable_key, escape_breakable
-from schattheory.symbols import L, W, r
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.symbols import L, W, r
+from schattheory.foundation.tex_text import breakable_key, escape_breakable
+from schattheory.outputs.latex import tables
+from schattheory.outputs.latex.notation import use
 
 
 def _exponent(expr, x):
@@ -143,7 +143,7 @@ def test_network_results_from_an_evaluation_object_with_optimised_p():
 
 
 def test_claims_table_caption_names_every_verdict():
-    from schattheory.claims import VERDICTS
+    from schattheory.analysis.claims import VERDICTS
 
     assert tables.VERDICTS is VERDICTS                      # one vocabulary, the audit's
     tex = tables.claims_table(CLAIMS + [Claim("C14", "Beats the baselines", "not-universal", "counting.dominant")])

@@ -4,10 +4,10 @@ from dataclasses import replace
 import pytest
 import sympy as sp
 
-from schattheory import registry
-from schattheory.bound import Bound, BoundError, Limit
-from schattheory.provenance import Provenance, cite
-from schattheory.symbols import L, N, W, r
+from schattheory.core import registry
+from schattheory.core.bound import Bound, BoundError, Limit
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.symbols import L, N, W, r
 
 
 def _with_limit(value, key="user.square.wrong_limit"):
@@ -32,7 +32,7 @@ def test_true_declared_limit_passes_for_an_unregistered_copy():
 
 def test_numeric_route_catches_a_wrong_limit_when_sympy_gives_up():
     """With no time for sympy.limit the 50-digit sequence at the example point decides."""
-    from schattheory.limit_check import check_limits
+    from schattheory.core.limit_check import check_limits
 
     x = sp.Symbol("x", positive=True)
     prov = Provenance("classical", (cite("bhatia1997", "p. 1"),))
@@ -44,7 +44,7 @@ def test_numeric_route_catches_a_wrong_limit_when_sympy_gives_up():
 
 
 def test_limit_without_example_and_without_sympy_is_unverified():
-    from schattheory.limit_check import check_limits
+    from schattheory.core.limit_check import check_limits
 
     x, y = sp.Symbol("x", positive=True), sp.Symbol("y", positive=True)
     prov = Provenance("classical", (cite("bhatia1997", "p. 1"),))
@@ -61,7 +61,7 @@ def test_registration_does_not_verify_limits_but_check_does():
 
 
 def test_theorem_never_prints_an_unverified_limit_as_a_fact():
-    from schattheory.latex.render import theorem
+    from schattheory.outputs.latex.render import theorem
 
     wrong = _with_limit(42 * L * W * r / sp.sqrt(N), key="user.square.wrong_tex")
     text = theorem(wrong)

@@ -12,9 +12,9 @@ import mpmath
 import pytest
 import sympy as sp
 
-from schattheory import schatten
-from schattheory.limits import numeric_sequence, sequence_points, timed_limit
-from schattheory.symbols import p, spectrum
+from schattheory.foundation.symbols import p, spectrum
+from schattheory.numerics import schatten
+from schattheory.numerics.limits import numeric_sequence, sequence_points, timed_limit
 
 R = sp.Rational
 #: spectra for the numeric sequences: ordinary, huge, tiny, with a tie at the top, with a tail 1e-40 below the top

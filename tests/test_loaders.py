@@ -7,7 +7,7 @@ import types
 import numpy as np
 import pytest
 
-from schattheory.errors import InputError
+from schattheory.foundation.errors import InputError
 from schattheory.networks import formats
 from schattheory.networks.loaders import iter_layers, natural_key, plan_model
 from schattheory.networks.spectra import NetworkSpectra

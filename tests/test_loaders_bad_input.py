@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from schattheory import cli
-from schattheory.errors import InputError
+from schattheory.foundation.errors import InputError
 from schattheory.networks.evaluate import evaluate
+from schattheory.outputs import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 safetensors_numpy = pytest.importorskip("safetensors.numpy")

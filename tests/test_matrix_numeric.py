@@ -1,8 +1,10 @@
 """Float64 and mpmath paths of the numeric Schatten functions, checked against each other and against exact values.
 
-- Spectrum kernels (``schattheory.stable``): float64 on a spectrum with magnitudes 1e-150..1e150, zeros and ties
+- Spectrum kernels (``schattheory.numerics.stable``): float64 on a spectrum with magnitudes 1e-150..1e150, zeros and
+ties
   agrees with mpmath on the same numbers to ~1e-11 (or is inf exactly when the true value exceeds float64).
-- Matrix functions (``schattheory.matrix``): the float64 result on a matrix (entries anywhere in 1e-150..1e150) lies
+- Matrix functions (``schattheory.numerics.matrix``): the float64 result on a matrix (entries anywhere in
+1e-150..1e150) lies
   inside the enclosure implied by the float64 SVD's backward error, |sigma_i - sigma_i(A)| <= c eps ||A||, around
   the singular values computed by mpmath's SVD at 30 digits.
 - The ``dps`` path is correct to its digits: exact closed forms, and an independent mpmath eigenvalue route.
@@ -15,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schattheory import matrix, stable
-from schattheory.testing import exponents, matrices_with_spectrum, scaled_matrices, spectra
+from schattheory.core.testing import exponents, matrices_with_spectrum, scaled_matrices, spectra
+from schattheory.numerics import matrix, stable
 
 EPS = np.finfo(np.float64).eps
 BIG = mpmath.mpf(np.finfo(np.float64).max)

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from schattheory.registry import get
-from schattheory.symbols import R, b, d, eps, j, m, p
+from schattheory.core.registry import get
+from schattheory.foundation.symbols import R, b, d, eps, j, m, p
 
 _spec = importlib.util.spec_from_file_location("refuted_mixed_cover",
                                                Path(__file__).parent / "data" / "refuted_mixed_cover.py")

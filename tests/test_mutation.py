@@ -5,10 +5,10 @@ The score is printed (``pytest -s``); README "What check means" records the meas
 """
 import pytest
 
-from schattheory import registry
-from schattheory.falsifier import attack, kind_of
-from schattheory.falsifier.mutants import mutants
-from schattheory.registry import all_bounds
+from schattheory.analysis.falsifier import attack, kind_of
+from schattheory.analysis.falsifier.mutants import mutants
+from schattheory.core import registry
+from schattheory.core.registry import all_bounds
 
 BUDGET = 1.0
 #: two samples of mutants pooled (the score of one sample of ~65 varies by a few points with its seed)

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from schattheory import registry
 from schattheory.bounds.network import (
     NetworkBoundValue,
     default_p_grid,
@@ -15,9 +14,10 @@ from schattheory.bounds.network import (
     network_families,
     optimise_ledent_p,
 )
-from schattheory.errors import InputError
-from schattheory.netstats import DataStats, LayerStats, NetworkStats
-from schattheory.stable import rank_proxy
+from schattheory.core import registry
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.netstats import DataStats, LayerStats, NetworkStats
+from schattheory.numerics.stable import rank_proxy
 
 DATA = DataStats(n=5000, input_norm=7.0, data_frobenius=300.0, margin=0.75)
 

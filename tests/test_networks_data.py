@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from schattheory.errors import InputError
+from schattheory.foundation.errors import InputError
 from schattheory.networks.data import choose_margin, given_data_stats, load_data
 from schattheory.networks.evaluate import evaluate
 

@@ -8,7 +8,7 @@ import scipy.linalg
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schattheory.errors import InputError
+from schattheory.foundation.errors import InputError
 from schattheory.networks.spectra import GRAM_RELIABLE, NetworkSpectra, singular_values
 from schattheory.networks.synthetic import synthetic_network
 

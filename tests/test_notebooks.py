@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TIME_LIMIT = 120  # seconds per notebook, kernel start included
 #: toolkit modules a notebook is about (it is skipped, saying which is missing, where they are not installed)
-NEEDS = {"02": ("schattheory.derivations.main_bound", "schattheory.covers_compare"),
-         "03": ("schattheory.claims",), "04": ("schattheory.bounds.network",)}
+NEEDS = {"02": ("schattheory.bounds.derivations.main_bound", "schattheory.analysis.covers_compare"),
+         "03": ("schattheory.analysis.claims",), "04": ("schattheory.bounds.network",)}
 
 nbformat = pytest.importorskip("nbformat")
 

@@ -2,7 +2,7 @@
 import io
 import time
 
-from schattheory.commands._status import Status, auto_progress
+from schattheory.outputs.commands._status import Status, auto_progress
 
 
 def test_progress_follows_the_terminal_and_the_environment(monkeypatch):

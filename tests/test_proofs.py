@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "proofs"))
 import proofkit  # noqa: E402
 
-from schattheory import registry  # noqa: E402
+from schattheory.core import registry  # noqa: E402
 
 FOLDERS = proofkit.folders()
 STEPS = [(f, i) for f in FOLDERS for i, _ in enumerate(proofkit.load_steps(f).STEPS)]

@@ -1,10 +1,12 @@
-"""Structured left-hand sides (schattheory.quantities): same LaTeX as the hand-written statements, substitution,
+"""Structured left-hand sides (schattheory.foundation.quantities): same LaTeX as the hand-written statements,
+substitution,
 symbols checked by Bound.check, and no numeric evaluation."""
 import pytest
 import sympy as sp
 
-from schattheory.errors import InputError
-from schattheory.quantities import (
+from schattheory.core.registry import get
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.quantities import (
     EmpiricalL2,
     EmpiricalRademacher,
     LinearClass,
@@ -14,8 +16,7 @@ from schattheory.quantities import (
     SchattenBall,
     quantities_in,
 )
-from schattheory.registry import get
-from schattheory.symbols import R, d, eps, m, p, r
+from schattheory.foundation.symbols import R, d, eps, m, p, r
 
 # the left sides as they were written by hand before they became structured (literal strings, not code output)
 HAND_WRITTEN = {
@@ -63,7 +64,7 @@ def test_bad_metric_and_set_are_one_line_errors():
 
 
 def test_rademacher_and_data_metric_print():
-    from schattheory.latex_names import latex
+    from schattheory.foundation.latex_names import latex
 
     rad = EmpiricalRademacher(LinearClass("S_p", R, m, d, p), sp.Symbol("B"), sp.Symbol("N"))
     assert latex(rad) == r"\hat{\mathfrak{R}}_S(\mathcal{F}_{\|W\|_{S_p}\le R})"

@@ -24,11 +24,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from schattheory import registry
-from schattheory.limit_check import SPECTRA, spectrum_form, unresolved_spectral
-from schattheory.limits import numeric_sequence
-from schattheory.provenance import Status
-from schattheory.quantities import quantities_in
+from schattheory.core import registry
+from schattheory.core.limit_check import SPECTRA, spectrum_form, unresolved_spectral
+from schattheory.foundation.provenance import Status
+from schattheory.foundation.quantities import quantities_in
+from schattheory.numerics.limits import numeric_sequence
 
 KEYS = registry.keys()
 SEQ_DPS = 50
@@ -167,7 +167,7 @@ def test_example_point_satisfies_assumptions(key):
 # statements about matrices are evaluated on random matrices instead (the next test)
 @pytest.mark.parametrize("key", [k for k in KEYS if not _expr_has_matrices(_bound(k))])
 def test_numpy_and_mpmath_agree_at_example(key):
-    from schattheory.backends import mpmath_evaluator, numpy_evaluator
+    from schattheory.numerics.backends import mpmath_evaluator, numpy_evaluator
 
     b = _bound(key)
     ex = _example(b)
@@ -197,7 +197,7 @@ def test_matrix_statement_holds_on_random_matrices(key):
 
 @pytest.mark.parametrize("key", KEYS)
 def test_30_and_60_digits_agree(key):
-    from schattheory.backends import mpmath_evaluator
+    from schattheory.numerics.backends import mpmath_evaluator
 
     b = _bound(key)
     ex = _example(b)
@@ -285,7 +285,7 @@ def test_declared_limit_matches_mpmath_sequence(key, i):
 @pytest.mark.parametrize("key,i", LIMIT_CASES, ids=LIMIT_IDS)
 def test_declared_limit_matches_sympy(key, i):
     """sympy.limit (within its budget) gives the declared value where it finishes: the verdict Bound.check() uses
-    (schattheory.limit_check, cached per statement, so check() and this test share one computation)."""
+    (schattheory.core.limit_check, cached per statement, so check() and this test share one computation)."""
     verdict = _bound(key).limit_checks()[i]
     assert verdict.ok, f"{key}: declared limit {verdict.limit.describe()}: {verdict.evidence}"
     # where sympy.limit does not finish within its budget the verdict rests on the 50-digit sequence (the test

@@ -6,8 +6,9 @@ import os
 import subprocess
 import sys
 
-from schattheory import manifest, registry
-from schattheory.commands.show import text_lines
+from schattheory.core import registry
+from schattheory.foundation import manifest
+from schattheory.outputs.commands.show import text_lines
 
 
 def _run(code_or_args, tmp_path, module=False):
@@ -17,16 +18,16 @@ def _run(code_or_args, tmp_path, module=False):
 
 
 def test_shipped_manifest_equals_a_fresh_build(tmp_path):
-    """Fails when a statement was added, removed or changed without `python -m schattheory.manifest_write`.
+    """Fails when a statement was added, removed or changed without `python -m schattheory.outputs.manifest_write`.
 
     The fresh build (a new process: which module registers which key) compares everything but ``show``'s text,
     whose verdicts on declared limits take most of a build: the next test compares that text for every shipped key
     with the built statement, in this process."""
-    code = ("import json, os; from schattheory import manifest, registry; "
+    code = ("import json, os; from schattheory.foundation import manifest; from schattheory.core import registry; "
             "fresh = registry.build_manifest(); "
-            "shipped = json.load(open(os.path.join(os.path.dirname(manifest.__file__), 'data', manifest.SHIPPED))); "
+            "shipped = json.load(open(os.path.join(manifest.PACKAGE_DIR, 'data', manifest.SHIPPED))); "
             "entries = [{k: v for k, v in e.items() if k != 'show'} for e in shipped['entries']]; "
-            "assert entries == fresh['entries'], 'entries differ: run python -m schattheory.manifest_write'; "
+            "assert entries == fresh['entries'], 'entries differ: run python -m schattheory.outputs.manifest_write'; "
             "assert shipped['modules'] == fresh['modules'] and "
             "shipped['network_families'] == fresh['network_families'], 'modules or families differ'; "
             "assert all(e.get('show') for e in shipped['entries'])")
@@ -35,7 +36,7 @@ def test_shipped_manifest_equals_a_fresh_build(tmp_path):
 
 
 def test_manifest_entries_describe_the_built_bounds():
-    with open(os.path.join(os.path.dirname(manifest.__file__), "data", manifest.SHIPPED)) as fh:
+    with open(os.path.join(manifest.PACKAGE_DIR, "data", manifest.SHIPPED)) as fh:
         shipped = json.load(fh)
     built = {b.key: manifest.describe(b) for b in registry.all_bounds()}
     for entry in shipped["entries"]:
@@ -51,12 +52,12 @@ def test_list_and_get_build_only_what_they_need(tmp_path):
     # the first run may find the shipped manifest stale (sources edited since): it builds and caches one
     warm = _run(["schattheory", "list"], tmp_path, module=True)
     assert warm.returncode == 0, warm.stderr
-    code = ("import sys; from schattheory.cli import main; main(['list']); "
+    code = ("import sys; from schattheory.outputs.cli import main; main(['list']); "
             "assert 'sympy' not in sys.modules, 'list imported sympy'; "
-            "from schattheory import manifest; fresh = 'show' in manifest.current()['entries'][0]; "
+            "from schattheory.foundation import manifest; fresh = 'show' in manifest.current()['entries'][0]; "
             "main(['show', 'schatten.monotonicity']); "
             "assert not fresh or 'sympy' not in sys.modules, 'show imported sympy with a current manifest'; "
-            "from schattheory import registry; registry.get('schatten.monotonicity'); "
+            "from schattheory.core import registry; registry.get('schatten.monotonicity'); "
             "assert 'schattheory.bounds.ledent2025' not in sys.modules, 'get built more than its module'; "
             "print(len(registry.keys()))")
     run = _run(code, tmp_path)
@@ -74,9 +75,9 @@ def test_network_families_from_the_manifest_match_the_module():
 
 def test_manifest_write_check_compares_entries_modules_and_families(monkeypatch, capsys):
     """`manifest_write --check`'s comparison (the fresh build itself is the first test's), on the shipped data."""
-    from schattheory import manifest_write
+    from schattheory.outputs import manifest_write
 
-    with open(os.path.join(os.path.dirname(manifest.__file__), "data", manifest.SHIPPED)) as fh:
+    with open(os.path.join(manifest.PACKAGE_DIR, "data", manifest.SHIPPED)) as fh:
         shipped = json.load(fh)
     monkeypatch.setattr(registry, "build_manifest", lambda extra=None: json.loads(json.dumps(shipped)))
     assert manifest_write.main(["--check"]) == 0

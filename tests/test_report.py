@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from schattheory.cli import main
 from schattheory.data import MODEL_FILE, STATS_FILE
 from schattheory.data import path as data_path
-from schattheory.output import MARKER
-from schattheory.report import builder
+from schattheory.foundation.output import MARKER
+from schattheory.outputs.cli import main
+from schattheory.outputs.report import builder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,7 +116,7 @@ def test_failure_on_first_run_leaves_nothing(tmp_path, monkeypatch):
 
 
 def test_a_failing_section_is_reported_not_fatal(tmp_path, monkeypatch):
-    from schattheory.report import audit
+    from schattheory.outputs.report import audit
 
     monkeypatch.setattr(audit, "build", lambda context=None: 1 / 0)
     msgs = []
@@ -205,7 +205,7 @@ def test_model_without_data_shows_layers_and_says_why_no_bounds(tmp_path):
 # ---- with the bound families, the derivation engine and the audit present ----------------------------------------
 def _bundled_result(ps=(0.5, 1.0, 2.0)):
     from schattheory.data import bundled_network
-    from schattheory.report.network import evaluate_stats
+    from schattheory.outputs.report.network import evaluate_stats
 
     return evaluate_stats(bundled_network(), ps=ps, curves=False)
 
@@ -279,7 +279,7 @@ def test_report_sections_with_their_modules(full_report):
         forms = {f["p"]: f["value"] for f in rep["theorem"]["data"]["forms"]}
         assert forms["p -> 0+"] == "a*rho" and forms["p -> oo"] == "Omega*X**2"
         assert "| p -> 0+ | a*rho | symbolic |" in md
-        from schattheory.registry import keys
+        from schattheory.core.registry import keys
         if "ledent2025.per_layer" in keys("ledent2025"):   # the separately encoded bound declares the same limits
             assert md.count("| yes |") >= 2
     if rep["network"]["data"]["bounds"]:
@@ -301,7 +301,7 @@ def test_data_file_reproduces_the_bundled_statistics(tmp_path):
     Xtr, ytr, _, _, _ = study.load_digits_split(0, 1200)
     data = tmp_path / "digits_train.npz"
     np.savez(data, X=Xtr, y=ytr)
-    from schattheory.report.inputs import load_network
+    from schattheory.outputs.report.inputs import load_network
 
     stats, _ = load_network(data_path(MODEL_FILE), data)
     meta = json.loads(data_path(STATS_FILE).read_text())["data"]

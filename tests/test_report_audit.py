@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from schattheory.claims import VERDICTS, ClaimResult
-from schattheory.report import audit as report_audit
+from schattheory.analysis.claims import VERDICTS, ClaimResult
+from schattheory.outputs.report import audit as report_audit
 
 
 def _result(cid, verdict, reason):
@@ -28,7 +28,7 @@ def test_section_counts_and_flags_each_verdict(monkeypatch):
 
 def test_the_section_needs_the_claims_package(monkeypatch):
     """No fallback: when the claims package cannot be imported, the report's audit module fails to import."""
-    monkeypatch.setitem(sys.modules, "schattheory.claims", None)
+    monkeypatch.setitem(sys.modules, "schattheory.analysis.claims", None)
     try:
         with pytest.raises(ImportError):
             importlib.reload(report_audit)

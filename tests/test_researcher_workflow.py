@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from schattheory.latex.compile import pdflatex_available, pdftotext
+from schattheory.outputs.latex.compile import pdflatex_available, pdftotext
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "examples" / "researcher_workflow.py"

@@ -42,7 +42,7 @@ def test_cuda_matches_cpu_to_1e_5():
 
 
 def test_cuda_refused_with_one_line_when_absent():
-    from schattheory.errors import InputError
+    from schattheory.foundation.errors import InputError
     from schattheory.networks.gpu import check_device
 
     try:
@@ -71,7 +71,7 @@ def test_cache_leaves_no_partial_entry_on_failure(tmp_path):
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_scale_pow2_is_ldexp_bit_for_bit(dtype):
-    from schattheory.matrix import scale_pow2
+    from schattheory.numerics.matrix import scale_pow2
 
     rng = np.random.default_rng(1)
     info = np.finfo(dtype)

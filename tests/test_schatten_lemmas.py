@@ -13,8 +13,8 @@ import sympy as sp
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from schattheory.registry import get
-from schattheory.testing import assert_bound_holds, exponents, spectra
+from schattheory.core.registry import get
+from schattheory.core.testing import assert_bound_holds, exponents, spectra
 
 
 def _pq(data, strict=False):
@@ -52,8 +52,8 @@ def test_lemma_holds_on_random_spectra(key, data, sig):
 
 def test_lemma_list_covers_every_one_matrix_lemma():
     """Every registered schatten.* lemma about A alone is in the property test above (none forgotten)."""
-    from schattheory.registry import all_bounds
-    from schattheory.symbols import A
+    from schattheory.core.registry import all_bounds
+    from schattheory.foundation.symbols import A
 
     single = {b.key for b in all_bounds("schatten.") if b.kind == "lemma" and b.matrices() == {A}}
     assert single == set(ONE_MATRIX)
@@ -93,8 +93,8 @@ def test_stechkin_sharp_constant_is_attained(j):
 
 def test_stechkin_sharp_constant_closed_form():
     """c_{p,q} at p/q = 1/2 is 2^(-1/p); c_{p,q} <= 1 on a grid; the constant-1 lemma is the weaker one."""
+    from schattheory.foundation.symbols import p, q
     from schattheory.lemmas.schatten_facts import STECHKIN_C
-    from schattheory.symbols import p, q
 
     assert sp.simplify(STECHKIN_C.subs(q, 2 * p) - 2 ** (-1 / p)) == 0
     f = sp.lambdify((p, q), STECHKIN_C, "mpmath")
@@ -131,7 +131,7 @@ def test_matrix_rank_counts_tiny_singular_values():
 @given(sig=spectra(), data=st.data())
 def test_rank_proxy_in_range_and_non_increasing(sig, data):
     """r(p) = sum (sigma_i/sigma_1)^p lies in [1, rank] and is non-increasing in p (mpmath and float64 paths)."""
-    from schattheory import stable
+    from schattheory.numerics import stable
 
     p, q = _pq(data)
     k = int(np.count_nonzero(sig))
@@ -147,8 +147,8 @@ def test_rank_proxy_in_range_and_non_increasing(sig, data):
 
 def test_rank_proxy_derivative_is_negative_symbolically():
     """d/dp sum_i exp(-u_i p) = -sum_i u_i exp(-u_i p) < 0 for u_i > 0: SymPy decides the sign exactly."""
-    from schattheory.schatten import decay_form
-    from schattheory.symbols import p
+    from schattheory.foundation.symbols import p
+    from schattheory.numerics.schatten import decay_form
 
     for k in (2, 3, 5):
         form, _ = decay_form(k, p)

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from schattheory.matrix import singular_values
-from schattheory.registry import get
-from schattheory.testing import assert_bound_holds, exponents, random_orthogonal, spectra
+from schattheory.core.registry import get
+from schattheory.core.testing import assert_bound_holds, exponents, random_orthogonal, spectra
+from schattheory.numerics.matrix import singular_values
 
 EPS = np.finfo(np.float64).eps
 
@@ -157,7 +157,7 @@ def test_statement_fails_outside_its_assumption(key):
     and the two sides computed regardless show the violation (the check can fail)."""
     from dataclasses import replace
 
-    from schattheory.errors import InputError
+    from schattheory.foundation.errors import InputError
 
     A = np.diag([1.0, 0.5])
     with pytest.raises(InputError, match="p <= 1"):
@@ -167,7 +167,7 @@ def test_statement_fails_outside_its_assumption(key):
 
 
 def test_matrix_expression_needs_matrices_not_spectra():
-    from schattheory.errors import InputError
+    from schattheory.foundation.errors import InputError
 
     with pytest.raises(InputError, match="not its singular values"):
         get("schatten.quasi_triangle").evaluate({"A": [1.0, 0.5], "B": [1.0, 0.5], "p": 0.5}, side="lhs")

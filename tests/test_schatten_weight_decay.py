@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schattheory.errors import InputError
-from schattheory.registry import get
-from schattheory.testing import matrices_with_spectrum, spectra
-from schattheory.weight_decay import balanced_factorization, min_weight_decay
+from schattheory.core.registry import get
+from schattheory.core.testing import matrices_with_spectrum, spectra
+from schattheory.foundation.errors import InputError
+from schattheory.lemmas.weight_decay import balanced_factorization, min_weight_decay
 
 BOUND = get("schatten.weight_decay")
 

@@ -6,8 +6,8 @@ import re
 import mpmath
 import pytest
 
-from schattheory import registry
-from schattheory.cli import main
+from schattheory.core import registry
+from schattheory.outputs.cli import main
 
 KEYS = registry.keys()
 

@@ -2,8 +2,8 @@
 import sympy as sp
 from proofkit import Identity, Inequality, LimitStep
 
+from schattheory.foundation.symbols import a, b, p, r
 from schattheory.lemmas.balancing import c_p, r_star
-from schattheory.symbols import a, b, p, r
 
 KEYS = ["balancing.constant", "balancing.minimiser", "balancing.continuous", "balancing.integer",
         "balancing.integer_ceil"]

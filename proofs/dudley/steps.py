@@ -2,8 +2,8 @@
 import sympy as sp
 from proofkit import Identity, Inequality
 
-from schattheory.registry import get
-from schattheory.symbols import N, R, alpha, c, eps, p, q
+from schattheory.core.registry import get
+from schattheory.foundation.symbols import N, R, alpha, c, eps, p, q
 
 KEYS = ["dudley.inverse_square", "dudley.inverse_square.optimal", "dudley.power_law", "dudley.power_law.optimal",
         "dudley.power_law.alpha0"]

@@ -2,7 +2,7 @@
 import sympy as sp
 from proofkit import Identity, LimitStep
 
-from schattheory.symbols import eps, k, m, p, q
+from schattheory.foundation.symbols import eps, k, m, p, q
 
 KEYS = ["covering.hpv.middle", "covering.hpv.large"]
 E = p * q / (q - p)

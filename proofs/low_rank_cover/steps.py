@@ -2,7 +2,7 @@
 import sympy as sp
 from proofkit import Identity, Inequality
 
-from schattheory.symbols import R, d, eps, m, r
+from schattheory.foundation.symbols import R, d, eps, m, r
 
 KEYS = ["covering.low_rank", "covering.low_rank.all_eps"]
 u = sp.Symbol("u", positive=True)

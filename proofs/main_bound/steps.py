@@ -4,8 +4,8 @@ from proofkit import Identity, Inequality
 
 from schattheory.bounds import family as fam
 from schattheory.bounds.ledent2025 import D_TERM, LAMBDA
-from schattheory.registry import get
-from schattheory.symbols import B, L, N, U, X, d, delta, eps, layer, p, rho
+from schattheory.core.registry import get
+from schattheory.foundation.symbols import B, L, N, U, X, d, delta, eps, layer, p, rho
 
 KEYS = ["derived.ledent2025.per_layer", "derived.ledent2025.network_cover.L3", "ledent2025.fc.explicit"]
 

@@ -2,7 +2,7 @@
 import sympy as sp
 from proofkit import Identity, Inequality
 
-from schattheory.symbols import d, eps, m
+from schattheory.foundation.symbols import d, eps, m
 
 KEYS = ["maurey.general", "maurey.bft_instance"]
 M, k, u = sp.Symbol("M", positive=True), sp.Symbol("k", positive=True), sp.Symbol("u", positive=True)

@@ -2,11 +2,11 @@
 import sympy as sp
 from proofkit import Identity, Inequality, LimitStep
 
+from schattheory.core.registry import get
+from schattheory.foundation.symbols import R, a, b, d, eps, j, m, p, r, r_M
 from schattheory.lemmas.balancing import c_p
 from schattheory.lemmas.covering import stechkin_constant
 from schattheory.lemmas.mixed_cover import balanced_form, c_star, split_form, tail_frobenius_factor
-from schattheory.registry import get
-from schattheory.symbols import R, a, b, d, eps, j, m, p, r, r_M
 
 KEYS = ["covering.mixed_layer.split", "covering.mixed_layer"]
 

@@ -2,9 +2,9 @@
 import sympy as sp
 from proofkit import Identity, Inequality
 
-from schattheory.derivations.network_cover import derive_bft_theorem33
+from schattheory.bounds.derivations.network_cover import derive_bft_theorem33
+from schattheory.foundation.symbols import W, eps
 from schattheory.lemmas.network_cover import bft_theorem33, layer_symbols, unrolled_error
-from schattheory.symbols import W, eps
 
 KEYS = ["network_cover.layer_step", "network_cover.unrolled.L3", "network_cover.bft_thm33.L3",
         "derived.bartlett2017.network_cover.L3"]

@@ -2,7 +2,7 @@
 import sympy as sp
 from proofkit import Identity, Inequality
 
-from schattheory.symbols import R, d, eps, p
+from schattheory.foundation.symbols import R, d, eps, p
 
 KEYS = ["covering.quasi_norm_ball"]
 t = eps * 2 ** (-1 / p)

@@ -2,8 +2,8 @@
 import sympy as sp
 from proofkit import Identity, Inequality
 
+from schattheory.foundation.symbols import R, eps, p
 from schattheory.lemmas.covering import frobenius_truncation_rank, spectral_truncation_rank, stechkin_constant
-from schattheory.symbols import R, eps, p
 
 KEYS = ["covering.schatten_ball.frobenius", "covering.schatten_ball.spectral"]
 rF = frobenius_truncation_rank(p, R, eps)

@@ -2,8 +2,8 @@
 import sympy as sp
 from proofkit import Identity, Inequality
 
+from schattheory.foundation.symbols import p, q
 from schattheory.lemmas.covering import stechkin_constant
-from schattheory.symbols import p, q
 
 KEYS = ["schatten.stechkin_tail", "schatten.stechkin_tail_sharp"]  # registered by the foundation
 s, S, t = sp.Symbol("s", positive=True), sp.Symbol("S", positive=True), sp.Symbol("t", positive=True)

@@ -2,7 +2,7 @@
 import sympy as sp
 from proofkit import Identity, Inequality
 
-from schattheory.symbols import R, d, eps
+from schattheory.foundation.symbols import R, d, eps
 
 KEYS = ["covering.volumetric"]
 x = sp.Symbol("x", positive=True)

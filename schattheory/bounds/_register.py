@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..bound import Bound, Limit
-from ..registry import register
-from . import family as fam
+from schattheory.bounds import family as fam
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.registry import register
 
 DEPTH = 3
 

@@ -10,7 +10,7 @@ paper states O(sqrt(q ln r_v / N)), so the constant here is ours [D], not the pa
 **compressed** net g_A, not on f. Dominant form: sqrt(q ln r_v / N). By hand: q = 10^4 parameters, r_v = 16
 levels, N = 5 * 10^4, delta = 1/100: sqrt((10^4 ln 16 + ln 100) / 10^5) = 0.5266...
 
->>> from schattheory.registry import get
+>>> from schattheory.core.registry import get
 >>> round(float(get("arora2018.explicit").evaluate({"q_params": 10**4, "r_levels": 16, "N": 5 * 10**4,
 ...                                                 "delta": 0.01})), 4)
 0.5266
@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .. import symbols as S
-from ..bound import Bound, Limit
-from ..provenance import Provenance, cite
-from ..registry import register
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.registry import register
+from schattheory.foundation import symbols as S
+from schattheory.foundation.provenance import Provenance, cite
 
 q_params = sp.Symbol("q_params", positive=True, integer=True)
 r_levels = sp.Symbol("r_levels", positive=True, integer=True)

@@ -35,10 +35,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..provenance import Provenance, cite
-from . import family as fam
-from ._register import margin_limit, register_form
-from .family import Aggregate, NetworkForm
+from schattheory.bounds import family as fam
+from schattheory.bounds._register import margin_limit, register_form
+from schattheory.bounds.family import Aggregate, NetworkForm
+from schattheory.foundation.provenance import Provenance, cite
 
 T = sp.Symbol("T", positive=True)   # sum_l (b_l / s_l)^(2/3)
 _AGG = (Aggregate(T, (fam.b / fam.s) ** sp.Rational(2, 3)),)

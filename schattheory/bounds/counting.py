@@ -35,10 +35,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..provenance import Provenance, cite
-from . import family as fam
-from ._register import DEPTH, register_form, sample_constant_limit
-from .family import Aggregate, NetworkForm
+from schattheory.bounds import family as fam
+from schattheory.bounds._register import DEPTH, register_form, sample_constant_limit
+from schattheory.bounds.family import Aggregate, NetworkForm
+from schattheory.foundation.provenance import Provenance, cite
 
 Sp = sp.Symbol("S_params", positive=True)
 Sg = sp.Symbol("S_graf", positive=True)

@@ -17,7 +17,7 @@ matched by name. The form is registered twice: its statement for a depth-3 netwo
 ``FAMILY.MODE`` with the status ``new result`` (``schattheory list``, ``show``, LaTeX), and the family becomes
 evaluable on any network (:func:`schattheory.bounds.network.evaluate_network`, ``schattheory evaluate`` and
 ``report``). From the command line, a module that calls it is loaded with ``--load MODULE`` or through the entry
-point group ``schattheory.bounds`` (:mod:`schattheory.plugins`).
+point group ``schattheory.bounds`` (:mod:`schattheory.outputs.plugins`).
 
 >>> import sympy as sp
 >>> F, s, N, B, gamma, L = sp.symbols("F s N B gamma L")
@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..errors import InputError
-from . import family as fam
-from .family import Aggregate, NetworkForm
+from schattheory.bounds import family as fam
+from schattheory.bounds.family import Aggregate, NetworkForm
+from schattheory.foundation.errors import InputError
 
 __all__ = ["network_bound", "VOCABULARY"]
 
@@ -67,11 +67,11 @@ def network_bound(family: str, *, terms: dict, outer, mode: str = "dominant", op
     ``family`` names it (``schattheory evaluate`` reports it as ``FAMILY.MODE``); ``terms`` maps each aggregate's
     name to its per-layer term; ``ops`` maps aggregate names to ``"sum"`` (default), ``"prod"`` or ``"max"``;
     ``outer`` is the bound in the aggregates and the globals. ``citations``: Citations or keys of
-    :data:`schattheory.citations.CITATIONS` the statement rests on (shown with it; its status stays ``new
+    :data:`schattheory.foundation.citations.CITATIONS` the statement rests on (shown with it; its status stays ``new
     result``). ``register=False`` builds the form without registering anything (evaluate it with
     ``evaluate_network(stats, form)``). A term using ``p`` makes a family with a Schatten exponent per layer.
     """
-    from ..provenance import Citation, Provenance, cite
+    from schattheory.foundation.provenance import Citation, Provenance, cite
 
     if not isinstance(family, str) or not family.strip() or family != family.strip() or " " in family:
         raise InputError("family", family, "must be a non-empty name without spaces, e.g. 'mine.frobenius'")
@@ -101,8 +101,8 @@ def network_bound(family: str, *, terms: dict, outer, mode: str = "dominant", op
     form = NetworkForm(f"{family}.{mode}", family, mode, tuple(aggregates), outer_expr, {}, needs,
                        uses_p=any(fam.p in a.term.free_symbols for a in aggregates), dense=dense)
     if register:
-        from ._register import register_form
-        from .network import register_network_form
+        from schattheory.bounds._register import register_form
+        from schattheory.bounds.network import register_network_form
 
         cites = tuple(c if isinstance(c, Citation) else cite(c) for c in citations)
         prov = Provenance("new result", cites, note=note)
@@ -114,7 +114,7 @@ def network_bound(family: str, *, terms: dict, outer, mode: str = "dominant", op
 
 def _register_statement(form, prov, title, lhs, assumptions, register_form):
     """The depth-3 statement in the registry; the same statement again (a re-run cell) is accepted."""
-    from .. import registry
+    from schattheory.core import registry
 
     try:
         existing = registry.get(form.key)

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .. import symbols as S
+from schattheory.foundation import symbols as S
 
 __all__ = ["Aggregate", "NetworkForm", "LAYER", "GLOBAL", "layer_symbol", "SQUARE_SUBSTITUTIONS"]
 

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .. import symbols as S
-from ..bound import Bound, Limit
-from ..provenance import Provenance, cite
-from ..registry import register
-from . import family as fam
-from ._register import DEPTH, margin_limit, register_form
-from .family import Aggregate, NetworkForm
+from schattheory.bounds import family as fam
+from schattheory.bounds._register import DEPTH, margin_limit, register_form
+from schattheory.bounds.family import Aggregate, NetworkForm
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.registry import register
+from schattheory.foundation import symbols as S
+from schattheory.foundation.provenance import Provenance, cite
 
 PF = sp.Symbol("P_F", positive=True)   # prod_l ||A_l||_F
 _AGG = (Aggregate(PF, fam.F, "prod"),)

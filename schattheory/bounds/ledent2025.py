@@ -48,7 +48,7 @@ c*_p = (2/(2-p))((2-p)/p)^(p/2), c_{p,2} the sharp Stechkin constant, rho_l = r_
 release's explicit mode (kappa(p, L) C_l(p)) rested on a false per-layer cover and is withdrawn; there is no
 certified explicit form for convolutional layers or for W_l = w_l, and those rows say "dominant form only".
 
->>> from schattheory.registry import get
+>>> from schattheory.core.registry import get
 >>> round(float(get("ledent2025.per_layer").evaluate({"p": 0.5, "X": 30, "rho": 2, "a": 32, "Omega": 1})), 2)
 108.59
 >>> b = get("ledent2025.square.dominant")
@@ -63,15 +63,14 @@ from __future__ import annotations
 import sympy as sp
 
 from schattheory.bounds import CERTIFIED, DOMINANT_ONLY
-
-from .. import symbols as S
-from ..bound import Bound, Limit
-from ..lemmas.balancing import c_p
-from ..lemmas.mixed_cover import c_star, stechkin_constant
-from ..provenance import Provenance, cite
-from ..registry import register
-from . import family as fam
-from .family import Aggregate, NetworkForm
+from schattheory.bounds import family as fam
+from schattheory.bounds.family import Aggregate, NetworkForm
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.registry import register
+from schattheory.foundation import symbols as S
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.lemmas.balancing import c_p
+from schattheory.lemmas.mixed_cover import c_star, stechkin_constant
 
 __all__ = ["SUMMAND", "C_P", "LAMBDA", "D_TERM", "K_AMP", "FORMS", "SQUARE", "form", "summand", "CERTIFIED",
            "DOMINANT_ONLY"]
@@ -281,7 +280,7 @@ MAIN_KEY = "ledent2025.cnn.dominant"
 def _main_alias() -> Bound:
     from dataclasses import replace
 
-    from ..registry import get
+    from schattheory.core.registry import get
 
     main = get(MAIN_KEY)
     return replace(main, key="ledent2025.main",

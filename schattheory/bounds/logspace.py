@@ -3,7 +3,7 @@ r"""Log-space versions of bound expressions, so that deep networks never overflo
 :func:`log_expr` rewrites ``log(expr)`` as an expression in the *logarithms* of its positive inputs: every input
 ``x`` becomes ``log_x`` and products, powers and positive sums turn into sums, multiples and log-sum-exps. A product
 of 1000 spectral norms equal to 3 is then ``1000 * log(3)``, not ``inf``. The rewritten expression is lambdified by
-:mod:`schattheory.backends` like any other, so the numbers still come from the registered ``Bound.expr``.
+:mod:`schattheory.numerics.backends` like any other, so the numbers still come from the registered ``Bound.expr``.
 
 .. math:: \log(a b^c + d) = \operatorname{lse}(\log a + c \log b,\ \log d)
 
@@ -113,7 +113,7 @@ class _Rewriter:
 
 @lru_cache(maxsize=512)
 def _compile(expr, inputs, backend):
-    from ..backends import mpmath_evaluator, numpy_evaluator
+    from schattheory.numerics.backends import mpmath_evaluator, numpy_evaluator
 
     rw = _Rewriter(inputs)
     missing = expr.free_symbols - set(inputs)

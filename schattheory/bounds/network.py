@@ -1,8 +1,8 @@
-r"""Every registered network bound evaluated on a :class:`~schattheory.netstats.NetworkStats`, in log space.
+r"""Every registered network bound evaluated on a :class:`~schattheory.foundation.netstats.NetworkStats`, in log space.
 
 The numbers come from the registered expressions: each family's per-layer terms and outer expression
 (:mod:`schattheory.bounds.family`) are rewritten as ``log(expr)`` in the logarithms of their inputs
-(:mod:`schattheory.bounds.logspace`) and lambdified once by :mod:`schattheory.backends`. Layers are combined by
+(:mod:`schattheory.bounds.logspace`) and lambdified once by :mod:`schattheory.numerics.backends`. Layers are combined by
 log-sum-exp (sums), sums of logs (products) or maxima, so a 1000-layer network with spectral norms 3 gives a finite
 ``log10_value`` (its ``value`` is then ``None``: it does not fit a float64).
 
@@ -13,7 +13,7 @@ in_features and out_features, P = prod_l s_l, X = B P / gamma, G = number of p v
 advance, the grid size for :func:`optimise_ledent_p`), delta.
 
 >>> import numpy as np
->>> from schattheory.netstats import LayerStats, NetworkStats, DataStats
+>>> from schattheory.foundation.netstats import LayerStats, NetworkStats, DataStats
 >>> lay = LayerStats.from_matrix("fc", np.diag([2.0, 1.0]))
 >>> net = NetworkStats((lay,), DataStats(n=100, input_norm=1.0, data_frobenius=10.0, margin=1.0))
 >>> v = evaluate_network(net, "ledent2025", p=2.0)   # sqrt(L/N * X * sqrt(r(2) * (2 + 2)))
@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-from ..errors import InputError
-from ..netstats import NetworkStats
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.netstats import NetworkStats
 
 if TYPE_CHECKING:
-    from .family import NetworkForm
+    from schattheory.bounds.family import NetworkForm
 
 __all__ = ["NetworkBoundValue", "network_families", "p_families", "evaluate_network", "ledent_layer_terms_log10",
            "optimise_p", "optimise_ledent_p", "default_p_grid", "rank_proxy_grid", "register_network_form",
@@ -144,7 +144,7 @@ def register_network_form(form) -> "NetworkForm":
     a taken family and mode, or a built-in family name, is refused. :func:`schattheory.bounds.custom.network_bound`
     builds the form and registers its statement too.
     """
-    from .family import NetworkForm
+    from schattheory.bounds.family import NetworkForm
 
     if not isinstance(form, NetworkForm):
         raise InputError("form", type(form).__name__, "must be a NetworkForm (see schattheory.bounds.family)")
@@ -164,7 +164,7 @@ def register_network_form(form) -> "NetworkForm":
 def _check_symbols(form):
     """Every symbol of the terms is a per-layer or global quantity, every symbol of the outer expression an
     aggregate or a global: anything else could not be evaluated on a network."""
-    from . import family as fam
+    from schattheory.bounds import family as fam
 
     layer, glob = set(fam.LAYER.values()), set(fam.GLOBAL.values())
     aggs = set()
@@ -192,8 +192,8 @@ def network_form(family: str, mode: str = "dominant"):
 
 def _resolve(family, mode):
     """(family name, mode, form or None) from a family name, a NetworkForm or a registered statement (Bound)."""
-    from ..bound import Bound
-    from .family import NetworkForm
+    from schattheory.bounds.family import NetworkForm
+    from schattheory.core.bound import Bound
 
     if isinstance(family, NetworkForm):
         if mode is not None and mode != family.mode:
@@ -301,7 +301,7 @@ def _check_intervals(stats: NetworkStats, form, ps=()):
     """With intervals, the form must be nondecreasing in every spectral quantity it reads (checked, at each p)."""
     if _intervals(stats) is None:
         return
-    from .monotone import interval_refusal
+    from schattheory.bounds.monotone import interval_refusal
 
     if ps and interval_refusal(form) is None:    # every p at once, when SymPy can show it
         return
@@ -318,7 +318,7 @@ def _log_spectral(stats: NetworkStats) -> np.ndarray:
 
 
 def _global_logs(stats: NetworkStats, delta: float, grid_size: int) -> dict:
-    from . import family as fam
+    from schattheory.bounds import family as fam
 
     if not (0 < float(delta) < 1):
         raise InputError("delta", delta, "must lie in (0, 1)")
@@ -344,7 +344,7 @@ def _log_or_minf(x) -> float:
 
 
 def _layer_logs(stats: NetworkStats, glob: dict, family=None) -> dict:
-    from . import family as fam
+    from schattheory.bounds import family as fam
 
     lays = stats.layers
     log_s = _log_spectral(stats)
@@ -426,8 +426,8 @@ def _p_array(stats: NetworkStats, p) -> np.ndarray:
 # ---- the engine --------------------------------------------------------------------------------------------------
 def _term_logs(form, stats, glob, layer, p=None) -> dict:
     """aggregate symbol -> log of each layer's term, shape (..., L)."""
-    from . import family as fam
-    from .logspace import log_expr
+    from schattheory.bounds import family as fam
+    from schattheory.bounds.logspace import log_expr
 
     out = {}
     for agg in form.terms():
@@ -464,7 +464,7 @@ def _reduce(form, terms: dict) -> dict:
 
 
 def _outer_log(form, glob, aggs) -> np.ndarray:
-    from .logspace import log_expr
+    from schattheory.bounds.logspace import log_expr
 
     inputs = tuple(sorted(form.outer.free_symbols, key=lambda x: x.name))
     _, fn = log_expr(form.outer, inputs)
@@ -484,7 +484,7 @@ def _value(log_value: float):
 def _status(key: str) -> str:
     # the family's module registered the key on import; reading it directly avoids registry.load_all(), which
     # would import every lemma and derivation module just to print a status tag
-    from ..registry import _REGISTRY
+    from schattheory.core.registry import _REGISTRY
 
     bound = _REGISTRY.get(key)
     return bound.status.value if bound is not None else ""
@@ -546,7 +546,7 @@ def _interval_note(stats, form) -> dict:
     """What the value is when it was evaluated from certified intervals (nothing for exact statistics)."""
     if _intervals(stats) is None:
         return {}
-    from .monotone import spectral_reads  # only for interval statistics (exact runs do not import it)
+    from schattheory.bounds.monotone import spectral_reads  # only for interval statistics (exact runs do not import it)
 
     if not spectral_reads(form):
         return {"values": "exact: the family reads no spectral quantity"}
@@ -635,7 +635,7 @@ optimise_ledent_p = optimise_p
 
 def _check_optimisable(form):
     """Per-layer argmin is the joint optimum only for one sum/max of terms with an increasing outer expression."""
-    from . import family as fam
+    from schattheory.bounds import family as fam
 
     aggs = form.terms()
     if len(aggs) != 1 or aggs[0].op not in ("sum", "max"):

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..provenance import Provenance, cite
-from . import family as fam
-from ._register import margin_limit, register_form
-from .family import Aggregate, NetworkForm
+from schattheory.bounds import family as fam
+from schattheory.bounds._register import margin_limit, register_form
+from schattheory.bounds.family import Aggregate, NetworkForm
+from schattheory.foundation.provenance import Provenance, cite
 
 SF = sp.Symbol("S_F", positive=True)   # sum_l ||A_l||_F^2 / s_l^2
 DOMINANT = NetworkForm(

@@ -23,12 +23,12 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-from .. import symbols as S
-from ..backends import scoped_dps, to_mpf
-from ..bound import Bound, Limit
-from ..errors import InputError, check_dps
-from ..provenance import Provenance, cite
-from ..registry import register
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.registry import register
+from schattheory.foundation import symbols as S
+from schattheory.foundation.errors import InputError, check_dps
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.numerics.backends import scoped_dps, to_mpf
 
 __all__ = ["kl", "kl_inverse", "seeger_maurer", "get_mcallester", "emp", "KL"]
 
@@ -101,7 +101,7 @@ def seeger_maurer(emp_loss, kl_qp, n, delta, dps: int = 50):
     """The Seeger/Maurer bound on E_Q L: kl^{-1}(Lhat, (KL + ln(2 sqrt(N)/delta))/N)."""
     if int(n) < 8:
         raise InputError("n", n, "Maurer's bound needs N >= 8")
-    from ..registry import get
+    from schattheory.core.registry import get
 
     rhs = get("pac_bayes.seeger_maurer").evaluate({KL: kl_qp, S.delta: delta, S.N: n}, dps=dps + 10)
     return kl_inverse(emp_loss, rhs, dps)
@@ -109,6 +109,6 @@ def seeger_maurer(emp_loss, kl_qp, n, delta, dps: int = 50):
 
 def get_mcallester(emp_loss, kl_qp, n, delta, dps: int = 50):
     """McAllester's bound on E_Q L at the given numbers."""
-    from ..registry import get
+    from schattheory.core.registry import get
 
     return get("pac_bayes.mcallester").evaluate({emp: emp_loss, KL: kl_qp, S.delta: delta, S.N: n}, dps=dps)

@@ -38,11 +38,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .. import symbols as S
-from ..provenance import Provenance, cite
-from . import family as fam
-from ._register import DEPTH, register_form, sample_constant_limit
-from .family import Aggregate, NetworkForm
+from schattheory.bounds import family as fam
+from schattheory.bounds._register import DEPTH, register_form, sample_constant_limit
+from schattheory.bounds.family import Aggregate, NetworkForm
+from schattheory.foundation import symbols as S
+from schattheory.foundation.provenance import Provenance, cite
 
 Pw = sp.Symbol("P_weights", positive=True)
 Uu = sp.Symbol("U_units", positive=True)

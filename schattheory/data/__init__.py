@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError
+from schattheory.foundation.errors import InputError
 
 __all__ = ["MODEL_FILE", "STATS_FILE", "path", "load_weights", "load_stats", "data_stats", "network_stats",
            "bundled_network", "bundled_metadata"]
@@ -73,8 +73,8 @@ def load_stats(file) -> dict:
 
 
 def data_stats(meta: dict):
-    """:class:`~schattheory.netstats.DataStats` from a statistics JSON (its ``data`` block)."""
-    from ..netstats import DataStats
+    """:class:`~schattheory.foundation.netstats.DataStats` from a statistics JSON (its ``data`` block)."""
+    from schattheory.foundation.netstats import DataStats
 
     d = meta.get("data", meta)
     try:
@@ -86,7 +86,7 @@ def data_stats(meta: dict):
 
 
 def network_stats(model_file, stats_file=None, source: str = "", biases: bool = True):
-    """:class:`~schattheory.netstats.NetworkStats` of an npz network (and its statistics JSON when given).
+    """:class:`~schattheory.foundation.netstats.NetworkStats` of an npz network (and its statistics JSON when given).
 
     The layers are those the network applies: biases folded by homogeneous coordinates
     (:mod:`schattheory.networks.homogeneous`; ``biases=False``: the bias-free network, whose margins the stored
@@ -94,9 +94,9 @@ def network_stats(model_file, stats_file=None, source: str = "", biases: bool = 
     augmented inputs (B -> sqrt(B^2 + 1), ||X||_F -> sqrt(||X||_F^2 + n), B_(l-1,A) -> sqrt(B_(l-1,A)^2 + 1)).
     The JSON's ``activation_norms`` (B_(l-1,A) per layer), when present, go to ``extras["activation_norms"]``.
     """
-    from ..netstats import NetworkStats
-    from ..networks.homogeneous import augment_data_stats
-    from ..networks.spectra import NetworkSpectra
+    from schattheory.foundation.netstats import NetworkStats
+    from schattheory.networks.homogeneous import augment_data_stats
+    from schattheory.networks.spectra import NetworkSpectra
 
     load_weights(model_file)                      # the bundled format's own checks (names, 2-D, chaining)
     spectra = NetworkSpectra.from_model(str(model_file), biases=biases)

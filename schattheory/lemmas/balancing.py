@@ -15,7 +15,7 @@ Integer versions (proved in ``proofs/balancing``):
 :math:`c_p\to1` as :math:`p\to0^+`, :math:`c_2=2`, :math:`c_p\to1` as :math:`p\to\infty`.
 
 >>> import sympy as sp
->>> from schattheory.symbols import a, b, p
+>>> from schattheory.foundation.symbols import a, b, p
 >>> value, rstar = balance(a, b, 2)
 >>> value, rstar
 (2*sqrt(a)*sqrt(b), sqrt(b)/sqrt(a))
@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..bound import Bound, Limit
-from ..errors import check_p, check_positive
-from ..provenance import Provenance, cite
-from ..registry import register
-from ..symbols import a, b, p, r
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.registry import register
+from schattheory.foundation.errors import check_p, check_positive
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.symbols import a, b, p, r
 
 __all__ = ["c_p", "r_star", "balance", "integer_minimum", "integer_bound", "KEYS"]
 
@@ -74,7 +74,7 @@ def integer_minimum(aa, bb, pp, *, shifted: bool = True, dps: int = 50):
     """
     import mpmath
 
-    from ..backends import to_mpf
+    from schattheory.numerics.backends import to_mpf
 
     _check_abp(aa, bb, pp)
     with mpmath.workdps(dps):

@@ -18,8 +18,8 @@ Registered statements (``N(T, rho, eps)`` is the least size of an eps-net of T i
 - ``covering.hpv.middle``, ``covering.hpv.large``: Hinrichs, Prochno and Vybíral's entropy-number rates,
   RATE ONLY (two-sided, constants depending on p, q unspecified).
 
->>> from schattheory.registry import get
->>> from schattheory.symbols import d, R, eps
+>>> from schattheory.core.registry import get
+>>> from schattheory.foundation.symbols import d, R, eps
 >>> float(get("covering.volumetric").evaluate({d: 2, R: 1, eps: 1}))   # 2 ln 3
 2.1972245773362196
 """
@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..bound import Bound, Limit
-from ..derivation import Choose, UseLemma, derive
-from ..provenance import Provenance, cite
-from ..quantities import LogCoveringNumber, LowRankBall, Metric, NormBall, SchattenBall
-from ..registry import register
-from ..symbols import R, d, eps, m, p, q, r
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.derivation import Choose, UseLemma, derive
+from schattheory.core.registry import register
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.quantities import LogCoveringNumber, LowRankBall, Metric, NormBall, SchattenBall
+from schattheory.foundation.symbols import R, d, eps, m, p, q, r
 
 __all__ = ["stechkin_constant", "frobenius_truncation_rank", "spectral_truncation_rank", "KEYS"]
 
@@ -47,7 +47,7 @@ def stechkin_constant(pp=p, qq=q) -> sp.Expr:
     >>> stechkin_constant(1, 2)
     1/2
     """
-    from .schatten_facts import STECHKIN_C
+    from schattheory.lemmas.schatten_facts import STECHKIN_C
 
     return STECHKIN_C.subs({p: sp.sympify(pp), q: sp.sympify(qq)}, simultaneous=True)
 

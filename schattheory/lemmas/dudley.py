@@ -22,7 +22,7 @@ Closed forms (registered; checked against mpmath quadrature in the tests):
   :math:`12\sqrt c\,n^{-(2+q)/4}/(1-q/2)`.
 
 >>> import sympy as sp
->>> from schattheory.symbols import R, eps, N
+>>> from schattheory.foundation.symbols import R, eps, N
 >>> expr, form = dudley_expr(R**2 / eps**2, eps, n=N, normalised=False)
 >>> form
 'optimal alpha = 3*R/sqrt(N)'
@@ -35,14 +35,20 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..bound import Bound, Limit
-from ..derivation import Start, derive, derived_bound
-from ..errors import InputError
-from ..provenance import Provenance, cite
-from ..registry import register
-from ..symbols import N, R, alpha, c, eps, q
-from .dudley_integral import dudley_expr, dudley_functional, numeric_optimum, optimal_alpha, quadrature
-from .steps import DudleyStep
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.derivation import Start, derive, derived_bound
+from schattheory.core.registry import register
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.symbols import N, R, alpha, c, eps, q
+from schattheory.lemmas.dudley_integral import (
+    dudley_expr,
+    dudley_functional,
+    numeric_optimum,
+    optimal_alpha,
+    quadrature,
+)
+from schattheory.lemmas.steps import DudleyStep
 
 __all__ = ["ENTROPY_INTEGRAL", "dudley_functional", "dudley_expr", "dudley", "optimal_alpha", "quadrature",
            "numeric_optimum", "KEYS"]
@@ -67,10 +73,10 @@ def dudley(bound: Bound, eps_sym=eps, *, n=n, normalised: bool = False, diameter
            key: str | None = None) -> Bound:
     """Dudley's entropy integral applied to a Bound on ln N(eps): a derived Bound on the Rademacher complexity.
 
-    The result carries a replayable derivation (:mod:`schattheory.derivation`) starting from ``bound``.
+    The result carries a replayable derivation (:mod:`schattheory.core.derivation`) starting from ``bound``.
 
-    >>> from schattheory.registry import get
-    >>> from schattheory.symbols import R, N
+    >>> from schattheory.core.registry import get
+    >>> from schattheory.foundation.symbols import R, N
     >>> rad = dudley(get("dudley.example.inverse_square"))
     >>> rad.key, rad.status.value
     ('dudley.example.inverse_square.dudley', 'derived')

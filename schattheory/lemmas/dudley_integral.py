@@ -13,9 +13,9 @@ from functools import lru_cache
 import mpmath
 import sympy as sp
 
-from ..derivation.algebra import monomial
-from ..errors import InputError
-from ..symbols import N, alpha, eps
+from schattheory.core.derivation.algebra import monomial
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.symbols import N, alpha, eps
 
 __all__ = ["dudley_functional", "dudley_expr", "optimal_alpha", "quadrature", "numeric_optimum"]
 
@@ -92,7 +92,7 @@ def dudley_expr(logn, eps_sym=eps, *, n=n, normalised: bool = True, diameter=sp.
 
 def _positive_under(expr, assumptions) -> bool:
     """Whether ``expr`` > 0 follows from the symbols' assumptions plus strict bounds ``x < y`` / ``x > y``."""
-    from ..assumptions import positive_under
+    from schattheory.foundation.assumptions import positive_under
 
     expr = sp.simplify(expr)
     if expr.is_positive or positive_under(expr, ()):   # the assumptions of an enclosing assuming(...) block
@@ -136,7 +136,7 @@ def _tidy(expr):
 def quadrature(logn, values: dict, *, eps_sym=eps, n_value, alpha_value, normalised: bool = False, diameter=1,
                dps: int = 50):
     """F(alpha) by mpmath quadrature of sqrt(ln N) at ``dps`` digits (an independent route to the closed forms)."""
-    from ..backends import mpmath_evaluator, to_mpf
+    from schattheory.numerics.backends import mpmath_evaluator, to_mpf
 
     logn = sp.sympify(logn).subs(values)
     free = logn.free_symbols - {eps_sym}
@@ -157,7 +157,7 @@ def quadrature(logn, values: dict, *, eps_sym=eps, n_value, alpha_value, normali
 def numeric_optimum(logn, values: dict, *, eps_sym=eps, n_value, normalised: bool = False, diameter=1,
                     dps: int = 30, iterations: int = 80):
     """(min_alpha F(alpha), alpha*) by quadrature and a golden-section search in log(alpha) (F is convex)."""
-    from ..backends import to_mpf
+    from schattheory.numerics.backends import to_mpf
 
     with mpmath.workdps(dps):
         nv, dv = to_mpf(n_value), to_mpf(diameter)

@@ -32,12 +32,12 @@ import math
 
 import sympy as sp
 
-from ..bound import Bound, Limit
-from ..errors import InputError, check_positive
-from ..provenance import Provenance, cite
-from ..quantities import LogCoveringNumber, MaureyClass, Metric
-from ..registry import register
-from ..symbols import a, b, d, eps, m, r_M
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.registry import register
+from schattheory.foundation.errors import InputError, check_positive
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.quantities import LogCoveringNumber, MaureyClass, Metric
+from schattheory.foundation.symbols import a, b, d, eps, m, r_M
 
 __all__ = ["maurey_net", "maurey_k", "mixed_norm", "KEYS"]
 

@@ -43,10 +43,10 @@ first). The covering exponent is p (< 2, so Dudley's integral converges at 0): t
 the tail its *spectral* norm with a small multiplicity Omega; one w x w layer with inputs e_i and the unit
 Frobenius ball (p = 2) has ln N >= w^2 ln 2 at eps = 1/(2 sqrt w), which it understated for w >= 6 (Omega = 1).
 
->>> from schattheory.registry import get
+>>> from schattheory.core.registry import get
 >>> get("covering.mixed_layer").status.value
 'derived'
->>> from schattheory.symbols import m, d, j, p, R, b, eps
+>>> from schattheory.foundation.symbols import m, d, j, p, R, b, eps
 >>> v = get("covering.mixed_layer.split").evaluate({m: 6, d: 6, j: 1, p: 2, R: 1, b: 6 ** 0.5, eps: 0.5})
 >>> float(v) > 36 * 0.6931           # the volume lower bound w^2 ln 2 at w = 6
 True
@@ -55,12 +55,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..bound import Bound, Limit
-from ..provenance import Provenance, cite
-from ..quantities import EmpiricalL2, LogCoveringNumber, SchattenBall
-from ..registry import register
-from ..symbols import R, b, d, eps, j, m, p, q
-from .schatten_facts import STECHKIN_C
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.registry import register
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.quantities import EmpiricalL2, LogCoveringNumber, SchattenBall
+from schattheory.foundation.symbols import R, b, d, eps, j, m, p, q
+from schattheory.lemmas.schatten_facts import STECHKIN_C
 
 __all__ = ["split_form", "balanced_form", "c_star", "tail_frobenius_factor", "KEYS", "EXAMPLE"]
 
@@ -110,7 +110,8 @@ _NOTE = ("derived here (proofs/mixed_cover): Candès-Plan on the rank-j truncati
          "Frobenius norm; not the target paper's lemma. Replaces the first release's reconstructed form "
          "a j + Omega X^2 (rho/(j+1))^(2/p)/eps^2, which charged the tail its spectral norm and is false "
          "(kept only as refuted test data)")
-#: the set, metric and scale, structured (schattheory.quantities): the S_p ball in the empirical L2 metric over
+#: the set, metric and scale, structured (schattheory.foundation.quantities): the S_p ball in the empirical L2 metric
+# over
 #: inputs of norm <= b. Only R b / eps enters, so the same bound holds for ||(A - A')Z||_F with ||Z||_F <= b.
 _LHS = LogCoveringNumber(SchattenBall(p, R, m, d), EmpiricalL2(b), eps)
 _ASSUME = (sp.Le(p, 2),)   # m, d >= 1 and p > 0 are the symbols' own assumptions

@@ -14,10 +14,10 @@ Theorem 3.3 (V-primary): with ||A_i||_sigma <= s_i, ||A_i^T - M_i^T||_{2,1} <= b
     \Big(\prod_{j=1}^L s_j^2\rho_j^2\Big)\Big(\sum_{i=1}^L (b_i/s_i)^{2/3}\Big)^3.
 
 Registered at depth L = 3 (``network_cover.bft_thm33.L3``); :func:`bft_theorem33` gives any depth. The engine
-re-derives it from Maurey's lemma in :mod:`schattheory.derivations.network_cover` (the ceilings of Lemma 3.2
+re-derives it from Maurey's lemma in :mod:`schattheory.bounds.derivations.network_cover` (the ceilings of Lemma 3.2
 leave an extra ``L ln(2W^2)`` there, which the published statement does not show).
 
->>> from schattheory.registry import get
+>>> from schattheory.core.registry import get
 >>> bnd = get("network_cover.bft_thm33.L3")
 >>> sorted(map(str, bnd.params))[:3]
 ['W', 'X_F', 'b_1']
@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..bound import Bound, Limit
-from ..errors import InputError
-from ..provenance import Provenance, cite
-from ..registry import register
-from ..symbols import XF, W, eps, layer
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.registry import register
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.symbols import XF, W, eps, layer
 
 __all__ = ["layer_symbols", "bft_theorem33", "unrolled_error", "layer_step", "Delta", "Delta_next", "eps_i",
            "KEYS"]

@@ -1,9 +1,9 @@
 r"""Classical facts about Schatten quasi-norms, stated on a matrix symbol A (m x d).
 
-Each statement is a registered :class:`~schattheory.bound.Bound` whose left- and right-hand sides are spectral
-functions (:mod:`schattheory.schatten`), so the tests can evaluate both sides on any concrete spectrum.
+Each statement is a registered :class:`~schattheory.core.bound.Bound` whose left- and right-hand sides are spectral
+functions (:mod:`schattheory.numerics.schatten`), so the tests can evaluate both sides on any concrete spectrum.
 
->>> from schattheory.registry import get
+>>> from schattheory.core.registry import get
 >>> import numpy as np
 >>> get("schatten.monotonicity").holds_at({"A": np.diag([3.0, 1.0]), "p": 0.5, "q": 2})
 True
@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..bound import Bound, Limit
-from ..provenance import Provenance, cite
-from ..registry import register
-from ..schatten import (
+from schattheory.core.bound import Bound, Limit
+from schattheory.core.registry import register
+from schattheory.foundation.provenance import Provenance, cite
+from schattheory.foundation.symbols import A, Bm, C, L, j, p, p1, p2, q, spectrum, spectrum_order
+from schattheory.numerics.schatten import (
                         MatrixRank,
                         SchattenNorm,
                         SingularValue,
@@ -33,7 +34,6 @@ from ..schatten import (
                         schatten_norm_form,
                         schatten_sum_form,
 )
-from ..symbols import A, Bm, C, L, j, p, p1, p2, q, spectrum, spectrum_order
 
 _BHATIA = Provenance("classical", (cite("bhatia1997", "Ch. IV (unitarily invariant norms)"),))
 _SIG3 = spectrum(3)
@@ -182,7 +182,7 @@ register(Bound(
                         "not checked)"),
         cite("srebro2004", "Lemma 1 (L = 2: the trace norm; recalled)"),
     ), note="inner widths >= rank(A); lower bound by Schatten-Hoelder and AM-GM, attained by the balanced SVD "
-            "factorisation schattheory.weight_decay.balanced_factorization(A, L)"),
+            "factorisation schattheory.lemmas.weight_decay.balanced_factorization(A, L)"),
     example={L: 3},
     title="min over A = W_L ... W_1 of sum_l ||W_l||_F^2 equals L ||A||_{S_{2/L}}^{2/L}",
     limits=(Limit(L, sp.oo, sp.oo, "the minimal weight decay L ||A||_{S_{2/L}}^{2/L} (grows like L rank(A))"),

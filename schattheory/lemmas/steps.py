@@ -1,7 +1,7 @@
 """Derivation steps that apply one lemma of the toolkit: the balancing lemma (optimise over the truncation rank) and
 Dudley's entropy integral (its closed forms computed by :mod:`schattheory.lemmas.dudley_integral`).
 
-They live in the lemmas layer (they use the lemmas); :mod:`schattheory.derivation` re-exports them by name, lazily,
+They live in the lemmas layer (they use the lemmas); :mod:`schattheory.core.derivation` re-exports them by name, lazily,
 so that the derivation engine itself imports no lemma."""
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..derivation.algebra import _is_power_of, _rebuild_sum, _summands
-from ..derivation.engine import DerivationError, Step
-from ..latex_names import latex as _latex
-from ..tex_text import escape as _tex_text
+from schattheory.core.derivation.algebra import _is_power_of, _rebuild_sum, _summands
+from schattheory.core.derivation.engine import DerivationError, Step
+from schattheory.foundation.latex_names import latex as _latex
+from schattheory.foundation.tex_text import escape as _tex_text
 
 __all__ = ["OptimiseRank", "DudleyStep"]
 
@@ -51,7 +51,7 @@ class OptimiseRank(Step):
         return lin, tail, rest
 
     def apply(self, expr):
-        from .balancing import balance
+        from schattheory.lemmas.balancing import balance
 
         lin, tail, rest = self._parts(expr)
         value, rstar = balance(lin, tail, self.p)
@@ -73,8 +73,8 @@ class OptimiseRank(Step):
         # the balanced value must bound the true minimum over the rank at the example point (50 digits)
         import mpmath
 
-        from ..backends import to_mpf
-        from .balancing import balance, integer_minimum
+        from schattheory.lemmas.balancing import balance, integer_minimum
+        from schattheory.numerics.backends import to_mpf
 
         info = dict(self.info)
         A, Bv, P = (sp.sympify(x).subs(example) for x in (info["a"], info["b"], self.p))
@@ -109,7 +109,7 @@ class DudleyStep(Step):
     kind: str = field(default="Dudley", init=False)
 
     def apply(self, expr):
-        from .dudley_integral import dudley_expr
+        from schattheory.lemmas.dudley_integral import dudley_expr
 
         expr = sp.sympify(expr)
         if self.split_sum:

@@ -36,7 +36,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..errors import InputError, check_matrix, check_p
+from schattheory.foundation.errors import InputError, check_matrix, check_p
 
 __all__ = ["CertifiedSpectrum", "certified_top_k", "check_top_k", "UpperEnds", "upper_ends"]
 

@@ -17,13 +17,12 @@ import json
 import os
 from dataclasses import dataclass, field, replace
 
+from schattheory.foundation.errors import InputError
+from schattheory.networks import dtypes
+from schattheory.networks.formats import ArraySource, TensorInfo, natural_key, open_source
 from schattheory.networks.homogeneous import LayerFold, homogeneous_plan
+from schattheory.networks.layouts import classify, roles
 from schattheory.networks.loaders import LayerPlan, _batchnorms, _is_floatish, _matcher, accounted_tensors, pair_biases
-
-from ..errors import InputError
-from . import dtypes
-from .formats import ArraySource, TensorInfo, natural_key, open_source
-from .layouts import classify, roles
 
 __all__ = ["CheckpointSource", "open_checkpoint", "TensorJob", "CheckpointPlan", "plan_checkpoint", "is_checkpoint"]
 

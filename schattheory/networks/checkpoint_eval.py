@@ -26,12 +26,12 @@ that no fold accounts for (LayerNorm-like scales, tensors of unknown role) leave
 """
 from __future__ import annotations
 
-from ..errors import InputError
-from ..netstats import LayerStats
-from .checkpoint import plan_checkpoint
-from .data import given_data_stats
-from .engine import Settings, available_cores, run_jobs
-from .evaluate import (
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.netstats import LayerStats
+from schattheory.networks.checkpoint import plan_checkpoint
+from schattheory.networks.data import given_data_stats
+from schattheory.networks.engine import Settings, available_cores, run_jobs
+from schattheory.networks.evaluate import (
     DEFAULT_PS,
     MODES,
     Evaluation,
@@ -43,9 +43,9 @@ from .evaluate import (
     label_bounds,
     spectra_label,
 )
-from .layouts import roles
-from .loaders import LayerPlan, _check_chain
-from .spectra import EVALUATE_METHODS, NetworkSpectra, check_method_top_k
+from schattheory.networks.layouts import roles
+from schattheory.networks.loaders import LayerPlan, _check_chain
+from schattheory.networks.spectra import EVALUATE_METHODS, NetworkSpectra, check_method_top_k
 
 __all__ = ["evaluate_checkpoint", "checkpoint_spectra", "bounds_refusal", "SMALL_BYTES"]
 
@@ -67,7 +67,7 @@ def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1
     if top_k is not None and device != "cpu":
         raise InputError("device", device, "--method randomized runs on the CPU (certified rounding bounds)")
     if device != "cpu":
-        from .gpu import check_device
+        from schattheory.networks.gpu import check_device
 
         check_device(device)
     settings = Settings(method=method, dtype=str(dtype) if dtype else None, device=device,
@@ -201,7 +201,9 @@ def bounds_refusal(plan) -> str | None:
 
 
 def _skip_all(reason, families) -> list:
-    from ..registry import network_families  # from the manifest: no bound family is imported to skip them all
+    from schattheory.core.registry import (
+        network_families,  # from the manifest: no bound family is imported to skip them all
+    )
 
     names = network_families()
     if families is not None:

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InputError
+from schattheory.foundation.errors import InputError
 
 __all__ = ["ConvSpectrum", "conv_singular_values", "parse_input_size", "output_size", "PADDINGS", "EXACT_LIMIT",
            "explicit_operator", "pad_amount", "conv_memory_estimate", "check_conv_size", "MAX_CONV_BYTES"]

@@ -18,7 +18,8 @@ training errors has a negative minimum margin, and a margin bound at gamma <= 0 
 >>> choose_margin(np.array([-1.0, 0.5, 1.0, 2.0]), percentile=10)
 Traceback (most recent call last):
 ...
-schattheory.errors.InputError: margin-percentile=10: the 10th percentile of the training margins is -0.55 <= 0
+schattheory.foundation.errors.InputError: margin-percentile=10: the 10th percentile of the training margins is -0.55 <=
+0
 (25% of the points have margin <= 0); choose a larger percentile or give --margin
 """
 from __future__ import annotations
@@ -29,8 +30,8 @@ import zipfile
 
 import numpy as np
 
-from ..errors import InputError, check_positive
-from ..netstats import DataStats
+from schattheory.foundation.errors import InputError, check_positive
+from schattheory.foundation.netstats import DataStats
 
 __all__ = ["load_data", "ForwardPass", "choose_margin", "DataSummary", "given_data_stats"]
 

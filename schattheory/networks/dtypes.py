@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InputError
+from schattheory.foundation.errors import InputError
 
 __all__ = ["SAFETENSORS_DTYPES", "itemsize", "decode", "needs_ml_dtypes"]
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InputError
-from .spectra_cache import SpectraCache, content_hash
+from schattheory.foundation.errors import InputError
+from schattheory.networks.spectra_cache import SpectraCache, content_hash
 
 __all__ = ["Settings", "compute_job", "run_jobs", "available_cores", "parse_scheduler"]
 
@@ -76,17 +76,17 @@ def one_blas_thread():
 
 @functools.lru_cache(maxsize=4)
 def _open(path):
-    from .formats import open_source
+    from schattheory.networks.formats import open_source
 
     return open_source(path)
 
 
 def _svals(mat, settings: Settings, compute):
     if settings.device == "cpu":
-        from .spectra import singular_values
+        from schattheory.networks.spectra import singular_values
 
         return singular_values(mat, settings.method, compute)
-    from .gpu import svdvals_device
+    from schattheory.networks.gpu import svdvals_device
 
     return svdvals_device(mat, settings.device, compute)
 
@@ -122,19 +122,19 @@ def compute_job(job, settings: Settings = Settings(), reader=None) -> dict:
 
 def _part(block, name, settings, compute, cache, key) -> dict:
     """One part's singular values and ||A^T||_{2,1}, from the cache when it holds them."""
-    from .spectra import _norm21
+    from schattheory.networks.spectra import _norm21
 
     out = {"name": name, "shape": [int(x) for x in block.shape]}
     hit = cache.get(key) if cache else None
     if hit is not None:
         if "certified" in hit:
-            from .certified import CertifiedSpectrum
+            from schattheory.networks.certified import CertifiedSpectrum
 
             out["certified"] = CertifiedSpectrum.unpack(hit["sigma"], hit["certified"])
         return dict(out, sigma=hit["sigma"], norm21=float(hit["norm21"]), computed=False)
     extra = {}
     if settings.method == "randomized":   # certified intervals; sigma holds the lower bounds of sigma_1..sigma_k
-        from .certified import certified_top_k
+        from schattheory.networks.certified import certified_top_k
 
         cert = certified_top_k(block, k=min(settings.top_k, *block.shape), seed=0)
         sigma, out["certified"], extra = cert.lower_top, cert, {"certified": cert.pack()}

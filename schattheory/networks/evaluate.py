@@ -44,12 +44,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..bounds import MAIN_FAMILY
-from ..errors import InputError, check_p
-from .data import ForwardPass, choose_margin, data_summary, given_data_stats, load_data
-from .homogeneous import BIAS_FREE_LABEL, augment_data_stats
-from .loaders import plan_model
-from .spectra import NetworkSpectra
+from schattheory.bounds import MAIN_FAMILY
+from schattheory.foundation.errors import InputError, check_p
+from schattheory.networks.data import ForwardPass, choose_margin, data_summary, given_data_stats, load_data
+from schattheory.networks.homogeneous import BIAS_FREE_LABEL, augment_data_stats
+from schattheory.networks.loaders import plan_model
+from schattheory.networks.spectra import NetworkSpectra
 
 __all__ = ["evaluate", "Evaluation", "DEFAULT_PS", "bounds_api", "MODES", "check_families"]
 
@@ -61,7 +61,7 @@ _LOG10_MAX = math.log10(np.finfo(np.float64).max)
 def bounds_api():
     """``(schattheory.bounds.network, "")``: the bound families' module (always installed; imported on first use
     because it is SymPy-heavy, and returned as a pair to keep the callers' signature)."""
-    from ..bounds import network
+    from schattheory.bounds import network
 
     return network, ""
 
@@ -85,7 +85,7 @@ class Evaluation:
 
     # ---- JSON -------------------------------------------------------------------------------------------------
     def to_dict(self) -> dict:
-        from .. import __version__
+        from schattheory import __version__
 
         return _jsonable({
             "schattheory": __version__, "source": self.spectra.source, "method": self.spectra.method,
@@ -246,7 +246,7 @@ class Evaluation:
                              for b in self.bounds])
 
     def plot(self, directory, formats=("png", "pdf"), *, force: bool = False) -> list:
-        from .plots import write_plots
+        from schattheory.networks.plots import write_plots
 
         if self.spectra.certified:
             raise InputError("plot", directory, "the randomized method gives certified intervals, not spectra, to plot")
@@ -271,7 +271,7 @@ def check_families(families):
     the registry's manifest, so no family's module is imported to check the names."""
     if families is None:
         return None
-    from ..registry import network_families
+    from schattheory.core.registry import network_families
 
     families = [families] if isinstance(families, str) else list(families)
     known = network_families()
@@ -339,7 +339,7 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
     if spectra.certified:
         notes.append(certified_note(top_k))
     if reference is not None:
-        from ..bounds.network import REFERENCE_FAMILIES
+        from schattheory.bounds.network import REFERENCE_FAMILIES
 
         notes.append("reference weights " + str(spectra.extras.get("reference")) + ": measured from them by "
                      + "; ".join(f"{k} ({v})" for k, v in REFERENCE_FAMILIES.items())
@@ -352,7 +352,7 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
 
 def _value_kind(row) -> str:
     """``certified upper bound from a randomized top-k``, or ``exact`` for a family reading no spectral quantity."""
-    from ..bounds.network import INTERVAL_VALUES
+    from schattheory.bounds.network import INTERVAL_VALUES
 
     return "exact" if row["details"].get("values", "").startswith("exact") else INTERVAL_VALUES
 

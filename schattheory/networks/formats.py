@@ -2,7 +2,7 @@ r"""Weight file formats: ``.npz``, ``.safetensors``, PyTorch state dicts and in-
 
 Each source lists its tensors from the header alone (:meth:`tensors`: name, shape, stored dtype) and reads one
 tensor on demand (:meth:`read`), so a model never has to fit in memory. The format is sniffed from the file's first
-bytes, not its extension. Damaged, truncated or empty files raise :class:`~schattheory.errors.InputError`.
+bytes, not its extension. Damaged, truncated or empty files raise :class:`~schattheory.foundation.errors.InputError`.
 
 >>> import numpy as np
 >>> src = open_source({"fc1.weight": np.ones((4, 3), np.float32), "fc1.bias": np.zeros(4)})
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InputError
-from . import dtypes
+from schattheory.foundation.errors import InputError
+from schattheory.networks import dtypes
 
 __all__ = ["TensorInfo", "open_source", "natural_key", "ArraySource", "NpzSource", "SafetensorsSource",
            "TorchSource", "MAX_TENSOR_BYTES", "MAX_COMPRESSION_RATIO"]

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..errors import InputError
+from schattheory.foundation.errors import InputError
 
 __all__ = ["svdvals_device", "check_device"]
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InputError
+from schattheory.foundation.errors import InputError
 
 __all__ = ["LayerFold", "HomogeneousPlan", "homogeneous_plan", "fold_dense", "fold_conv", "augment_data_stats",
            "BIAS_FREE_LABEL"]

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from ..errors import InputError
+from schattheory.foundation.errors import InputError
 
 __all__ = ["Layout", "classify", "roles", "patterns"]
 

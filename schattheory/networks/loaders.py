@@ -34,7 +34,8 @@ offsets instead).
 >>> plan_model([np.ones((4, 3)), np.ones((2, 5))])
 Traceback (most recent call last):
 ...
-schattheory.errors.InputError: layers='layer1': shape (2, 5): its 5 inputs do not match the 4 outputs of 'layer0'
+schattheory.foundation.errors.InputError: layers='layer1': shape (2, 5): its 5 inputs do not match the 4 outputs of
+'layer0'
 (out of layer l must equal in of layer l+1; check the order or --orientation)
 """
 from __future__ import annotations
@@ -45,8 +46,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InputError
-from .formats import TensorInfo, natural_key, open_source
+from schattheory.foundation.errors import InputError
+from schattheory.networks.formats import TensorInfo, natural_key, open_source
 
 __all__ = ["TensorInfo", "LayerPlan", "ModelPlan", "RawLayer", "plan_model", "iter_layers", "open_source",
            "natural_key", "fold_batchnorm", "with_extras", "pair_biases", "BN_EPS"]

@@ -8,7 +8,7 @@ Three figures, each as PNG and PDF:
 * ``rank_proxy``: sum_i (sigma_i/sigma_1)^p per layer against p (a heat map when there are more than 12 layers).
 
 Everything is rendered into a hidden directory beside the destination, which becomes the destination only when
-every file was written (:mod:`schattheory.output`): a failure leaves no partial file behind, and a non-empty
+every file was written (:mod:`schattheory.foundation.output`): a failure leaves no partial file behind, and a non-empty
 directory the toolkit did not make is refused (``force=True`` adds the figures to it, touching nothing else).
 matplotlib's object API is used (``Figure`` + Agg canvas), never pyplot, so no global state or display backend is
 touched.
@@ -28,8 +28,8 @@ import os
 
 import numpy as np
 
-from ..bounds import MAIN_FAMILY
-from ..errors import InputError
+from schattheory.bounds import MAIN_FAMILY
+from schattheory.foundation.errors import InputError
 
 __all__ = ["write_plots", "SWEEP"]
 
@@ -90,7 +90,7 @@ def _rank_proxy_figure(ev, sweep):
 
 
 def _bound_figure(ev, sweep):
-    from ..bounds import network as api
+    from schattheory.bounds import network as api
 
     if ev.stats.data is None:
         return None, "bound_vs_p needs data statistics (--data or --n/--input-norm/--margin)"
@@ -147,7 +147,7 @@ def _cmap(count):
 
 def write_plots(ev, directory, formats=("png", "pdf"), sweep=None, *, force: bool = False) -> list:
     """Render the figures and write them into ``directory`` (created if missing); return the written paths."""
-    from ..output import check_output_dir, staged_output
+    from schattheory.foundation.output import check_output_dir, staged_output
 
     try:
         import matplotlib  # noqa: F401

@@ -1,9 +1,10 @@
 r"""NetworkSpectra: the singular values of every layer, computed once, and every spectral statistic derived from them.
 
 Each weight tensor is read, decomposed and dropped (at most one layer in memory). What is kept per layer is a
-:class:`~schattheory.netstats.LayerStats` (descending singular values, ||A^T||_{2,1}, shapes); Schatten quasi-norms
+:class:`~schattheory.foundation.netstats.LayerStats` (descending singular values, ||A^T||_{2,1}, shapes); Schatten
+quasi-norms
 for any p, rank proxies sum_i (sigma_i/sigma_1)^p, stable and effective rank all come from those stored spectra
-through :mod:`schattheory.stable` (overflow-safe, log space).
+through :mod:`schattheory.numerics.stable` (overflow-safe, log space).
 
 Precision: float32 weights are decomposed in float32 (as stored; LAPACK ``sgesdd``), float64 in float64, fp16/bf16
 upcast to float32; ``dtype="float64"`` decomposes everything in float64.
@@ -44,7 +45,7 @@ What is decomposed is the layer as the network applies it: a BatchNorm that foll
 
 Noise floor: rank and rank proxies ignore singular values at or below max(m, n) eps sigma_1, eps the machine
 epsilon of the precision the weights were stored in (or computed in, if coarser), see
-:class:`~schattheory.netstats.LayerStats`; so ``dtype`` does not change them.
+:class:`~schattheory.foundation.netstats.LayerStats`; so ``dtype`` does not change them.
 
 >>> import numpy as np
 >>> net = NetworkSpectra.from_model([np.diag([3.0, 4.0]), np.eye(2)])
@@ -60,12 +61,12 @@ import time
 
 import numpy as np
 
-from .. import stable
-from ..errors import InputError
-from ..netstats import LayerStats, NetworkStats
-from .conv import PADDINGS, check_conv_size, conv_singular_values, pad_amount, parse_input_size
-from .homogeneous import bias_tap, fold_conv, fold_dense, homogeneous_plan
-from .loaders import BN_EPS, iter_layers, plan_model
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.netstats import LayerStats, NetworkStats
+from schattheory.networks.conv import PADDINGS, check_conv_size, conv_singular_values, pad_amount, parse_input_size
+from schattheory.networks.homogeneous import bias_tap, fold_conv, fold_dense, homogeneous_plan
+from schattheory.networks.loaders import BN_EPS, iter_layers, plan_model
+from schattheory.numerics import stable
 
 __all__ = ["NetworkSpectra", "singular_values", "METHODS", "EVALUATE_METHODS", "GRAM_RELIABLE"]
 
@@ -82,7 +83,7 @@ def singular_values(A, method: str = "svd", dtype=None):
     >>> singular_values(np.array([[3.0, 0], [0, 4]], dtype=np.float32), "gram").tolist()
     [4.0, 3.0]
     """
-    from ..matrix import float_singular_values
+    from schattheory.numerics.matrix import float_singular_values
 
     if method not in METHODS:
         raise InputError("method", method, f"must be one of {METHODS}")
@@ -96,7 +97,8 @@ class NetworkSpectra:
     """Per-layer spectra of a network and the statistics derived from them (all from the stored singular values).
 
     Build with :meth:`from_model` (a path or a list of arrays). ``layers`` is a tuple of
-    :class:`~schattheory.netstats.LayerStats`; ``info`` one dict per layer (kind, method, conv geometry, bias norm,
+    :class:`~schattheory.foundation.netstats.LayerStats`; ``info`` one dict per layer (kind, method, conv geometry,
+    bias norm,
     Gram diagnostics, seconds spent).
     """
 
@@ -268,7 +270,7 @@ class NetworkSpectra:
     def intervals(self):
         """Per layer, the upper ends the bounds are evaluated at (:class:`~.certified.UpperEnds`), or None when
         every layer has its spectrum."""
-        from .certified import upper_ends
+        from schattheory.networks.certified import upper_ends
 
         if not self.certified:
             return None
@@ -427,7 +429,7 @@ def _norm21(mat) -> float:
 def check_method_top_k(method, top_k, shapes):
     """``top_k`` checked for ``method``: an integer K for ``randomized`` (at most the largest smaller side of a
     layer: beyond it nothing is approximated), None otherwise."""
-    from .certified import check_top_k
+    from schattheory.networks.certified import check_top_k
 
     if method != "randomized":
         if top_k is not None:
@@ -445,7 +447,7 @@ def check_method_top_k(method, top_k, shapes):
 
 def _certified_stats(name, mat, top_k, stored, ref_kw, meta, seed):
     """LayerStats holding the certified lower bounds of sigma_1..sigma_k, and the intervals in ``meta``."""
-    from .certified import certified_top_k
+    from schattheory.networks.certified import certified_top_k
 
     k = min(top_k, *mat.shape)
     c = certified_top_k(mat, k=k, seed=seed)

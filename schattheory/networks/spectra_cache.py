@@ -22,8 +22,8 @@ import tempfile
 
 import numpy as np
 
-from ..errors import InputError
-from ..output import fix_permissions
+from schattheory.foundation.errors import InputError
+from schattheory.foundation.output import fix_permissions
 
 __all__ = ["SpectraCache", "content_hash"]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InputError
+from schattheory.foundation.errors import InputError
 
 __all__ = ["synthetic_network", "layer_spectrum", "random_orthogonal"]
 

@@ -21,7 +21,7 @@ import os
 
 import numpy as np
 
-from .dtypes import SAFETENSORS_DTYPES, _ml_dtype, needs_ml_dtypes
+from schattheory.networks.dtypes import SAFETENSORS_DTYPES, _ml_dtype, needs_ml_dtypes
 
 __all__ = ["transformer_tensors", "write_checkpoint", "decoded", "write_safetensors"]
 

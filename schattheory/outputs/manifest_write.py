@@ -1,0 +1,45 @@
+"""Regenerate the registry manifest: ``python -m schattheory.outputs.manifest_write`` (see
+:mod:`schattheory.foundation.manifest`).
+
+Run it in a fresh process after adding, removing or changing a registered statement; ``--check`` exits 1 when the
+shipped manifest's entries differ from a fresh build (what tests/test_registry_manifest.py asserts).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from schattheory.core import registry
+from schattheory.foundation import manifest
+from schattheory.outputs.commands.show import text_lines
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m schattheory.outputs.manifest_write",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare with the shipped manifest, write nothing")
+    parser.add_argument("--stdout", action="store_true", help="print the manifest instead of writing it")
+    args = parser.parse_args(argv)
+    data = registry.build_manifest(lambda b: {"show": "\n".join(text_lines(b))})
+    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+    path = os.path.join(manifest.PACKAGE_DIR, "data", manifest.SHIPPED)
+    if args.check:
+        with open(path) as fh:
+            shipped = json.load(fh)
+        same = all(shipped.get(k) == data[k] for k in ("entries", "modules", "network_families"))
+        print("the shipped manifest matches the registry" if same else
+              "the shipped manifest is out of date: run python -m schattheory.outputs.manifest_write", file=sys.stderr)
+        return 0 if same else 1
+    if args.stdout:
+        sys.stdout.write(text)
+        return 0
+    with open(path, "w") as fh:
+        fh.write(text)
+    print(f"wrote {len(data['entries'])} entries to {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
