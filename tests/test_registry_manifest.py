@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 from schattheory.core import registry
+from schattheory.core.statement_text import text_lines
 from schattheory.foundation import manifest
-from schattheory.outputs.commands.show import text_lines
 
 
 def _run(code_or_args, tmp_path, module=False):
@@ -49,14 +49,14 @@ def test_manifest_entries_describe_the_built_bounds():
 
 
 def test_list_and_get_build_only_what_they_need(tmp_path):
-    # the first run may find the shipped manifest stale (sources edited since): it builds and caches one
+    # the first run may find the shipped manifest stale (a statement layer edited since): it builds and caches one
     warm = _run(["schattheory", "list"], tmp_path, module=True)
     assert warm.returncode == 0, warm.stderr
     code = ("import sys; from schattheory.outputs.cli import main; main(['list']); "
             "assert 'sympy' not in sys.modules, 'list imported sympy'; "
             "from schattheory.foundation import manifest; fresh = 'show' in manifest.current()['entries'][0]; "
             "main(['show', 'schatten.monotonicity']); "
-            "assert not fresh or 'sympy' not in sys.modules, 'show imported sympy with a current manifest'; "
+            "assert fresh and 'sympy' not in sys.modules, 'show imported sympy'; "
             "from schattheory.core import registry; registry.get('schatten.monotonicity'); "
             "assert 'schattheory.bounds.ledent2025' not in sys.modules, 'get built more than its module'; "
             "print(len(registry.keys()))")
@@ -86,3 +86,48 @@ def test_manifest_write_check_compares_entries_modules_and_families(monkeypatch,
     monkeypatch.setattr(registry, "build_manifest", lambda extra=None: changed)
     assert manifest_write.main(["--check"]) == 1
     assert "out of date" in capsys.readouterr().err
+
+
+def test_shipped_manifest_fingerprint_is_current():
+    """A stale fingerprint makes every fresh install build all statements on its first command (seconds, not 0.1 s)."""
+    with open(os.path.join(manifest.PACKAGE_DIR, "data", manifest.SHIPPED)) as fh:
+        shipped = json.load(fh)
+    assert shipped["fingerprint"] == manifest.fingerprint(), \
+        "sources of a statement layer changed: run python -m schattheory.outputs.manifest_write"
+
+
+def test_the_fingerprint_covers_exactly_the_layers_statements_are_built_in():
+    import schattheory
+
+    below = [name for layer, prefixes in schattheory.LAYERS[:4] for name in prefixes]
+    assert schattheory.LAYERS[3][0] == "bounds" and sorted(manifest.STATEMENT_LAYERS) == sorted(below)
+    assert all(os.path.isdir(os.path.join(manifest.PACKAGE_DIR, d)) for d in manifest.STATEMENT_LAYERS)
+
+
+def test_the_fingerprint_moves_with_a_statement_layer_and_not_with_the_outputs(tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "pkg"
+    shutil.copytree(manifest.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(manifest, "PACKAGE_DIR", str(copy))
+    before = manifest.fingerprint()
+    with open(copy / "outputs" / "cli.py", "a") as fh:
+        fh.write("# an edit in the outputs layer\n")
+    assert manifest.fingerprint() == before
+    with open(copy / "lemmas" / "maurey.py", "a") as fh:
+        fh.write("# an edit in a statement layer\n")
+    assert manifest.fingerprint() != before
+
+
+def test_a_manifest_derived_at_run_time_carries_show_text(tmp_path):
+    """When the shipped manifest is stale, the one the registry derives (and caches) still lets `show` skip SymPy."""
+    code = ("import sys; from schattheory.foundation import manifest; from schattheory.core import registry; "
+            "manifest._current = {}; registry.build_manifest_cached(); "
+            "entries = manifest.current()['entries']; "
+            "assert entries and all(e.get('show') for e in entries), 'a derived entry lacks show text'; "
+            "print(len(entries))")
+    run = _run(code, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) == len(registry.keys())
+    cached = list((tmp_path / "schattheory").glob("registry-manifest-*.json"))
+    assert len(cached) == 1 and all("show" in e for e in json.loads(cached[0].read_text())["entries"])

@@ -191,4 +191,6 @@ def build_manifest_cached() -> None:
     if _REGISTRY:
         load_all()
         return
-    manifest.remember(build_manifest())
+    from schattheory.core.statement_text import text_lines
+
+    manifest.remember(build_manifest(lambda b: {"show": "\n".join(text_lines(b))}))

@@ -2,11 +2,12 @@ r"""The registry's manifest: every built-in key with its metadata, so that ``lis
 
 The manifest is generated, never typed: ``python -m schattheory.outputs.manifest_write`` imports the registering modules
 one at a time (in :data:`schattheory.core.registry.MODULES` order, recording which import registered which key) and
-writes ``schattheory/data/registry_manifest.json``. It carries a fingerprint of the package's source files; the
-registry trusts it only while the fingerprint matches the installed sources, and otherwise builds every statement
-(slow, never wrong) and keeps the manifest it derived in the user's cache folder
-(``$XDG_CACHE_HOME/schattheory``, else ``~/.cache/schattheory``; skipped silently when not writable), so that the
-next start is fast again. tests/test_registry_manifest.py checks that the shipped manifest equals a fresh build.
+writes ``schattheory/data/registry_manifest.json``. It carries a fingerprint of the sources statements are built
+from (the folders of :data:`STATEMENT_LAYERS`); the registry trusts it only while the fingerprint matches the
+installed sources, and otherwise builds every statement (slow, never wrong) and keeps the manifest it derived, with
+``show``'s text, in the user's cache folder (``$XDG_CACHE_HOME/schattheory``, else ``~/.cache/schattheory``;
+skipped silently when not writable), so that the next start is fast again. tests/test_registry_manifest.py checks
+that the shipped manifest equals a fresh build and that its fingerprint is current.
 
 This module imports neither SymPy nor the registry: it is what keeps ``schattheory list`` light.
 """
@@ -16,7 +17,7 @@ import hashlib
 import json
 import os
 
-__all__ = ["fingerprint", "describe", "current", "build", "SHIPPED", "FORMAT"]
+__all__ = ["fingerprint", "describe", "current", "build", "SHIPPED", "FORMAT", "STATEMENT_LAYERS"]
 
 FORMAT = 1
 SHIPPED = "registry_manifest.json"
@@ -24,13 +25,20 @@ PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # th
 _current = None
 
 
+#: the folders whose sources can change a built-in statement or its text: the layers up to the bounds. Arrows only
+#: point down (tests/test_architecture.py), so nothing in analysis/, networks/ or outputs/ can reach a statement;
+#: editing those leaves the manifest current.
+STATEMENT_LAYERS = ("foundation", "numerics", "core", "lemmas", "bounds")
+
+
 def fingerprint() -> str:
-    """SHA-256 over the path and bytes of every ``.py`` file of the package (any change may change a statement)."""
+    """SHA-256 over the path and bytes of every ``.py`` file in :data:`STATEMENT_LAYERS` and the package root."""
     h = hashlib.sha256(str(FORMAT).encode())
-    paths = []
-    for root, dirs, files in os.walk(PACKAGE_DIR):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        paths += [os.path.join(root, f) for f in files if f.endswith(".py")]
+    paths = [os.path.join(PACKAGE_DIR, f) for f in sorted(os.listdir(PACKAGE_DIR)) if f.endswith(".py")]
+    for layer in STATEMENT_LAYERS:
+        for root, dirs, files in os.walk(os.path.join(PACKAGE_DIR, layer)):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            paths += [os.path.join(root, f) for f in files if f.endswith(".py")]
     for path in sorted(paths):
         h.update(os.path.relpath(path, PACKAGE_DIR).replace(os.sep, "/").encode() + b"\0")
         with open(path, "rb") as fh:

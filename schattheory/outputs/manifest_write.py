@@ -12,8 +12,8 @@ import os
 import sys
 
 from schattheory.core import registry
+from schattheory.core.statement_text import text_lines
 from schattheory.foundation import manifest
-from schattheory.outputs.commands.show import text_lines
 
 
 def main(argv=None) -> int:
