@@ -96,3 +96,30 @@ def test_status_stronger_than_the_chain_refused():
                 provenance=Provenance("derived", derived_from=der.uses()))
     with pytest.raises(BoundError, match="stronger than the weakest link"):
         lie.check(limits=False)
+
+
+def test_the_proof_budget_is_cpu_time_not_wall_time(monkeypatch):
+    """A verdict must not depend on the machine's load: a prover that waits (no CPU) past the budget still counts,
+    one that computes past it does not."""
+    import time
+
+    import schattheory.core.derivation.ranges as ranges
+
+    x = sp.Symbol("x", positive=True)
+
+    def sleeper(diff, equality, domain):
+        time.sleep(0.6)
+        return True
+
+    def spinner(diff, equality, domain):
+        end = time.process_time() + 5
+        while time.process_time() < end:
+            pass
+        return True
+
+    monkeypatch.setattr(ranges, "_prove_slow", sleeper)
+    assert ranges._proved(sp.sin(x) + 2, False, (), budget=0.2) is True
+    monkeypatch.setattr(ranges, "_prove_slow", spinner)
+    start = time.perf_counter()
+    assert ranges._proved(sp.sin(x) + 2, False, (), budget=0.2) is False
+    assert time.perf_counter() - start < 4.5        # stopped by its CPU budget, not by finishing

@@ -29,6 +29,7 @@ Dudley's integral integrates is used for every eps in (0, D] (D the diameter, or
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import mpmath
@@ -68,8 +69,11 @@ def _difference(rel):
     raise TypeError(f"not a relation: {rel}")
 
 
-#: seconds SymPy gets to prove one claim (simplify, then the reparametrised sign decision) before the attack
+#: CPU seconds SymPy gets to prove one claim (simplify, then the reparametrised sign decision) before the attack.
+#: CPU time, not wall time: a verdict must not depend on how loaded the machine is (the prover's work is the same)
 PROOF_BUDGET = 1.5
+#: wall seconds the parent waits at most, whatever the load (a child stuck without using CPU is abandoned)
+PROOF_WALL_CAP = 120.0
 
 
 def _prove_slow(diff, equality, domain) -> bool:
@@ -85,9 +89,20 @@ def _prove_slow(diff, equality, domain) -> bool:
         return False
 
 
-def _worker(conn, diff, equality, domain):
+def _worker(conn, diff, equality, domain, budget):
+    import signal
+
+    def out_of_time(signum, frame):
+        conn.send(False)
+        conn.close()
+        os._exit(0)
+
+    signal.signal(signal.SIGPROF, out_of_time)
+    signal.setitimer(signal.ITIMER_PROF, budget)      # this process's CPU time (user + system), not the wall clock
     try:
-        conn.send(_prove_slow(diff, equality, domain))
+        result = _prove_slow(diff, equality, domain)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        conn.send(result)
     finally:
         conn.close()
 
@@ -106,11 +121,11 @@ def _proved(diff, equality, domain, budget=None) -> bool:
         return False
     ctx = mp_proc.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker, args=(child, diff, equality, domain), daemon=True)
+    proc = ctx.Process(target=_worker, args=(child, diff, equality, domain, budget), daemon=True)
     proc.start()
     child.close()
     try:
-        return bool(parent.recv()) if parent.poll(budget) else False
+        return bool(parent.recv()) if parent.poll(max(PROOF_WALL_CAP, budget)) else False
     except EOFError:
         return False
     finally:
