@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from schattheory.core import registry
 from schattheory.core.statement_text import text_lines
 from schattheory.foundation import manifest
@@ -17,22 +19,29 @@ def _run(code_or_args, tmp_path, module=False):
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
 
 
-def test_shipped_manifest_equals_a_fresh_build(tmp_path):
-    """Fails when a statement was added, removed or changed without `python -m schattheory.outputs.manifest_write`.
-
-    The fresh build (a new process: which module registers which key) compares everything but ``show``'s text,
-    whose verdicts on declared limits take most of a build: the next test compares that text for every shipped key
-    with the built statement, in this process."""
-    code = ("import json, os; from schattheory.foundation import manifest; from schattheory.core import registry; "
-            "fresh = registry.build_manifest(); "
-            "shipped = json.load(open(os.path.join(manifest.PACKAGE_DIR, 'data', manifest.SHIPPED))); "
-            "entries = [{k: v for k, v in e.items() if k != 'show'} for e in shipped['entries']]; "
-            "assert entries == fresh['entries'], 'entries differ: run python -m schattheory.outputs.manifest_write'; "
-            "assert shipped['modules'] == fresh['modules'] and "
-            "shipped['network_families'] == fresh['network_families'], 'modules or families differ'; "
-            "assert all(e.get('show') for e in shipped['entries'])")
-    run = _run(code, tmp_path)
+@pytest.fixture(scope="module")
+def derived(tmp_path_factory):
+    """One fresh process that builds every statement as a stale shipped manifest would make it: the manifest it
+    derives (with show's text) and caches, and the cache folder. Shared by the two tests below (a full build is the
+    longest part of this file)."""
+    cache = tmp_path_factory.mktemp("cache")
+    code = ("import json, sys; from schattheory.foundation import manifest; from schattheory.core import registry; "
+            "manifest._current = {}; registry.build_manifest_cached(); "
+            "json.dump(manifest.current(), sys.stdout)")
+    run = _run(code, cache)
     assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout), cache
+
+
+def test_shipped_manifest_equals_a_fresh_build(derived):
+    """Fails when a statement was added, removed or changed without `python -m schattheory.outputs.manifest_write`
+    (a fresh process: which module registers which key)."""
+    fresh, _ = derived
+    with open(os.path.join(manifest.PACKAGE_DIR, "data", manifest.SHIPPED)) as fh:
+        shipped = json.load(fh)
+    assert shipped["entries"] == fresh["entries"], "entries differ: run python -m schattheory.outputs.manifest_write"
+    assert shipped["modules"] == fresh["modules"]
+    assert shipped["network_families"] == fresh["network_families"]
 
 
 def test_manifest_entries_describe_the_built_bounds():
@@ -119,15 +128,11 @@ def test_the_fingerprint_moves_with_a_statement_layer_and_not_with_the_outputs(t
     assert manifest.fingerprint() != before
 
 
-def test_a_manifest_derived_at_run_time_carries_show_text(tmp_path):
+def test_a_manifest_derived_at_run_time_carries_show_text(derived):
     """When the shipped manifest is stale, the one the registry derives (and caches) still lets `show` skip SymPy."""
-    code = ("import sys; from schattheory.foundation import manifest; from schattheory.core import registry; "
-            "manifest._current = {}; registry.build_manifest_cached(); "
-            "entries = manifest.current()['entries']; "
-            "assert entries and all(e.get('show') for e in entries), 'a derived entry lacks show text'; "
-            "print(len(entries))")
-    run = _run(code, tmp_path)
-    assert run.returncode == 0, run.stderr
-    assert int(run.stdout) == len(registry.keys())
-    cached = list((tmp_path / "schattheory").glob("registry-manifest-*.json"))
+    fresh, cache = derived
+    entries = fresh["entries"]
+    assert entries and all(e.get("show") for e in entries), "a derived entry lacks show text"
+    assert len(entries) == len(registry.keys())
+    cached = list((cache / "schattheory").glob("registry-manifest-*.json"))
     assert len(cached) == 1 and all("show" in e for e in json.loads(cached[0].read_text())["entries"])
