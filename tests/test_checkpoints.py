@@ -247,3 +247,29 @@ def test_worker_error_reaches_the_caller_as_one_line(tmp_path, capsys):
     assert main(["evaluate", str(tmp_path), "--jobs", "2", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "b.weight" in err and "NaN" in err
+
+
+def test_bf16_layers_wider_than_256_keep_their_spectrum_on_both_paths(tmp_path):
+    """bf16's epsilon times a side over 256 exceeds 1: a floor built from it would resolve no singular value (the
+    in-order path crashed on every such file). The floor uses float32's epsilon at most (the decomposition's
+    precision), so rank >= 1, r(p) <= rank, and both paths agree on the same file."""
+    from schattheory.networks.evaluate import evaluate
+
+    rng = np.random.default_rng(3)
+    tensors = {"fc1.weight": rng.standard_normal((300, 64)).astype(np.float32),
+               "fc2.weight": rng.standard_normal((10, 300)).astype(np.float32)}
+    write_checkpoint(tmp_path, tensors, dtype="bfloat16", shards=1)
+    path = next(tmp_path.glob("*.safetensors"))
+    inorder = evaluate(str(path), n=1000, input_norm=1.0, margin=1.0, families=["bartlett2017"])
+    pooled = evaluate_checkpoint(tmp_path, n_jobs=1, n=1000, input_norm=1.0, margin=1.0, families=["bartlett2017"])
+    for ev in (inorder, pooled):
+        for lay in ev.stats.layers:
+            exact = np.linalg.svd(decoded(tensors[lay.name + ".weight"] if lay.name + ".weight" in tensors
+                                          else tensors[lay.name], "bfloat16").astype(np.float64), compute_uv=False)
+            assert lay.stored_dtype == "bfloat16"
+            assert lay.noise_floor == pytest.approx(max(lay.shape) * float(np.finfo(np.float32).eps) * exact[0],
+                                                    rel=1e-6)
+            assert 1 <= lay.rank == int(np.sum(exact > lay.noise_floor))
+            assert 1 <= lay.rank_proxy(0.5) <= lay.rank
+        assert ev.bounds
+    assert [lay.rank for lay in inorder.stats.layers] == [lay.rank for lay in pooled.stats.layers]

@@ -30,10 +30,14 @@ class LayerStats:
     ``multiplicity``: W_l of Theorem 3.6, the number of spatial positions (1 for dense layers).
     ``out_features``/``in_features``: U_l and d_{l-1} (for a conv layer: output channels and patch dimension).
     ``stored_dtype``: the precision the weights were stored in (defaults to ``dtype``, the precision of the
-    decomposition). The numerical noise floor is :attr:`noise_floor` = max(m, n) eps sigma_1 with eps the larger
-    machine epsilon of the two: singular values at or below it are not resolved by the stored numbers, so
-    :attr:`rank` and :meth:`rank_proxy` ignore them (and r(p) <= rank holds for every p > 0). Norms use every
-    singular value.
+    decomposition). The numerical noise floor is :attr:`noise_floor` = max(m, n) eps sigma_1, the backward-error
+    scale of an SVD, with eps the machine epsilon of the decomposition's precision or of the stored one, whichever
+    is coarser, but never coarser than float32's: no decomposition runs in a half precision (bf16/fp16/fp8 values
+    are decoded exactly into float32 or wider), and the stored numbers are the network's exact weights. Taking the
+    stored precision up to float32 makes the rank the same whether a float32 file is decomposed in float32 or
+    float64. Singular values at or below the floor are not resolved, so :attr:`rank` and :meth:`rank_proxy` ignore
+    them (and r(p) <= rank holds for every p > 0); the floor stays below sigma_1 for every side under 8 million.
+    Norms use every singular value.
     ``ref_norm21``/``ref_frobenius``: ||(A - M)^T||_{2,1} and ||A - M||_F for a reference (initial) layer M, when one
     was given (``None`` otherwise).
     """
@@ -89,8 +93,9 @@ class LayerStats:
 
     @property
     def noise_floor(self) -> float:
-        """max(m, n) * eps * sigma_1, eps the coarser of the stored and the computation precision."""
-        eps = max(_eps(self.stored_dtype), _eps(self.dtype))
+        """max(m, n) * eps * sigma_1, eps the coarser of the computation precision and the stored one capped at
+        float32's (a half precision is never the precision of a decomposition)."""
+        eps = max(_eps(self.dtype), min(_eps(self.stored_dtype), _EPS32))
         return float(self.sigma[0]) * max(self.rank_shape) * eps
 
     @property
@@ -119,6 +124,9 @@ class LayerStats:
     @property
     def effective_rank(self) -> float:
         return stable.effective_rank(self.sigma)
+
+
+_EPS32 = float(np.finfo(np.float32).eps)
 
 
 def _eps(dtype) -> float:

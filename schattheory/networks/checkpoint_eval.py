@@ -78,12 +78,9 @@ def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1
     for job, res in zip(jobs, results):
         for (name, lo, hi), part in zip(job.parts, res["parts"]):
             stored = res["stored_dtype"]
-            # a folded layer's noise floor from its stored precision, as on the in-order path (a BatchNorm makes the
-            # operator float64); half precisions keep the compute precision's floor: LayerStats' max(m, n) eps
-            # sigma_1 with bf16's eps exceeds sigma_1 once a side passes 256, leaving no singular value resolved
-            floor_dtype = stored if job.fold is not None and stored in ("float32", "float64") else ""
+            # the noise floor from the stored precision, as on the in-order path (LayerStats.noise_floor)
             layers.append(LayerStats(name, tuple(part["shape"]), part["sigma"], part["norm21"], 1,
-                                     dtype=res["compute_dtype"], stored_dtype=floor_dtype))
+                                     dtype=res["compute_dtype"], stored_dtype=stored))
             meta = {"kind": "dense", "stored_dtype": stored, "compute_dtype": res["compute_dtype"],
                     "stored_shape": [hi - lo, job.shape[1]],
                     "method": method if device == "cpu" else f"{method}@{device}",
