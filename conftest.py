@@ -5,6 +5,7 @@ examples a derandomized test sees would depend on which modules other tests happ
 pass in the whole suite and fail alone, or the reverse). Importing every module of the package before any test runs
 fixes that pool: a test draws the same examples alone, in the whole suite, or in any xdist worker.
 """
+
 import importlib
 import os
 import pkgutil
@@ -17,8 +18,9 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.register_profile("dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
@@ -27,7 +29,7 @@ def _import_whole_package():
     import schattheory
 
     for info in pkgutil.walk_packages(schattheory.__path__, "schattheory."):
-        if not info.name.endswith("__main__"):       # __main__ runs the command line
+        if not info.name.endswith("__main__"):  # __main__ runs the command line
             importlib.import_module(info.name)
 
 

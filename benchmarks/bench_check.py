@@ -10,6 +10,7 @@ Measured (2 cores shared with up to 8 other jobs, 76 statements): default budget
 
 Run: python3 benchmarks/bench_check.py [--budget SECONDS]
 """
+
 import argparse
 import json
 import os
@@ -42,8 +43,10 @@ def main():
     print(f"| `check --all` wall time | {wall:.1f} s (target < 600 s) |")
     print(f"| CPU time | {kids.ru_utime + kids.ru_stime:.1f} s |")
     print(f"| budget per statement | {out['budget_s']} s |")
-    print(f"| refuted / survived / unchecked | {out['counts']['refuted']} / {out['counts']['survived']} / "
-          f"{out['counts']['unchecked']} |")
+    print(
+        f"| refuted / survived / unchecked | {out['counts']['refuted']} / {out['counts']['survived']} / "
+        f"{out['counts']['unchecked']} |"
+    )
     print("| slowest | " + ", ".join(f"{v['key']} {v['seconds']:.1f} s" for v in slow) + " |")
     return 1 if out["counts"]["refuted"] else 0
 

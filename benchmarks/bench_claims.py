@@ -7,6 +7,7 @@ CLI as a user runs it (``python3 -m schattheory claims --json``, a fresh interpr
 
 Run: python3 benchmarks/bench_claims.py
 """
+
 import os
 import resource
 import subprocess
@@ -44,8 +45,11 @@ def main():
     warm, warm_cpu = time.perf_counter() - t1, cpu() - c1
     base = baseline()
     t2 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "schattheory", "claims", "--json"], capture_output=True,
-                         cwd=os.path.join(os.path.dirname(__file__), ".."))
+    out = subprocess.run(
+        [sys.executable, "-m", "schattheory", "claims", "--json"],
+        capture_output=True,
+        cwd=os.path.join(os.path.dirname(__file__), ".."),
+    )
     cli = time.perf_counter() - t2
     print("per claim (cold):", ", ".join(f"{r.id} {r.seconds:.2f}s" for r in results))
     print(f"cold audit (imports included): {cold:6.2f} s wall, {cold_cpu:6.2f} s CPU")

@@ -26,6 +26,7 @@ Usage: python3 benchmarks/bench_networks.py [--repeat 3] [--threads N] [--skip-m
 Prints a table and a JSON line with every figure. WeightWatcher needs torch, which is not installable here, so it
 is not measured by this script.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,8 +74,11 @@ def write_safetensors(path, named_shapes, seed=0, scale=0.02):
 def transformer_file(directory):
     shapes = []
     for b in range(6):
-        shapes += [(f"blocks.{b}.attn.weight", (768, 768)), (f"blocks.{b}.mlp.fc1.weight", (3072, 768)),
-                   (f"blocks.{b}.mlp.fc2.weight", (768, 3072))]
+        shapes += [
+            (f"blocks.{b}.attn.weight", (768, 768)),
+            (f"blocks.{b}.mlp.fc1.weight", (3072, 768)),
+            (f"blocks.{b}.mlp.fc2.weight", (768, 3072)),
+        ]
     return write_safetensors(Path(directory) / "transformer18.safetensors", shapes), shapes
 
 
@@ -85,7 +89,7 @@ def big_file(directory, layers=32, shape=(4096, 2048)):
 
 
 ENV = dict(os.environ)
-DATA = ["--n", "50000", "--input-norm", "10", "--margin", "1"]   # so that the bounds are evaluated too
+DATA = ["--n", "50000", "--input-norm", "10", "--margin", "1"]  # so that the bounds are evaluated too
 
 
 def wall(cmd) -> float:
@@ -113,46 +117,78 @@ def timing(tmp, script, args) -> dict:
     cmds = {
         "baseline": [py, str(script), str(model)],
         "evaluate_svd": [py, "-m", "schattheory", "evaluate", str(model), *data, "--json", "--quiet"],
-        "evaluate_gram": [py, "-m", "schattheory", "evaluate", str(model), *data, "--json", "--quiet",
-                          "--method", "gram"],
+        "evaluate_gram": [
+            py,
+            "-m",
+            "schattheory",
+            "evaluate",
+            str(model),
+            *data,
+            "--json",
+            "--quiet",
+            "--method",
+            "gram",
+        ],
         "evaluate_svd_no_bounds": [py, "-m", "schattheory", "evaluate", str(model), "--json", "--quiet"],
-        "evaluate_gram_no_bounds": [py, "-m", "schattheory", "evaluate", str(model), "--json", "--quiet",
-                                    "--method", "gram"],
+        "evaluate_gram_no_bounds": [
+            py,
+            "-m",
+            "schattheory",
+            "evaluate",
+            str(model),
+            "--json",
+            "--quiet",
+            "--method",
+            "gram",
+        ],
     }
-    for cmd in cmds.values():            # warm the page cache and .pyc files
+    for cmd in cmds.values():  # warm the page cache and .pyc files
         wall(cmd)
     times = {k: [] for k in cmds}
     for _ in range(args.repeat):
         for k, cmd in cmds.items():
             times[k].append(wall(cmd))
     best = {k: min(v) for k, v in times.items()}
-    results = {"threads": args.threads, "seconds": {k: round(v, 3) for k, v in best.items()},
-               "all_seconds": {k: [round(x, 3) for x in v] for k, v in times.items()},
-               "ratio_svd": best["evaluate_svd"] / best["baseline"],
-               "ratio_gram": best["evaluate_gram"] / best["baseline"],
-               "ratio_svd_no_bounds": best["evaluate_svd_no_bounds"] / best["baseline"],
-               "ratio_gram_no_bounds": best["evaluate_gram_no_bounds"] / best["baseline"]}
-    evaluated = json.loads(subprocess.run(cmds["evaluate_svd"], cwd=ROOT, capture_output=True, text=True,
-                                          env=ENV).stdout)
+    results = {
+        "threads": args.threads,
+        "seconds": {k: round(v, 3) for k, v in best.items()},
+        "all_seconds": {k: [round(x, 3) for x in v] for k, v in times.items()},
+        "ratio_svd": best["evaluate_svd"] / best["baseline"],
+        "ratio_gram": best["evaluate_gram"] / best["baseline"],
+        "ratio_svd_no_bounds": best["evaluate_svd_no_bounds"] / best["baseline"],
+        "ratio_gram_no_bounds": best["evaluate_gram_no_bounds"] / best["baseline"],
+    }
+    evaluated = json.loads(
+        subprocess.run(cmds["evaluate_svd"], cwd=ROOT, capture_output=True, text=True, env=ENV).stdout
+    )
     results["bounds_evaluated"] = len(evaluated["bounds"])
     results["bounds_skipped"] = len(evaluated["skipped"])
-    probe = ("import contextlib, io, sys\nfrom schattheory.outputs import cli\n"
-             "with contextlib.redirect_stdout(io.StringIO()):\n"
-             f"    cli.main(['evaluate', {str(model)!r}, '--n', '50000', '--input-norm', '10', '--margin', '1', "
-             "'--json', '--quiet'])\n"
-             "print(sorted(m for m in ('sympy', 'matplotlib', 'pandas', 'torch') if m in sys.modules))")
-    results["heavy_modules_imported"] = subprocess.run([py, "-c", probe], cwd=ROOT, capture_output=True,
-                                                       text=True, env=ENV).stdout.strip()
-    print(f"18 float32 matrices (6 x 768x768, 3072x768, 768x3072), safetensors, best of {args.repeat}, "
-          f"BLAS threads: {args.threads or 'default'}:")
+    probe = (
+        "import contextlib, io, sys\nfrom schattheory.outputs import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    cli.main(['evaluate', {str(model)!r}, '--n', '50000', '--input-norm', '10', '--margin', '1', "
+        "'--json', '--quiet'])\n"
+        "print(sorted(m for m in ('sympy', 'matplotlib', 'pandas', 'torch') if m in sys.modules))"
+    )
+    results["heavy_modules_imported"] = subprocess.run(
+        [py, "-c", probe], cwd=ROOT, capture_output=True, text=True, env=ENV
+    ).stdout.strip()
+    print(
+        f"18 float32 matrices (6 x 768x768, 3072x768, 768x3072), safetensors, best of {args.repeat}, "
+        f"BLAS threads: {args.threads or 'default'}:"
+    )
     for k, v in best.items():
         print(f"  {k:<24} {v:7.3f} s   (runs: {', '.join(f'{x:.2f}' for x in times[k])})")
     print(f"  ratio evaluate/baseline (svd)  {results['ratio_svd']:.3f}   target <= 1.25")
     print(f"  ratio evaluate/baseline (gram) {results['ratio_gram']:.3f}   target <= 0.5")
-    print(f"  without data statistics (spectra only, no bound evaluated): svd {results['ratio_svd_no_bounds']:.3f}, "
-          f"gram {results['ratio_gram_no_bounds']:.3f}")
-    print(f"  bounds evaluated {results['bounds_evaluated']}, skipped {results['bounds_skipped']}; "
-          f"heavy modules imported by evaluate: {results['heavy_modules_imported']}")
+    print(
+        f"  without data statistics (spectra only, no bound evaluated): svd {results['ratio_svd_no_bounds']:.3f}, "
+        f"gram {results['ratio_gram_no_bounds']:.3f}"
+    )
+    print(
+        f"  bounds evaluated {results['bounds_evaluated']}, skipped {results['bounds_skipped']}; "
+        f"heavy modules imported by evaluate: {results['heavy_modules_imported']}"
+    )
     return results
 
 
@@ -208,25 +244,34 @@ def bound_setup(args) -> dict:
 def memory(tmp, script, args) -> dict:
     """Peak RSS of the bare script and of `schattheory evaluate` on a ~1 GiB file."""
     big, shapes = big_file(tmp)
-    size_mb = os.path.getsize(big) / 2 ** 20
-    largest_mb = max(4 * np.prod(s) for _, s in shapes) / 2 ** 20
+    size_mb = os.path.getsize(big) / 2**20
+    largest_mb = max(4 * np.prod(s) for _, s in shapes) / 2**20
     limit = 4 * largest_mb + 300
-    results = {"file_mib": round(size_mb, 1), "layers": len(shapes), "largest_layer_mib": round(largest_mb, 1),
-               "limit_mib": round(limit, 1)}
-    print(f"memory: {size_mb:.0f} MiB safetensors, {len(shapes)} layers, largest {largest_mb:.0f} MiB, "
-          f"limit 4 x largest + 300 = {limit:.0f} MiB")
+    results = {
+        "file_mib": round(size_mb, 1),
+        "layers": len(shapes),
+        "largest_layer_mib": round(largest_mb, 1),
+        "limit_mib": round(limit, 1),
+    }
+    print(
+        f"memory: {size_mb:.0f} MiB safetensors, {len(shapes)} layers, largest {largest_mb:.0f} MiB, "
+        f"limit 4 x largest + 300 = {limit:.0f} MiB"
+    )
     base_rss = peak_rss_mb([sys.executable, str(script), str(big)])
     results["baseline_peak_mib"] = round(base_rss, 1)
     print(f"  baseline script peak RSS {base_rss:.0f} MiB")
     for method in [m for m in args.memory_methods.split(",") if m]:
         t0 = time.perf_counter()
-        rss = peak_rss_mb([sys.executable, "-m", "schattheory", "evaluate", str(big), *DATA, "--json", "--quiet",
-                           "--method", method])
+        rss = peak_rss_mb(
+            [sys.executable, "-m", "schattheory", "evaluate", str(big), *DATA, "--json", "--quiet", "--method", method]
+        )
         seconds = time.perf_counter() - t0
         results[f"evaluate_{method}_peak_mib"] = round(rss, 1)
         results[f"evaluate_{method}_seconds"] = round(seconds, 1)
-        print(f"  evaluate --method {method}: peak RSS {rss:.0f} MiB "
-              f"({'within' if rss <= limit else 'OVER'} the limit), {seconds:.0f} s")
+        print(
+            f"  evaluate --method {method}: peak RSS {rss:.0f} MiB "
+            f"({'within' if rss <= limit else 'OVER'} the limit), {seconds:.0f} s"
+        )
     return results
 
 
@@ -236,8 +281,11 @@ def main(argv=None):
     ap.add_argument("--skip-timing", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--memory-methods", default="gram,svd")
-    ap.add_argument("--threads", type=int, help="BLAS threads for every subprocess (OPENBLAS/OMP/MKL_NUM_THREADS); "
-                                                "default: the library's own choice")
+    ap.add_argument(
+        "--threads",
+        type=int,
+        help="BLAS threads for every subprocess (OPENBLAS/OMP/MKL_NUM_THREADS); default: the library's own choice",
+    )
     ap.add_argument("--keep", help="directory for the generated files (kept); default a temporary directory")
     args = ap.parse_args(argv)
     if args.threads:

@@ -10,6 +10,7 @@ and a baseline: numpy.exp of a 10^5-vector (to compare machines).
 
 Run: python3 benchmarks/bench_psweep.py
 """
+
 import os
 import sys
 import time
@@ -42,8 +43,18 @@ def main():
         return rank_proxy_grid(sig[l], ps)
 
     rhos = [rho(l) for l in range(3)]
-    fixed = {"B": 10.0, "N": 10000.0, "gamma": 0.5, "s_1": 1.0, "s_2": 1.0, "s_3": 1.0,
-             "w_0": 64.0, "w_1": 64.0, "w_2": 64.0, "w_3": 64.0}
+    fixed = {
+        "B": 10.0,
+        "N": 10000.0,
+        "gamma": 0.5,
+        "s_1": 1.0,
+        "s_2": 1.0,
+        "s_3": 1.0,
+        "w_0": 64.0,
+        "w_1": 64.0,
+        "w_2": 64.0,
+        "w_3": 64.0,
+    }
 
     def args(rh):
         out = []
@@ -57,7 +68,7 @@ def main():
     t_rho = best(lambda: f(*args([rho(l) for l in range(3)])))
     lays = [LayerStats(f"l{l}", (64, 64), sig[l], norm21=10.0) for l in range(3)]
     net = NetworkStats(lays, DataStats(n=10000, input_norm=10.0, data_frobenius=1000.0, margin=0.5))
-    ledent_layer_terms_log10(net, ps[:10])   # lambdify once
+    ledent_layer_terms_log10(net, ps[:10])  # lambdify once
     t_net = best(lambda: ledent_layer_terms_log10(net, ps))
     t_base = best(lambda: np.exp(ps))
     print(f"p values: {ps.size}")

@@ -27,6 +27,7 @@ rest on the Frobenius norm alone (tail energy), about sqrt(rank) times too large
 
 Usage: python3 benchmarks/bench_randomized.py [--k 32] [--repeat 2] [--json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,7 +73,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     mats = matrices()
-    evaluate(mats[:2], **STATS)                         # SymPy set-up and the monotonicity checks, paid once
+    evaluate(mats[:2], **STATS)  # SymPy set-up and the monotonicity checks, paid once
     evaluate(mats[:2], method="randomized", top_k=args.k, **STATS)
     best = {}
     for _ in range(args.repeat):
@@ -86,25 +87,36 @@ def main(argv=None) -> int:
     widths = [m["certified"].sigma1[1] / m["certified"].sigma1[0] for m in ra.spectra.info]
 
     def ledent(ev):
-        return next(b["log10_value"] for b in ev.bounds
-                    if b["family"] == "ledent2025" and b["mode"] == "dominant" and b["p"] == 1.0)
+        return next(
+            b["log10_value"]
+            for b in ev.bounds
+            if b["family"] == "ledent2025" and b["mode"] == "dominant" and b["p"] == 1.0
+        )
 
-    out = {"matrices": "8 x float32 4096 x 1024", "k": args.k,
-           **{f"{what}_{name}": best[name][what] for name in best for what in
-              ("spectra_wall", "spectra_cpu", "evaluate_wall", "evaluate_cpu")},
-           "spectra_wall_ratio": best["randomized"]["spectra_wall"] / best["exact"]["spectra_wall"],
-           "spectra_cpu_ratio": best["randomized"]["spectra_cpu"] / best["exact"]["spectra_cpu"],
-           "evaluate_wall_ratio": best["randomized"]["evaluate_wall"] / best["exact"]["evaluate_wall"],
-           "sigma1_interval_max_ratio": max(widths),
-           "ledent_p1_bound_ratio": 10 ** (ledent(ra) - ledent(ex))}
+    out = {
+        "matrices": "8 x float32 4096 x 1024",
+        "k": args.k,
+        **{
+            f"{what}_{name}": best[name][what]
+            for name in best
+            for what in ("spectra_wall", "spectra_cpu", "evaluate_wall", "evaluate_cpu")
+        },
+        "spectra_wall_ratio": best["randomized"]["spectra_wall"] / best["exact"]["spectra_wall"],
+        "spectra_cpu_ratio": best["randomized"]["spectra_cpu"] / best["exact"]["spectra_cpu"],
+        "evaluate_wall_ratio": best["randomized"]["evaluate_wall"] / best["exact"]["evaluate_wall"],
+        "sigma1_interval_max_ratio": max(widths),
+        "ledent_p1_bound_ratio": 10 ** (ledent(ra) - ledent(ex)),
+    }
     if args.json:
         print(json.dumps(out, indent=2))
     else:
-        print(f"randomized (k = {args.k}) / exact on 8 float32 4096 x 1024 matrices: spectra wall "
-              f"{out['spectra_wall_ratio']:.3f} ({best['randomized']['spectra_wall']:.2f} s / "
-              f"{best['exact']['spectra_wall']:.2f} s), CPU {out['spectra_cpu_ratio']:.3f}; whole evaluate wall "
-              f"{out['evaluate_wall_ratio']:.3f}; sigma_1 intervals within x{out['sigma1_interval_max_ratio']:.4f}; "
-              f"ledent2025 dominant p = 1 bound from intervals / exact = {out['ledent_p1_bound_ratio']:.3f}")
+        print(
+            f"randomized (k = {args.k}) / exact on 8 float32 4096 x 1024 matrices: spectra wall "
+            f"{out['spectra_wall_ratio']:.3f} ({best['randomized']['spectra_wall']:.2f} s / "
+            f"{best['exact']['spectra_wall']:.2f} s), CPU {out['spectra_cpu_ratio']:.3f}; whole evaluate wall "
+            f"{out['evaluate_wall_ratio']:.3f}; sigma_1 intervals within x{out['sigma1_interval_max_ratio']:.4f}; "
+            f"ledent2025 dominant p = 1 bound from intervals / exact = {out['ledent_p1_bound_ratio']:.3f}"
+        )
     return 0
 
 

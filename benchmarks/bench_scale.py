@@ -33,6 +33,7 @@ load 9, measured separately with ``/usr/bin/time``), and builds the statement on
 
 Usage: python3 benchmarks/bench_scale.py [--blocks 24] [--repeat 1] [--json] [--keep DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -146,12 +147,20 @@ def main(argv=None) -> int:
                 peak = max(peak, mem)
         largest = args.rows * args.cols * 4
         bound = 3 * 160 * 2**20 + 2 * 4 * largest
-        out = {"matrices": 2 * args.blocks, "shape": [args.rows, args.cols], "seconds": best, "cpu_seconds": cpu,
-               "ratio_jobs1": best["jobs1"] / best["bare"], "ratio_jobs2": best["jobs2"] / best["bare"],
-               "cpu_ratio_jobs1": cpu["jobs1"] / cpu["bare"], "cpu_ratio_jobs2": cpu["jobs2"] / cpu["bare"],
-               "peak_rss_mib_jobs2": peak / 2**20, "memory_bound_mib": bound / 2**20,
-               "targets": {"ratio_jobs1": 1.05, "ratio_jobs2": 0.6, "list_seconds": 0.5},
-               "load_average": os.getloadavg()}
+        out = {
+            "matrices": 2 * args.blocks,
+            "shape": [args.rows, args.cols],
+            "seconds": best,
+            "cpu_seconds": cpu,
+            "ratio_jobs1": best["jobs1"] / best["bare"],
+            "ratio_jobs2": best["jobs2"] / best["bare"],
+            "cpu_ratio_jobs1": cpu["jobs1"] / cpu["bare"],
+            "cpu_ratio_jobs2": cpu["jobs2"] / cpu["bare"],
+            "peak_rss_mib_jobs2": peak / 2**20,
+            "memory_bound_mib": bound / 2**20,
+            "targets": {"ratio_jobs1": 1.05, "ratio_jobs2": 0.6, "list_seconds": 0.5},
+            "load_average": os.getloadavg(),
+        }
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -160,16 +169,24 @@ def main(argv=None) -> int:
     else:
         s, c = out["seconds"], out["cpu_seconds"]
         print("| what | wall s | ratio | CPU s | CPU ratio | target |\n|---|---|---|---|---|---|")
-        print(f"| bare bf16 decode + svdvals loop, 1 thread ({out['matrices']} x {args.rows}x{args.cols}) "
-              f"| {s['bare']:.2f} | 1 | {c['bare']:.2f} | 1 | |")
-        print(f"| evaluate --jobs 1 | {s['jobs1']:.2f} | {out['ratio_jobs1']:.3f} | {c['jobs1']:.2f} | "
-              f"{out['cpu_ratio_jobs1']:.3f} | <= 1.05 |")
-        print(f"| evaluate --jobs 2 | {s['jobs2']:.2f} | {out['ratio_jobs2']:.3f} | {c['jobs2']:.2f} | "
-              f"{out['cpu_ratio_jobs2']:.3f} | wall <= 0.6 |")
+        print(
+            f"| bare bf16 decode + svdvals loop, 1 thread ({out['matrices']} x {args.rows}x{args.cols}) "
+            f"| {s['bare']:.2f} | 1 | {c['bare']:.2f} | 1 | |"
+        )
+        print(
+            f"| evaluate --jobs 1 | {s['jobs1']:.2f} | {out['ratio_jobs1']:.3f} | {c['jobs1']:.2f} | "
+            f"{out['cpu_ratio_jobs1']:.3f} | <= 1.05 |"
+        )
+        print(
+            f"| evaluate --jobs 2 | {s['jobs2']:.2f} | {out['ratio_jobs2']:.3f} | {c['jobs2']:.2f} | "
+            f"{out['cpu_ratio_jobs2']:.3f} | wall <= 0.6 |"
+        )
         print(f"| schattheory list | {s['list']:.2f} | | {c['list']:.2f} | | <= 0.5 s |")
         print(f"| schattheory show schatten.monotonicity | {s['show']:.2f} | | {c['show']:.2f} | | <= 0.5 s |")
-        print(f"| peak RSS, --jobs 2 (process tree) | {out['peak_rss_mib_jobs2']:.0f} MiB | | | | <= "
-              f"{out['memory_bound_mib']:.0f} MiB |")
+        print(
+            f"| peak RSS, --jobs 2 (process tree) | {out['peak_rss_mib_jobs2']:.0f} MiB | | | | <= "
+            f"{out['memory_bound_mib']:.0f} MiB |"
+        )
         print(f"\nload average during the run: {', '.join(f'{x:.1f}' for x in out['load_average'])}")
     return 0
 

@@ -5,6 +5,7 @@ Usage: ``python3 benchmarks/run_all.py [--json] [--only SUBSTRING]``. With ``--j
 bench script accepts ``--json`` and then prints exactly one JSON object on stdout). Benchmarks report ratios; they do
 not gate anything, so the exit code is non-zero only when a script itself fails.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,12 @@ def main(argv=None) -> int:
     for path in found:
         print(f"== {path.name}", file=sys.stderr)
         start = time.perf_counter()
-        run = subprocess.run([sys.executable, str(path)] + (["--json"] if args.json else []),
-                             capture_output=True, text=True, cwd=HERE.parent)
+        run = subprocess.run(
+            [sys.executable, str(path)] + (["--json"] if args.json else []),
+            capture_output=True,
+            text=True,
+            cwd=HERE.parent,
+        )
         took = time.perf_counter() - start
         sys.stderr.write(run.stderr)
         if run.returncode:

@@ -30,6 +30,7 @@ Usage::
 Writes ``results.json`` (everything), ``runs.csv`` (one row per trained network), ``layers.csv`` (one row per
 layer), ``bounds.csv`` (one row per bound, mode and p) and ``summary.md`` into the output directory.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,15 @@ if (_REPO / "schattheory" / "__init__.py").exists() and str(_REPO) not in sys.pa
     sys.path.insert(0, str(_REPO))  # run from a checkout without installing
 
 #: the default sweep (small enough for a few minutes on 2 cores)
-DEFAULTS = {"depths": (2, 3, 4), "weight_decays": (0.0, 1e-3, 1e-2), "width": 64, "steps": 3000, "lr": 0.02,
-            "seed": 0, "n_train": 1200}
+DEFAULTS = {
+    "depths": (2, 3, 4),
+    "weight_decays": (0.0, 1e-3, 1e-2),
+    "width": 64,
+    "steps": 3000,
+    "lr": 0.02,
+    "seed": 0,
+    "n_train": 1200,
+}
 #: the network shipped in schattheory/data/ (one point of the default sweep)
 BUNDLED = {"depth": 4, "width": 64, "weight_decay": 1e-2, "steps": 3000, "lr": 0.02, "seed": 0, "n_train": 1200}
 #: heavy-ball momentum of the full-batch gradient descent
@@ -121,8 +129,9 @@ def blas_info() -> dict:
     return {k: mine[0].get(k) for k in ("internal_api", "version", "architecture")} if mine else {}
 
 
-def train_mlp(X, y, *, depth: int, width: int, weight_decay: float, steps: int, lr: float, seed: int,
-              num_classes: int = 10):
+def train_mlp(
+    X, y, *, depth: int, width: int, weight_decay: float, steps: int, lr: float, seed: int, num_classes: int = 10
+):
     """Full-batch gradient descent with heavy-ball momentum on mean cross-entropy + (weight_decay/2) sum ||A_l||_F^2.
 
     He-normal initialisation from ``default_rng(seed)``, zero biases (not decayed).
@@ -130,8 +139,17 @@ def train_mlp(X, y, *, depth: int, width: int, weight_decay: float, steps: int, 
     Returns (weights, biases, final objective); weights in torch orientation (out, in). BLAS runs on one thread.
     """
     with single_thread_blas():
-        return _train(X, y, depth=depth, width=width, weight_decay=weight_decay, steps=steps, lr=lr, seed=seed,
-                      num_classes=num_classes)
+        return _train(
+            X,
+            y,
+            depth=depth,
+            width=width,
+            weight_decay=weight_decay,
+            steps=steps,
+            lr=lr,
+            seed=seed,
+            num_classes=num_classes,
+        )
 
 
 def _train(X, y, *, depth, width, weight_decay, steps, lr, seed, num_classes):
@@ -166,7 +184,7 @@ def _train(X, y, *, depth, width, weight_decay, steps, lr, seed, num_classes):
             if i > 0:
                 g = (g @ weights[i]) * (acts[i] > 0)
         for j, (q, gq) in enumerate(zip(params, gw + gb)):
-            velocity[j] = MOMENTUM * velocity[j] - lr * gq   # heavy ball
+            velocity[j] = MOMENTUM * velocity[j] - lr * gq  # heavy ball
             q += velocity[j]
     return weights, biases, objective
 
@@ -188,10 +206,17 @@ def data_statistics(X, logits, y, train_error: float, weights=None, biases=None)
 
     marg = margins(logits, y)
     gamma, loss = margin_for_accuracy_drop(marg, train_error)
-    out = {"n": int(len(y)), "input_norm": float(np.max(np.linalg.norm(X, axis=1))),
-           "data_frobenius": float(np.linalg.norm(X)), "num_classes": int(logits.shape[1]),
-           "margin": gamma, "margin_loss": loss, "margin_rule": RULE_TEXT.format(drop=ACCURACY_DROP),
-           "min_margin": float(np.min(marg)), "median_margin": float(np.median(marg))}
+    out = {
+        "n": int(len(y)),
+        "input_norm": float(np.max(np.linalg.norm(X, axis=1))),
+        "data_frobenius": float(np.linalg.norm(X)),
+        "num_classes": int(logits.shape[1]),
+        "margin": gamma,
+        "margin_loss": loss,
+        "margin_rule": RULE_TEXT.format(drop=ACCURACY_DROP),
+        "min_margin": float(np.min(marg)),
+        "median_margin": float(np.median(marg)),
+    }
     if weights is not None:
         out["activation_norms"] = activation_norms(weights, biases, X)
     out["margins"] = [float(v) for v in marg]
@@ -202,18 +227,30 @@ def run_one(data, *, depth, width, weight_decay, steps, lr, seed, bounds=True) -
     """Train one network and record everything about it."""
     Xtr, ytr, Xte, yte, digest = data
     t0 = time.perf_counter()
-    weights, biases, objective = train_mlp(Xtr, ytr, depth=depth, width=width, weight_decay=weight_decay,
-                                           steps=steps, lr=lr, seed=seed)
+    weights, biases, objective = train_mlp(
+        Xtr, ytr, depth=depth, width=width, weight_decay=weight_decay, steps=steps, lr=lr, seed=seed
+    )
     seconds = time.perf_counter() - t0
     logits_tr = forward(weights, biases, Xtr)
     train_error = float(np.mean(logits_tr.argmax(axis=1) != ytr))
     test_error = float(np.mean(forward(weights, biases, Xte).argmax(axis=1) != yte))
-    run = {"config": {"depth": depth, "width": width, "weight_decay": weight_decay, "steps": steps, "lr": lr,
-                      "seed": seed, "n_train": len(ytr)},
-           "train_error": train_error, "test_error": test_error, "objective": objective,
-           "train_seconds": round(seconds, 3),
-           "layers": [layer_record(f"fc{i + 1}", A) for i, A in enumerate(weights)],
-           "data": data_statistics(Xtr, logits_tr, ytr, train_error, weights, biases)}
+    run = {
+        "config": {
+            "depth": depth,
+            "width": width,
+            "weight_decay": weight_decay,
+            "steps": steps,
+            "lr": lr,
+            "seed": seed,
+            "n_train": len(ytr),
+        },
+        "train_error": train_error,
+        "test_error": test_error,
+        "objective": objective,
+        "train_seconds": round(seconds, 3),
+        "layers": [layer_record(f"fc{i + 1}", A) for i, A in enumerate(weights)],
+        "data": data_statistics(Xtr, logits_tr, ytr, train_error, weights, biases),
+    }
     run["weights"], run["biases"] = weights, biases
     if bounds:
         run["bounds"], run["bounds_status"] = evaluate_bounds(weights, run["data"])
@@ -230,8 +267,11 @@ def evaluate_bounds(weights, data: dict):
     from schattheory.foundation.netstats import LayerStats, NetworkStats
     from schattheory.outputs.report import network as net_section
 
-    stats = NetworkStats(tuple(LayerStats.from_matrix(f"fc{i + 1}", A) for i, A in enumerate(weights)),
-                         data_stats(data), extras={"activation_norms": data.get("activation_norms")})
+    stats = NetworkStats(
+        tuple(LayerStats.from_matrix(f"fc{i + 1}", A) for i, A in enumerate(weights)),
+        data_stats(data),
+        extras={"activation_norms": data.get("activation_norms")},
+    )
     result = net_section.evaluate_stats(stats, curves=False)
     return result.bounds, result.status
 
@@ -239,10 +279,15 @@ def evaluate_bounds(weights, data: dict):
 def versions() -> dict:
     import numpy
 
-    out = {"python": platform.python_version(), "numpy": numpy.__version__, "blas": blas_info(),
-           "platform": platform.platform()}
+    out = {
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "blas": blas_info(),
+        "platform": platform.platform(),
+    }
     try:
         import sklearn
+
         out["scikit-learn"] = sklearn.__version__
     except ImportError:
         out["scikit-learn"] = None
@@ -286,8 +331,11 @@ def best_rows(bounds):
 
 def _versions_text(v: dict) -> str:
     blas = v.get("blas") or {}
-    blas_txt = f"{blas.get('internal_api', '?')} {blas.get('version', '?')} ({blas.get('architecture', '?')})" if blas \
+    blas_txt = (
+        f"{blas.get('internal_api', '?')} {blas.get('version', '?')} ({blas.get('architecture', '?')})"
+        if blas
         else "unknown BLAS"
+    )
     return f"Python {v.get('python')}, NumPy {v.get('numpy')}, {blas_txt}, scikit-learn {v.get('scikit-learn')}"
 
 
@@ -306,33 +354,49 @@ NORM_BASED = ("bartlett2017.dominant", "golowich2018.dominant", "neyshabur2018.d
 
 
 def summary_markdown(results: dict) -> str:
-    lines = ["# Digits study", "",
-             f"ReLU MLPs on scikit-learn's digits ({results['n_train']} training / {results['n_test']} test images), "
-             f"width {results['sweep']['width']}, {results['sweep']['steps']} full-batch gradient steps (momentum "
-             f"{MOMENTUM}, lr {results['sweep']['lr']}), seed {results['sweep']['seed']}. "
-             f"Versions: {_versions_text(results['versions'])}.", "",
-             "## Runs: the bottleneck rank", "",
-             "| depth | weight decay | train err | test err | margin gamma | ranks at sigma > 1e-2 sigma_1 "
-             "| rank proxy p=0.5 | stable rank |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Digits study",
+        "",
+        f"ReLU MLPs on scikit-learn's digits ({results['n_train']} training / {results['n_test']} test images), "
+        f"width {results['sweep']['width']}, {results['sweep']['steps']} full-batch gradient steps (momentum "
+        f"{MOMENTUM}, lr {results['sweep']['lr']}), seed {results['sweep']['seed']}. "
+        f"Versions: {_versions_text(results['versions'])}.",
+        "",
+        "## Runs: the bottleneck rank",
+        "",
+        "| depth | weight decay | train err | test err | margin gamma | ranks at sigma > 1e-2 sigma_1 "
+        "| rank proxy p=0.5 | stable rank |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for run in results["runs"]:
         c = run["config"]
         ranks = " ".join(str(lay["rank_rel0.01"]) for lay in run["layers"])
         prox = " ".join(f"{lay['rank_proxy_p0.5']:.1f}" for lay in run["layers"])
         srank = " ".join(f"{lay['stable_rank']:.2f}" for lay in run["layers"])
-        lines.append(f"| {c['depth']} | {c['weight_decay']:g} | {run['train_error']:.4f} | {run['test_error']:.4f} | "
-                     f"{run['data']['margin']:.3g} | {ranks} | {prox} | {srank} |")
-    lines += ["", "Ranks, rank proxies and stable ranks are listed layer by layer (first layer first).", "",
-              "## Bounds (each bounds test error minus training margin loss)", ""]
+        lines.append(
+            f"| {c['depth']} | {c['weight_decay']:g} | {run['train_error']:.4f} | {run['test_error']:.4f} | "
+            f"{run['data']['margin']:.3g} | {ranks} | {prox} | {srank} |"
+        )
+    lines += [
+        "",
+        "Ranks, rank proxies and stable ranks are listed layer by layer (first layer first).",
+        "",
+        "## Bounds (each bounds test error minus training margin loss)",
+        "",
+    ]
     for st in sorted({run.get("bounds_status", "") for run in results["runs"]}):
         if st:
             lines.append(f"- {st}")
     if any(run.get("bounds") for run in results["runs"]):
-        lines += ["", "Dominant forms (constants and logs dropped, the paper's comparison) and the tightest explicit "
-                  "bound. Main = ledent2025.fc (W_l = 1); best p per layer, then the same p for every layer.", "",
-                  "| depth | weight decay | main, best p per layer | main p=0.5 | p=1 | p=2 | parameter counting | "
-                  "best norm-based | loss-augmented, best p | tightest explicit |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "Dominant forms (constants and logs dropped, the paper's comparison) and the tightest explicit "
+            "bound. Main = ledent2025.fc (W_l = 1); best p per layer, then the same p for every layer.",
+            "",
+            "| depth | weight decay | main, best p per layer | main p=0.5 | p=1 | p=2 | parameter counting | "
+            "best norm-based | loss-augmented, best p | tightest explicit |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for run in results["runs"]:
             b = run.get("bounds") or []
             if not b:
@@ -343,21 +407,27 @@ def summary_markdown(results: dict) -> str:
             nb = min(norm, key=lambda r: r["log10_value"]) if norm else None
             expl = [r for r in b if r["mode"] == "explicit"]
             te = min(expl, key=lambda r: r["log10_value"]) if expl else None
-            lines.append(f"| {c['depth']} | {c['weight_decay']:g} | "
-                         f"{_val(_best(b, 'ledent2025.fc.dominant', 'dominant'))}"
-                         f" | {_val(fixed.get(0.5))} | {_val(fixed.get(1.0))} | {_val(fixed.get(2.0))} | "
-                         f"{_val(_best(b, 'counting.dominant', 'dominant'))} | "
-                         f"{_val(nb)}{' (' + nb['key'].split('.')[0] + ')' if nb else ''} | "
-                         f"{_val(_best(b, 'ledent2025.loss_augmented.dominant', 'dominant'))} | "
-                         f"{_val(te)}{' (' + te['key'] + ')' if te else ''} |")
+            lines.append(
+                f"| {c['depth']} | {c['weight_decay']:g} | "
+                f"{_val(_best(b, 'ledent2025.fc.dominant', 'dominant'))}"
+                f" | {_val(fixed.get(0.5))} | {_val(fixed.get(1.0))} | {_val(fixed.get(2.0))} | "
+                f"{_val(_best(b, 'counting.dominant', 'dominant'))} | "
+                f"{_val(nb)}{' (' + nb['key'].split('.')[0] + ')' if nb else ''} | "
+                f"{_val(_best(b, 'ledent2025.loss_augmented.dominant', 'dominant'))} | "
+                f"{_val(te)}{' (' + te['key'] + ')' if te else ''} |"
+            )
     for run in results["runs"]:
         rows = best_rows(run.get("bounds") or [])
         if not rows:
             continue
         c = run["config"]
-        lines += ["", f"### depth {c['depth']}, weight decay {c['weight_decay']:g} "
-                        f"(test error {run['test_error']:.4f})",
-                  "", "| bound | mode | p | value | log10 |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"### depth {c['depth']}, weight decay {c['weight_decay']:g} (test error {run['test_error']:.4f})",
+            "",
+            "| bound | mode | p | value | log10 |",
+            "|---|---|---|---|---|",
+        ]
         for row in rows:
             p = row.get("p")
             ptxt = "-" if p is None else (", ".join(f"{x:.3g}" for x in p) if isinstance(p, list) else f"{p:g}")
@@ -369,21 +439,55 @@ def write_results(results: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     runs = results["runs"]
     _atomic_write(out / "results.json", json.dumps(results, indent=1))
-    run_rows = [{**r["config"], "train_error": r["train_error"], "test_error": r["test_error"],
-                 "margin": r["data"]["margin"], "margin_loss": r["data"]["margin_loss"],
-                 "min_margin": r["data"]["min_margin"], "objective": r["objective"]} for r in runs]
+    run_rows = [
+        {
+            **r["config"],
+            "train_error": r["train_error"],
+            "test_error": r["test_error"],
+            "margin": r["data"]["margin"],
+            "margin_loss": r["data"]["margin_loss"],
+            "min_margin": r["data"]["min_margin"],
+            "objective": r["objective"],
+        }
+        for r in runs
+    ]
     _atomic_write(out / "runs.csv", _csv(run_rows, list(run_rows[0]) if run_rows else ["depth"]))
     from schattheory.outputs.report.network import P_GRID, RANK_TOLS
 
-    lay_fields = ["depth", "weight_decay", "name", "shape", "spectral", "frobenius", "nuclear", "stable_rank",
-                  "effective_rank", "rank"] + [f"rank_rel{t:g}" for t in RANK_TOLS] + \
-                 [f"rank_proxy_p{p:g}" for p in P_GRID] + ["norm21"]
-    lay_rows = [{"depth": r["config"]["depth"], "weight_decay": r["config"]["weight_decay"], **lay,
-                 "shape": "x".join(map(str, lay["shape"]))} for r in runs for lay in r["layers"]]
+    lay_fields = (
+        [
+            "depth",
+            "weight_decay",
+            "name",
+            "shape",
+            "spectral",
+            "frobenius",
+            "nuclear",
+            "stable_rank",
+            "effective_rank",
+            "rank",
+        ]
+        + [f"rank_rel{t:g}" for t in RANK_TOLS]
+        + [f"rank_proxy_p{p:g}" for p in P_GRID]
+        + ["norm21"]
+    )
+    lay_rows = [
+        {
+            "depth": r["config"]["depth"],
+            "weight_decay": r["config"]["weight_decay"],
+            **lay,
+            "shape": "x".join(map(str, lay["shape"])),
+        }
+        for r in runs
+        for lay in r["layers"]
+    ]
     _atomic_write(out / "layers.csv", _csv(lay_rows, lay_fields))
     b_fields = ["depth", "weight_decay", "key", "mode", "p", "value", "log10_value"]
-    b_rows = [{"depth": r["config"]["depth"], "weight_decay": r["config"]["weight_decay"], **b}
-              for r in runs for b in (r.get("bounds") or [])]
+    b_rows = [
+        {"depth": r["config"]["depth"], "weight_decay": r["config"]["weight_decay"], **b}
+        for r in runs
+        for b in (r.get("bounds") or [])
+    ]
     _atomic_write(out / "bounds.csv", _csv(b_rows, b_fields))
     _atomic_write(out / "summary.md", summary_markdown(results))
 
@@ -395,20 +499,44 @@ def run_sweep(*, depths, weight_decays, width, steps, lr, seed, n_train, bounds=
     for depth in depths:
         for wd in weight_decays:
             progress(f"run {len(runs) + 1}/{total}: depth {depth}, weight decay {wd:g}")
-            runs.append(_public(run_one(data, depth=depth, width=width, weight_decay=wd, steps=steps, lr=lr,
-                                        seed=seed, bounds=bounds)))
-    return {"sweep": {"depths": list(depths), "weight_decays": list(weight_decays), "width": width, "steps": steps,
-                      "lr": lr, "seed": seed},
-            "n_train": int(len(data[1])), "n_test": int(len(data[3])), "data_sha256": data[4],
-            "versions": versions(), "runs": runs}
+            runs.append(
+                _public(
+                    run_one(
+                        data, depth=depth, width=width, weight_decay=wd, steps=steps, lr=lr, seed=seed, bounds=bounds
+                    )
+                )
+            )
+    return {
+        "sweep": {
+            "depths": list(depths),
+            "weight_decays": list(weight_decays),
+            "width": width,
+            "steps": steps,
+            "lr": lr,
+            "seed": seed,
+        },
+        "n_train": int(len(data[1])),
+        "n_test": int(len(data[3])),
+        "data_sha256": data[4],
+        "versions": versions(),
+        "runs": runs,
+    }
 
 
 # ---- the bundled default network ---------------------------------------------------------------------------------
 def bundled_run(config: dict = BUNDLED) -> dict:
     """Train the bundled configuration (no bound evaluation): the run the bundled files are made from."""
     data = load_digits_split(config["seed"], config["n_train"])
-    run = run_one(data, depth=config["depth"], width=config["width"], weight_decay=config["weight_decay"],
-                  steps=config["steps"], lr=config["lr"], seed=config["seed"], bounds=False)
+    run = run_one(
+        data,
+        depth=config["depth"],
+        width=config["width"],
+        weight_decay=config["weight_decay"],
+        steps=config["steps"],
+        lr=config["lr"],
+        seed=config["seed"],
+        bounds=False,
+    )
     run["data_sha256"] = data[4]
     return run
 
@@ -426,13 +554,20 @@ def write_bundled(out: Path, config: dict = BUNDLED) -> None:
     tmp = out / f".{MODEL_FILE}.tmp.npz"
     np.savez(tmp, **arrays)
     os.replace(tmp, out / MODEL_FILE)
-    meta = {"description": "ReLU MLP trained on scikit-learn's digits by examples/digits_study.py (bundled config)",
-            "config": run["config"], "train_error": run["train_error"], "test_error": run["test_error"],
-            "objective": run["objective"], "data": run["data"], "data_sha256": run["data_sha256"],
-            "data_preprocessing": "pixels / 16, seeded permutation split (numpy default_rng(seed).permutation)",
-            "versions": versions(), "rng_fingerprint": rng_fingerprint(config["seed"]),
-            "model_sha256": hashlib.sha256(b"".join(arrays[k].tobytes() for k in sorted(arrays))).hexdigest(),
-            "orientation": "torch (out, in); activation relu between layers; biases applied"}
+    meta = {
+        "description": "ReLU MLP trained on scikit-learn's digits by examples/digits_study.py (bundled config)",
+        "config": run["config"],
+        "train_error": run["train_error"],
+        "test_error": run["test_error"],
+        "objective": run["objective"],
+        "data": run["data"],
+        "data_sha256": run["data_sha256"],
+        "data_preprocessing": "pixels / 16, seeded permutation split (numpy default_rng(seed).permutation)",
+        "versions": versions(),
+        "rng_fingerprint": rng_fingerprint(config["seed"]),
+        "model_sha256": hashlib.sha256(b"".join(arrays[k].tobytes() for k in sorted(arrays))).hexdigest(),
+        "orientation": "torch (out, in); activation relu between layers; biases applied",
+    }
     _atomic_write(out / STATS_FILE, json.dumps(meta, indent=1) + "\n")
     progress(f"wrote {out / MODEL_FILE} and {out / STATS_FILE} (test error {run['test_error']:.4f})")
 
@@ -448,8 +583,12 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULTS["seed"])
     ap.add_argument("--n-train", type=int, default=DEFAULTS["n_train"])
     ap.add_argument("--no-bounds", action="store_true", help="record spectra and errors only")
-    ap.add_argument("--write-bundled", type=Path, metavar="DIR",
-                    help="train the bundled configuration and write its files into DIR, then exit")
+    ap.add_argument(
+        "--write-bundled",
+        type=Path,
+        metavar="DIR",
+        help="train the bundled configuration and write its files into DIR, then exit",
+    )
     args = ap.parse_args(argv)
     if args.write_bundled:
         write_bundled(args.write_bundled)
@@ -457,8 +596,16 @@ def main(argv=None) -> int:
     bad = [d for d in args.depths if d < 1] + [w for w in args.weight_decays if not w >= 0]
     if bad or args.width < 1 or args.steps < 1 or not 0 < args.n_train < 1797:
         ap.error("bad sweep setting: depths >= 1, weight decays >= 0, width, steps >= 1, 0 < n-train < 1797")
-    results = run_sweep(depths=args.depths, weight_decays=args.weight_decays, width=args.width, steps=args.steps,
-                        lr=args.lr, seed=args.seed, n_train=args.n_train, bounds=not args.no_bounds)
+    results = run_sweep(
+        depths=args.depths,
+        weight_decays=args.weight_decays,
+        width=args.width,
+        steps=args.steps,
+        lr=args.lr,
+        seed=args.seed,
+        n_train=args.n_train,
+        bounds=not args.no_bounds,
+    )
     write_results(results, args.out)
     progress(f"wrote {args.out}/results.json, runs.csv, layers.csv, bounds.csv, summary.md")
     return 0

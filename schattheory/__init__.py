@@ -26,6 +26,7 @@ tests/test_architecture.py``). The layers and their folders:
 >>> schattheory.__version__
 '0.1.0'
 """
+
 from __future__ import annotations
 
 import importlib
@@ -34,18 +35,31 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it (loaded lazily)
 _LAZY = {
-    "Bound": "core.bound", "Limit": "core.bound",
-    "register": "core.registry", "get": "core.registry", "keys": "core.registry", "all_bounds": "core.registry",
-    "Status": "foundation.provenance", "Citation": "foundation.provenance", "Provenance": "foundation.provenance",
+    "Bound": "core.bound",
+    "Limit": "core.bound",
+    "register": "core.registry",
+    "get": "core.registry",
+    "keys": "core.registry",
+    "all_bounds": "core.registry",
+    "Status": "foundation.provenance",
+    "Citation": "foundation.provenance",
+    "Provenance": "foundation.provenance",
     "cite": "foundation.provenance",
-    "InputError": "foundation.errors", "SchattheoryError": "foundation.errors",
+    "InputError": "foundation.errors",
+    "SchattheoryError": "foundation.errors",
     "SchattenNorm": "numerics.schatten",
-    "schatten_norm": "numerics.matrix", "schatten_sum": "numerics.matrix", "rank_proxy": "numerics.matrix",
-    "stable_rank": "numerics.matrix", "effective_rank": "numerics.matrix", "log_schatten_norm": "numerics.matrix",
+    "schatten_norm": "numerics.matrix",
+    "schatten_sum": "numerics.matrix",
+    "rank_proxy": "numerics.matrix",
+    "stable_rank": "numerics.matrix",
+    "effective_rank": "numerics.matrix",
+    "log_schatten_norm": "numerics.matrix",
     "singular_values": "numerics.matrix",
     "timed_limit": "numerics.limits",
-    "balanced_factorization": "lemmas.weight_decay", "min_weight_decay": "lemmas.weight_decay",
-    "falsify": "analysis.falsifier", "Counterexample": "analysis.falsifier",
+    "balanced_factorization": "lemmas.weight_decay",
+    "min_weight_decay": "lemmas.weight_decay",
+    "falsify": "analysis.falsifier",
+    "Counterexample": "analysis.falsifier",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

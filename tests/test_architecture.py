@@ -3,6 +3,7 @@
 Function-level imports count (they are arrows too). The layers are ``schattheory.LAYERS`` (documented in the package
 docstring). A module that fits no layer fails the test, so a new module must be placed deliberately.
 """
+
 import ast
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def _targets(cur: str, node) -> set:
             base = base[: len(base) - (node.level - 1)]
             target = ".".join([b for b in base if b] + ([node.module] if node.module else []))
         elif (node.module or "").startswith("schattheory"):
-            target = node.module[len("schattheory."):] if node.module != "schattheory" else ""
+            target = node.module[len("schattheory.") :] if node.module != "schattheory" else ""
         else:
             return set()
         subs = [f"{target}.{a.name}".lstrip(".") for a in node.names]
@@ -40,8 +41,8 @@ def _targets(cur: str, node) -> set:
         # target only for names that are not submodules (its __init__ is being executed when a submodule imports it)
         names = subs + ([target] if not all(n in MODULES for n in subs) else [])
     else:
-        names = [a.name[len("schattheory."):] for a in node.names if a.name.startswith("schattheory.")]
-    return {n for n in names if n in MODULES and n and n != cur}      # "" is the package root: lazy names only
+        names = [a.name[len("schattheory.") :] for a in node.names if a.name.startswith("schattheory.")]
+    return {n for n in names if n in MODULES and n and n != cur}  # "" is the package root: lazy names only
 
 
 def _graph():
@@ -53,9 +54,10 @@ def _graph():
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 edges[mod] |= _targets(mod, node)
             if isinstance(node, ast.Try) and any(
-                    h.type is not None and any(n in ast.unparse(h.type) for n in ("ImportError", "Exception",
-                                                                                  "ModuleNotFoundError"))
-                    for h in node.handlers):
+                h.type is not None
+                and any(n in ast.unparse(h.type) for n in ("ImportError", "Exception", "ModuleNotFoundError"))
+                for h in node.handlers
+            ):
                 for sub in node.body:
                     for inner in ast.walk(sub):
                         if isinstance(inner, (ast.Import, ast.ImportFrom)) and _targets(mod, inner):
@@ -81,15 +83,20 @@ def test_every_module_has_a_layer():
 
 
 def test_arrows_only_point_down():
-    up = [f"{a} ({schattheory.LAYERS[_layer(a)][0]}) -> {b} ({schattheory.LAYERS[_layer(b)][0]})"
-          for a, targets in EDGES.items() if a for b in targets if b and _layer(b) > _layer(a)]
+    up = [
+        f"{a} ({schattheory.LAYERS[_layer(a)][0]}) -> {b} ({schattheory.LAYERS[_layer(b)][0]})"
+        for a, targets in EDGES.items()
+        if a
+        for b in targets
+        if b and _layer(b) > _layer(a)
+    ]
     assert up == []
 
 
 def test_no_import_cycle():
     index, low, stack, on, cycles = {}, {}, [], set(), []
 
-    def visit(v):                                    # Tarjan's strongly connected components
+    def visit(v):  # Tarjan's strongly connected components
         index[v] = low[v] = len(index)
         stack.append(v)
         on.add(v)
@@ -120,11 +127,14 @@ def test_no_internal_module_is_optional():
     assert GUARDED == []
 
 
-@pytest.mark.parametrize("src, cycle", [
-    ("from .b import x\n", True),
-    ("def f():\n    from . import b\n", True),
-    ("import numpy\n", False),
-])
+@pytest.mark.parametrize(
+    "src, cycle",
+    [
+        ("from .b import x\n", True),
+        ("def f():\n    from . import b\n", True),
+        ("import numpy\n", False),
+    ],
+)
 def test_the_graph_reader_sees_relative_and_function_level_imports(src, cycle, tmp_path):
     """The reader itself can fail: a two-module cycle written in each import style is found."""
     saved = dict(MODULES)

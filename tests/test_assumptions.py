@@ -1,5 +1,6 @@
 """Assumptions on symbols given once and carried through growth, sample complexity, comparisons, limits and the
 Dudley step. Expected answers are checked by an independent route (mpmath slopes and quadrature, substitution)."""
+
 from __future__ import annotations
 
 import mpmath
@@ -38,8 +39,14 @@ def test_growth_without_the_assumption_refuses_instead_of_guessing():
 
 
 def test_a_bounds_own_assumptions_are_used():
-    b = Bound("test.two_branches", expr=TWO_BRANCHES / sp.sqrt(N), params=(p, W, N),
-              provenance=Provenance("new result"), assumptions=(p < 2,), example={p: 1, W: 4, N: 9})
+    b = Bound(
+        "test.two_branches",
+        expr=TWO_BRANCHES / sp.sqrt(N),
+        params=(p, W, N),
+        provenance=Provenance("new result"),
+        assumptions=(p < 2,),
+        example={p: 1, W: 4, N: 9},
+    )
     assert growth(b, [W], numeric=False)[W] == 2 / (p + 2)
     cmp = compare(b, sp.sqrt(W / N))
     assert sp.simplify(cmp.growth[W] - (2 / (p + 2) - sp.Rational(1, 2))) == 0
@@ -47,7 +54,7 @@ def test_a_bounds_own_assumptions_are_used():
 
 
 def test_sample_complexity_under_p_below_two():
-    f = W * N ** (p / 2 - 1)          # decreasing in N only when p < 2
+    f = W * N ** (p / 2 - 1)  # decreasing in N only when p < 2
     with pytest.raises(ValueError, match="does not decrease"):
         sample_complexity(f)
     sc = sample_complexity(f, assume=[p < 2])
@@ -58,12 +65,12 @@ def test_sample_complexity_under_p_below_two():
 
 def test_limits_use_the_other_symbols_assumptions_and_refuse_excluded_points():
     x = sp.Symbol("x", positive=True)
-    assert limit(x ** p, p, sp.oo, assume=[x < 1]).value == 0
-    assert limit(x ** p, p, sp.oo, assume=[x > 1]).value is sp.oo
+    assert limit(x**p, p, sp.oo, assume=[x < 1]).value == 0
+    assert limit(x**p, p, sp.oo, assume=[x > 1]).value is sp.oo
     with pytest.raises(InputError, match="excluded"):
-        limit(x ** p, p, sp.oo, assume=[p < 2])
-    with assuming(p < 2):   # p -> 0+ is allowed under p < 2
-        assert limit(x ** p, p, 0).value == 1
+        limit(x**p, p, sp.oo, assume=[p < 2])
+    with assuming(p < 2):  # p -> 0+ is allowed under p < 2
+        assert limit(x**p, p, 0).value == 1
 
 
 def test_r_at_least_one_and_eps_at_most_R():
@@ -81,39 +88,52 @@ def test_assumptions_are_scoped():
         assert positive_under(2 - p)
     assert not positive_under(2 - p)
     with pytest.raises(InputError):
-        with assuming(sp.Integer(1) < 2):   # already a truth value
+        with assuming(sp.Integer(1) < 2):  # already a truth value
             pass
 
 
 def test_dudley_step_under_p_below_two_without_rewriting_p():
     from schattheory.core.derivation import DudleyStep, Start, derive
 
-    cover = Bound("test.power_cover", expr=c * eps ** (-p), params=(c, eps, p), lhs=sp.Symbol("lnN"),
-                  provenance=Provenance("new result"), example={c: 1, eps: sp.Rational(1, 2), p: 1})
+    cover = Bound(
+        "test.power_cover",
+        expr=c * eps ** (-p),
+        params=(c, eps, p),
+        lhs=sp.Symbol("lnN"),
+        provenance=Provenance("new result"),
+        example={c: 1, eps: sp.Rational(1, 2), p: 1},
+    )
     steps = [Start(bound=cover), DudleyStep(eps, N, alpha=0)]
     with pytest.raises(InputError, match="alpha"):
         derive("test.power_cover.dudley", steps, example={c: 1, p: 1, N: 100})
     with assuming(p < 2):
-        out = derive("test.power_cover.dudley", [Start(bound=cover), DudleyStep(eps, N, alpha=0)],
-                     example={c: 1, p: 1, N: 100})
+        out = derive(
+            "test.power_cover.dudley", [Start(bound=cover), DudleyStep(eps, N, alpha=0)], example={c: 1, p: 1, N: 100}
+        )
     expr = getattr(out, "expr", out)
     # Dudley with alpha -> 0, normalised, diameter 1: 12/sqrt(N) * int_0^1 sqrt(c eps^-p) d eps, by quadrature
     # after eps = t^4 (which removes the endpoint singularity at p = 3/2)
     at = {c: 2, p: sp.Rational(3, 2), N: 100}
     with mpmath.workdps(30):
-        integrand = lambda t: 4 * t ** 3 * mpmath.sqrt(2 * (t ** 4) ** mpmath.mpf(-1.5))  # noqa: E731
+        integrand = lambda t: 4 * t**3 * mpmath.sqrt(2 * (t**4) ** mpmath.mpf(-1.5))  # noqa: E731
         ref = 12 / mpmath.sqrt(100) * mpmath.quad(integrand, [0, 1])
     assert float(expr.subs(at)) == pytest.approx(float(ref), rel=1e-10)
 
 
 def test_a_bounds_limit_uses_its_own_assumptions():
     x = sp.Symbol("x", positive=True)
-    b = Bound("test.power", expr=x ** p, params=(x, p), provenance=Provenance("new result"),
-              assumptions=(x < 1,), example={x: sp.Rational(1, 2), p: 1})
-    assert b.limit(p, sp.oo).value == 0          # SymPy alone cannot tell: x^p -> 0 needs x < 1
+    b = Bound(
+        "test.power",
+        expr=x**p,
+        params=(x, p),
+        provenance=Provenance("new result"),
+        assumptions=(x < 1,),
+        example={x: sp.Rational(1, 2), p: 1},
+    )
+    assert b.limit(p, sp.oo).value == 0  # SymPy alone cannot tell: x^p -> 0 needs x < 1
     from schattheory.numerics.limits import timed_limit
 
-    assert timed_limit(x ** p, p, sp.oo).value != 0   # without it: SymPy's answer depends on the sign of log(x)
+    assert timed_limit(x**p, p, sp.oo).value != 0  # without it: SymPy's answer depends on the sign of log(x)
 
 
 def test_a_bound_stated_twice_counts_once_and_strict_wins():
@@ -127,5 +147,5 @@ def test_a_bound_stated_twice_counts_once_and_strict_wins():
 
     x, y = sp.symbols("x y", positive=True)
     assert _bounds([x >= y, x > y]) == {x: {"lower": [(y, True)], "upper": []}}
-    check_point(p, 0, [x >= y, x > y, x >= 2 * y])        # nothing about p: no refusal
+    check_point(p, 0, [x >= y, x > y, x >= 2 * y])  # nothing about p: no refusal
     assert get("schatten.rank_proxy").limit(p, 0, timeout=20).value == 3

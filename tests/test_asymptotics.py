@@ -1,5 +1,6 @@
 """The asymptotic engine: growth exponents on expressions with known answers, sample complexity, comparisons,
 the named worst-case substitutions and the computed sample-complexity table."""
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -20,19 +21,19 @@ W, L, r, N, p, eps = S.W, S.L, S.r, S.N, S.p, S.eps
 
 # (expression, {variable: exponent or Exponential(rate)}) -- answers worked out by hand
 KNOWN = [
-    (W ** 2 * L ** 3 * sp.log(W * L) ** 2, {W: 2, L: 3}),
+    (W**2 * L**3 * sp.log(W * L) ** 2, {W: 2, L: 3}),
     (sp.sqrt(W) * r / L, {W: sp.Rational(1, 2), r: 1, L: -1}),
-    (W ** 2 + W * r, {W: 2, r: 1}),
+    (W**2 + W * r, {W: 2, r: 1}),
     (sp.log(W) * sp.log(sp.log(W)), {W: 0}),
-    (2 ** L * W, {L: Exponential(sp.log(2)), W: 1}),
-    (sp.exp(3 * L) * L ** 5, {L: Exponential(3)}),
+    (2**L * W, {L: Exponential(sp.log(2)), W: 1}),
+    (sp.exp(3 * L) * L**5, {L: Exponential(3)}),
     ((2 * W) ** (2 / (p + 2)) * r ** (2 / (p + 2)), {W: 2 / (p + 2), r: 2 / (p + 2)}),
-    (L * r ** L, {L: Exponential(sp.log(r)), r: L}),
+    (L * r**L, {L: Exponential(sp.log(r)), r: L}),
     (sp.Max(W, L) * W, {W: 2, L: 1}),
-    (W ** 2 * sp.log(1 + sp.ceiling(16 * L ** 2 * W * r)) + 2 * L * sp.atan(1 / L), {W: 2, L: 0, r: 0}),
+    (W**2 * sp.log(1 + sp.ceiling(16 * L**2 * W * r)) + 2 * L * sp.atan(1 / L), {W: 2, L: 0, r: 0}),
     (sp.sqrt(W * sp.log(W)) / sp.sqrt(N), {W: sp.Rational(1, 2), N: sp.Rational(-1, 2)}),
-    (L ** 3 * W * r * (sp.log(L) + sp.log(W)), {L: 3, W: 1, r: 1}),
-    (sp.log(2 ** L), {L: 1}),
+    (L**3 * W * r * (sp.log(L) + sp.log(W)), {L: 3, W: 1, r: 1}),
+    (sp.log(2**L), {L: 1}),
 ]
 
 
@@ -48,53 +49,53 @@ def test_growth_exponents_on_a_table_with_known_answers(expr, expected):
 
 
 def test_growth_strips_polylogs_and_says_so():
-    g = growth(W ** 2 * sp.log(W) ** 3, [W])
+    g = growth(W**2 * sp.log(W) ** 3, [W])
     assert g[W] == 2 and g.stripped[W] == (sp.log(W),)
     assert "polylog" in g.evidence[W]
 
 
 def test_growth_numeric_slopes_agree_with_the_exponent():
-    g = growth(W ** 3 * L, [W])
+    g = growth(W**3 * L, [W])
     assert all(abs(s - 3) < 1e-9 for _, s in g.slopes[W])
-    g = growth(W ** 2 * sp.log(W), [W])
+    g = growth(W**2 * sp.log(W), [W])
     slopes = [s for _, s in g.slopes[W]]
-    assert slopes[-1] < slopes[0] and abs(slopes[-1] - 2) < 0.1     # polylog: slope -> 2 from above
+    assert slopes[-1] < slopes[0] and abs(slopes[-1] - 2) < 0.1  # polylog: slope -> 2 from above
 
 
 def test_growth_exponential_slopes_grow():
-    g = growth(2 ** L, [L])
+    g = growth(2**L, [L])
     slopes = [s for _, s in g.slopes[L]]
     assert slopes[0] < slopes[1] < slopes[2]
 
 
 def test_growth_falls_back_to_a_timed_limit_where_no_rule_applies():
-    g = growth(W ** 2 * sp.erf(W), [W], numeric=False)      # no structural rule for erf: SymPy's limit decides
+    g = growth(W**2 * sp.erf(W), [W], numeric=False)  # no structural rule for erf: SymPy's limit decides
     assert g[W] == 2 and "limit" in g.evidence[W] and "NUMERIC" not in g.evidence[W]
 
 
 def test_growth_numeric_fallback_says_it_is_numeric():
-    g = growth(W ** 2 * (2 + sp.sin(W)), [W], numeric=False, at={}, timeout=5)   # oscillates: no symbolic limit
+    g = growth(W**2 * (2 + sp.sin(W)), [W], numeric=False, at={}, timeout=5)  # oscillates: no symbolic limit
     assert "NUMERIC" in g.evidence[W] and isinstance(g[W], sp.Float) and abs(g[W] - 2) < 0.05
 
 
 def test_decaying_exponentials_do_not_count_as_growth():
-    assert growth(W ** 2 * (1 + sp.exp(-W)), [W], numeric=False)[W] == 2
+    assert growth(W**2 * (1 + sp.exp(-W)), [W], numeric=False)[W] == 2
 
 
 def test_sample_complexity_solves_for_n_and_drops_polylogs():
-    assert sample_complexity(sp.sqrt(2 * W * r * L ** 2 / N)).expr == 2 * W * r * L ** 2 / eps ** 2
+    assert sample_complexity(sp.sqrt(2 * W * r * L**2 / N)).expr == 2 * W * r * L**2 / eps**2
     sc = sample_complexity(sp.sqrt(W * sp.log(N) / N))
-    assert sc.expr == W / eps ** 2 and sc.dropped
+    assert sc.expr == W / eps**2 and sc.dropped
     assert sample_complexity(W / N).expr == W / eps
     with pytest.raises(ValueError):
         sample_complexity(W * N)
 
 
 def test_compare_gives_the_improvement_factor():
-    c = compare(L ** 2 * W ** 2, 2 * W * r * L ** 2)
+    c = compare(L**2 * W**2, 2 * W * r * L**2)
     assert c.ratio == W / (2 * r)
-    assert compare(L ** 2 * W ** 2, 2 * W * r * L ** 2, {r: 1}).ratio == W / 2
-    assert compare(L ** 2 * W ** 2, 2 * W * r * L ** 2, {r: sp.sqrt(W)}).ratio == sp.sqrt(W) / 2
+    assert compare(L**2 * W**2, 2 * W * r * L**2, {r: 1}).ratio == W / 2
+    assert compare(L**2 * W**2, 2 * W * r * L**2, {r: sp.sqrt(W)}).ratio == sp.sqrt(W) / 2
 
 
 @given(st.integers(2, 9), st.integers(2, 9), st.integers(1, 4), st.integers(0, 10**6))
@@ -102,7 +103,7 @@ def test_named_substitutions_hold_on_random_matrices(m, n, rank, seed):
     rng = np.random.default_rng(seed)
     k = min(rank, m, n)
     A = rng.normal(size=(m, k)) @ rng.normal(size=(k, n)) * rng.uniform(0.01, 100)
-    A = np.pad(A, ((0, max(m, n) - m), (0, max(m, n) - n)))      # square, as the substitutions assume
+    A = np.pad(A, ((0, max(m, n) - m), (0, max(m, n) - n)))  # square, as the substitutions assume
     for sub in SUBSTITUTIONS.values():
         left, right = sub.check(A)
         assert left <= right * (1 + 1e-9) + 1e-12, sub.name
@@ -115,9 +116,9 @@ def table():
 
 def test_table_rows_are_computed_from_the_registered_forms(table):
     row = table["Schatten bound, p -> 0+ (either W_l convention)"]
-    assert row["sample_complexity"] == 2 * W * r * L ** 2 / eps ** 2
+    assert row["sample_complexity"] == 2 * W * r * L**2 / eps**2
     assert row["growth"] == {"W": 1, "L": 2, "r": 1} and row["exploits_low_rank"] and row["depth_exponent"] == 2
-    assert table["parameter counting (dominant)"]["sample_complexity"] == L ** 2 * W ** 2 / eps ** 2
+    assert table["parameter counting (dominant)"]["sample_complexity"] == L**2 * W**2 / eps**2
     assert not table["parameter counting (dominant)"]["exploits_low_rank"]
     assert table["parameter counting (Graf et al. 2022)"]["depth_exponent"] == 1
     assert table["spectral (Bartlett et al. 2017)"]["growth"] == {"W": 1, "L": 3, "r": 1}

@@ -1,4 +1,5 @@
 """Balancing lemma: closed form vs numeric minimisation, integer versions vs exhaustive scans, limits of c_p."""
+
 import math
 
 import mpmath
@@ -20,7 +21,7 @@ def _scan(A, Bv, P, shifted, stop=None):
     lo = 0 if shifted else 1
     f = (lambda jj: A * jj + Bv * (jj + 1) ** (-2 / P)) if shifted else (lambda jj: A * jj + Bv * jj ** (-2 / P))
     best, jj, rising = f(lo), lo, 0
-    while rising < 3 and jj < (stop or 10 ** 7):
+    while rising < 3 and jj < (stop or 10**7):
         jj += 1
         val = f(jj)
         best, rising = (val, 0) if val < best else (best, rising + 1)
@@ -45,8 +46,12 @@ def test_continuous_minimum_matches_numeric_search(A, Bv, P):
 
     val = float(balance(sp.Float(A), sp.Float(Bv), sp.Float(P))[0])
     centre = math.log(float(r_star(sp.Float(A), sp.Float(Bv), sp.Float(P))))  # only places the search window
-    res = minimize_scalar(lambda t: A * math.exp(t) + Bv * math.exp(-2 * t / P), bounds=(centre - 8, centre + 8),
-                          method="bounded", options={"xatol": 1e-12})
+    res = minimize_scalar(
+        lambda t: A * math.exp(t) + Bv * math.exp(-2 * t / P),
+        bounds=(centre - 8, centre + 8),
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
     assert res.fun >= val * (1 - 1e-9)
     assert res.fun <= val * (1 + 1e-6)
 
@@ -55,7 +60,7 @@ def test_continuous_minimum_matches_numeric_search(A, Bv, P):
 def test_integer_versions_against_exhaustive_scan(A, Bv, P):
     for shifted in (True, False):
         bound = float(integer_bound(sp.Float(A), sp.Float(Bv), sp.Float(P), shifted=shifted))
-        scanned = _scan(A, Bv, P, shifted, stop=10 ** 6)
+        scanned = _scan(A, Bv, P, shifted, stop=10**6)
         assert scanned <= bound * (1 + 1e-12), (shifted, scanned, bound)
         found, _ = integer_minimum(A, Bv, P, shifted=shifted)
         assert abs(float(found) - scanned) <= 1e-9 * max(1, scanned)

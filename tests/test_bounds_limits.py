@@ -9,8 +9,17 @@ from schattheory.core import registry
 from schattheory.numerics.backends import numpy_evaluator
 from schattheory.numerics.limits import numeric_sequence, timed_limit
 
-PREFIXES = ("ledent2025.", "bartlett2017.", "neyshabur2018.", "golowich2018.", "counting.", "vc.", "pinto2024.",
-            "pac_bayes.", "arora2018.")
+PREFIXES = (
+    "ledent2025.",
+    "bartlett2017.",
+    "neyshabur2018.",
+    "golowich2018.",
+    "counting.",
+    "vc.",
+    "pinto2024.",
+    "pac_bayes.",
+    "arora2018.",
+)
 CASES = [(k, i) for k in registry.keys() if k.startswith(PREFIXES) for i in range(len(registry.get(k).limits))]
 
 
@@ -50,13 +59,13 @@ def test_declared_limit_equals_sympy_limit(key, i):
 @pytest.mark.parametrize("key,i", CASES)
 def test_declared_limit_matches_a_50_digit_sequence(key, i):
     b, lim, expr, at = _case(key, i)
-    start = 8 if lim.symbol.name.startswith("p") else 16   # N -> oo limits can converge like N^(-1/2)
+    start = 8 if lim.symbol.name.startswith("p") else 16  # N -> oo limits can converge like N^(-1/2)
     seq = numeric_sequence(expr, lim.symbol, lim.point, at, dps=50, count=6, start=start, step=start)
     values = [v for _, v in seq]
     if lim.value is sp.oo:
         assert all(values[j + 1] > values[j] for j in range(len(values) - 1)) and values[-1] > 10**6
         return
-    with mpmath.workdps(50):      # compare at the precision of the sequence, not mpmath's default 15 digits
+    with mpmath.workdps(50):  # compare at the precision of the sequence, not mpmath's default 15 digits
         _check_sequence(key, values, mpmath.mpf(sp.N(lim.value.subs(at), 60)))
 
 
@@ -74,7 +83,7 @@ def test_declared_limit_matches_float64_at_an_extreme_point(key, i):
     b, lim, expr, at = _case(key, i)
     params = tuple(sorted(expr.free_symbols, key=lambda x: x.name))
     fn = numpy_evaluator(expr, params)
-    x = 2.0 ** -40 if lim.point == 0 else (2.0 ** 40 if lim.symbol.name.startswith("p") else 2.0 ** 80)
+    x = 2.0**-40 if lim.point == 0 else (2.0**40 if lim.symbol.name.startswith("p") else 2.0**80)
     val = float(fn(*[x if s == lim.symbol else float(at[s]) for s in params]))
     if lim.value is sp.oo:
         assert val > 1e6

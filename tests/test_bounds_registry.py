@@ -1,4 +1,5 @@
 """Every bound registered by schattheory.bounds: provenance, exactness, both backends, LaTeX, required keys."""
+
 import math
 import zlib
 
@@ -10,18 +11,43 @@ import sympy as sp
 from schattheory.core import registry
 from schattheory.foundation.provenance import Status
 
-PREFIXES = ("ledent2025.", "bartlett2017.", "neyshabur2018.", "golowich2018.", "counting.", "vc.", "pinto2024.",
-            "pac_bayes.", "arora2018.")
+PREFIXES = (
+    "ledent2025.",
+    "bartlett2017.",
+    "neyshabur2018.",
+    "golowich2018.",
+    "counting.",
+    "vc.",
+    "pinto2024.",
+    "pac_bayes.",
+    "arora2018.",
+)
 KEYS = [k for k in registry.keys() if k.startswith(PREFIXES)]
 
 REQUIRED = [
-    "ledent2025.fc.dominant", "ledent2025.fc.explicit", "ledent2025.cnn.dominant", "ledent2025.main",
-    "ledent2025.loss_augmented.dominant", "ledent2025.per_layer", "ledent2025.square.dominant",
-    "ledent2025.fc_wl_width.dominant", "ledent2025.square_wl_width.dominant",
-    "bartlett2017.dominant", "bartlett2017.explicit", "neyshabur2018.dominant", "golowich2018.thm1",
-    "golowich2018.thm2", "counting.graf2022.explicit", "counting.dominant", "vc.bhlm2019.vcdim",
-    "vc.bhlm2019.dominant", "vc.bhlm2019.explicit", "pinto2024.dominant", "pac_bayes.mcallester",
-    "pac_bayes.seeger_maurer", "arora2018.explicit",
+    "ledent2025.fc.dominant",
+    "ledent2025.fc.explicit",
+    "ledent2025.cnn.dominant",
+    "ledent2025.main",
+    "ledent2025.loss_augmented.dominant",
+    "ledent2025.per_layer",
+    "ledent2025.square.dominant",
+    "ledent2025.fc_wl_width.dominant",
+    "ledent2025.square_wl_width.dominant",
+    "bartlett2017.dominant",
+    "bartlett2017.explicit",
+    "neyshabur2018.dominant",
+    "golowich2018.thm1",
+    "golowich2018.thm2",
+    "counting.graf2022.explicit",
+    "counting.dominant",
+    "vc.bhlm2019.vcdim",
+    "vc.bhlm2019.dominant",
+    "vc.bhlm2019.explicit",
+    "pinto2024.dominant",
+    "pac_bayes.mcallester",
+    "pac_bayes.seeger_maurer",
+    "arora2018.explicit",
 ]
 
 
@@ -67,8 +93,7 @@ def test_numpy_and_mpmath_agree_at_the_example_and_nearby(key):
     f_np, f_mp = b.numeric("numpy"), b.numeric("mpmath")
     rng = np.random.default_rng(zlib.crc32(key.encode()))
     for scale in (1.0, *rng.uniform(0.8, 1.25, size=3)):
-        pt = [a * sp.Rational(scale).limit_denominator(1000) if not s.is_integer else a
-              for a, s in zip(args, b.params)]
+        pt = [a * sp.Rational(scale).limit_denominator(1000) if not s.is_integer else a for a, s in zip(args, b.params)]
         if any(c.subs(dict(zip(b.params, pt))) == sp.false for c in b.assumptions):
             continue
         v_np = float(f_np(*[float(x) for x in pt]))
@@ -104,8 +129,14 @@ def test_ledent_main_alias_is_the_transcribed_theorem_36_dominant_form():
     assert "alias of ledent2025.cnn.dominant" in main.title and "not a bound" in main.title
 
 
-@pytest.mark.parametrize("key", [k for k in KEYS if k.startswith("ledent2025.") and k != "ledent2025.per_layer"
-                                 and not k.startswith("ledent2025.square")])
+@pytest.mark.parametrize(
+    "key",
+    [
+        k
+        for k in KEYS
+        if k.startswith("ledent2025.") and k != "ledent2025.per_layer" and not k.startswith("ledent2025.square")
+    ],
+)
 def test_ledent_bounds_carry_their_real_assumptions(key):
     from schattheory.foundation.errors import InputError
 

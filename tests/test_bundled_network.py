@@ -1,5 +1,6 @@
 """The bundled default network: small, self-consistent, its statistics belong to its weights, and the digits study
 script reproduces it (skipped, with the reason, where the numerical environment differs from the recorded one)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,7 +43,7 @@ def test_files_are_small_and_shipped_as_package_data():
 
 def test_weights_torch_orientation_biases_kept_and_chained(layers, meta):
     shapes = [W.shape for _, W, _ in layers]
-    assert shapes == [(64, 64), (64, 64), (64, 64), (10, 64)]   # (out, in): 64 pixels in, 10 classes out
+    assert shapes == [(64, 64), (64, 64), (64, 64), (10, 64)]  # (out, in): 64 pixels in, 10 classes out
     assert all(b is not None and b.shape == (W.shape[0],) for _, W, b in layers)
     assert len(layers) == meta["config"]["depth"]
 
@@ -61,7 +62,7 @@ def test_margin_statistics_are_consistent(meta):
     assert len(marg) == d["n"] == 1200
     # a wrong prediction is exactly a negative margin (no exact ties in float64 logits)
     assert np.mean(marg < 0) == pytest.approx(meta["train_error"])
-    assert d["min_margin"] == marg.min() < 0          # training errors exist: the minimum is not a usable gamma
+    assert d["min_margin"] == marg.min() < 0  # training errors exist: the minimum is not a usable gamma
     gamma = d["margin"]
     assert gamma > 0
     assert np.mean(marg <= gamma) == pytest.approx(d["margin_loss"])
@@ -74,12 +75,12 @@ def test_margin_statistics_are_consistent(meta):
 def test_network_stats_from_bundled_files():
     net = bundled.bundled_network()
     assert len(net.extras["activation_norms"]) == net.depth
-    assert net.depth == 4 and net.widths == [65, 65, 65, 65, 10]          # biases folded: 64 + the constant
+    assert net.depth == 4 and net.widths == [65, 65, 65, 65, 10]  # biases folded: 64 + the constant
     assert net.data.n == 1200 and net.data.num_classes == 10 and net.data.margin > 0
     layers = bundled.load_weights(bundled.path(bundled.MODEL_FILE))
     meta = bundled.bundled_metadata()["data"]
     for i, (lay, (_, W, b)) in enumerate(zip(net.layers, layers)):
-        A = np.hstack([W, b[:, None]])                  # [W, b], and the carry row [0, 1] except on the last layer
+        A = np.hstack([W, b[:, None]])  # [W, b], and the carry row [0, 1] except on the last layer
         if i < 3:
             A = np.vstack([A, np.r_[np.zeros(W.shape[1]), 1.0][None, :]])
         assert lay.spectral == pytest.approx(np.linalg.norm(A, 2), rel=1e-12)
@@ -100,15 +101,15 @@ def test_statistics_belong_to_these_weights(layers, meta):
     weights = [W for _, W, _ in layers]
     biases = [b for _, _, b in layers]
     d = meta["data"]
-    assert d["input_norm"] == pytest.approx(max(np.sqrt((Xtr ** 2).sum(axis=1))), rel=1e-12)
-    assert d["data_frobenius"] == pytest.approx(np.sqrt((Xtr ** 2).sum()), rel=1e-12)
+    assert d["input_norm"] == pytest.approx(max(np.sqrt((Xtr**2).sum(axis=1))), rel=1e-12)
+    assert d["data_frobenius"] == pytest.approx(np.sqrt((Xtr**2).sum()), rel=1e-12)
     logits = study.forward(weights, biases, Xtr)
     np.testing.assert_allclose(study.margins(logits, ytr), d["margins"], rtol=1e-9, atol=1e-9)
     assert np.mean(study.forward(weights, biases, Xte).argmax(axis=1) != yte) == pytest.approx(meta["test_error"])
     # B_(l-1,A): the largest activation norm entering each layer, by an explicit loop over the layers
     h, norms = Xtr, []
     for i, (W, b) in enumerate(zip(weights, biases)):
-        norms.append(max(np.sqrt((h ** 2).sum(axis=1))))
+        norms.append(max(np.sqrt((h**2).sum(axis=1))))
         h = h @ W.T + b
         h = np.maximum(h, 0) if i < len(weights) - 1 else h
     np.testing.assert_allclose(d["activation_norms"], norms, rtol=1e-12)

@@ -1,4 +1,5 @@
 """Claim C11 (Schatten covers vs Frobenius-based covers in the low-rank regime): the comparison function."""
+
 import math
 
 import pytest
@@ -25,8 +26,9 @@ def test_row_values_match_hand_formulas():
     assert row["truncation_rank"] == trunc
     assert math.isclose(row["frobenius"], m * n * math.log(1 + 2 * R / eps), rel_tol=1e-12)
     assert math.isclose(row["schatten"], (m + n + 1) * trunc * math.log(18 * Rp / eps), rel_tol=1e-12)
-    assert math.isclose(row["schatten_capped"], (m + n + 1) * min(trunc, min(m, n)) * math.log(18 * Rp / eps),
-                        rel_tol=1e-12)
+    assert math.isclose(
+        row["schatten_capped"], (m + n + 1) * min(trunc, min(m, n)) * math.log(18 * Rp / eps), rel_tol=1e-12
+    )
     assert math.isclose(row["low_rank"], (m + n + 1) * rk * math.log(9 * R / eps), rel_tol=1e-12)
 
 
@@ -34,10 +36,10 @@ def test_sweep_shape_and_the_regimes():
     rows = compare_covers(100, 100, ranks=[1, 2, 5, 50], eps_values=[0.5, 0.1, 1e-3], p=0.5)
     assert len(rows) == 12 and {"ratio", "schatten_smaller", "truncation_rank"} <= set(rows[0])
     by = {(r["rank"], r["eps"]): r for r in rows}
-    assert by[(1, 0.5)]["schatten_smaller"] and by[(2, 0.1)]["schatten_smaller"]   # low rank, coarse scale: holds
-    assert not by[(1, 1e-3)]["schatten_smaller"]                                     # fine scale: fails
-    assert not by[(50, 0.5)]["schatten_smaller"]                                     # high rank: fails
-    assert all(r["low_rank"] <= r["schatten_capped"] for r in rows)                 # rank-aware cover is best
+    assert by[(1, 0.5)]["schatten_smaller"] and by[(2, 0.1)]["schatten_smaller"]  # low rank, coarse scale: holds
+    assert not by[(1, 1e-3)]["schatten_smaller"]  # fine scale: fails
+    assert not by[(50, 0.5)]["schatten_smaller"]  # high rank: fails
+    assert all(r["low_rank"] <= r["schatten_capped"] for r in rows)  # rank-aware cover is best
 
 
 def test_crossover_is_a_sign_change():
@@ -66,9 +68,11 @@ def _hand_row(m, n, rk, eps, R, p):
         return None
     Rp = rk ** (1 / p - 0.5) * R
     trunc = math.ceil((2 * float(stechkin_constant(p, 2)) * Rp / eps) ** (2 * p / (2 - p)))
-    return {"frobenius": m * n * math.log(1 + 2 * R / eps),
-            "schatten": (m + n + 1) * min(trunc, min(m, n)) * math.log(18 * Rp / eps),
-            "low_rank": (m + n + 1) * rk * math.log(9 * R / eps)}
+    return {
+        "frobenius": m * n * math.log(1 + 2 * R / eps),
+        "schatten": (m + n + 1) * min(trunc, min(m, n)) * math.log(18 * Rp / eps),
+        "low_rank": (m + n + 1) * rk * math.log(9 * R / eps),
+    }
 
 
 def test_comparison_counts_match_the_hand_formulas():
@@ -82,7 +86,7 @@ def test_comparison_counts_match_the_hand_formulas():
     assert (c["best"]["rank"], c["best"]["eps"]) == best[:2]
     assert c["low_rank_below_schatten"] == sum(h["low_rank"] <= h["schatten"] for *_, h in hand)
     assert c["low_rank_below_both"] == sum(h["low_rank"] <= min(h["schatten"], h["frobenius"]) for *_, h in hand)
-    for rk, xs in c["flips"].items():       # each flip is a sign change of schatten - frobenius (hand formulas)
+    for rk, xs in c["flips"].items():  # each flip is a sign change of schatten - frobenius (hand formulas)
         for x in xs:
             lo, hi = _hand_row(m, n, rk, x * 0.99, 1.0, p), _hand_row(m, n, rk, x * 1.01, 1.0, p)
             assert (lo["schatten"] < lo["frobenius"]) != (hi["schatten"] < hi["frobenius"])

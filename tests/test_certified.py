@@ -1,5 +1,6 @@
 """Certified top-k intervals contain the exact values (numpy SVD in float64 as the independent route) on flat,
 decaying, low-rank and float32 spectra, whatever the seed; they are tight when k reaches the rank."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,8 +16,12 @@ def _matrix(kind, m=60, n=90, seed=0):
     if kind == "gaussian":
         return rng.standard_normal((m, n))
     r = min(m, n)
-    s = {"decaying": 10.0 * np.arange(1, r + 1) ** -1.5, "lowrank": np.r_[[9.0, 4.0, 2.0], np.zeros(r - 3)],
-         "tiny": 1e-140 * np.linspace(2, 1, r), "huge": 1e140 * np.linspace(2, 1, r)}[kind]
+    s = {
+        "decaying": 10.0 * np.arange(1, r + 1) ** -1.5,
+        "lowrank": np.r_[[9.0, 4.0, 2.0], np.zeros(r - 3)],
+        "tiny": 1e-140 * np.linspace(2, 1, r),
+        "huge": 1e140 * np.linspace(2, 1, r),
+    }[kind]
     U, V = random_orthogonal(m, rng)[:, :r], random_orthogonal(n, rng)[:, :r]
     return (U * s) @ V.T
 
@@ -30,10 +35,10 @@ def test_intervals_contain_the_exact_values(kind, seed, k):
         exact = np.linalg.svd(arr.astype(np.float64), compute_uv=False)
         c = certified_top_k(arr, k=k, iters=2, seed=seed + 10)
         assert c.sigma1[0] <= exact[0] <= c.sigma1[1]
-        assert np.all(c.lower_top <= exact[:c.k] * (1 + 1e-15))
-        f = np.sqrt(np.sum(exact ** 2))
+        assert np.all(c.lower_top <= exact[: c.k] * (1 + 1e-15))
+        f = np.sqrt(np.sum(exact**2))
         assert c.frobenius[0] <= f * (1 + 1e-13) and f <= c.frobenius[1] * (1 + 1e-13)
-        assert np.sum((exact[c.k:] / f) ** 2) <= c.tail_energy[1] / f ** 2 * (1 + 1e-12) + 1e-12
+        assert np.sum((exact[c.k :] / f) ** 2) <= c.tail_energy[1] / f**2 * (1 + 1e-12) + 1e-12
         for p in (0.25, 0.5, 1.0, 2.0) if kind not in ("tiny", "huge") else (1.0, 2.0):
             lo, hi = c.schatten_p(p)
             true = np.sum(exact[exact > 1e-12 * exact[0]] ** p)
@@ -63,9 +68,14 @@ def test_adversarial_spectra_every_interval_contains_the_exact_value(kind, k):
     smaller side: sigma_1, ||A||_F, r(p) for p up to 4, ||A||_{S_p} and the stable rank, against numpy's SVD."""
     rng = np.random.default_rng(7)
     m, n = 30, 45
-    s = {"repeated": np.r_[[4.0] * 5, [2.0] * 25], "rank2": np.r_[[3.0, 3.0], np.zeros(28)], "flat": np.ones(30),
-         "spike": np.r_[[100.0], np.full(29, 1e-3)], "tiny150": 1e-150 * np.linspace(3, 1, 30),
-         "huge150": 1e150 * np.linspace(3, 1, 30)}[kind]
+    s = {
+        "repeated": np.r_[[4.0] * 5, [2.0] * 25],
+        "rank2": np.r_[[3.0, 3.0], np.zeros(28)],
+        "flat": np.ones(30),
+        "spike": np.r_[[100.0], np.full(29, 1e-3)],
+        "tiny150": 1e-150 * np.linspace(3, 1, 30),
+        "huge150": 1e150 * np.linspace(3, 1, 30),
+    }[kind]
     A = (random_orthogonal(m, rng) * s) @ random_orthogonal(n, rng)[:, :m].T
     exact = np.linalg.svd(A, compute_uv=False)
     c = certified_top_k(A, k=k, seed=k)
@@ -75,7 +85,7 @@ def test_adversarial_spectra_every_interval_contains_the_exact_value(kind, k):
     assert c.frobenius[0] * (1 - tol) <= f <= c.frobenius[1] * (1 + tol)
     lo, hi = c.stable_rank()
     assert lo * (1 - tol) <= (f / exact[0]) ** 2 <= hi * (1 + tol)
-    pos = exact[exact > 1e-13 * exact[0]]         # numpy's rounding noise on the zero values is not spectrum
+    pos = exact[exact > 1e-13 * exact[0]]  # numpy's rounding noise on the zero values is not spectrum
     for p in (0.1, 0.5, 1.0, 2.0, 4.0):
         lo, hi = c.rank_proxy(p)
         true = float(np.sum((pos / pos[0]) ** p))
@@ -84,15 +94,21 @@ def test_adversarial_spectra_every_interval_contains_the_exact_value(kind, k):
             lo, hi = c.schatten_norm(p)
             true = pos[0] * float(np.sum((pos / pos[0]) ** p)) ** (1 / p)
             assert lo * (1 - tol) <= true <= hi * (1 + tol), (p, lo, true, hi)
-    if k == m:   # the subspace is the whole row space: tight
+    if k == m:  # the subspace is the whole row space: tight
         assert c.sigma1[1] / c.sigma1[0] < 1 + 1e-9
 
 
 def test_zero_matrix_and_k_validation():
     c = certified_top_k(np.zeros((4, 6)), k=2)
     assert c.sigma1 == (0.0, 0.0) and c.frobenius == (0.0, 0.0)
-    for k, text in ((0, "^k=0"), (-1, "^k=-1"), (5, "^k=5: must lie in \\[1, 4\\]"),
-                    (2.0, "^k=2.0: must be an integer"), ("2", "^k='2'"), (True, "^k=True")):
+    for k, text in (
+        (0, "^k=0"),
+        (-1, "^k=-1"),
+        (5, "^k=5: must lie in \\[1, 4\\]"),
+        (2.0, "^k=2.0: must be an integer"),
+        ("2", "^k='2'"),
+        (True, "^k=True"),
+    ):
         with pytest.raises(InputError, match=text):
             certified_top_k(np.ones((4, 6)), k=k)
-    assert certified_top_k(np.ones((6, 4)), k=np.int64(4)).k == 4   # the smaller side, either orientation
+    assert certified_top_k(np.ones((6, 4)), k=np.int64(4)).k == 4  # the smaller side, either orientation

@@ -5,6 +5,7 @@ folder (read by ``evaluate_checkpoint``, its workers folding each layer); the JS
 folded spectra are also checked against numpy's SVD of augmented matrices built by hand here (BatchNorm scale and
 shift, then [[W, b], [0, 1]]), an independent route from the package's fold.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ from schattheory.outputs.cli import main
 
 pytest.importorskip("ml_dtypes", reason="safetensors checkpoints need ml_dtypes (extra 'checkpoints')")
 
-EPS = 1e-5   # torch's BatchNorm epsilon
+EPS = 1e-5  # torch's BatchNorm epsilon
 DATA = {"n": 1000, "input_norm": 2.0, "margin": 0.5}
 FAMILIES = ["ledent2025", "bartlett2017", "neyshabur2018", "counting"]
 
@@ -33,11 +34,15 @@ def _mlp(seed, *, bias=True, bn=True):
     if bias:
         t["net.0.bias"] = rng.standard_normal(8).astype(np.float32)
     if bn:
-        t.update({"net.1.weight": rng.uniform(0.5, 2, 8).astype(np.float32),
-                  "net.1.bias": rng.standard_normal(8).astype(np.float32),
-                  "net.1.running_mean": rng.standard_normal(8).astype(np.float32),
-                  "net.1.running_var": rng.uniform(0.2, 3, 8).astype(np.float32),
-                  "net.1.num_batches_tracked": np.array(7, dtype=np.int64)})
+        t.update(
+            {
+                "net.1.weight": rng.uniform(0.5, 2, 8).astype(np.float32),
+                "net.1.bias": rng.standard_normal(8).astype(np.float32),
+                "net.1.running_mean": rng.standard_normal(8).astype(np.float32),
+                "net.1.running_var": rng.uniform(0.2, 3, 8).astype(np.float32),
+                "net.1.num_batches_tracked": np.array(7, dtype=np.int64),
+            }
+        )
     t["net.3.weight"] = rng.standard_normal((5, 8)).astype(np.float32)
     if bias:
         t["net.3.bias"] = rng.standard_normal(5).astype(np.float32)
@@ -69,7 +74,7 @@ def _close(a, b, path="$"):
 
 def _json(ev):
     d = ev.to_dict()
-    d.pop("source")     # the file's path: the npz and the folder differ by name only
+    d.pop("source")  # the file's path: the npz and the folder differ by name only
     return d
 
 
@@ -83,7 +88,7 @@ def _by_hand(t, bias, bn):
     b3 = t["net.3.bias"].astype(np.float64) if bias else np.zeros(5)
     a1 = np.block([[w0, b0[:, None]], [np.zeros((1, 6)), np.ones((1, 1))]])
     a2 = np.hstack([t["net.3.weight"].astype(np.float64), b3[:, None]])
-    if not bias:   # BatchNorm only: its shift is the last constant, so layer 1 is [W, b] and layer 2 as stored
+    if not bias:  # BatchNorm only: its shift is the last constant, so layer 1 is [W, b] and layer 2 as stored
         a1, a2 = a1[:-1], t["net.3.weight"].astype(np.float64)
     return [a1, a2, t["net.5.weight"].astype(np.float64)]
 
@@ -99,8 +104,8 @@ def test_checkpoint_path_equals_in_order_path(tmp_path, bias, bn):
     for lay, a in zip(got.spectra.layers, _by_hand(t, bias, bn)):
         expected = np.linalg.svd(a, compute_uv=False)
         assert lay.shape == a.shape
-        np.testing.assert_allclose(lay.sigma, expected, rtol=2e-5)   # float32 operators, float64 reference
-    assert math.isclose(got.stats.data.input_norm, math.hypot(2.0, 1.0), rel_tol=1e-15)   # sqrt(B^2 + 1)
+        np.testing.assert_allclose(lay.sigma, expected, rtol=2e-5)  # float32 operators, float64 reference
+    assert math.isclose(got.stats.data.input_norm, math.hypot(2.0, 1.0), rel_tol=1e-15)  # sqrt(B^2 + 1)
     # every tensor is accounted for: weights, biases, BatchNorm (and its counter); nothing skipped
     assert {n for n, _ in got.spectra.accounted} == set(t) and got.spectra.ignored == ()
 
@@ -147,7 +152,7 @@ def test_serial_pool_and_cache_resume_agree(tmp_path):
 
 def test_unmatched_1d_tensor_is_refused_with_the_reason(tmp_path):
     t = _mlp(4, bn=False)
-    t["net.9.offset"] = np.ones(3, np.float32)          # matches no layer: not a bias by name, no BatchNorm
+    t["net.9.offset"] = np.ones(3, np.float32)  # matches no layer: not a bias by name, no BatchNorm
     _, folder = _both(tmp_path, t)
     ev = evaluate_checkpoint(folder, n_jobs=1, families=FAMILIES, **DATA)
     assert ev.bounds == [] and ev.skipped
@@ -160,7 +165,7 @@ def test_unmatched_1d_tensor_is_refused_with_the_reason(tmp_path):
 
 def test_layernorm_scale_keeps_the_refusal(tmp_path):
     t = _mlp(5, bn=False)
-    t["net.2.ln.weight"] = np.ones(8, np.float32)       # a LayerNorm scale: no running statistics, not foldable
+    t["net.2.ln.weight"] = np.ones(8, np.float32)  # a LayerNorm scale: no running statistics, not foldable
     _, folder = _both(tmp_path, t)
     ev = evaluate_checkpoint(folder, n_jobs=1, families=FAMILIES, **DATA)
     assert ev.bounds == [] and "LayerNorm/GroupNorm" in ev.skipped[0]["reason"]
@@ -178,18 +183,24 @@ def test_dry_run_names_what_each_1d_tensor_is_folded_into(tmp_path):
 def test_bf16_chain_wider_than_256_is_evaluated(tmp_path):
     """bf16 weights of a 300-wide chain with biases: folded and bounded (the noise floor stays below sigma_1)."""
     rng = np.random.default_rng(8)
-    t = {"net.0.weight": rng.standard_normal((300, 20)).astype(np.float32), "net.0.bias": np.ones(300, np.float32),
-         "net.2.weight": rng.standard_normal((4, 300)).astype(np.float32)}
+    t = {
+        "net.0.weight": rng.standard_normal((300, 20)).astype(np.float32),
+        "net.0.bias": np.ones(300, np.float32),
+        "net.2.weight": rng.standard_normal((4, 300)).astype(np.float32),
+    }
     write_checkpoint(tmp_path, t, dtype="bfloat16", shards=2)
     ev = evaluate_checkpoint(tmp_path, n_jobs=1, families=["bartlett2017"], **DATA)
     rows = ev.to_dict()["layers"]
-    assert ev.bounds and rows[0]["operator_shape"] == [300, 21] and rows[0]["rank"] == 21   # [W, b]: last bias
+    assert ev.bounds and rows[0]["operator_shape"] == [300, 21] and rows[0]["rank"] == 21  # [W, b]: last bias
 
 
 def test_convolutions_are_declined_with_their_own_reason(tmp_path):
     rng = np.random.default_rng(9)
-    t = {"conv1.weight": rng.standard_normal((4, 3, 3, 3)), "conv1.bias": rng.standard_normal(4),
-         "fc.weight": rng.standard_normal((2, 4 * 8 * 8))}
+    t = {
+        "conv1.weight": rng.standard_normal((4, 3, 3, 3)),
+        "conv1.bias": rng.standard_normal(4),
+        "fc.weight": rng.standard_normal((2, 4 * 8 * 8)),
+    }
     np.savez(tmp_path / "c.npz", **t)
     ev = evaluate_checkpoint(tmp_path / "c.npz", n_jobs=1, families=["vc"], **DATA)
     assert ev.bounds == [] and ev.skipped[0]["reason"].startswith("convolutional layers (conv1.weight)")

@@ -4,6 +4,7 @@ Every checkpoint is written at test time into tmp_path by schattheory.networks.s
 spectra come from numpy.linalg.svd in float64 on the decoded weights, oriented and split by hand here (an independent
 route from the engine's reader, layouts and LAPACK call).
 """
+
 from __future__ import annotations
 
 import json
@@ -35,10 +36,10 @@ def _expected_layers(tensors, dtype):
             continue
         w = decoded(arr, dtype).astype(np.float64)
         if name.endswith(("wte.weight", "wpe.weight", "embed_tokens.weight")) or ".c_" in name:
-            w = w.T        # stored (in, out): embedding tables and GPT-2 Conv1D
+            w = w.T  # stored (in, out): embedding tables and GPT-2 Conv1D
         if name.endswith("c_attn.weight"):
             k = w.shape[0] // 3
-            out.update({f"{name}[{p}]": w[i * k:(i + 1) * k] for i, p in enumerate("qkv")})
+            out.update({f"{name}[{p}]": w[i * k : (i + 1) * k] for i, p in enumerate("qkv")})
         else:
             out[name] = w
     return out
@@ -85,7 +86,7 @@ def test_every_spectrum_matches_numpy_on_decoded_weights(checkpoint):
     for lay, lay64 in zip(ev.spectra.layers, ev64.spectra.layers):
         w = expected[lay.name]
         assert lay.shape == w.shape
-        ref = np.linalg.svd(w, compute_uv=False)      # numpy, float64, on the decoded weights
+        ref = np.linalg.svd(w, compute_uv=False)  # numpy, float64, on the decoded weights
         # decomposed in float64: equal to 1e-6 relative (in fact to rounding)
         assert np.max(np.abs(lay64.sigma - ref)) <= 1e-6 * ref[0], lay.name
         # decomposed in float32 as stored (the default): within float32 SVD's backward error (Weyl:
@@ -103,7 +104,7 @@ def test_jobs_2_equals_serial(checkpoint):
     serial = evaluate_checkpoint(folder, n_jobs=1, ps=(0.5, 1.0))
     pooled = evaluate_checkpoint(folder, n_jobs=2, ps=(0.5, 1.0))
     _close_json(_comparable(serial), _comparable(pooled))
-    for a, b in zip(serial.spectra.layers, pooled.spectra.layers):   # and bit for bit
+    for a, b in zip(serial.spectra.layers, pooled.spectra.layers):  # and bit for bit
         assert np.array_equal(a.sigma, b.sigma)
 
 
@@ -152,8 +153,25 @@ def test_layers_regex_and_dry_run(checkpoint, capsys):
 
 def test_cli_transformer_exit_0_with_spectra_and_reasons(checkpoint, capsys):
     folder, _ = checkpoint
-    assert main(["evaluate", str(folder), "--jobs", "1", "--json", "--quiet", "--n", "1000", "--input-norm", "1",
-                 "--margin", "1"]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                str(folder),
+                "--jobs",
+                "1",
+                "--json",
+                "--quiet",
+                "--n",
+                "1000",
+                "--input-norm",
+                "1",
+                "--margin",
+                "1",
+            ]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert len(out["layers"]) == 30 and out["bounds"] == []
     assert all("not a feed-forward chain" in s["reason"] for s in out["skipped"])
@@ -169,8 +187,10 @@ def test_bad_scale_flags_exit_2(checkpoint, capsys, tmp_path):
 
 def test_chain_of_dense_layers_still_gets_bounds(tmp_path):
     rng = np.random.default_rng(0)
-    tensors = {"fc1.weight": rng.standard_normal((8, 6)).astype(np.float32),
-               "fc2.weight": rng.standard_normal((3, 8)).astype(np.float32)}
+    tensors = {
+        "fc1.weight": rng.standard_normal((8, 6)).astype(np.float32),
+        "fc2.weight": rng.standard_normal((3, 8)).astype(np.float32),
+    }
     write_checkpoint(tmp_path, tensors, dtype="float32", shards=2)
     ev = evaluate_checkpoint(tmp_path, n_jobs=1, n=1000, input_norm=1.0, margin=1.0, families=["bartlett2017"])
     assert ev.bounds and not any("feed-forward" in s["reason"] for s in ev.skipped)
@@ -199,18 +219,36 @@ def test_cache_hits_and_content_change(tmp_path):
 
 def test_killed_run_resumes_recomputing_only_unfinished(tmp_path):
     rng = np.random.default_rng(7)
-    tensors = {f"model.layers.{i}.mlp.up_proj.weight": rng.standard_normal((160, 320)).astype(np.float32)
-               for i in range(24)}
+    tensors = {
+        f"model.layers.{i}.mlp.up_proj.weight": rng.standard_normal((160, 320)).astype(np.float32) for i in range(24)
+    }
     folder, cache = tmp_path / "m", tmp_path / "cache"
     write_checkpoint(folder, tensors, dtype="bfloat16", shards=3)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    proc = subprocess.Popen([sys.executable, "-m", "schattheory", "evaluate", str(folder), "--jobs", "1", "--cache",
-                             str(cache), "--quiet", "--json"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "schattheory",
+            "evaluate",
+            str(folder),
+            "--jobs",
+            "1",
+            "--cache",
+            str(cache),
+            "--quiet",
+            "--json",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if os.path.isdir(cache) and len([f for f in os.listdir(cache) if f.endswith(".npz")
-                                         and not f.startswith(".")]) >= len(tensors) // 2:
+        if (
+            os.path.isdir(cache)
+            and len([f for f in os.listdir(cache) if f.endswith(".npz") and not f.startswith(".")]) >= len(tensors) // 2
+        ):
             proc.send_signal(signal.SIGKILL)
             break
         time.sleep(0.005)
@@ -256,19 +294,26 @@ def test_bf16_layers_wider_than_256_keep_their_spectrum_on_both_paths(tmp_path):
     from schattheory.networks.evaluate import evaluate
 
     rng = np.random.default_rng(3)
-    tensors = {"fc1.weight": rng.standard_normal((300, 64)).astype(np.float32),
-               "fc2.weight": rng.standard_normal((10, 300)).astype(np.float32)}
+    tensors = {
+        "fc1.weight": rng.standard_normal((300, 64)).astype(np.float32),
+        "fc2.weight": rng.standard_normal((10, 300)).astype(np.float32),
+    }
     write_checkpoint(tmp_path, tensors, dtype="bfloat16", shards=1)
     path = next(tmp_path.glob("*.safetensors"))
     inorder = evaluate(str(path), n=1000, input_norm=1.0, margin=1.0, families=["bartlett2017"])
     pooled = evaluate_checkpoint(tmp_path, n_jobs=1, n=1000, input_norm=1.0, margin=1.0, families=["bartlett2017"])
     for ev in (inorder, pooled):
         for lay in ev.stats.layers:
-            exact = np.linalg.svd(decoded(tensors[lay.name + ".weight"] if lay.name + ".weight" in tensors
-                                          else tensors[lay.name], "bfloat16").astype(np.float64), compute_uv=False)
+            exact = np.linalg.svd(
+                decoded(
+                    tensors[lay.name + ".weight"] if lay.name + ".weight" in tensors else tensors[lay.name], "bfloat16"
+                ).astype(np.float64),
+                compute_uv=False,
+            )
             assert lay.stored_dtype == "bfloat16"
-            assert lay.noise_floor == pytest.approx(max(lay.shape) * float(np.finfo(np.float32).eps) * exact[0],
-                                                    rel=1e-6)
+            assert lay.noise_floor == pytest.approx(
+                max(lay.shape) * float(np.finfo(np.float32).eps) * exact[0], rel=1e-6
+            )
             assert 1 <= lay.rank == int(np.sum(exact > lay.noise_floor))
             assert 1 <= lay.rank_proxy(0.5) <= lay.rank
         assert ev.bounds

@@ -1,5 +1,6 @@
 """The verdict rules of the claims audit (claims.verdicts.decide) on synthetic evidence: one evidence set for each
 verdict, and the rules that combine parts and conventions. No audit is run here."""
+
 import json
 
 import pytest
@@ -26,8 +27,9 @@ W, L, r = sp.symbols("W L r", positive=True)
 
 # one synthetic evidence set per verdict: if a verdict were typed rather than decided, one of these would catch it
 SYNTHETIC = {
-    "holds": AllOf("c", (Check("a", True), Exponents("N", {"W": 1, "L": 2}, {"W": 1, "L": 2}),
-                         Consistency("limit agrees", True))),
+    "holds": AllOf(
+        "c", (Check("a", True), Exponents("N", {"W": 1, "L": 2}, {"W": 1, "L": 2}), Consistency("limit agrees", True))
+    ),
     "holds-up-to-constant": AllOf("c", (Check("a", True), Ratio("gain", W / (2 * r), W / r))),
     "depends-on-convention": Conventions("c", (("W_l = 1", Check("a", True)), ("W_l = w_l", Check("a", False)))),
     "not-universal": Conventions("c", (("W_l = 1", Sweep("wins", 16, 24)), ("W_l = w_l", Sweep("wins", 7, 24)))),
@@ -60,8 +62,9 @@ def test_conventions_agreeing_give_their_common_verdict():
     both_partial = decide(SYNTHETIC["not-universal"])
     assert "16 of 24" in both_partial.reason and "7 of 24" in both_partial.reason
     assert decide(Conventions("c", (("a", Sweep("s", 0, 3)), ("b", Sweep("s", 0, 5))))).verdict == "fails"
-    assert decide(Conventions("c", (("a", Sweep("s", 3, 3)), ("b", Sweep("s", 1, 5))))).verdict == \
-        "depends-on-convention"
+    assert (
+        decide(Conventions("c", (("a", Sweep("s", 3, 3)), ("b", Sweep("s", 1, 5))))).verdict == "depends-on-convention"
+    )
 
 
 def test_ratio_exact_constant_and_varying():
@@ -75,8 +78,8 @@ def test_ratio_exact_constant_and_varying():
 
 def test_exponents_rate_and_o_bound():
     assert decide(Exponents("N", {"L": 2}, {"L": 2})).verdict == "holds"
-    assert decide(Exponents("N", {"L": 1}, {"L": 2})).verdict == "fails"            # rate: not L^2
-    assert decide(Exponents("N", {"L": 1}, {"L": 2}, "<=")).verdict == "holds"       # O(L^2): yes
+    assert decide(Exponents("N", {"L": 1}, {"L": 2})).verdict == "fails"  # rate: not L^2
+    assert decide(Exponents("N", {"L": 1}, {"L": 2}, "<=")).verdict == "holds"  # O(L^2): yes
     assert decide(Exponents("N", {"L": Exponential(sp.log(3))}, {"L": 1}, "<=")).verdict == "fails"
     assert decide(Exponents("N", {"L": sp.Symbol("k")}, {"L": 1})).verdict == "undecided"
     assert decide(Exponents("N", {}, {"L": 1})).verdict == "undecided"

@@ -1,6 +1,7 @@
 """The claims audit: each verdict checked against evidence computed here by another route (numeric sequences on the
 per-layer expansions of the registered forms, not the symbolic square forms, growth rules and ratios the audit
 uses), and checks fed altered evidence to show that their verdicts follow it."""
+
 import json
 import math
 import pathlib
@@ -86,8 +87,7 @@ def test_every_claim_gets_a_verdict_decided_from_evidence(results):
 
 def test_C01_C02_C03_hold(results):
     assert results["C01"].verdict == "holds" and all(results["C01"].evidence["special_values"].values())
-    assert results["C02"].verdict == "holds" and "3 (symbolic)" in results["C02"].evidence[
-        "schatten.power_sum, p -> 0"]
+    assert results["C02"].verdict == "holds" and "3 (symbolic)" in results["C02"].evidence["schatten.power_sum, p -> 0"]
     c03 = results["C03"]
     assert c03.verdict == "holds" and 1 <= c03.evidence["min_ratio_random_factorisations"] < 1.01
 
@@ -96,14 +96,16 @@ def test_C04_exponents_agree_with_a_numeric_sequence_at_p_near_zero(results):
     """N at p = 1e-30 from the L-layer expansion: slopes 1 in W and r, 2 in L (and N / (W r L^2) -> 2)."""
     p = mpmath.mpf(10) ** -30
     n = lambda W=256, r=4, L=4: sample_complexity(FC, L, main_values(W, r, p))  # noqa: E731
-    found = {"W": round(slope(lambda w: n(W=w), 2 ** 10, 2 ** 11), 6),
-             "r": round(slope(lambda k: n(r=k), 2 ** 3, 2 ** 4), 6),
-             "L": round(slope(lambda d: n(L=d), 8, 16), 6)}
+    found = {
+        "W": round(slope(lambda w: n(W=w), 2**10, 2**11), 6),
+        "r": round(slope(lambda k: n(r=k), 2**3, 2**4), 6),
+        "L": round(slope(lambda d: n(L=d), 8, 16), 6),
+    }
     assert found == {"W": 1, "r": 1, "L": 2}
     assert abs(float(n(W=256, r=4, L=8) / (256 * 4 * 64)) - 2) < 1e-6
     r = results["C04"]
     assert {k: v for k, v in r.evidence["growth"].items()} == {"W": 1, "L": 2, "r": 1}
-    assert expr(r.evidence["sample_complexity"]) == 2 * S.W * S.r * S.L ** 2 / S.eps ** 2
+    assert expr(r.evidence["sample_complexity"]) == 2 * S.W * S.r * S.L**2 / S.eps**2
     assert r.verdict == decide(Exponents("N", {"W": 1, "r": 1, "L": 2}, {"W": 1, "r": 1, "L": 2})).verdict
 
 
@@ -118,8 +120,7 @@ def test_C06_numeric_exponents_at_large_p_decide_fails(results):
     found = {}
     for name, form in (("W_l = 1", FC), ("W_l = w_l", FC_W)):
         n = lambda W=256, L=4: sample_complexity(form, L, main_values(W, 4, p))  # noqa: E731
-        found[name] = {"W": round(slope(lambda w: n(W=w), 2 ** 10, 2 ** 11)),
-                       "L": round(slope(lambda d: n(L=d), 8, 16))}
+        found[name] = {"W": round(slope(lambda w: n(W=w), 2**10, 2**11)), "L": round(slope(lambda d: n(L=d), 8, 16))}
     assert found == {"W_l = 1": {"W": 0, "L": 2}, "W_l = w_l": {"W": 1, "L": 2}}
     mine = decide(Conventions("C06", tuple((k, Exponents("N", v, {"W": 2, "L": 1})) for k, v in found.items())))
     r = results["C06"]
@@ -142,14 +143,18 @@ def test_C08_numeric_depth_growth_is_exponential(results):
     """Golowich et al. with ||A_l||_F = sqrt(r), s_l = 1: N = L r^L, whose log-log slope in L grows without bound;
     with prod ||A_l||_F = 1 it is width-free. Both contradict W^2 L."""
     n = lambda d, F: sample_complexity(golowich2018.DOMINANT, d, {"F": F, "B": 1, "gamma": 1})  # noqa: E731
-    slopes = [slope(lambda d: n(d, 2.0), 2 ** k, 2 ** (k + 1)) for k in (2, 3, 4, 5)]
-    assert all(b > 1.8 * a for a, b in zip(slopes, slopes[1:]))          # L log r / log L: not polynomial
-    assert abs(slope(lambda d: n(d, 1.0), 8, 16) - 1) < 1e-12           # Frobenius-normalised: N = L
+    slopes = [slope(lambda d: n(d, 2.0), 2**k, 2 ** (k + 1)) for k in (2, 3, 4, 5)]
+    assert all(b > 1.8 * a for a, b in zip(slopes, slopes[1:]))  # L log r / log L: not polynomial
+    assert abs(slope(lambda d: n(d, 1.0), 8, 16) - 1) < 1e-12  # Frobenius-normalised: N = L
     r = results["C08"]
     assert isinstance(r.evidence["growth (spectral norms normalised)"]["L"], Exponential)
     assert r.evidence["growth (Frobenius norms normalised)"] == {"W": 0, "L": 1, "r": 0}
-    mine = decide(Conventions("O~(W^2 L)", (("spectral", Exponents("N", {"W": 0}, {"W": 2})),
-                                            ("Frobenius", Exponents("N", {"W": 0}, {"W": 2})))))
+    mine = decide(
+        Conventions(
+            "O~(W^2 L)",
+            (("spectral", Exponents("N", {"W": 0}, {"W": 2})), ("Frobenius", Exponents("N", {"W": 0}, {"W": 2}))),
+        )
+    )
     assert r.verdict == mine.verdict == "fails"
 
 
@@ -168,25 +173,29 @@ def test_C10_both_comparisons_numerically(results):
         for r_, factor in claimed.items():
             main = sample_complexity(FC, depth, main_values(W, r_, p))
             cnt = sample_complexity(counting.DOMINANT, depth, {"w": W})
-            spec = sample_complexity(bartlett2017.DOMINANT, depth, {"X_F": 1, "b": math.sqrt(W * r_), "s": 1,
-                                                                    "gamma": 1})
+            spec = sample_complexity(
+                bartlett2017.DOMINANT, depth, {"X_F": 1, "b": math.sqrt(W * r_), "s": 1, "gamma": 1}
+            )
             seen["counting"].add(round(float(cnt / main) / factor, 9))
             assert abs(float(spec / main) - depth / 2) < 1e-9
             seen["spectral"].add(round(float(spec / main) / factor, 9))
-    assert seen["counting"] == {0.5}                         # one constant: holds up to it
-    assert len(seen["spectral"]) == 6                        # varies with L and r: fails
+    assert seen["counting"] == {0.5}  # one constant: holds up to it
+    assert len(seen["spectral"]) == 6  # varies with L and r: fails
     r = results["C10"]
     assert expr(r.evidence["ratio (parameter counting / main)"]) == S.W / (2 * S.r)
     assert expr(r.evidence["ratio (rank-aware spectral bound / main)"]) == S.L / 2
     assert r.verdict == "depends-on-convention"
-    assert "vs parameter counting: holds-up-to-constant" in r.reason and "vs rank-aware spectral bound: fails" \
-        in r.reason
+    assert (
+        "vs parameter counting: holds-up-to-constant" in r.reason and "vs rank-aware spectral bound: fails" in r.reason
+    )
 
 
 def test_C11_counts_recomputed_from_the_sweep(results):
     rows = [x for x in covering_sweep(256) if x["r"] <= 16]
-    counts = {f"p={p}": f"{sum(x['ratio'] <= 0.5 for x in rows if x['p'] == p)} of "
-                        f"{sum(x['p'] == p for x in rows)}" for p in sorted({x["p"] for x in rows})}
+    counts = {
+        f"p={p}": f"{sum(x['ratio'] <= 0.5 for x in rows if x['p'] == p)} of {sum(x['p'] == p for x in rows)}"
+        for p in sorted({x["p"] for x in rows})
+    }
     r = results["C11"]
     assert r.evidence["low-rank points at most half the Frobenius cover, by p"] == counts
     assert r.evidence["crossover"]["p=1.5, eps=0.01"] == "never tighter"
@@ -233,44 +242,69 @@ def _ctx(table=None, sweep_rows=None):
 
 
 def _row(beats_fc, beats_ww):
-    return {"alpha": 1.0, "X": 1.0, "ledent2025": 0.0, "ledent2025.wl_width": 0.0, "counting": 0.0,
-            "bartlett2017": 0.0, "neyshabur2018": 0.0, "golowich2018": 0.0, "best_p_fc": 1.0,
-            "beats_fc": beats_fc, "beats_wl_width": beats_ww, "winner_other": "counting"}
+    return {
+        "alpha": 1.0,
+        "X": 1.0,
+        "ledent2025": 0.0,
+        "ledent2025.wl_width": 0.0,
+        "counting": 0.0,
+        "bartlett2017": 0.0,
+        "neyshabur2018": 0.0,
+        "golowich2018": 0.0,
+        "best_p_fc": 1.0,
+        "beats_fc": beats_fc,
+        "beats_wl_width": beats_ww,
+        "winner_other": "counting",
+    }
 
 
-@pytest.mark.parametrize("rows, verdict", [
-    ([_row(True, True)] * 3, "holds"),
-    ([_row(False, False)] * 3, "fails"),
-    ([_row(True, True), _row(False, True), _row(False, False)], "not-universal"),
-    ([_row(True, False)] * 3, "depends-on-convention"),
-])
+@pytest.mark.parametrize(
+    "rows, verdict",
+    [
+        ([_row(True, True)] * 3, "holds"),
+        ([_row(False, False)] * 3, "fails"),
+        ([_row(True, True), _row(False, True), _row(False, False)], "not-universal"),
+        ([_row(True, False)] * 3, "depends-on-convention"),
+    ],
+)
 def test_C14_verdict_follows_the_sweep(rows, verdict):
     assert result_of("C14", CHECKS["sweep_claim"](_ctx(sweep_rows=rows))).verdict == verdict
 
 
 def _table(count, spectral):
-    return {"Schatten bound, p -> 0+": {"sample_complexity": 2 * S.W * S.r * S.L ** 2 / S.eps ** 2},
-            "parameter counting (dominant)": {"sample_complexity": count},
-            "spectral (Bartlett et al. 2017)": {"sample_complexity": spectral}}
+    return {
+        "Schatten bound, p -> 0+": {"sample_complexity": 2 * S.W * S.r * S.L**2 / S.eps**2},
+        "parameter counting (dominant)": {"sample_complexity": count},
+        "spectral (Bartlett et al. 2017)": {"sample_complexity": spectral},
+    }
 
 
-@pytest.mark.parametrize("count, spectral, verdict", [
-    (S.L ** 2 * S.W ** 2 / S.eps ** 2, S.L ** 3 * S.W * S.r / S.eps ** 2, "depends-on-convention"),
-    (2 * S.L ** 2 * S.W ** 2 / S.eps ** 2, 2 * S.L ** 2 * S.W ** 2 / S.eps ** 2, "holds"),
-    (S.L ** 2 * S.W ** 2 / S.eps ** 2, 3 * S.L ** 2 * S.W ** 2 / S.eps ** 2, "holds-up-to-constant"),
-    (S.L ** 2 * S.W * S.r / S.eps ** 2, S.L ** 3 * S.W * S.r / S.eps ** 2, "fails"),
-])
+@pytest.mark.parametrize(
+    "count, spectral, verdict",
+    [
+        (S.L**2 * S.W**2 / S.eps**2, S.L**3 * S.W * S.r / S.eps**2, "depends-on-convention"),
+        (2 * S.L**2 * S.W**2 / S.eps**2, 2 * S.L**2 * S.W**2 / S.eps**2, "holds"),
+        (S.L**2 * S.W**2 / S.eps**2, 3 * S.L**2 * S.W**2 / S.eps**2, "holds-up-to-constant"),
+        (S.L**2 * S.W * S.r / S.eps**2, S.L**3 * S.W * S.r / S.eps**2, "fails"),
+    ],
+)
 def test_C10_verdict_follows_both_comparisons(count, spectral, verdict):
     assert result_of("C10", CHECKS["improvement_factor"](_ctx(table=_table(count, spectral)))).verdict == verdict
 
 
 def test_C08_verdict_follows_the_exponents(monkeypatch):
     """Give the Frobenius bound the claimed W^2 L under both normalisations: the verdict turns to holds."""
-    claimed = S.W ** 2 * S.L / S.eps ** 2
-    table = {"Frobenius (Golowich et al. 2018)": {"sample_complexity": claimed, "growth": {"W": 2, "L": 1, "r": 0},
-                                                  "exploits_low_rank": True}}
-    monkeypatch.setattr(comparators, "_square_sample_complexity", lambda form, ch: (claimed, {"W": 2, "L": 1,
-                                                                                                "r": 0}, ()))
+    claimed = S.W**2 * S.L / S.eps**2
+    table = {
+        "Frobenius (Golowich et al. 2018)": {
+            "sample_complexity": claimed,
+            "growth": {"W": 2, "L": 1, "r": 0},
+            "exploits_low_rank": True,
+        }
+    }
+    monkeypatch.setattr(
+        comparators, "_square_sample_complexity", lambda form, ch: (claimed, {"W": 2, "L": 1, "r": 0}, ())
+    )
     assert result_of("C08", CHECKS["frobenius_claim"](_ctx(table=table))).verdict == "holds"
     table["Frobenius (Golowich et al. 2018)"]["exploits_low_rank"] = False
     assert result_of("C08", CHECKS["frobenius_claim"](_ctx(table=table))).verdict == "fails"
@@ -287,9 +321,9 @@ def test_a_check_that_raises_is_undecided(monkeypatch):
 
 def test_c14_sweep_shows_where_the_main_bound_wins():
     s = c14_sweep(alphas=(0.25, 1.0, 3.0), xs=(1.0, 10.0, 1000.0))
-    assert s["n"] < s["parameters"]                           # overparametrised
+    assert s["n"] < s["parameters"]  # overparametrised
     rows = {(r["alpha"], r["X"]): r for r in s["rows"]}
-    assert rows[(1.0, 10.0)]["beats_fc"]                       # decaying spectrum, moderate X: wins
+    assert rows[(1.0, 10.0)]["beats_fc"]  # decaying spectrum, moderate X: wins
     assert not rows[(0.25, 1000.0)]["beats_fc"] and rows[(0.25, 1000.0)]["winner_other"] == "counting"
     assert not rows[(3.0, 1.0)]["beats_fc"] and rows[(3.0, 1.0)]["winner_other"] == "golowich2018"
     for r in s["rows"]:
@@ -305,7 +339,7 @@ def test_covering_sweep_tends_to_the_rank_count_at_small_p():
     p, r, eps, n = 0.02, 2, 0.1, 64
     row = covering_sweep(n, ranks=(r,), ps=(p,), epss=(eps,))[0]
     count = row["schatten"] / math.log(18 * r ** (1 / p - 0.5) / eps)
-    assert 1 <= count / ((2 * n + 1) * r) <= (r + 1) / r      # the ceiling adds at most one rank
+    assert 1 <= count / ((2 * n + 1) * r) <= (r + 1) / r  # the ceiling adds at most one rank
 
 
 def test_markdown_tables(results):
@@ -326,14 +360,15 @@ def test_readme_audit_table_is_the_code_output(results):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "schattheory", "claims", *args], capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "schattheory", "claims", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_cli_json_progress_and_bad_ids(capsys):
     out = _cli("--json", "--ids", "C04", "C14")
     assert out.returncode == 0
-    data = json.loads(out.stdout)                             # stdout is only the JSON
+    data = json.loads(out.stdout)  # stdout is only the JSON
     assert [d["id"] for d in data] == ["C04", "C14"] and data[1]["verdict"] == "not-universal"
     assert data[1]["basis"]["parts"][0]["verdict"] == "not-universal"
     progress = out.stderr.strip().splitlines()
@@ -367,8 +402,11 @@ def test_C11_verdict_follows_the_registered_covers(monkeypatch):
     from schattheory.analysis.claims import covering
 
     def halved(m, n, ranks, eps_values, R, p):
-        return [{"eps": e, "rank": rk, "schatten_capped": 1.0, "frobenius": 2.0, "ratio": 0.5, "low_rank": 1.0}
-                for rk in ranks for e in eps_values]
+        return [
+            {"eps": e, "rank": rk, "schatten_capped": 1.0, "frobenius": 2.0, "ratio": 0.5, "low_rank": 1.0}
+            for rk in ranks
+            for e in eps_values
+        ]
 
     monkeypatch.setattr(covering, "compare_covers", halved)
     assert result_of("C11", CHECKS["covering_claim"](_ctx())).verdict == "holds"

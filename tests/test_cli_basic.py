@@ -1,4 +1,5 @@
 """The CLI skeleton through `python3 -m schattheory` in a subprocess: --version, list, show, errors (exit 2)."""
+
 import json
 import os
 import subprocess
@@ -12,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(*args):
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run([sys.executable, "-m", "schattheory", *args], capture_output=True, text=True, cwd=ROOT,
-                          env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "schattheory", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
 
 
 def test_version():
@@ -40,8 +42,11 @@ def test_list_shows_every_key_with_status_and_citation():
 def test_list_json_and_prefix():
     res = run("list", "schatten.stechkin", "--json")
     rows = json.loads(res.stdout)
-    assert {r["key"] for r in rows} == {"schatten.stechkin_sigma", "schatten.stechkin_tail",
-                                        "schatten.stechkin_tail_sharp"}
+    assert {r["key"] for r in rows} == {
+        "schatten.stechkin_sigma",
+        "schatten.stechkin_tail",
+        "schatten.stechkin_tail_sharp",
+    }
     assert all(r["status"] == "classical" and r["source"] for r in rows)
 
 
@@ -55,12 +60,15 @@ def test_show_and_latex():
     assert tex.stdout.strip().startswith(r"\left\|A + B\right\|_{S_{p}} \leq")
 
 
-@pytest.mark.parametrize("args,needle", [
-    (("show", "schatten.quasi_triangel"), "close matches: schatten.quasi_triangle"),
-    (("list", "no.such.prefix"), "prefix='no.such.prefix'"),
-    (("frobnicate",), "invalid choice"),
-    (("show",), "required"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (("show", "schatten.quasi_triangel"), "close matches: schatten.quasi_triangle"),
+        (("list", "no.such.prefix"), "prefix='no.such.prefix'"),
+        (("frobnicate",), "invalid choice"),
+        (("show",), "required"),
+    ],
+)
 def test_errors_are_one_line_exit_2(args, needle):
     res = run(*args)
     assert res.returncode == 2

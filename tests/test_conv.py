@@ -1,4 +1,5 @@
 """Conv spectra: the FFT method against the dense unrolled operator, built independently with scipy.signal."""
+
 import numpy as np
 import pytest
 import scipy.signal
@@ -39,8 +40,15 @@ def _svals(M):
     return np.linalg.svd(M, compute_uv=False)
 
 
-@given(co=st.integers(1, 3), ci=st.integers(1, 3), kh=st.integers(1, 3), kw=st.integers(1, 3),
-       h=st.integers(3, 6), w=st.integers(3, 6), seed=st.integers(0, 10 ** 6))
+@given(
+    co=st.integers(1, 3),
+    ci=st.integers(1, 3),
+    kh=st.integers(1, 3),
+    kw=st.integers(1, 3),
+    h=st.integers(3, 6),
+    w=st.integers(3, 6),
+    seed=st.integers(0, 10**6),
+)
 def test_circular_padding_is_exact(co, ci, kh, kw, h, w, seed):
     K = np.random.default_rng(seed).standard_normal((co, ci, kh, kw))
     ref = _svals(dense_operator(K, h, w))
@@ -64,8 +72,8 @@ def test_other_paddings_are_upper_bounds_with_a_measured_gap(padding, stride):
     assert M.shape == res.operator_shape
     assert res.sigma.size >= ref.size
     assert np.all(ref <= res.sigma[: ref.size] * (1 + 1e-12))
-    for p in (0.5, 1.0, 2.0):                        # hence every Schatten quasi-norm is bounded above too
-        assert np.sum(ref ** p) <= np.sum(res.sigma ** p) * (1 + 1e-12)
+    for p in (0.5, 1.0, 2.0):  # hence every Schatten quasi-norm is bounded above too
+        assert np.sum(ref**p) <= np.sum(res.sigma**p) * (1 + 1e-12)
 
 
 def test_same_padding_gap_shrinks_as_the_input_grows():
@@ -88,7 +96,7 @@ def test_same_padding_gap_shrinks_as_the_input_grows():
 
 def test_identity_kernel_and_orthogonal_mixing():
     K = np.zeros((2, 2, 3, 3))
-    K[:, :, 1, 1] = [[0.0, 2.0], [2.0, 0.0]]           # a channel swap times 2: every singular value is 2
+    K[:, :, 1, 1] = [[0.0, 2.0], [2.0, 0.0]]  # a channel swap times 2: every singular value is 2
     res = conv_singular_values(K, (5, 4))
     np.testing.assert_allclose(res.sigma, np.full(40, 2.0), rtol=1e-14)
 
@@ -118,7 +126,7 @@ def test_large_channel_counts_are_batched():
     full = conv.conv_singular_values(K, (6, 6)).sigma
     old = conv._BATCH_BYTES
     try:
-        conv._BATCH_BYTES = 16 * 16 * 8 * 3                 # 3 frequencies per batch
+        conv._BATCH_BYTES = 16 * 16 * 8 * 3  # 3 frequencies per batch
         batched = conv.conv_singular_values(K, (6, 6)).sigma
     finally:
         conv._BATCH_BYTES = old

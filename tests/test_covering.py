@@ -1,5 +1,6 @@
 """Covering lemmas: registry hygiene for every key this issue registers, truncation (Stechkin) on random and
 adversarial spectra, the truncation ranks of the Schatten-ball covers, HPV exponent consistency."""
+
 import math
 
 import mpmath
@@ -20,7 +21,7 @@ MINE = [k for k in registry.keys() if k.startswith(PREFIXES)]
 
 
 def test_all_issue3_modules_registered():
-    assert len(MINE) >= 29   # three derived.ledent2025 keys built on the refuted mixed cover were withdrawn
+    assert len(MINE) >= 29  # three derived.ledent2025 keys built on the refuted mixed cover were withdrawn
     for prefix in PREFIXES:
         assert any(k.startswith(prefix) for k in MINE), prefix
 
@@ -58,8 +59,14 @@ def test_declared_limits_symbolic_and_numeric(key, idx):
     of = lim.of if lim.of is not None else bnd.expr
     from schattheory.numerics.limits import timed_limit
 
-    res = timed_limit(of, lim.symbol, lim.point, lim.direction, timeout=10,
-                      at={k: v for k, v in bnd.example_values.items() if k != lim.symbol})
+    res = timed_limit(
+        of,
+        lim.symbol,
+        lim.point,
+        lim.direction,
+        timeout=10,
+        at={k: v for k, v in bnd.example_values.items() if k != lim.symbol},
+    )
     assert res.ok, res
     if res.method == "symbolic":
         assert sp.simplify(res.value - lim.value) == 0, (res.value, lim.value)
@@ -78,14 +85,18 @@ def tail_ratio(sig, jj, pp, qq):
     """||sigma_{>j}||_q / (j^(1/q - 1/p) ||sigma||_p) in mpmath."""
     with mpmath.workdps(40):
         sig = sorted((mpmath.mpf(x) for x in sig), reverse=True)
-        tail = mpmath.fsum(x ** qq for x in sig[jj:]) ** (1 / mpmath.mpf(qq))
-        full = mpmath.fsum(x ** pp for x in sig) ** (1 / mpmath.mpf(pp))
+        tail = mpmath.fsum(x**qq for x in sig[jj:]) ** (1 / mpmath.mpf(qq))
+        full = mpmath.fsum(x**pp for x in sig) ** (1 / mpmath.mpf(pp))
         return tail / (mpmath.mpf(jj) ** (1 / mpmath.mpf(qq) - 1 / mpmath.mpf(pp)) * full)
 
 
 @settings(max_examples=80)
-@given(st.lists(st.floats(min_value=1e-6, max_value=1e3), min_size=2, max_size=30),
-       st.floats(min_value=0.05, max_value=1.9), st.floats(min_value=0.1, max_value=8), st.integers(1, 10))
+@given(
+    st.lists(st.floats(min_value=1e-6, max_value=1e3), min_size=2, max_size=30),
+    st.floats(min_value=0.05, max_value=1.9),
+    st.floats(min_value=0.1, max_value=8),
+    st.integers(1, 10),
+)
 def test_stechkin_on_random_spectra(sig, pp, dq, jj):
     qq = pp + dq
     jj = min(jj, len(sig))
@@ -101,7 +112,7 @@ def test_stechkin_adversarial_flat_spectra_attain_the_sharp_constant(pp, qq):
     for jj in (50, 200):
         for extra in range(1, 4 * jj):
             sig = np.ones(jj + extra)
-            ratio = (sig[jj:] ** qq).sum() ** (1 / qq) / (jj ** (1 / qq - 1 / pp) * (sig ** pp).sum() ** (1 / pp))
+            ratio = (sig[jj:] ** qq).sum() ** (1 / qq) / (jj ** (1 / qq - 1 / pp) * (sig**pp).sum() ** (1 / pp))
             assert ratio <= c * (1 + 1e-12)
             best = max(best, ratio)
     assert best >= 0.995 * c, (best, c)
@@ -121,9 +132,11 @@ def test_registered_truncation_tail_holds_on_matrices():
 
 
 @settings(max_examples=60)
-@given(st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=40),
-       st.sampled_from([sp.Rational(1, 5), sp.Rational(1, 2), 1, sp.Rational(3, 2)]),
-       st.sampled_from([sp.Rational(1, 2), sp.Rational(1, 5), sp.Rational(1, 20)]))
+@given(
+    st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=40),
+    st.sampled_from([sp.Rational(1, 5), sp.Rational(1, 2), 1, sp.Rational(3, 2)]),
+    st.sampled_from([sp.Rational(1, 2), sp.Rational(1, 5), sp.Rational(1, 20)]),
+)
 def test_truncation_ranks_of_the_schatten_ball_covers(sig, pp, ee):
     """At the lemmas' ranks the tail is <= eps/2 (Frobenius) and sigma_{r+1} <= eps/2 (spectral), for spectra
     scaled onto the sphere ||sigma||_p = R = 1 (the worst case)."""
@@ -133,7 +146,7 @@ def test_truncation_ranks_of_the_schatten_ball_covers(sig, pp, ee):
         nrm = mpmath.fsum(x ** float(pp) for x in s) ** (1 / mpmath.mpf(float(pp)))
         s = [x / nrm for x in s]
         rF = int(frobenius_truncation_rank(pp, 1, ee))
-        tailF = mpmath.sqrt(mpmath.fsum(x ** 2 for x in s[rF:]))
+        tailF = mpmath.sqrt(mpmath.fsum(x**2 for x in s[rF:]))
         assert tailF <= mpmath.mpf(float(ee)) / 2 * (1 + mpmath.mpf(10) ** -20)
         rS = int(spectral_truncation_rank(pp, 1, ee))
         sigS = s[rS] if rS < len(s) else 0
@@ -158,9 +171,20 @@ def test_hpv_exponent_matches_the_schatten_cover():
     assert expo[0] == eps and sp.simplify(expo[1].subs(q, 2) + 2 * p / (2 - p)) == 0
     # the Frobenius Schatten-ball cover grows like eps^(-2p/(2-p)) up to the log: slope of log N vs log(1/eps)
     frob = registry.get("covering.schatten_ball.frobenius")
-    vals = [float(frob.evaluate({sp.Symbol("m", positive=True, integer=True): 10,
-                                 sp.Symbol("d", positive=True, integer=True): 10, p: 1, R: 1,
-                                 eps: sp.Rational(1, 10 ** k)})) for k in (4, 6)]
+    vals = [
+        float(
+            frob.evaluate(
+                {
+                    sp.Symbol("m", positive=True, integer=True): 10,
+                    sp.Symbol("d", positive=True, integer=True): 10,
+                    p: 1,
+                    R: 1,
+                    eps: sp.Rational(1, 10**k),
+                }
+            )
+        )
+        for k in (4, 6)
+    ]
     slope = (math.log(vals[1]) - math.log(vals[0])) / (2 * math.log(10))
     assert 2.0 <= slope <= 2.1  # 2p/(2-p) = 2 at p = 1, plus a log factor
 

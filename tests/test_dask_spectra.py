@@ -1,5 +1,6 @@
 """Spectra on a Dask cluster: a 2-worker LocalCluster (processes) gives the serial result, also when a worker is killed
 mid-run (Dask's scheduler reschedules the lost tasks; each task reads its own tensor, so a retry is a clean rerun)."""
+
 from __future__ import annotations
 
 import math
@@ -52,7 +53,7 @@ def _same(a, b):
 def test_local_cluster_equals_serial(checkpoint, cluster):
     c, _ = cluster
     serial = evaluate_checkpoint(checkpoint, n_jobs=1).to_dict()
-    on_dask = evaluate_checkpoint(checkpoint, scheduler=c.scheduler_address).to_dict()   # JSON equal to 1e-12
+    on_dask = evaluate_checkpoint(checkpoint, scheduler=c.scheduler_address).to_dict()  # JSON equal to 1e-12
     _same(serial, on_dask)
 
 
@@ -69,7 +70,7 @@ def test_worker_killed_mid_run_result_unchanged(checkpoint, cluster):
     _, client = cluster
     plan = plan_checkpoint(checkpoint)
     serial = run_jobs(plan.jobs, n_jobs=1)
-    pids = client.run(os.getpid)          # worker address -> pid
+    pids = client.run(os.getpid)  # worker address -> pid
     seen = []
 
     def kill_one_after_first(result):
@@ -84,7 +85,7 @@ def test_worker_killed_mid_run_result_unchanged(checkpoint, cluster):
         got = by_index[ref["index"]]
         for a, b in zip(ref["parts"], got["parts"]):
             assert a["name"] == b["name"] and np.array_equal(a["sigma"], b["sigma"]) and a["norm21"] == b["norm21"]
-    assert set(client.run(os.getpid).values()) != set(pids.values())   # the nanny replaced the killed worker
+    assert set(client.run(os.getpid).values()) != set(pids.values())  # the nanny replaced the killed worker
 
 
 def test_local_cluster_folds_biases_and_batchnorm_as_the_in_order_path(tmp_path, cluster):
@@ -92,10 +93,16 @@ def test_local_cluster_folds_biases_and_batchnorm_as_the_in_order_path(tmp_path,
     from schattheory.networks.evaluate import evaluate
 
     rng = np.random.default_rng(3)
-    t = {"net.0.weight": rng.standard_normal((8, 6)), "net.0.bias": rng.standard_normal(8),
-         "net.1.weight": rng.uniform(0.5, 2, 8), "net.1.bias": rng.standard_normal(8),
-         "net.1.running_mean": rng.standard_normal(8), "net.1.running_var": rng.uniform(0.2, 3, 8),
-         "net.3.weight": rng.standard_normal((3, 8)), "net.3.bias": rng.standard_normal(3)}
+    t = {
+        "net.0.weight": rng.standard_normal((8, 6)),
+        "net.0.bias": rng.standard_normal(8),
+        "net.1.weight": rng.uniform(0.5, 2, 8),
+        "net.1.bias": rng.standard_normal(8),
+        "net.1.running_mean": rng.standard_normal(8),
+        "net.1.running_var": rng.uniform(0.2, 3, 8),
+        "net.3.weight": rng.standard_normal((3, 8)),
+        "net.3.bias": rng.standard_normal(3),
+    }
     t = {k: v.astype(np.float32) for k, v in t.items()}
     np.savez(tmp_path / "m.npz", **t)
     write_checkpoint(tmp_path / "ckpt", t, dtype="float32", shards=2)

@@ -1,4 +1,5 @@
 """The derivation engine: replay, checks that fail when they should, printing, and the derived main-theorem forms."""
+
 import shutil
 import subprocess
 from dataclasses import replace
@@ -44,8 +45,10 @@ def test_per_layer_term_is_the_mixed_cover_of_the_rescaled_network():
     A = U + d + 1
     cstar = 2 / (2 - p) * ((2 - p) / p) ** (p / 2)
     lam = sp.log(1 + 12 * K * (2 * rho) ** (1 / p) * N + 2 * d * U)
-    typed = lam * (cstar * A ** (1 - p / 2) * (2 * stechkin_constant(p, 2) * K * (2 * rho) ** (1 / p) / eps) ** p
-                   * U ** (p / 2) + A) + sp.log(2 * d * U)
+    typed = lam * (
+        cstar * A ** (1 - p / 2) * (2 * stechkin_constant(p, 2) * K * (2 * rho) ** (1 / p) / eps) ** p * U ** (p / 2)
+        + A
+    ) + sp.log(2 * d * U)
     assert _zero(per_layer_derivation().expr - typed)
     info = compare_with_transcribed()
     assert not info["ratio_is_c_p"] and "p -> 0+" in info["matches"]
@@ -69,10 +72,17 @@ def test_network_cover_at_depth_3_is_evaluable_and_matches_the_per_layer_sum():
     bnd = registry.get("derived.ledent2025.network_cover.L3")
     ex = bnd.example_values
     per = per_layer_derivation().expr
-    want = sum(per.subs({U: ex[layer("U", i, positive=True, integer=True)],
-                         d: ex[layer("d", i, positive=True, integer=True)],
-                         rho: ex[layer("rho", i, positive=True)], p: ex[layer("p", i, positive=True)]})
-               .subs({k_: v for k_, v in ex.items()}) for i in (1, 2, 3))
+    want = sum(
+        per.subs(
+            {
+                U: ex[layer("U", i, positive=True, integer=True)],
+                d: ex[layer("d", i, positive=True, integer=True)],
+                rho: ex[layer("rho", i, positive=True)],
+                p: ex[layer("p", i, positive=True)],
+            }
+        ).subs({k_: v for k_, v in ex.items()})
+        for i in (1, 2, 3)
+    )
     assert abs(bnd.evaluate(ex, dps=30) - sp.N(want, 30)) < 1e-20
 
 
@@ -80,7 +90,7 @@ def test_thm33_rederived_equals_published_plus_L_ln_2W2():
     for depth in (2, 3):
         der = derive_bft_theorem33(depth)
         der.check()
-        assert sp.simplify(der.expr - bft_theorem33(depth) - depth * sp.log(2 * W ** 2)) == 0
+        assert sp.simplify(der.expr - bft_theorem33(depth) - depth * sp.log(2 * W**2)) == 0
 
 
 # ---- replay and checks ---------------------------------------------------------------------------------------
@@ -105,10 +115,14 @@ def test_replay_detects_a_changed_lemma(monkeypatch):
 
 
 def test_wrong_relaxation_is_caught():
-    der = derive("demo.relax", [UseLemma("covering.low_rank"),
-                                 Relax(old=sp.log(9 * sp.Symbol("R", positive=True) / eps),
-                                       new=sp.Integer(1), because="wrong")],
-                 example=registry.get("covering.low_rank").example_values)
+    der = derive(
+        "demo.relax",
+        [
+            UseLemma("covering.low_rank"),
+            Relax(old=sp.log(9 * sp.Symbol("R", positive=True) / eps), new=sp.Integer(1), because="wrong"),
+        ],
+        example=registry.get("covering.low_rank").example_values,
+    )
     with pytest.raises(DerivationError, match="relaxation"):
         der.check()
 
@@ -116,16 +130,21 @@ def test_wrong_relaxation_is_caught():
 def test_wrong_choice_is_caught():
     from schattheory.foundation.symbols import R
 
-    steps = [UseLemma("covering.low_rank", subs={eps: eps / 2}),
-             Choose(r, sp.Integer(0), condition=sp.Le(R * (r + 1) ** (-1 / p), eps / 2))]
+    steps = [
+        UseLemma("covering.low_rank", subs={eps: eps / 2}),
+        Choose(r, sp.Integer(0), condition=sp.Le(R * (r + 1) ** (-1 / p), eps / 2)),
+    ]
     der = derive("demo.choose", steps, example={**registry.get("covering.schatten_ball.spectral").example_values})
     with pytest.raises(DerivationError, match="choice"):
         der.check()
 
 
 def test_dropping_a_size_dependent_factor_is_caught():
-    der = derive("demo.drop", [UseLemma("balancing.continuous"), DropConstants(factors=(a,), allowed=(p,))],
-                 example=registry.get("balancing.continuous").example_values)
+    der = derive(
+        "demo.drop",
+        [UseLemma("balancing.continuous"), DropConstants(factors=(a,), allowed=(p,))],
+        example=registry.get("balancing.continuous").example_values,
+    )
     with pytest.raises(DerivationError, match="depends on"):
         der.check()
 
@@ -140,18 +159,27 @@ def test_union_bound_costs_log_G():
     from schattheory.foundation.provenance import cite
 
     rad = sp.Symbol("Rad", positive=True)
-    der = derive("demo.union", [UseLemma("dudley.inverse_square.optimal"),
-                                Apply(template=2 * rad + 3 * sp.sqrt(sp.log(2 / delta) / (2 * N)), placeholder=rad,
-                                      citation=cite("bartlett2017", "Lemma 3.1")),
-                                UnionBound(delta=delta, grid_size=G)])
+    der = derive(
+        "demo.union",
+        [
+            UseLemma("dudley.inverse_square.optimal"),
+            Apply(
+                template=2 * rad + 3 * sp.sqrt(sp.log(2 / delta) / (2 * N)),
+                placeholder=rad,
+                citation=cite("bartlett2017", "Lemma 3.1"),
+            ),
+            UnionBound(delta=delta, grid_size=G),
+        ],
+    )
     diff = sp.simplify(der.expr.subs(G, 1) - der.steps[1].result)
     assert diff == 0
     assert der.expr.subs({G: 41, delta: sp.Rational(1, 20), N: 1000, sp.Symbol("R", positive=True): 2}).is_number
 
 
 def test_sum_and_cauchy_schwarz_explicit_depth():
-    der = derive("demo.cs", [UseLemma("balancing.continuous"), SumOverLayers(per_layer=(a, b), count=3),
-                             CauchySchwarz()])
+    der = derive(
+        "demo.cs", [UseLemma("balancing.continuous"), SumOverLayers(per_layer=(a, b), count=3), CauchySchwarz()]
+    )
     a1, b1 = sp.Symbol("a_1", positive=True), sp.Symbol("b_1", positive=True)
     assert a1 in der.expr.free_symbols and b1 in der.expr.free_symbols
     vals = {s: k + 2 for k, s in enumerate(sorted(der.expr.free_symbols, key=str))}
@@ -168,13 +196,30 @@ def test_derived_bound_wrapper_records_provenance():
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not on the PATH")
 def test_latex_lines_compile(tmp_path):
     lines = []
-    for der in (derive_main_bound().derivation, derive_main_bound(3).derivation,
-                registry.get("derived.bartlett2017.network_cover.L3").derivation,
-                registry.get("covering.schatten_ball.frobenius").derivation):
+    for der in (
+        derive_main_bound().derivation,
+        derive_main_bound(3).derivation,
+        registry.get("derived.bartlett2017.network_cover.L3").derivation,
+        registry.get("covering.schatten_ball.frobenius").derivation,
+    ):
         lines += [r"\item " + ln for ln in der.latex_lines()]
-    doc = "\n".join([r"\documentclass{article}", r"\usepackage{amsmath,amssymb}", r"\begin{document}",
-                     r"\begin{enumerate}", *lines, r"\end{enumerate}", r"\end{document}"])
+    doc = "\n".join(
+        [
+            r"\documentclass{article}",
+            r"\usepackage{amsmath,amssymb}",
+            r"\begin{document}",
+            r"\begin{enumerate}",
+            *lines,
+            r"\end{enumerate}",
+            r"\end{document}",
+        ]
+    )
     (tmp_path / "d.tex").write_text(doc, encoding="utf-8")
-    res = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stdout[-2000:]

@@ -1,5 +1,6 @@
 """The derivation package's layout: the public import path stays, the modules import no cycle back to the lemma
 modules they serve, and the LaTeX of steps goes through the one escaper."""
+
 import ast
 import pathlib
 
@@ -27,9 +28,11 @@ def _imports(path: pathlib.Path) -> set:
     return out
 
 
-PUBLIC = ("AllocateScales Apply CauchySchwarz Choose Coefficient Derivation DerivationError DropConstants DudleyStep "
-          "FactorOut OptimiseRank Relax Start Step Substitute SumOverLayers UnionBound UseLemma derive derived_bound "
-          "layer_function monomial per_layer split_constant").split()
+PUBLIC = (
+    "AllocateScales Apply CauchySchwarz Choose Coefficient Derivation DerivationError DropConstants DudleyStep "
+    "FactorOut OptimiseRank Relax Start Step Substitute SumOverLayers UnionBound UseLemma derive derived_bound "
+    "layer_function monomial per_layer split_constant"
+).split()
 
 
 def test_public_import_path_kept():

@@ -1,5 +1,6 @@
 """Derivation steps decided over their whole range of use (not at one example point), weakest-link status, and
 "derived" refused without a derivation or a written argument."""
+
 import pytest
 import sympy as sp
 
@@ -14,16 +15,21 @@ from schattheory.foundation.symbols import N, R, d, eps
 def _bad_relax():
     """The false derivation: ln(1 + 2R/eps) <= 1e-6 holds only for eps above about 2e6 R, yet Dudley integrates
     the entropy bound over every eps in (0, 1]."""
-    return derive("demo.bad_relax", [UseLemma("covering.volumetric", subs={d: 1}),
-                                     Relax(old=sp.log(1 + 2 * R / eps), new=sp.Rational(1, 10 ** 6), because="wrong"),
-                                     DudleyStep(eps, N, alpha=0)],
-                  example={R: 1, eps: sp.Rational(1, 4), N: 1000})
+    return derive(
+        "demo.bad_relax",
+        [
+            UseLemma("covering.volumetric", subs={d: 1}),
+            Relax(old=sp.log(1 + 2 * R / eps), new=sp.Rational(1, 10**6), because="wrong"),
+            DudleyStep(eps, N, alpha=0),
+        ],
+        example={R: 1, eps: sp.Rational(1, 4), N: 1000},
+    )
 
 
 def test_relaxation_false_on_the_dudley_range_fails_check():
     der = _bad_relax()
     # the relaxation holds at eps = 1e7 R: a one-point check far out on the range would not see the problem
-    assert sp.log(1 + 2 * sp.Integer(1) / 10 ** 7) < sp.Rational(1, 10 ** 6)
+    assert sp.log(1 + 2 * sp.Integer(1) / 10**7) < sp.Rational(1, 10**6)
     with pytest.raises(DerivationError, match=r"relaxation old <= new fails at .*range of use: .*epsilon <= 1"):
         der.check()
 
@@ -34,10 +40,15 @@ def test_false_derivation_cannot_become_a_bound():
 
 
 def test_relaxation_true_over_the_range_is_checked_numerically_not_proved():
-    der = derive("demo.good_relax", [UseLemma("covering.volumetric", subs={d: 1}),
-                                     Relax(old=sp.log(1 + 2 * R / eps), new=2 * R / eps, because="ln(1+x) <= x"),
-                                     DudleyStep(eps, N, alpha="optimal")],
-                 example={R: 1, eps: sp.Rational(1, 4), N: 1000})
+    der = derive(
+        "demo.good_relax",
+        [
+            UseLemma("covering.volumetric", subs={d: 1}),
+            Relax(old=sp.log(1 + 2 * R / eps), new=2 * R / eps, because="ln(1+x) <= x"),
+            DudleyStep(eps, N, alpha="optimal"),
+        ],
+        example={R: 1, eps: sp.Rational(1, 4), N: 1000},
+    )
     assert der.check() is der
     statuses = {what: v.status for _, what, v in der.verify()}
     # SymPy does not prove ln(1 + x) <= x within its budget: the attack finds no violation, and says only that
@@ -63,9 +74,9 @@ def test_lemma_assumption_must_cover_the_integration_range():
 def test_decide_cases():
     x = sp.Symbol("x", positive=True)
     assert decide(sp.Le(x, x + 1)).status == PROVED
-    assert decide(sp.Le(x ** 2, x)).status == REFUTED
-    assert decide(sp.Le(x ** 2, x), (sp.Le(x, 1),)).status in (PROVED, NUMERIC)
-    refuted = decide(sp.Le(sp.log(1 + 2 * R / eps), sp.Rational(1, 10 ** 6)), (sp.Le(eps, 1),))
+    assert decide(sp.Le(x**2, x)).status == REFUTED
+    assert decide(sp.Le(x**2, x), (sp.Le(x, 1),)).status in (PROVED, NUMERIC)
+    refuted = decide(sp.Le(sp.log(1 + 2 * R / eps), sp.Rational(1, 10**6)), (sp.Le(eps, 1),))
     assert refuted.status == REFUTED and refuted.point
 
 
@@ -84,16 +95,25 @@ def test_derived_without_derivation_or_argument_refused():
     bare = Bound("user.bare", expr=x, params=(x,), provenance=Provenance("derived", (cite("bhatia1997", "p. 1"),)))
     with pytest.raises(BoundError, match="status 'derived' needs a derivation"):
         bare.check()
-    written = Bound("user.written", expr=x, params=(x,),
-                    provenance=Provenance("derived", (cite("bhatia1997", "p. 1"),), proof="proofs/balancing"))
+    written = Bound(
+        "user.written",
+        expr=x,
+        params=(x,),
+        provenance=Provenance("derived", (cite("bhatia1997", "p. 1"),), proof="proofs/balancing"),
+    )
     assert written.check() is written
     assert "by hand" in written.provenance.describe() and "replayable" in written.provenance.describe()
 
 
 def test_status_stronger_than_the_chain_refused():
     der = derive("demo.chain3", [UseLemma("ledent2025.per_layer")])
-    lie = Bound("user.lie", expr=der.expr, params=tuple(sorted(der.expr.free_symbols, key=str)), derivation=der,
-                provenance=Provenance("derived", derived_from=der.uses()))
+    lie = Bound(
+        "user.lie",
+        expr=der.expr,
+        params=tuple(sorted(der.expr.free_symbols, key=str)),
+        derivation=der,
+        provenance=Provenance("derived", derived_from=der.uses()),
+    )
     with pytest.raises(BoundError, match="stronger than the weakest link"):
         lie.check(limits=False)
 
@@ -122,4 +142,4 @@ def test_the_proof_budget_is_cpu_time_not_wall_time(monkeypatch):
     monkeypatch.setattr(ranges, "_prove_slow", spinner)
     start = time.perf_counter()
     assert ranges._proved(sp.sin(x) + 2, False, (), budget=0.2) is False
-    assert time.perf_counter() - start < 4.5        # stopped by its CPU budget, not by finishing
+    assert time.perf_counter() - start < 4.5  # stopped by its CPU budget, not by finishing

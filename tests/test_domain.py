@@ -1,4 +1,5 @@
 """Assumptions enforced at evaluation time (mpmath and numpy paths) and removable singularities by their limit."""
+
 import mpmath
 import numpy as np
 import pytest
@@ -69,7 +70,7 @@ def test_removable_singularity_is_its_limit():
     vals = f(4.0, np.array([1.0, 2.0]), 1000.0, 0.1)
     assert np.isfinite(vals).all() and abs(vals[1] - float(log_form)) < 1e-12
     # just below 2 the closed form is continuous with the limit
-    near = pl.evaluate({"c": 4, "q": 2 - sp.Rational(1, 10 ** 12), "N": 1000, "alpha": a0})
+    near = pl.evaluate({"c": 4, "q": 2 - sp.Rational(1, 10**12), "N": 1000, "alpha": a0})
     assert abs(near - log_form) < mpmath.mpf(10) ** -9
 
 
@@ -83,4 +84,4 @@ def test_genuine_singularity_is_an_input_error():
 def test_dps_is_capped():
     b, vals = _example("dudley.inverse_square")
     with pytest.raises(InputError, match=r"^dps=10000000"):
-        b.evaluate(vals, dps=10 ** 7)
+        b.evaluate(vals, dps=10**7)

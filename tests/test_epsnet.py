@@ -5,6 +5,7 @@ sample and an eps-net of it, with centres in the set. Volumetric lemmas bound th
 bound applies directly (and is nearly attained for l_inf, so a wrong constant fails). For lemmas proved as covering
 bounds we also assert the rigorous packing comparison M(eps) <= N(eps/2).
 """
+
 import math
 
 import numpy as np
@@ -83,8 +84,9 @@ def test_quasi_norm_ball(dim, eps_val):
     pp = 0.5
     pts = ball_sample(dim, pp, 8000)
     size = len(greedy_packing(pts, eps_val, lp_dist(pp)))
-    bound = math.exp(float(get("covering.quasi_norm_ball").evaluate({d: dim, p: sp.Rational(1, 2), R: 1,
-                                                                      eps: eps_val}, dps=20)))
+    bound = math.exp(
+        float(get("covering.quasi_norm_ball").evaluate({d: dim, p: sp.Rational(1, 2), R: 1, eps: eps_val}, dps=20))
+    )
     assert size <= bound, (size, bound)
 
 
@@ -96,14 +98,15 @@ def schatten_dist(pp):
     def dist(diff):
         mats = diff.reshape(-1, 2, 2)
         sv = np.linalg.svd(mats, compute_uv=False)
-        return (sv ** pp).sum(axis=1) ** (1 / pp)
+        return (sv**pp).sum(axis=1) ** (1 / pp)
+
     return dist
 
 
 def schatten_ball_2x2(pp, count, radius=1.0):
     raw = RNG.normal(size=(count, 2, 2)) * RNG.uniform(0, 1, size=(count, 1, 1))
     sv = np.linalg.svd(raw, compute_uv=False)
-    nrm = (sv ** pp).sum(axis=1) ** (1 / pp)
+    nrm = (sv**pp).sum(axis=1) ** (1 / pp)
     scale = radius * RNG.uniform(0, 1, size=count) ** 0.25 / nrm
     return (raw * scale[:, None, None]).reshape(count, 4)
 
@@ -112,13 +115,14 @@ def test_schatten_half_ball_in_its_own_quasi_norm():
     """S_{1/2} is 1/2-normed (Rotfel'd/McCarthy), so covering.quasi_norm_ball applies with d = 4."""
     pts = schatten_ball_2x2(0.5, 5000)
     size = len(greedy_packing(pts, 0.5, schatten_dist(0.5)))
-    bound = math.exp(float(get("covering.quasi_norm_ball").evaluate({d: 4, p: sp.Rational(1, 2), R: 1,
-                                                                     eps: sp.Rational(1, 2)})))
+    bound = math.exp(
+        float(get("covering.quasi_norm_ball").evaluate({d: 4, p: sp.Rational(1, 2), R: 1, eps: sp.Rational(1, 2)}))
+    )
     assert size <= bound
 
 
 def frob(diff):
-    return np.sqrt((diff ** 2).sum(axis=1))
+    return np.sqrt((diff**2).sum(axis=1))
 
 
 @pytest.mark.parametrize("shape", [(2, 2), (2, 3)])
@@ -139,12 +143,18 @@ def test_low_rank_cover(shape):
         assert size <= at_half and size <= at_eps
 
 
-@pytest.mark.parametrize("key,pp", [("covering.schatten_ball.frobenius", sp.Rational(1, 2)),
-                                    ("covering.schatten_ball.frobenius", 1),
-                                    ("covering.schatten_ball.spectral", sp.Rational(1, 2))])
+@pytest.mark.parametrize(
+    "key,pp",
+    [
+        ("covering.schatten_ball.frobenius", sp.Rational(1, 2)),
+        ("covering.schatten_ball.frobenius", 1),
+        ("covering.schatten_ball.spectral", sp.Rational(1, 2)),
+    ],
+)
 def test_schatten_ball_covers(key, pp):
     pts = schatten_ball_2x2(float(pp), 4000)
     if key.endswith("spectral"):
+
         def dist(diff):
             return np.linalg.svd(diff.reshape(-1, 2, 2), compute_uv=False)[:, 0]
     else:
@@ -169,8 +179,10 @@ def _sample_A(dd, mm, q_norm, s_norm, a_val, count):
     return out
 
 
-@pytest.mark.parametrize("pp,q_norm,s_norm,r_exp,mm", [(2, 2, 1, math.inf, 1), (2, 2, 1, math.inf, 2),
-                                                       (2, 2, 2, 2, 2), (1.5, 3, 1, math.inf, 2)])
+@pytest.mark.parametrize(
+    "pp,q_norm,s_norm,r_exp,mm",
+    [(2, 2, 1, math.inf, 1), (2, 2, 1, math.inf, 2), (2, 2, 2, 2, 2), (1.5, 3, 1, math.inf, 2)],
+)
 def test_maurey_net_covers_every_sample(pp, q_norm, s_norm, r_exp, mm):
     X = RNG.normal(size=(3, 2))
     a_val = 1.0
@@ -186,8 +198,17 @@ def test_maurey_net_covers_every_sample(pp, q_norm, s_norm, r_exp, mm):
         worst = max(worst, np.sqrt(((flat - target) ** 2).sum(axis=1)).min())
     assert worst <= M / math.sqrt(k) + 1e-12 <= eps_val + 1e-12
     # and the net's size is within the lemma's count
-    lemma = get("maurey.general").evaluate({a: a_val, b: bX, m: mm, sp.Symbol("r_M", positive=True): 10 ** 9
-                                            if r_exp == math.inf else r_exp, eps: eps_val, d: 2}, dps=20)
+    lemma = get("maurey.general").evaluate(
+        {
+            a: a_val,
+            b: bX,
+            m: mm,
+            sp.Symbol("r_M", positive=True): 10**9 if r_exp == math.inf else r_exp,
+            eps: eps_val,
+            d: 2,
+        },
+        dps=20,
+    )
     assert math.log(len(net)) <= float(lemma) + 1e-9
 
 
@@ -219,8 +240,15 @@ def test_network_cover_vs_greedy_packing():
         outs.append((layers[1] @ h).ravel())
     pts = np.array(outs)
     s_, b_, rho_, _, _ = layer_symbols(2)
-    expr = bft_theorem33(2).subs({XF: float(np.linalg.norm(Xd)), W: 2, **{x: s_val for x in s_},
-                                  **{x: b_val for x in b_}, **{x: 1 for x in rho_}})
+    expr = bft_theorem33(2).subs(
+        {
+            XF: float(np.linalg.norm(Xd)),
+            W: 2,
+            **{x: s_val for x in s_},
+            **{x: b_val for x in b_},
+            **{x: 1 for x in rho_},
+        }
+    )
     for eps_val in (0.8, 0.5):
         size = len(greedy_packing(pts, eps_val, frob))
         assert math.log(size) <= float(expr.subs(eps, eps_val / 2))

@@ -1,4 +1,5 @@
 """Bad input raises InputError (a ValueError) whose one-line message names the argument and the value given."""
+
 import math
 
 import numpy as np
@@ -26,8 +27,9 @@ def _raises(fn, *args, argument, value_text, **kwargs):
 
 
 @pytest.mark.parametrize("fn", FUNCS, ids=lambda f: f.__name__)
-@pytest.mark.parametrize("p,text", [(-1, "-1"), (-0.5, "-0.5"), (float("nan"), "nan"), ("two", "two"),
-                                    (-math.inf, "-inf")])
+@pytest.mark.parametrize(
+    "p,text", [(-1, "-1"), (-0.5, "-0.5"), (float("nan"), "nan"), ("two", "two"), (-math.inf, "-inf")]
+)
 def test_bad_exponent(fn, p, text):
     _raises(fn, A, p, argument="p", value_text=text)
 
@@ -45,13 +47,22 @@ def test_schatten_sum_refuses_infinite_p():
     _raises(matrix.schatten_sum, A, math.inf, argument="p", value_text="inf")
 
 
-@pytest.mark.parametrize("fn", FUNCS + [lambda M, p: matrix.effective_rank(M)],
-                         ids=lambda f: getattr(f, "__name__", "f"))
-@pytest.mark.parametrize("M,text", [
-    (np.ones(3), "shape (3,)"), (np.ones((2, 2, 2)), "shape (2, 2, 2)"), (np.ones((0, 3)), "shape (0, 3)"),
-    (np.array([[1.0, np.nan]]), "NaN"), (np.array([[1.0, np.inf]]), "inf"), (np.array([[1 + 1j, 0]]), "complex"),
-    ([[1.0, 2.0], [3.0]], "list"), (5.0, "shape ()"),
-])
+@pytest.mark.parametrize(
+    "fn", FUNCS + [lambda M, p: matrix.effective_rank(M)], ids=lambda f: getattr(f, "__name__", "f")
+)
+@pytest.mark.parametrize(
+    "M,text",
+    [
+        (np.ones(3), "shape (3,)"),
+        (np.ones((2, 2, 2)), "shape (2, 2, 2)"),
+        (np.ones((0, 3)), "shape (0, 3)"),
+        (np.array([[1.0, np.nan]]), "NaN"),
+        (np.array([[1.0, np.inf]]), "inf"),
+        (np.array([[1 + 1j, 0]]), "complex"),
+        ([[1.0, 2.0], [3.0]], "list"),
+        (5.0, "shape ()"),
+    ],
+)
 def test_bad_matrix(fn, M, text):
     _raises(fn, M, 1.0, argument="A", value_text=text)
 
@@ -104,7 +115,7 @@ def test_to_mpf_refuses_symbols():
 
 
 def test_exponent_as_exact_fraction_string():
-    """"1/2" is accepted and used exactly on the dps path; malformed fractions name the argument."""
+    """ "1/2" is accepted and used exactly on the dps path; malformed fractions name the argument."""
     import mpmath
     import numpy as np
     import pytest

@@ -4,6 +4,7 @@ The stand-in (``_FakeBounds``) implements the API of ``schattheory.bounds.networ
 tests the plumbing (which families/modes/p are asked for, skip reasons, JSON/CSV/Markdown/plots), never a bound
 formula. The real module is exercised in tests/test_evaluate_bounds.py.
 """
+
 import csv
 import io
 import json
@@ -50,11 +51,11 @@ def _fake_module(calls):
         if family == "demo" and mode == "explicit":
             raise InputError("mode", mode, "demo has no explicit form")
         log10 = {"demo": 1.0, "huge": 400.0}.get(family, 2.0 + (p or 0))
-        return FakeValue(f"{family}.{mode}", family, mode, p, log10, 10 ** log10 if log10 < 300 else None)
+        return FakeValue(f"{family}.{mode}", family, mode, p, log10, 10**log10 if log10 < 300 else None)
 
     def optimise_ledent_p(stats, grid=None, mode="dominant", *, delta=0.01):
         calls.append(("ledent2025", mode, "opt"))
-        return FakeValue(f"ledent2025.{mode}.opt", "ledent2025", mode, tuple([0.5] * stats.depth), 1.5, 10 ** 1.5)
+        return FakeValue(f"ledent2025.{mode}.opt", "ledent2025", mode, tuple([0.5] * stats.depth), 1.5, 10**1.5)
 
     def ledent_layer_terms_log10(stats, p):
         return np.log10([lay.spectral for lay in stats.layers]) * p
@@ -71,7 +72,7 @@ def fake_bounds(monkeypatch):
     calls = []
     fake = _fake_module(calls)
     monkeypatch.setitem(sys.modules, "schattheory.bounds.network", fake)
-    monkeypatch.setattr(schattheory.bounds, "network", fake, raising=False)   # what `from ..bounds import network` sees
+    monkeypatch.setattr(schattheory.bounds, "network", fake, raising=False)  # what `from ..bounds import network` sees
     return calls
 
 
@@ -108,7 +109,7 @@ def test_json_contract(model, fake_bounds):
         assert {"key", "mode", "p", "value", "log10_value"} <= set(b)
         assert isinstance(b["log10_value"], float) and math.isfinite(b["log10_value"])
     huge = [b for b in doc["bounds"] if b["family"] == "huge"]
-    assert huge and all(b["value"] is None and b["log10_value"] == 400.0 for b in huge)   # beyond float64: null
+    assert huge and all(b["value"] is None and b["log10_value"] == 400.0 for b in huge)  # beyond float64: null
     demo = [b for b in doc["bounds"] if b["family"] == "demo"][0]
     assert demo["value"] == pytest.approx(10.0)
     assert doc["data"]["n"] == 30 and doc["data"]["margin_rule"] == "percentile 99"
@@ -117,8 +118,9 @@ def test_json_contract(model, fake_bounds):
 def test_without_data_every_bound_is_skipped_with_the_reason(model, fake_bounds):
     ev = evaluate(model / "net.npz")
     assert ev.bounds == [] and fake_bounds == []
-    assert {(s["family"], s["mode"]) for s in ev.skipped} == {(f, m) for f in ("demo", "ledent2025", "huge")
-                                                              for m in ("dominant", "explicit")}
+    assert {(s["family"], s["mode"]) for s in ev.skipped} == {
+        (f, m) for f in ("demo", "ledent2025", "huge") for m in ("dominant", "explicit")
+    }
     assert all(s["reason"].startswith("no data statistics") for s in ev.skipped)
     skipped = [line for line in ev.to_text().splitlines() if line.startswith("skipped")]
     assert len(skipped) == 1 and skipped[0].startswith("skipped 6 bounds: demo (dominant; explicit)"), skipped
@@ -154,8 +156,23 @@ def test_cli_formats(model, fake_bounds, capsys):
 
 
 def test_cli_json_stdout_is_clean_and_progress_goes_to_stderr(model):
-    proc = subprocess.run([sys.executable, "-m", "schattheory", "evaluate", str(model / "net.npz"), "--json",
-                           "--progress", "--method", "gram"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "schattheory",
+            "evaluate",
+            str(model / "net.npz"),
+            "--json",
+            "--progress",
+            "--method",
+            "gram",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     json.loads(proc.stdout)
     assert "[1/3] l0.weight (6x4)" in proc.stderr and "[3/3]" in proc.stderr
@@ -177,8 +194,8 @@ def test_plots_png_and_pdf(model, fake_bounds, tmp_path):
         head = Path(p).read_bytes()[:8]
         assert head.startswith(b"\x89PNG") if p.endswith(".png") else head.startswith(b"%PDF")
     assert [p.name for p in (tmp_path / "figs").iterdir() if p.name.startswith(".")] == [MARKER]  # no temporaries
-    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]      # no staging directory left
-    ev_many = evaluate(synthetic_network(14, 5), n=100, input_norm=1.0, margin=0.1)   # heat maps beyond 12 layers
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging directory left
+    ev_many = evaluate(synthetic_network(14, 5), n=100, input_norm=1.0, margin=0.1)  # heat maps beyond 12 layers
     assert len(ev_many.plot(tmp_path / "many", formats=("png",))) == 3
 
 
@@ -186,20 +203,26 @@ def test_cli_plot_option(model, fake_bounds, tmp_path, capsys):
     assert cli.main(["evaluate", str(model / "net.npz"), "--json", "--quiet", "--plot", str(tmp_path / "p")]) == 0
     json.loads(capsys.readouterr().out)
     assert sorted(p.name for p in (tmp_path / "p").iterdir()) == sorted(
-        [MARKER] + [f"{n}.{e}" for n in ("spectra", "rank_proxy") for e in ("png", "pdf")])   # no bound-vs-p figure
+        [MARKER] + [f"{n}.{e}" for n in ("spectra", "rank_proxy") for e in ("png", "pdf")]
+    )  # no bound-vs-p figure
 
 
 def test_conv_model_through_the_cli(tmp_path, capsys):
     rng = np.random.default_rng(0)
-    model = {"conv1.weight": rng.standard_normal((4, 3, 3, 3)).astype(np.float32), "conv1.bias": np.zeros(4),
-             "conv2.weight": rng.standard_normal((4, 4, 3, 3)).astype(np.float32),
-             "fc.weight": rng.standard_normal((10, 4 * 8 * 8)).astype(np.float32)}
+    model = {
+        "conv1.weight": rng.standard_normal((4, 3, 3, 3)).astype(np.float32),
+        "conv1.bias": np.zeros(4),
+        "conv2.weight": rng.standard_normal((4, 4, 3, 3)).astype(np.float32),
+        "fc.weight": rng.standard_normal((10, 4 * 8 * 8)).astype(np.float32),
+    }
     np.savez(tmp_path / "cnn.npz", **model)
     # the padding is not in an .npz: without --padding/--padding-mode a conv layer with an input size is refused
     assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "8x8", "--json"]) == 2
     assert "padding" in capsys.readouterr().err
-    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "8x8", "--padding-mode", "circular",
-                     "--json"]) == 0
+    assert (
+        cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "8x8", "--padding-mode", "circular", "--json"])
+        == 0
+    )
     doc = json.loads(capsys.readouterr().out)
     conv = doc["layers"][0]
     # conv1's bias is folded as a constant input channel (3 + 1 channels; it is the last layer with a bias, so no
@@ -207,17 +230,22 @@ def test_conv_model_through_the_cli(tmp_path, capsys):
     assert conv["kind"] == "conv" and conv["num_singular_values"] == 4 * 64 and conv["exact"] is True
     assert conv["multiplicity"] == 64 and conv["operator_shape"] == [4 * 64, 4 * 64]
     assert conv["spectrum"] == "exact (circular, Sedghi et al.)"
-    assert cli.main(["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "conv1.weight=8x8", "--padding", "same",
-                     "--json"]) == 0
-    doc = json.loads(capsys.readouterr().out)                        # small: the explicit operator, exact
+    assert (
+        cli.main(
+            ["evaluate", str(tmp_path / "cnn.npz"), "--input-size", "conv1.weight=8x8", "--padding", "same", "--json"]
+        )
+        == 0
+    )
+    doc = json.loads(capsys.readouterr().out)  # small: the explicit operator, exact
     assert doc["layers"][0]["exact"] is True and doc["layers"][0]["spectrum"] == "exact (explicit operator)"
-    assert any("filter matrix" in n for n in doc["notes"])             # conv2 had no input size
+    assert any("filter matrix" in n for n in doc["notes"])  # conv2 had no input size
 
 
 def test_networks_modules_do_not_import_sympy():
-    code = ("import sys; from schattheory.outputs import cli; cli.build_parser(); "
-            "import schattheory.networks.evaluate, schattheory.networks.spectra, schattheory.networks.data; "
-            "print('sympy' in sys.modules, 'matplotlib' in sys.modules, 'pandas' in sys.modules)")
+    code = (
+        "import sys; from schattheory.outputs import cli; cli.build_parser(); "
+        "import schattheory.networks.evaluate, schattheory.networks.spectra, schattheory.networks.data; "
+        "print('sympy' in sys.modules, 'matplotlib' in sys.modules, 'pandas' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["False", "False", "False"], out.stderr
-

@@ -5,6 +5,7 @@ Two independent routes meet here. The toolkit's route: weights file -> loader ->
 the raw arrays with NumPy, then the registered Bound (or, for 1000 layers, the same registered form summed layer by
 layer) evaluated by mpmath at 50 digits, where 3^1000 is an ordinary number.
 """
+
 import json
 import math
 
@@ -41,11 +42,18 @@ def _mp_layer_stats(weights, dps):
     key = (id(weights), dps)
     if key not in _LAYER_STATS or _LAYER_STATS[key][0] is not weights:
         with mpmath.workdps(dps):
-            svals = [[mpmath.mpf(float(x)) for x in np.linalg.svd(np.asarray(W, dtype=np.float64), compute_uv=False)]
-                     for W in weights]
-            F = [mpmath.sqrt(mpmath.fsum(x ** 2 for x in sv)) for sv in svals]
-            b = [mpmath.fsum(mpmath.sqrt(mpmath.fsum(mpmath.mpf(float(v)) ** 2 for v in row))
-                             for row in np.asarray(W, dtype=np.float64)) for W in weights]
+            svals = [
+                [mpmath.mpf(float(x)) for x in np.linalg.svd(np.asarray(W, dtype=np.float64), compute_uv=False)]
+                for W in weights
+            ]
+            F = [mpmath.sqrt(mpmath.fsum(x**2 for x in sv)) for sv in svals]
+            b = [
+                mpmath.fsum(
+                    mpmath.sqrt(mpmath.fsum(mpmath.mpf(float(v)) ** 2 for v in row))
+                    for row in np.asarray(W, dtype=np.float64)
+                )
+                for W in weights
+            ]
         _LAYER_STATS[key] = (weights, svals, F, b)
     return _LAYER_STATS[key][1:]
 
@@ -57,10 +65,19 @@ def _mp_log10(form, weights, p=None, *, delta=0.01, G=1, XF=None, dps=50):
         s = [max(sv) for sv in svals]
         P = mpmath.fprod(s)
         widths = [weights[0].shape[1]] + [W.shape[0] for W in weights]
-        glob = {fam.N: mpmath.mpf(N_), fam.B: mpmath.mpf(B_), fam.gamma: mpmath.mpf(GAMMA),
-                fam.XF: mpmath.mpf(XF if XF is not None else math.sqrt(N_) * B_), fam.delta: mpmath.mpf(delta),
-                fam.L: mpmath.mpf(len(weights)), fam.G: mpmath.mpf(G), fam.P: P, fam.X: B_ * P / GAMMA,
-                fam.h: mpmath.mpf(max(widths)), fam.C1: mpmath.mpf(1)}
+        glob = {
+            fam.N: mpmath.mpf(N_),
+            fam.B: mpmath.mpf(B_),
+            fam.gamma: mpmath.mpf(GAMMA),
+            fam.XF: mpmath.mpf(XF if XF is not None else math.sqrt(N_) * B_),
+            fam.delta: mpmath.mpf(delta),
+            fam.L: mpmath.mpf(len(weights)),
+            fam.G: mpmath.mpf(G),
+            fam.P: P,
+            fam.X: B_ * P / GAMMA,
+            fam.h: mpmath.mpf(max(widths)),
+            fam.C1: mpmath.mpf(1),
+        }
         aggs = {}
         for agg in form.terms():
             syms = tuple(sorted(agg.term.free_symbols, key=lambda x: x.name))
@@ -68,9 +85,16 @@ def _mp_log10(form, weights, p=None, *, delta=0.01, G=1, XF=None, dps=50):
             vals = []
             for l, (W, sv) in enumerate(zip(weights, svals)):
                 pl = mpmath.mpf(p[l] if isinstance(p, (list, tuple)) else p) if p is not None else None
-                lay = {fam.s: s[l], fam.F: F[l], fam.b: b[l],
-                       fam.U: mpmath.mpf(W.shape[0]), fam.d: mpmath.mpf(W.shape[1]), fam.Omega: mpmath.mpf(1),
-                       fam.p: pl, fam.rho: (mpmath.fsum((x / s[l]) ** pl for x in sv if x > 0) if pl else None)}
+                lay = {
+                    fam.s: s[l],
+                    fam.F: F[l],
+                    fam.b: b[l],
+                    fam.U: mpmath.mpf(W.shape[0]),
+                    fam.d: mpmath.mpf(W.shape[1]),
+                    fam.Omega: mpmath.mpf(1),
+                    fam.p: pl,
+                    fam.rho: (mpmath.fsum((x / s[l]) ** pl for x in sv if x > 0) if pl else None),
+                }
                 vals.append(f(*[lay[x] if x in lay else glob[x] for x in syms], dps=dps + 10))
             aggs[agg.symbol] = {"sum": mpmath.fsum, "prod": mpmath.fprod, "max": max}[agg.op](vals)
         osyms = tuple(sorted(sympy_free(form.outer), key=lambda x: x.name))
@@ -91,19 +115,26 @@ def _rel(a, b):
 def test_piecewise_reference_is_the_registered_bound():
     """The layer-by-layer 50-digit reference equals Bound.evaluate of the registered L = 3 statement."""
     weights = synthetic_network(3, 5, in_features=4, out_features=3, decay=0.6, seed=3)
-    for key, family, mode, p in (("ledent2025.fc.dominant", "ledent2025", "dominant", (0.5, 1.0, 2.0)),
-                                 ("ledent2025.fc.explicit", "ledent2025", "explicit", (0.5, 0.5, 0.5)),
-                                 ("bartlett2017.dominant", "bartlett2017", "dominant", None)):
+    for key, family, mode, p in (
+        ("ledent2025.fc.dominant", "ledent2025", "dominant", (0.5, 1.0, 2.0)),
+        ("ledent2025.fc.explicit", "ledent2025", "explicit", (0.5, 0.5, 0.5)),
+        ("bartlett2017.dominant", "bartlett2017", "dominant", None),
+    ):
         bound = registry.get(key)
         names = {x.name: x for x in bound.params}
         vals = {}
         for l, W in enumerate(weights, start=1):
             sv = np.linalg.svd(W, compute_uv=False)
-            with mpmath.workdps(60):   # norms of the float64 entries, exactly enough for a 50-digit comparison
+            with mpmath.workdps(60):  # norms of the float64 entries, exactly enough for a 50-digit comparison
                 b_l = mpmath.fsum(mpmath.sqrt(mpmath.fsum(mpmath.mpf(float(v)) ** 2 for v in row)) for row in W)
                 F_l = mpmath.sqrt(mpmath.fsum(mpmath.mpf(float(x)) ** 2 for x in sv))
-            for name, v in ((f"s_{l}", sv[0]), (f"w_{l}", W.shape[0]), (f"w_{l - 1}", W.shape[1]),
-                            (f"b_{l}", b_l), (f"F_{l}", F_l)):
+            for name, v in (
+                (f"s_{l}", sv[0]),
+                (f"w_{l}", W.shape[0]),
+                (f"w_{l - 1}", W.shape[1]),
+                (f"b_{l}", b_l),
+                (f"F_{l}", F_l),
+            ):
                 if name in names:
                     vals[names[name]] = v
             if p is not None:
@@ -111,12 +142,11 @@ def test_piecewise_reference_is_the_registered_bound():
                 with mpmath.workdps(60):
                     sig = [mpmath.mpf(float(x)) for x in sv]
                     vals[names[f"rho_{l}"]] = +mpmath.fsum((x / sig[0]) ** mpmath.mpf(p[l - 1]) for x in sig)
-        for name, v in (("N", N_), ("B", B_), ("gamma", GAMMA), ("delta", 0.01), ("G", 1),
-                        ("X_F", math.sqrt(N_) * B_)):
+        for name, v in (("N", N_), ("B", B_), ("gamma", GAMMA), ("delta", 0.01), ("G", 1), ("X_F", math.sqrt(N_) * B_)):
             if name in names:
                 vals[names[name]] = v
         mine = _mp_log10(_form(family, mode), weights, p)
-        with mpmath.workdps(50):   # arithmetic on mpf happens at the working precision: keep it at 50 digits
+        with mpmath.workdps(50):  # arithmetic on mpf happens at the working precision: keep it at 50 digits
             ref = mpmath.log10(bound.evaluate(vals, dps=50))
             assert abs(mine - ref) <= mpmath.mpf(10) ** -40 * abs(ref), key
 
@@ -146,13 +176,33 @@ def test_thousand_layers_match_50_digit_evaluation():
 
 def test_cli_end_to_end_from_a_safetensors_file(tmp_path, capsys):
     """Weights file -> CLI JSON -> each ledent2025/bartlett2017 value against the reference from the raw arrays."""
-    weights = [w.astype(np.float32) for w in synthetic_network(3, 8, in_features=6, out_features=4, decay=0.5,
-                                                                seed=5)]
-    safetensors_numpy = pytest.importorskip("safetensors.numpy",
-                                            reason="writing the .safetensors file needs the safetensors extra")
+    weights = [w.astype(np.float32) for w in synthetic_network(3, 8, in_features=6, out_features=4, decay=0.5, seed=5)]
+    safetensors_numpy = pytest.importorskip(
+        "safetensors.numpy", reason="writing the .safetensors file needs the safetensors extra"
+    )
     safetensors_numpy.save_file({f"net.{i}.weight": w for i, w in enumerate(weights)}, str(tmp_path / "m.safetensors"))
-    assert cli.main(["evaluate", str(tmp_path / "m.safetensors"), "--n", str(N_), "--input-norm", str(B_),
-                     "--margin", str(GAMMA), "--p", "0.5", "--p", "1", "--json", "--dtype", "float64"]) == 0
+    assert (
+        cli.main(
+            [
+                "evaluate",
+                str(tmp_path / "m.safetensors"),
+                "--n",
+                str(N_),
+                "--input-norm",
+                str(B_),
+                "--margin",
+                str(GAMMA),
+                "--p",
+                "0.5",
+                "--p",
+                "1",
+                "--json",
+                "--dtype",
+                "float64",
+            ]
+        )
+        == 0
+    )
     doc = json.loads(capsys.readouterr().out)
     for row in doc["bounds"]:
         if row["family"] in ("ledent2025", "bartlett2017") and row["p_rule"] != "optimised per layer":

@@ -1,6 +1,7 @@
 """``evaluate(method="randomized", top_k=K)``: every bound it reports is at least the exact path's value of the same
 bound, every exact layer figure lies in the reported interval, a family that is not nondecreasing in what it reads
 is refused, and bad input fails in one line. The exact path (SVD) is the independent route."""
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,7 @@ STATS = dict(n=1000, input_norm=3.0, margin=1.0, biases=False)
 def _layer(m, n, spectrum, rng):
     r = min(m, n)
     s = np.zeros(r)
-    s[:len(spectrum)] = spectrum
+    s[: len(spectrum)] = spectrum
     U, V = random_orthogonal(m, rng)[:, :r], random_orthogonal(n, rng)[:, :r]
     return (U * s) @ V.T
 
@@ -38,13 +39,15 @@ def _net(kind, seed=0):
     out = []
     for m, n in shapes:
         r = min(m, n)
-        s = {"gaussian": None,
-             "repeated": np.r_[[3.0] * 4, [1.0] * (r - 4)],                 # repeated singular values
-             "rank2": np.r_[[5.0, 0.5]],                                     # rank-deficient, zeros, k >= rank
-             "flat": np.ones(r),                                             # every value repeated
-             "tiny": 1e-150 * np.linspace(3, 1, r),
-             "huge": 1e150 * np.linspace(3, 1, r),
-             "decaying": 2.0 * np.arange(1, r + 1) ** -2.0}[kind]
+        s = {
+            "gaussian": None,
+            "repeated": np.r_[[3.0] * 4, [1.0] * (r - 4)],  # repeated singular values
+            "rank2": np.r_[[5.0, 0.5]],  # rank-deficient, zeros, k >= rank
+            "flat": np.ones(r),  # every value repeated
+            "tiny": 1e-150 * np.linspace(3, 1, r),
+            "huge": 1e150 * np.linspace(3, 1, r),
+            "decaying": 2.0 * np.arange(1, r + 1) ** -2.0,
+        }[kind]
         out.append(rng.standard_normal((m, n)) / math.sqrt(n) if s is None else _layer(m, n, s, rng))
     return out
 
@@ -53,8 +56,9 @@ def _label(b):
     return b["key"], b["mode"], "opt" if b["p_rule"] == "optimised per layer" else b["p"]
 
 
-@pytest.mark.parametrize("kind,k", [("gaussian", 5), ("repeated", 1), ("rank2", 3), ("flat", 4), ("tiny", 6),
-                                    ("huge", 6), ("decaying", 32)])
+@pytest.mark.parametrize(
+    "kind,k", [("gaussian", 5), ("repeated", 1), ("rank2", 3), ("flat", 4), ("tiny", 6), ("huge", 6), ("decaying", 32)]
+)
 def test_every_bound_from_intervals_is_at_least_the_exact_one(kind, k):
     net = _net(kind)
     exact = evaluate(net, **STATS)
@@ -65,13 +69,13 @@ def test_every_bound_from_intervals_is_at_least_the_exact_one(kind, k):
     compared = 0
     for b in exact.bounds:
         r = got.get(_label(b))
-        if r is None:      # not reported from intervals: skipped, with its reason
+        if r is None:  # not reported from intervals: skipped, with its reason
             assert (b["family"], b["mode"]) in skipped, _label(b)
             continue
         assert r["log10_value"] >= b["log10_value"] - 1e-9, (_label(b), r["log10_value"], b["log10_value"])
         kind_of = r["value_kind"]
         assert kind_of in ("exact", "certified upper bound from a randomized top-k")
-        if kind_of == "exact":                          # reads no spectral quantity: the same number
+        if kind_of == "exact":  # reads no spectral quantity: the same number
             assert r["log10_value"] == pytest.approx(b["log10_value"], rel=1e-12, abs=1e-12)
         compared += 1
     assert compared >= 15
@@ -92,14 +96,17 @@ def test_exact_layer_values_lie_in_the_reported_intervals(kind, k):
         sig = np.linalg.svd(A, compute_uv=False)
         exact_lay = NetworkSpectra.from_model([A]).layers[0]
         tol = 1e-12
-        for name, value in (("spectral", sig[0]), ("frobenius", math.sqrt(np.sum((sig / sig[0]) ** 2)) * sig[0]),
-                            ("nuclear", np.sum(sig / sig[0]) * sig[0])):
+        for name, value in (
+            ("spectral", sig[0]),
+            ("frobenius", math.sqrt(np.sum((sig / sig[0]) ** 2)) * sig[0]),
+            ("nuclear", np.sum(sig / sig[0]) * sig[0]),
+        ):
             lo, hi = iv[name]
             assert lo * (1 - tol) <= value <= hi * (1 + tol), (name, lo, value, hi)
         for p in ps:
             lo, hi = iv["rank_proxy"][f"{p:g}"]
             full = float(np.sum((sig[sig > 0] / sig[0]) ** p))
-            for value in (full, exact_lay.rank_proxy(p)):   # the whole spectrum, and the exact path's convention
+            for value in (full, exact_lay.rank_proxy(p)):  # the whole spectrum, and the exact path's convention
                 assert lo * (1 - tol) <= value <= hi * (1 + tol), (p, lo, value, hi)
             if p <= 2:
                 lo, hi = iv["schatten"][f"{p:g}"]
@@ -117,18 +124,21 @@ def test_a_family_decreasing_in_a_norm_is_refused():
     net = _net("gaussian")
     stats = _stats(net, 4)
     F, s, N = fam.F, fam.s, fam.N
-    bad = network_bound("approx_test.inverse_frobenius", terms={"S": 1 / F}, outer=sp.sqrt(sp.Symbol("S") / N),
-                        register=False)
+    bad = network_bound(
+        "approx_test.inverse_frobenius", terms={"S": 1 / F}, outer=sp.sqrt(sp.Symbol("S") / N), register=False
+    )
     with pytest.raises(InputError, match="not evaluated from certified intervals: .*Frobenius"):
         evaluate_network(stats, bad)
     # a term decreasing in s with nothing in the outer expression to pay for it
-    ratio = network_bound("approx_test.ratio", terms={"S": F ** 2 / s ** 2}, outer=sp.sqrt(sp.Symbol("S") / N),
-                          register=False)
+    ratio = network_bound(
+        "approx_test.ratio", terms={"S": F**2 / s**2}, outer=sp.sqrt(sp.Symbol("S") / N), register=False
+    )
     with pytest.raises(InputError, match="decrease in s"):
         evaluate_network(stats, ratio)
     # the same term paid for by P (Neyshabur et al.'s shape): accepted, and at least its exact value
-    paid = network_bound("approx_test.paid", terms={"S": F ** 2 / s ** 2},
-                         outer=fam.P * sp.sqrt(sp.Symbol("S") / N), register=False)
+    paid = network_bound(
+        "approx_test.paid", terms={"S": F**2 / s**2}, outer=fam.P * sp.sqrt(sp.Symbol("S") / N), register=False
+    )
     exact_stats = NetworkSpectra.from_model(net, biases=False).to_netstats(stats.data)
     assert evaluate_network(stats, paid).log10_value >= evaluate_network(exact_stats, paid).log10_value - 1e-12
     # the rank has no interval; the exact statistics still evaluate every one of them
@@ -141,11 +151,17 @@ def test_a_family_decreasing_in_a_norm_is_refused():
 
 def test_monotonicity_checks_on_the_built_in_forms_and_by_hand():
     x, y = sp.symbols("x y", positive=True)
-    assert direction(x ** 2 + y, x) == 1 and direction(1 / (x + y), x) == -1 and direction(y, x) == 0
-    assert direction(sp.sin(x), x) is None and direction(x - x ** 2, x) is None
-    assert direction(sp.log(x) * sp.log(y), x) is None          # a factor of unknown sign
-    for family, mode in (("ledent2025", "dominant"), ("ledent2025", "explicit"), ("bartlett2017", "explicit"),
-                         ("neyshabur2018", "dominant"), ("golowich2018", "dominant"), ("counting", "explicit")):
+    assert direction(x**2 + y, x) == 1 and direction(1 / (x + y), x) == -1 and direction(y, x) == 0
+    assert direction(sp.sin(x), x) is None and direction(x - x**2, x) is None
+    assert direction(sp.log(x) * sp.log(y), x) is None  # a factor of unknown sign
+    for family, mode in (
+        ("ledent2025", "dominant"),
+        ("ledent2025", "explicit"),
+        ("bartlett2017", "explicit"),
+        ("neyshabur2018", "dominant"),
+        ("golowich2018", "dominant"),
+        ("counting", "explicit"),
+    ):
         form = network_form(family, mode)
         assert interval_refusal(form, 0.5 if form.uses_p else None) is None, (family, mode)
     assert "rank" in interval_refusal(network_form("pinto2024"))
@@ -153,8 +169,14 @@ def test_monotonicity_checks_on_the_built_in_forms_and_by_hand():
 
 def test_bad_input_is_one_line():
     net = _net("gaussian")
-    for kwargs, arg in (({"top_k": 0}, "k=0"), ({"top_k": 2.5}, "k=2.5"), ({"top_k": 41}, "k=41"),
-                        ({"top_k": "3"}, "k='3'"), ({}, "top-k=None"), ({"top_k": True}, "k=True")):
+    for kwargs, arg in (
+        ({"top_k": 0}, "k=0"),
+        ({"top_k": 2.5}, "k=2.5"),
+        ({"top_k": 41}, "k=41"),
+        ({"top_k": "3"}, "k='3'"),
+        ({}, "top-k=None"),
+        ({"top_k": True}, "k=True"),
+    ):
         with pytest.raises(InputError, match=f"^{arg}") as err:
             evaluate(net, method="randomized", **kwargs, **STATS)
         assert "\n" not in str(err.value)
@@ -188,14 +210,20 @@ def test_cli_randomized_json_and_exit_codes(tmp_path, capsys):
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     layers = [r for r in rows if r["kind"] == "layer"]
     assert all(r["spectral"] == "" and float(r["spectral_lower"]) <= float(r["spectral_upper"]) for r in layers)
-    assert {r["value_kind"] for r in rows if r["kind"] == "bound"} == {"exact",
-                                                                       "certified upper bound from a randomized top-k"}
-    for extra in (["--method", "randomized"], ["--method", "randomized", "--top-k", "0"],
-                  ["--method", "randomized", "--top-k", "1.5"], ["--top-k", "3"],
-                  ["--method", "randomized", "--top-k", "3", "--plot", str(tmp_path / "plots")]):
+    assert {r["value_kind"] for r in rows if r["kind"] == "bound"} == {
+        "exact",
+        "certified upper bound from a randomized top-k",
+    }
+    for extra in (
+        ["--method", "randomized"],
+        ["--method", "randomized", "--top-k", "0"],
+        ["--method", "randomized", "--top-k", "1.5"],
+        ["--top-k", "3"],
+        ["--method", "randomized", "--top-k", "3", "--plot", str(tmp_path / "plots")],
+    ):
         try:
             code = main(base + extra)
-        except SystemExit as ex:     # argparse's own errors (a non-integer --top-k)
+        except SystemExit as ex:  # argparse's own errors (a non-integer --top-k)
             code = ex.code
         assert code == 2, extra
         err = capsys.readouterr().err

@@ -1,5 +1,6 @@
 """The digits study script: its margin rule, its gradients (against finite differences), determinism, the
 bottleneck effect of weight decay, and the files it writes."""
+
 from __future__ import annotations
 
 import csv
@@ -36,7 +37,7 @@ def test_split_is_fixed_and_disjoint(study, data):
     again = study.load_digits_split(0, 1200)
     assert np.array_equal(again[0], Xtr) and again[4] == digest
     rows = {r.tobytes() for r in Xtr}
-    assert sum(r.tobytes() in rows for r in Xte) < 10   # digits has a few duplicate images, no systematic overlap
+    assert sum(r.tobytes() in rows for r in Xte) < 10  # digits has a few duplicate images, no systematic overlap
 
 
 def test_margins_by_hand(study):
@@ -47,13 +48,13 @@ def test_margins_by_hand(study):
 def test_margin_rule_by_hand():
     from schattheory.outputs.report.margins import margin_for_accuracy_drop
 
-    marg = np.array([-1.0, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])   # one error in ten
+    marg = np.array([-1.0, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])  # one error in ten
     gamma, loss = margin_for_accuracy_drop(marg, train_error=0.1, drop=0.1)
     # two points may lie at or below gamma: gamma sits just below the third smallest margin, 1.0
     assert 0.5 < gamma < 1.0 and gamma == pytest.approx(1.0) and loss == pytest.approx(0.2)
     gamma0, loss0 = margin_for_accuracy_drop(marg, train_error=0.1, drop=0.0)
     assert 0 < gamma0 < 0.5 and loss0 == pytest.approx(0.1)
-    assert margin_for_accuracy_drop(marg)[1] == pytest.approx(0.1)   # default: 1 point above the training error
+    assert margin_for_accuracy_drop(marg)[1] == pytest.approx(0.1)  # default: 1 point above the training error
 
 
 def _objective(study, weights, biases, X, y, wd):
@@ -104,14 +105,31 @@ def test_weight_decay_lowers_the_rank_proxies(study, data):
         run = study.run_one(data, depth=3, width=32, weight_decay=wd, steps=600, lr=0.02, seed=0, bounds=False)
         proxies[wd] = run["layers"][1]["rank_proxy_p0.5"]
         assert run["layers"][1]["rank_rel0.01"] <= 32
-    assert proxies[0.02] < 0.75 * proxies[0.0], proxies   # measured: 11.4 against 18.7
+    assert proxies[0.02] < 0.75 * proxies[0.0], proxies  # measured: 11.4 against 18.7
 
 
 def test_script_writes_every_output(study, tmp_path):
     out = tmp_path / "res"
-    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "digits_study.py"), "--out", str(out),
-                           "--depths", "2", "--weight-decays", "0", "0.01", "--width", "16", "--steps", "100"],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "examples" / "digits_study.py"),
+            "--out",
+            str(out),
+            "--depths",
+            "2",
+            "--weight-decays",
+            "0",
+            "0.01",
+            "--width",
+            "16",
+            "--steps",
+            "100",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "[digits] run 2/2" in proc.stderr and proc.stdout == ""
     res = json.loads((out / "results.json").read_text())
@@ -129,6 +147,10 @@ def test_script_writes_every_output(study, tmp_path):
 
 
 def test_script_refuses_bad_sweep_settings():
-    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "digits_study.py"), "--depths", "0"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "digits_study.py"), "--depths", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "bad sweep setting" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,5 +1,6 @@
 """The falsifier: known false statements refuted (with 50-digit sides and the argument), true ones left alone,
 and its lower bounds checked against explicit nets built independently."""
+
 import math
 from dataclasses import replace
 
@@ -53,7 +54,7 @@ def test_lazy_export_and_counterexample_fields():
 def test_user_scalar_statement_equality_case_is_no_alarm():
     a_, b_ = sp.symbols("a_u b_u", positive=True)
     amgm = Bound("user.amgm", expr=(a_ + b_) / 2, params=(a_, b_), lhs=sp.sqrt(a_ * b_), provenance=USER)
-    assert attack(amgm, 2, seed=1).outcome == "survived"          # equality along a = b: never an alarm
+    assert attack(amgm, 2, seed=1).outcome == "survived"  # equality along a = b: never an alarm
     wrong = replace(amgm, key="user.amgm4", expr=(a_ + b_) / 4)
     cx = falsify(wrong, budget_s=2, seed=1)
     assert cx is not None
@@ -76,8 +77,11 @@ def test_old_mixed_cover_is_refuted_on_the_issue_instance():
         vol = w * w * mpmath.log(1 / (mpmath.mpf(e) * mpmath.sqrt(w)))
         assert cx.lhs >= vol * (1 - mpmath.mpf(10) ** -40) and cx.rhs == 1 / mpmath.mpf(e) ** 2
     # Omega = W with j free: refuted too (the issue's second instance, false for W >= 64)
-    wide = replace(old, key="refuted.mixed_layer.split.omega_w",
-                   expr=OLD_MIXED_LAYER_SPLIT.subs({a: 2 * W + 1, Omega: W, X: 1, rho: 1, p: 2}))
+    wide = replace(
+        old,
+        key="refuted.mixed_layer.split.omega_w",
+        expr=OLD_MIXED_LAYER_SPLIT.subs({a: 2 * W + 1, Omega: W, X: 1, rho: 1, p: 2}),
+    )
     assert falsify(wide, budget_s=4, seed=0) is not None
 
 
@@ -92,9 +96,11 @@ def test_wrong_declared_limit_is_refuted():
     good = get("ledent2025.square.dominant")
     lim = next(x for x in good.limits if x.symbol == p and x.point == 0)
     assert lim.value == sp.sqrt(2) * L * sp.sqrt(W * r) / sp.sqrt(N)
-    wrong = replace(good, key="user.square.wrong_limit",
-                    limits=tuple(replace(x, value=42 * L * W * r / sp.sqrt(N)) if x is lim else x
-                                 for x in good.limits))
+    wrong = replace(
+        good,
+        key="user.square.wrong_limit",
+        limits=tuple(replace(x, value=42 * L * W * r / sp.sqrt(N)) if x is lim else x for x in good.limits),
+    )
     cx = falsify(wrong, budget_s=1)
     assert cx is not None and cx.method == "declared-limit" and "42" in cx.argument
     assert attack(good, 0.5).outcome != "refuted"
@@ -105,21 +111,27 @@ def test_understated_rademacher_bound_is_refuted_and_true_ones_survive():
     for norm in ("F", "S_p", "2,1"):
         rad = EmpiricalRademacher(LinearClass(norm, R, m, d, sp.Rational(1, 2)), B, n)
         true = Bound(f"user.rad.{norm}", expr=R * B / sp.sqrt(n), params=(R, B, m, d, n), lhs=rad, provenance=USER)
-        assert attack(true, 1.5, seed=2).outcome == "survived", norm   # ||W||_F <= ||W||: R B/sqrt(n) is true
+        assert attack(true, 1.5, seed=2).outcome == "survived", norm  # ||W||_F <= ||W||: R B/sqrt(n) is true
         low = replace(true, key=f"user.rad.{norm}.half", expr=R * B / (2 * sp.sqrt(n)))
         cx = falsify(low, budget_s=3, seed=2)
         assert cx is not None and cx.method in ("witness", "monte-carlo"), norm
     # S_p with p > 2 is a larger class: R B n^(-1/p) > R B/sqrt(n) on the diagonal sample
     big = EmpiricalRademacher(LinearClass("S_p", R, m, d, 4), B, n)
-    assert falsify(Bound("user.rad.p4", expr=R * B / sp.sqrt(n), params=(R, B, m, d, n), lhs=big, provenance=USER),
-                   budget_s=3, seed=2) is not None
+    assert (
+        falsify(
+            Bound("user.rad.p4", expr=R * B / sp.sqrt(n), params=(R, B, m, d, n), lhs=big, provenance=USER),
+            budget_s=3,
+            seed=2,
+        )
+        is not None
+    )
 
 
 def test_rademacher_witnesses_against_brute_force():
     """Exact E|S_n| and the one-column witness against an enumeration of all sign vectors."""
     for n in range(1, 11):
         signs = np.array(np.meshgrid(*[[-1, 1]] * n)).reshape(n, -1).T
-        assert expected_abs_sum(n) == sum(abs(int(s.sum())) for s in signs) / sp.Integer(2 ** n)
+        assert expected_abs_sum(n) == sum(abs(int(s.sum())) for s in signs) / sp.Integer(2**n)
     # one column Z_i = E_i1 (m = 6, d = 3): sup over the Frobenius ball = ||s||_2 = sqrt(n), for every s
     n = 5
     signs = np.array(np.meshgrid(*[[-1, 1]] * n)).reshape(n, -1).T
@@ -138,9 +150,10 @@ def test_mcdiarmid_limit_is_below_the_exact_value():
     for norm, pp in (("F", 2.0), ("S_p", 0.5), ("S_p", 3.0), ("2,1", 2.0)):
         mean, lcl = monte_carlo_lcl(norm, 1.0, m_, d_, pp, 1.0, n, np.random.default_rng(11))
         Z = np.random.default_rng(11).standard_normal((n, m_, d_))
-        Z /= np.sqrt((Z ** 2).sum(axis=(1, 2)))[:, None, None]
+        Z /= np.sqrt((Z**2).sum(axis=(1, 2)))[:, None, None]
         signs = np.array(np.meshgrid(*[[-1.0, 1.0]] * n)).reshape(n, -1).T
         from schattheory.analysis.falsifier.rademacher import _dual
+
         exact = float(_dual(norm, pp, np.einsum("tn,nij->tij", signs, Z)).mean()) / n
         assert lcl < exact < mean + 0.5 * (mean - lcl), norm
     del rng
@@ -159,10 +172,13 @@ def test_cover_lower_bounds_never_exceed_explicit_nets():
         assert lb <= math.log(math.ceil(Rv / ev) ** 2) + 1e-12
     # Maurey class: the constructive net of maurey.maurey_net is a net, so its size bounds N from above
     from schattheory.lemmas.maurey import maurey_net
+
     for dd, mm, av, ev in ((2, 1, 1.0, 0.75), (1, 2, 1.0, 0.5), (2, 2, 1.0, 0.9)):
         net, _ = maurey_net(np.eye(dd) / math.sqrt(dd), m=mm, a=av, eps=ev)
-        lb, _ = log_cover_lower_bound(LogCoveringNumber(MaureyClass(a, b, d, m, sp.oo, "2,1"), Metric("2"), eps),
-                                      {a: av, b: 1.0, d: dd, m: mm, eps: ev})
+        lb, _ = log_cover_lower_bound(
+            LogCoveringNumber(MaureyClass(a, b, d, m, sp.oo, "2,1"), Metric("2"), eps),
+            {a: av, b: 1.0, d: dd, m: mm, eps: ev},
+        )
         assert lb <= math.log(len(net)) + 1e-12
 
 
@@ -207,10 +223,27 @@ def test_cli_check_json_exit_codes(tmp_path, capsys):
         "from dataclasses import replace\n"
         "from schattheory.core.registry import get, register\n"
         "b = get('schatten.spectral_le_schatten')\n"
-        "register(replace(b, key='user.spectral_third', expr=b.expr / 3))\n")
+        "register(replace(b, key='user.spectral_third', expr=b.expr / 3))\n"
+    )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, str(tmp_path)]))
-    bad = subprocess.run([sys.executable, "-m", "schattheory", "check", "--load", "wrong_stmts", "user.spectral_third",
-                          "--json", "--budget", "2"], capture_output=True, text=True, env=env, timeout=300)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "schattheory",
+            "check",
+            "--load",
+            "wrong_stmts",
+            "user.spectral_third",
+            "--json",
+            "--budget",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert bad.returncode == 1, bad.stderr
     cx = json.loads(bad.stdout)["verdicts"][0]["counterexample"]
     assert cx["method"] in ("search", "optimise") and len(cx["lhs"].replace(".", "").lstrip("0")) >= 45

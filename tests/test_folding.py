@@ -4,6 +4,7 @@ Every reported norm is checked against numpy on the folded homogeneous operator 
 np.kron and scipy.signal for the convolutions), and the folded operators are checked to compute the same function
 as the original network with its biases and its BatchNorm applied in eval mode.
 """
+
 import json
 
 import numpy as np
@@ -16,19 +17,26 @@ from schattheory.networks.loaders import plan_model
 from schattheory.networks.spectra import NetworkSpectra
 from schattheory.outputs import cli
 
-EPS = 1e-5   # torch's BatchNorm epsilon
+EPS = 1e-5  # torch's BatchNorm epsilon
 
 
 def _mlp(seed=0):
     """fc1 + bias -> BatchNorm -> ReLU -> fc2 (float32, rank 2) + bias -> ReLU -> fc3 + bias."""
     rng = np.random.default_rng(seed)
     low = (rng.standard_normal((6, 2)) @ rng.standard_normal((2, 8))).astype(np.float32)
-    return {"fc1.weight": rng.standard_normal((8, 5)), "fc1.bias": rng.standard_normal(8),
-            "bn1.weight": rng.uniform(0.5, 3.0, 8), "bn1.bias": rng.standard_normal(8),
-            "bn1.running_mean": rng.standard_normal(8), "bn1.running_var": rng.uniform(0.01, 2.0, 8),
-            "bn1.num_batches_tracked": np.array(100),
-            "fc2.weight": low, "fc2.bias": rng.standard_normal(6).astype(np.float32),
-            "fc3.weight": rng.standard_normal((3, 6)), "fc3.bias": rng.standard_normal(3)}
+    return {
+        "fc1.weight": rng.standard_normal((8, 5)),
+        "fc1.bias": rng.standard_normal(8),
+        "bn1.weight": rng.uniform(0.5, 3.0, 8),
+        "bn1.bias": rng.standard_normal(8),
+        "bn1.running_mean": rng.standard_normal(8),
+        "bn1.running_var": rng.uniform(0.01, 2.0, 8),
+        "bn1.num_batches_tracked": np.array(100),
+        "fc2.weight": low,
+        "fc2.bias": rng.standard_normal(6).astype(np.float32),
+        "fc3.weight": rng.standard_normal((3, 6)),
+        "fc3.bias": rng.standard_normal(3),
+    }
 
 
 def _forward(net, X, biases=True):
@@ -47,9 +55,12 @@ def _folded(net):
     W1 = c[:, None] * net["fc1.weight"]
     b1 = c * (net["fc1.bias"] - net["bn1.running_mean"]) + net["bn1.bias"]
     W2, b2 = net["fc2.weight"].astype(np.float64), net["fc2.bias"].astype(np.float64)
-    carry = lambda n: np.r_[np.zeros(n), 1.0][None, :]    # noqa: E731
-    return [np.block([[W1, b1[:, None]], [carry(5)]]), np.block([[W2, b2[:, None]], [carry(8)]]),
-            np.hstack([net["fc3.weight"], net["fc3.bias"][:, None]])]
+    carry = lambda n: np.r_[np.zeros(n), 1.0][None, :]  # noqa: E731
+    return [
+        np.block([[W1, b1[:, None]], [carry(5)]]),
+        np.block([[W2, b2[:, None]], [carry(8)]]),
+        np.hstack([net["fc3.weight"], net["fc3.bias"][:, None]]),
+    ]
 
 
 def _margins(z, y):
@@ -79,7 +90,7 @@ def test_folded_operators_compute_the_network():
     A1, A2, A3 = _folded(net)
     h = np.hstack([X, np.ones((7, 1))])
     h = np.maximum(h @ A1.T, 0)
-    assert np.all(h[:, -1] == 1)                           # relu(1) = 1: the constant survives
+    assert np.all(h[:, -1] == 1)  # relu(1) = 1: the constant survives
     h = np.maximum(h @ A2.T, 0)
     np.testing.assert_allclose(h @ A3.T, _forward(net, X), rtol=1e-12, atol=1e-12)
 
@@ -99,8 +110,8 @@ def test_every_norm_is_that_of_the_folded_operator_and_every_tensor_is_accounted
     assert doc["layers"][0]["batchnorm"] == "bn1" and doc["biases"] == "folded"
     assert "homogeneous coordinates" in doc["network"] and "sqrt(B^2 + 1)" in doc["network"]
     # the data statistics are those of the augmented inputs; the margins those of the trained network
-    _close(ev.stats.data.input_norm, np.sqrt(np.max(np.sum(X ** 2, axis=1)) + 1))
-    _close(ev.stats.data.data_frobenius, np.sqrt(np.sum(X ** 2) + 40))
+    _close(ev.stats.data.input_norm, np.sqrt(np.max(np.sum(X**2, axis=1)) + 1))
+    _close(ev.stats.data.data_frobenius, np.sqrt(np.sum(X**2) + 40))
     marg = _margins(_forward(net, X), y)
     assert doc["data"]["margin_loss"] == pytest.approx(np.mean(marg <= gamma))
     _close(doc["data"]["margin_quantiles"]["median"], np.median(marg))
@@ -109,9 +120,10 @@ def test_every_norm_is_that_of_the_folded_operator_and_every_tensor_is_accounted
     assert used == set(net) and doc["ignored_tensors"] == []
     for b in doc["bounds"]:
         assert b["network"] == "biases folded" and b["details"]["margin_operator"]
-        cert = b["details"]["certified"]                          # every row says whether it is a certified bound
-        certified = b["key"] == "vc.bhlm2019.explicit" or (b["family"].startswith("ledent2025")
-                                                             and b["mode"] == "explicit")
+        cert = b["details"]["certified"]  # every row says whether it is a certified bound
+        certified = b["key"] == "vc.bhlm2019.explicit" or (
+            b["family"].startswith("ledent2025") and b["mode"] == "explicit"
+        )
         assert cert.startswith("certified") == certified, (b["key"], cert)
         if b["family"] in ("bartlett2017", "counting") and b["mode"] == "explicit":
             assert "union bound over norm levels" in cert
@@ -121,14 +133,28 @@ def test_bias_free_network_on_request(files, capsys):
     net, X, y, tmp = files
     ev = evaluate(tmp / "net.npz", data=tmp / "data.npz", margin=0.3, biases=False)
     assert ev.bias_free and "bias-free network" in ev.to_text() and "bias-free network" in ev.to_markdown()
-    marg = _margins(_forward(net, X, biases=False), y)            # the margins of the bias-free network
+    marg = _margins(_forward(net, X, biases=False), y)  # the margins of the bias-free network
     _close(ev.data["margin_quantiles"]["median"], np.median(marg))
     c = net["bn1.weight"] / np.sqrt(net["bn1.running_var"] + EPS)
     _close(ev.spectra.layers[0].spectral, np.linalg.norm(c[:, None] * net["fc1.weight"], 2))
     assert ev.spectra.layers[0].shape == (8, 5) and ev.stats.data.input_norm == ev.data["input_norm"]
     assert all(b["network"] == "bias-free network" for b in ev.bounds)
-    assert cli.main(["evaluate", str(tmp / "net.npz"), "--data", str(tmp / "data.npz"), "--margin", "0.3",
-                     "--no-biases", "--json", "--quiet"]) == 0
+    assert (
+        cli.main(
+            [
+                "evaluate",
+                str(tmp / "net.npz"),
+                "--data",
+                str(tmp / "data.npz"),
+                "--margin",
+                "0.3",
+                "--no-biases",
+                "--json",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     doc = json.loads(capsys.readouterr().out)
     assert doc["network"].startswith("bias-free network") and doc["biases"] == "dropped (--no-biases)"
     assert all(b["network"] == "bias-free network" for b in doc["bounds"])
@@ -150,7 +176,7 @@ def test_rank_and_rank_proxies_do_not_depend_on_the_computation_dtype(files):
         assert a["rank"] == b["rank"]
         for p in a["rank_proxy"]:
             assert a["rank_proxy"][p] == pytest.approx(b["rank_proxy"][p], rel=1e-5)
-            assert b["rank_proxy"][p] <= b["rank"] + 1e-12              # r(p) <= rank, as documented
+            assert b["rank_proxy"][p] <= b["rank"] + 1e-12  # r(p) <= rank, as documented
     _close(r64[1]["noise_floor"], 9 * float(np.finfo(np.float32).eps) * np.linalg.norm(A2, 2))
 
 
@@ -159,10 +185,9 @@ def test_reference_weights_are_used_by_the_families_that_allow_them(files, tmp_p
     rng = np.random.default_rng(5)
     ref = {k: (v + 0.1 * rng.standard_normal(v.shape)).astype(v.dtype) if v.ndim == 2 else v for k, v in net.items()}
     np.savez(tmp_path / "init.npz", **ref)
-    ev = evaluate(tmp / "net.npz", data=tmp / "data.npz", margin=0.3, reference=tmp_path / "init.npz",
-                  dtype="float64")
+    ev = evaluate(tmp / "net.npz", data=tmp / "data.npz", margin=0.3, reference=tmp_path / "init.npz", dtype="float64")
     for lay, A, A0 in zip(ev.spectra.layers, _folded(net), _folded(ref)):
-        D = A - A0                                   # the carry rows cancel
+        D = A - A0  # the carry rows cancel
         _close(lay.ref_norm21, np.linalg.norm(D, axis=1).sum())
         _close(lay.ref_frobenius, np.linalg.norm(D))
     plain = evaluate(tmp / "net.npz", data=tmp / "data.npz", margin=0.3, dtype="float64")
@@ -188,17 +213,24 @@ def _zero_padded(K, h, w, pad):
                 x = np.zeros((h, w))
                 x[i, j] = 1.0
                 xp = np.pad(x, pad)
-                cols.append(np.concatenate([scipy.signal.correlate2d(xp, K[o, c], mode="valid").ravel()
-                                            for o in range(co)]))
+                cols.append(
+                    np.concatenate([scipy.signal.correlate2d(xp, K[o, c], mode="valid").ravel() for o in range(co)])
+                )
     return np.array(cols).T
 
 
 def _cnn(seed=3):
     rng = np.random.default_rng(seed)
-    return {"conv1.weight": rng.standard_normal((4, 3, 3, 3)), "conv1.bias": rng.standard_normal(4),
-            "bn1.weight": rng.uniform(5, 40, 4), "bn1.bias": rng.standard_normal(4),
-            "bn1.running_mean": rng.standard_normal(4), "bn1.running_var": rng.uniform(0.5, 2.0, 4),
-            "conv2.weight": rng.standard_normal((2, 4, 3, 3)), "conv2.bias": rng.standard_normal(2)}
+    return {
+        "conv1.weight": rng.standard_normal((4, 3, 3, 3)),
+        "conv1.bias": rng.standard_normal(4),
+        "bn1.weight": rng.uniform(5, 40, 4),
+        "bn1.bias": rng.standard_normal(4),
+        "bn1.running_mean": rng.standard_normal(4),
+        "bn1.running_var": rng.uniform(0.5, 2.0, 4),
+        "conv2.weight": rng.standard_normal((2, 4, 3, 3)),
+        "conv2.bias": rng.standard_normal(2),
+    }
 
 
 def test_conv_batchnorm_and_zero_padding_exact_and_upper_bound():
@@ -228,7 +260,7 @@ def test_conv_batchnorm_and_zero_padding_exact_and_upper_bound():
         assert meta["exact"] is False and meta["spectrum"] == "upper bound" and "upper bound" in meta["note"]
         sv = np.linalg.svd(A, compute_uv=False)
         assert lay.spectral >= sv[0] * (1 - 1e-12) and lay.nuclear >= sv.sum() * (1 - 1e-12)
-    with pytest.raises(InputError, match="padding"):              # nothing recorded, nothing given: refused
+    with pytest.raises(InputError, match="padding"):  # nothing recorded, nothing given: refused
         NetworkSpectra.from_model(net, input_size=(h, h))
 
 
@@ -244,8 +276,11 @@ def test_padding_recorded_in_safetensors_metadata(tmp_path):
     st.save_file(net, str(tmp_path / "cnn.safetensors"), metadata={"conv1.padding": "1", "conv2.padding": "same"})
     sp = NetworkSpectra.from_model(tmp_path / "cnn.safetensors", input_size=(5, 5))
     assert [m["padding"] for m in sp.info] == [1, "same"] and all(m["exact"] for m in sp.info)
-    st.save_file(net, str(tmp_path / "circ.safetensors"), metadata={"conv1.padding_mode": "circular",
-                                                                    "conv2.padding_mode": "circular"})
+    st.save_file(
+        net,
+        str(tmp_path / "circ.safetensors"),
+        metadata={"conv1.padding_mode": "circular", "conv2.padding_mode": "circular"},
+    )
     circ = NetworkSpectra.from_model(tmp_path / "circ.safetensors", input_size=(5, 5))
     assert [m["spectrum"] for m in circ.info] == ["exact (circular, Sedghi et al.)"] * 2
 
@@ -258,9 +293,14 @@ def test_unfoldable_tensors_are_refused_not_dropped():
         plan_model({**base, "attn.q_proj.weight": np.eye(3)})
     with pytest.raises(InputError, match="running_var"):
         plan_model({**base, "bn.running_mean": np.zeros(3)})
-    plan = plan_model({**base, "stray": np.ones(3)})             # listed, with what it means for the bounds
-    assert plan.ignored == (("stray", "1-D, not a bias: not part of the evaluated operator; if it acts in the "
-                                      "network, the bounds do not cover it"),)
+    plan = plan_model({**base, "stray": np.ones(3)})  # listed, with what it means for the bounds
+    assert plan.ignored == (
+        (
+            "stray",
+            "1-D, not a bias: not part of the evaluated operator; if it acts in the "
+            "network, the bounds do not cover it",
+        ),
+    )
 
 
 def test_torch_files_are_read_memory_mapped(tmp_path):

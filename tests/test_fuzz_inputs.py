@@ -5,6 +5,7 @@ Every file is generated here, in the test's temporary folder, which is also the 
 would land there). Most cases run the CLI in-process (fast); the cases that would allocate gigabytes or run for
 minutes without their checks run in a subprocess under an address-space limit (RLIMIT_AS) and a timeout.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: seconds a refused input may take in-process (registry imports included, on a loaded machine)
 IN_PROCESS_SECONDS = 20
 #: address space of the subprocess cases: the interpreter with numpy and the package needs about 0.5 GiB
-MEMORY_LIMIT = 1536 * 2 ** 20
+MEMORY_LIMIT = 1536 * 2**20
 
 
 # ---- generated files ---------------------------------------------------------------------------------------------
@@ -56,13 +57,17 @@ def _npz_bomb(path, rows=16384, cols=16384):
     block = comp.compress(b"\0" * chunk) + comp.flush(zlib.Z_FULL_FLUSH)
     total = rows * cols * 8
     repeats = total // chunk
-    tail = zlib.compressobj(9, zlib.DEFLATED, -15).flush()            # an empty final block
+    tail = zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # an empty final block
     body = first + block * repeats + tail
     size = len(header) + repeats * chunk
     name = b"fc1.weight.npy"
     local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, 0, len(body), size, len(name), 0) + name
-    central = struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, 0, len(body), size, len(name),
-                          0, 0, 0, 0, 0, 0) + name
+    central = (
+        struct.pack(
+            "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, 0, len(body), size, len(name), 0, 0, 0, 0, 0, 0
+        )
+        + name
+    )
     end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 1, 1, len(central), len(local) + len(body), 0)
     Path(path).write_bytes(local + body + central + end)
 
@@ -70,28 +75,41 @@ def _npz_bomb(path, rows=16384, cols=16384):
 def _files(d: Path) -> dict:
     """Generate every input file; return name -> path text."""
     rng = np.random.default_rng(0)
-    good = {"fc1.weight": rng.standard_normal((5, 4)).astype(np.float32),
-            "fc2.weight": rng.standard_normal((3, 5)).astype(np.float32)}
+    good = {
+        "fc1.weight": rng.standard_normal((5, 4)).astype(np.float32),
+        "fc2.weight": rng.standard_normal((3, 5)).astype(np.float32),
+    }
     np.savez(d / "good.npz", **good)
-    np.savez(d / "complex_last.npz", **{"fc1.weight": good["fc1.weight"],
-                                        "fc2.weight": good["fc2.weight"].astype(np.complex64)})
-    np.savez(d / "int8_last.npz", **{"fc1.weight": good["fc1.weight"],
-                                     "fc2.weight": good["fc2.weight"].astype(np.int8)})
-    np.savez(d / "complex_bias.npz", **{"fc1.weight": good["fc1.weight"], "fc1.bias": np.ones(5) * 1j,
-                                        "fc2.weight": good["fc2.weight"]})
+    np.savez(
+        d / "complex_last.npz",
+        **{"fc1.weight": good["fc1.weight"], "fc2.weight": good["fc2.weight"].astype(np.complex64)},
+    )
+    np.savez(
+        d / "int8_last.npz", **{"fc1.weight": good["fc1.weight"], "fc2.weight": good["fc2.weight"].astype(np.int8)}
+    )
+    np.savez(
+        d / "complex_bias.npz",
+        **{"fc1.weight": good["fc1.weight"], "fc1.bias": np.ones(5) * 1j, "fc2.weight": good["fc2.weight"]},
+    )
     np.savez(d / "conv.npz", **{"conv1.weight": rng.standard_normal((4, 3, 3, 3)).astype(np.float32)})
     # an array header promising 50000 x 50000 float64 over a few bytes: numpy would allocate 18.6 GiB first
     with zipfile.ZipFile(d / "header_lie.npz", "w") as zf:
         buf = __import__("io").BytesIO()
         np.lib.format.write_array_header_1_0(buf, {"descr": "<f8", "fortran_order": False, "shape": (50000, 50000)})
         zf.writestr("fc1.weight.npy", buf.getvalue() + b"\0" * 64)
-    with zipfile.ZipFile(d / "pickled_module.pt", "w") as zf:     # torch.save(model): a zip with data.pkl
+    with zipfile.ZipFile(d / "pickled_module.pt", "w") as zf:  # torch.save(model): a zip with data.pkl
         zf.writestr("archive/data.pkl", b"\x80\x02ctorch.nn\nLinear\nq\x00)\x81q\x01.")
     data16 = np.ones(4, np.float32).tobytes()
     st = {
         "st_negative": ({"w": _st_entry(offsets=(-8, 8))}, data16),
-        "st_overlap": ({"a": _st_entry(shape=(2, 1), offsets=(0, 8)), "b": _st_entry(shape=(2, 1), offsets=(4, 12)),
-                        "c": _st_entry(shape=(1,), offsets=(12, 16))}, data16),
+        "st_overlap": (
+            {
+                "a": _st_entry(shape=(2, 1), offsets=(0, 8)),
+                "b": _st_entry(shape=(2, 1), offsets=(4, 12)),
+                "c": _st_entry(shape=(1,), offsets=(12, 16)),
+            },
+            data16,
+        ),
         "st_float_shape": ({"w": _st_entry(shape=(2.0, 2))}, data16),
         "st_string_offsets": ({"w": {"dtype": "F32", "shape": [2, 2], "data_offsets": ["0", "16"]}}, data16),
         "st_beyond": ({"w": _st_entry(offsets=(0, 16)), "v": _st_entry(offsets=(16, 32))}, data16),
@@ -99,7 +117,7 @@ def _files(d: Path) -> dict:
         "st_unknown_dtype": ({"w": _st_entry(dtype="C64")}, data16),
         "st_entry_list": ({"w": [1, 2, 3]}, data16),
         "st_header_list": ([1, 2], b""),
-        "st_huge_shape": ({"w": _st_entry(shape=(2 ** 31, 2 ** 31), offsets=(0, 16))}, data16),
+        "st_huge_shape": ({"w": _st_entry(shape=(2**31, 2**31), offsets=(0, 16))}, data16),
     }
     for name, (header, data) in st.items():
         _safetensors(d / f"{name}.safetensors", header, data)
@@ -112,10 +130,13 @@ def _files(d: Path) -> dict:
     stats = {"n": 100, "input_norm": 1.0, "data_frobenius": 10.0, "margin": 0.5}
     nested = "[" * 5000 + "]" * 5000
     jsons = {
-        "stats_list.json": json.dumps([stats]), "stats_data5.json": json.dumps({"data": 5}),
-        "stats_n_null.json": json.dumps(dict(stats, n=None)), "stats_nested.json": nested,
+        "stats_list.json": json.dumps([stats]),
+        "stats_data5.json": json.dumps({"data": 5}),
+        "stats_n_null.json": json.dumps(dict(stats, n=None)),
+        "stats_nested.json": nested,
         "stats_nested_object.json": json.dumps(
-            {"data": dict(stats, margin=[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]])}),
+            {"data": dict(stats, margin=[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]])}
+        ),
         "stats_margin_string.json": json.dumps(dict(stats, margin="0.5")),
         "stats_bool_n.json": json.dumps(dict(stats, n=True)),
         "stats_negative_norm.json": json.dumps(dict(stats, input_norm=-1)),
@@ -172,67 +193,137 @@ def _cases(f):
         "latex --out ''": (["latex", "--out", "", "--no-compile"], "--out=''", "is empty"),
         "latex --out a user's folder": (["latex", "--out", f["mine"], "--no-compile"], "--out=", "did not write"),
         "latex --out a file": (["latex", "--out", f["afile"], "--no-compile"], "--out=", "not a directory"),
-        "latex --out below a file": (["latex", "--out", f["afile"] + "/doc", "--no-compile"], "--out=",
-                                     "is not a directory"),
-        "latex --out a link outside": (["latex", "--out", f["inner"] + "/link_out", "--no-compile"], "--out=",
-                                       "pointing outside"),
-        "latex --out a dangling link": (["latex", "--out", f["dangling"], "--no-compile"], "--out=",
-                                        "does not exist"),
-        "latex --out unwritable": (["latex", "--out", "/proc/schattheory-doc", "--no-compile"], "--out=",
-                                   "cannot be written"),
+        "latex --out below a file": (
+            ["latex", "--out", f["afile"] + "/doc", "--no-compile"],
+            "--out=",
+            "is not a directory",
+        ),
+        "latex --out a link outside": (
+            ["latex", "--out", f["inner"] + "/link_out", "--no-compile"],
+            "--out=",
+            "pointing outside",
+        ),
+        "latex --out a dangling link": (["latex", "--out", f["dangling"], "--no-compile"], "--out=", "does not exist"),
+        "latex --out unwritable": (
+            ["latex", "--out", "/proc/schattheory-doc", "--no-compile"],
+            "--out=",
+            "cannot be written",
+        ),
         "report --out ''": (["report", "--out", "", "--no-figures", "--no-latex"], "out=''", "is empty"),
-        "report --out a user's folder": (["report", "--out", f["mine"], "--no-figures", "--no-latex"], "out=",
-                                         "did not write"),
+        "report --out a user's folder": (
+            ["report", "--out", f["mine"], "--no-figures", "--no-latex"],
+            "out=",
+            "did not write",
+        ),
         "report --out a dangling link": (["report", "--out", f["dangling"]], "out=", "does not exist"),
         "report --out unwritable": (["report", "--out", "/proc/schattheory-report"], "out=", "cannot be written"),
         "evaluate --plot a user's folder": (["evaluate", m, "--plot", f["mine"]], "--plot=", "did not write"),
         "evaluate --plot ''": (["evaluate", m, "--plot", ""], "--plot=''", "is empty"),
         "evaluate --force without --plot": (["evaluate", m, "--force"], "--force=", "--plot only"),
         # report --data statistics JSON shapes
-        "report stats a list": (["report", "--out", "r", "--model", m, "--data", f["stats_list.json"]], "data=",
-                                "must be a JSON object, not a list"),
-        "report stats data=5": (["report", "--out", "r", "--model", m, "--data", f["stats_data5.json"]], "data=",
-                                "'data' block must be a JSON object"),
-        "report stats n null": (["report", "--out", "r", "--model", m, "--data", f["stats_n_null.json"]], "data=",
-                                "field 'n' must be an integer >= 1, not null"),
-        "report stats deeply nested": (["report", "--out", "r", "--model", m, "--data", f["stats_nested.json"]],
-                                       "data=", "nested too deeply"),
-        "report stats nested value": (["report", "--out", "r", "--model", m, "--data",
-                                       f["stats_nested_object.json"]], "data=", "nested too deeply"),
-        "report stats margin string": (["report", "--out", "r", "--model", m, "--data",
-                                        f["stats_margin_string.json"]], "data=", "field 'margin'"),
-        "report stats n boolean": (["report", "--out", "r", "--model", m, "--data", f["stats_bool_n.json"]], "data=",
-                                   "field 'n'"),
-        "report stats negative norm": (["report", "--out", "r", "--model", m, "--data",
-                                        f["stats_negative_norm.json"]], "data=", "field 'input_norm'"),
-        "report stats activation norms": (["report", "--out", "r", "--model", m, "--data",
-                                           f["stats_act_norms.json"]], "data=", "3 activation_norms"),
-        "report stats not JSON": (["report", "--out", "r", "--model", m, "--data", f["stats_not_json.json"]],
-                                  "data=", "not valid JSON"),
-        "report stats binary": (["report", "--out", "r", "--model", m, "--data", f["binary.json"]], "data=",
-                                "not UTF-8"),
+        "report stats a list": (
+            ["report", "--out", "r", "--model", m, "--data", f["stats_list.json"]],
+            "data=",
+            "must be a JSON object, not a list",
+        ),
+        "report stats data=5": (
+            ["report", "--out", "r", "--model", m, "--data", f["stats_data5.json"]],
+            "data=",
+            "'data' block must be a JSON object",
+        ),
+        "report stats n null": (
+            ["report", "--out", "r", "--model", m, "--data", f["stats_n_null.json"]],
+            "data=",
+            "field 'n' must be an integer >= 1, not null",
+        ),
+        "report stats deeply nested": (
+            ["report", "--out", "r", "--model", m, "--data", f["stats_nested.json"]],
+            "data=",
+            "nested too deeply",
+        ),
+        "report stats nested value": (
+            ["report", "--out", "r", "--model", m, "--data", f["stats_nested_object.json"]],
+            "data=",
+            "nested too deeply",
+        ),
+        "report stats margin string": (
+            ["report", "--out", "r", "--model", m, "--data", f["stats_margin_string.json"]],
+            "data=",
+            "field 'margin'",
+        ),
+        "report stats n boolean": (
+            ["report", "--out", "r", "--model", m, "--data", f["stats_bool_n.json"]],
+            "data=",
+            "field 'n'",
+        ),
+        "report stats negative norm": (
+            ["report", "--out", "r", "--model", m, "--data", f["stats_negative_norm.json"]],
+            "data=",
+            "field 'input_norm'",
+        ),
+        "report stats activation norms": (
+            ["report", "--out", "r", "--model", m, "--data", f["stats_act_norms.json"]],
+            "data=",
+            "3 activation_norms",
+        ),
+        "report stats not JSON": (
+            ["report", "--out", "r", "--model", m, "--data", f["stats_not_json.json"]],
+            "data=",
+            "not valid JSON",
+        ),
+        "report stats binary": (
+            ["report", "--out", "r", "--model", m, "--data", f["binary.json"]],
+            "data=",
+            "not UTF-8",
+        ),
         "report missing model": (["report", "--out", "r", "--model", "nowhere.npz"], "model=", "no such file"),
-        "report complex model": (["report", "--out", "r", "--model", f["complex_last.npz"], "--data",
-                                  f["train.npz"]], "layers='fc2.weight'", "complex"),
+        "report complex model": (
+            ["report", "--out", "r", "--model", f["complex_last.npz"], "--data", f["train.npz"]],
+            "layers='fc2.weight'",
+            "complex",
+        ),
         # latex --results rows
-        "latex results mode list": (latex + ["--out", "d", "--results", f"n={f['res_mode_list.json']}"],
-                                    "--results=", "field 'mode'"),
-        "latex results log10 list": (latex + ["--out", "d", "--results", f"n={f['res_log_list.json']}"],
-                                     "--results=", "field 'log10_value'"),
-        "latex results p dict": (latex + ["--out", "d", "--results", f"n={f['res_p_dict.json']}"], "--results=",
-                                 "field 'p'"),
-        "latex results key number": (latex + ["--out", "d", "--results", f"n={f['res_key_number.json']}"],
-                                     "--results=", "field 'key'"),
-        "latex results rows numbers": (latex + ["--out", "d", "--results", f"n={f['res_rows_numbers.json']}"],
-                                       "--results=", "must be a JSON object"),
-        "latex results nested": (latex + ["--out", "d", "--results", f"n={f['res_nested.json']}"], "--results=",
-                                 "nested too deeply"),
-        "latex results NaN": (latex + ["--out", "d", "--results", f"n={f['res_nan.json']}"], "--results=",
-                              "field 'log10_value'"),
-        "latex results missing": (latex + ["--out", "d", "--results", "n=nowhere.json"], "--results=",
-                                  "no such file"),
-        "latex results no name": (latex + ["--out", "d", "--results", f["res_nan.json"]], "--results=",
-                                  "NAME=FILE.json"),
+        "latex results mode list": (
+            latex + ["--out", "d", "--results", f"n={f['res_mode_list.json']}"],
+            "--results=",
+            "field 'mode'",
+        ),
+        "latex results log10 list": (
+            latex + ["--out", "d", "--results", f"n={f['res_log_list.json']}"],
+            "--results=",
+            "field 'log10_value'",
+        ),
+        "latex results p dict": (
+            latex + ["--out", "d", "--results", f"n={f['res_p_dict.json']}"],
+            "--results=",
+            "field 'p'",
+        ),
+        "latex results key number": (
+            latex + ["--out", "d", "--results", f"n={f['res_key_number.json']}"],
+            "--results=",
+            "field 'key'",
+        ),
+        "latex results rows numbers": (
+            latex + ["--out", "d", "--results", f"n={f['res_rows_numbers.json']}"],
+            "--results=",
+            "must be a JSON object",
+        ),
+        "latex results nested": (
+            latex + ["--out", "d", "--results", f"n={f['res_nested.json']}"],
+            "--results=",
+            "nested too deeply",
+        ),
+        "latex results NaN": (
+            latex + ["--out", "d", "--results", f"n={f['res_nan.json']}"],
+            "--results=",
+            "field 'log10_value'",
+        ),
+        "latex results missing": (latex + ["--out", "d", "--results", "n=nowhere.json"], "--results=", "no such file"),
+        "latex results no name": (
+            latex + ["--out", "d", "--results", f["res_nan.json"]],
+            "--results=",
+            "NAME=FILE.json",
+        ),
         "latex bad name": (latex + ["--out", "d", "--name", "../x"], "name=", "letters"),
         # weights: dtypes never dropped, headers validated, sizes bounded
         "evaluate complex last layer": (["evaluate", f["complex_last.npz"]], "layers='fc2.weight'", "complex"),
@@ -250,16 +341,18 @@ def _cases(f):
         "evaluate st header list": (["evaluate", f["st_header_list.safetensors"]], "model=", "unrecognised"),
         "evaluate st huge shape": (["evaluate", f["st_huge_shape.safetensors"]], "model=", "do not match"),
         "evaluate pickled module": (["evaluate", f["pickled_module.pt"]], "model=", "torch"),
-        "evaluate padding word": (["evaluate", f["conv.npz"], "--input-size", "8x8", "--padding", "lots"],
-                                  "padding=", "must be"),
+        "evaluate padding word": (
+            ["evaluate", f["conv.npz"], "--input-size", "8x8", "--padding", "lots"],
+            "padding=",
+            "must be",
+        ),
         # kinds that already passed
         "evaluate missing file": (["evaluate", "nowhere.npz"], "model='nowhere.npz'", "no such file"),
         "evaluate missing data first": (["evaluate", "nowhere.npz", "--data", "none.npz"], "model=", "no such file"),
         "evaluate junk": (["evaluate", f["junk.bin"]], "model=", "unrecognised"),
         "evaluate empty": (["evaluate", f["empty.npz"]], "model=", "empty file"),
         "evaluate truncated": (["evaluate", f["truncated.npz"]], "model=", "zip"),
-        "evaluate zero margin": (["evaluate", m, "--n", "10", "--input-norm", "1", "--margin", "0"], "margin=",
-                                 "> 0"),
+        "evaluate zero margin": (["evaluate", m, "--n", "10", "--input-norm", "1", "--margin", "0"], "margin=", "> 0"),
         "evaluate data without margin": (["evaluate", m, "--data", f["train.npz"]], "margin=", "explicit margin"),
         "evaluate bad grid": (["evaluate", m, "--grid", "a,b"], "grid=", "comma-separated"),
         "evaluate bad input size": (["evaluate", f["conv.npz"], "--input-size", "3y"], "input-size=", "HxW"),
@@ -272,11 +365,16 @@ def _cases(f):
 #: cases that, without their checks, would allocate gigabytes or run for minutes: run in a limited subprocess
 HEAVY = {
     "evaluate npz bomb": (["evaluate", "{bomb}"], "model=", "refused"),
-    "evaluate conv input size": (["evaluate", "{conv.npz}", "--input-size", "100000x100000", "--padding-mode",
-                                  "circular"], "input-size=",
-                                 "GiB"),
-    "evaluate conv padding": (["evaluate", "{conv.npz}", "--input-size", "8x8", "--padding", "100000"], "padding=",
-                              "GiB"),
+    "evaluate conv input size": (
+        ["evaluate", "{conv.npz}", "--input-size", "100000x100000", "--padding-mode", "circular"],
+        "input-size=",
+        "GiB",
+    ),
+    "evaluate conv padding": (
+        ["evaluate", "{conv.npz}", "--input-size", "8x8", "--padding", "100000"],
+        "padding=",
+        "GiB",
+    ),
     "evaluate npz header lie": (["evaluate", "{header_lie.npz}"], "model=", "header promises"),
     "evaluate st huge shape": (["evaluate", "{st_huge_shape.safetensors}"], "model=", "do not match"),
 }
@@ -296,7 +394,7 @@ def _check_one_line(err: str, command: str, argument: str, fragment: str):
     line = lines[0]
     assert line.startswith(f"schattheory {command}: error: "), line
     assert argument in line and fragment in line, line
-    assert "\x1b" not in line and ".tmp-" not in line, line       # no colour codes, no internal temporary path
+    assert "\x1b" not in line and ".tmp-" not in line, line  # no colour codes, no internal temporary path
 
 
 def _case_names():
@@ -320,7 +418,7 @@ def test_refused_in_process(corpus, capsys, name):
     out, err = capsys.readouterr()
     assert rc == 2, (out, err)
     _check_one_line(err, argv[0], argument, fragment)
-    assert _snapshot(root) == before                     # nothing written, nothing changed, no staging left
+    assert _snapshot(root) == before  # nothing written, nothing changed, no staging left
     assert seconds < IN_PROCESS_SECONDS
 
 
@@ -337,8 +435,15 @@ def test_refused_in_bounded_memory_and_time(corpus, name):
     argv = [files[a[1:-1]] if a.startswith("{") else a for a in argv]
     before = _snapshot(root)
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.run([sys.executable, "-m", "schattheory", *argv], cwd=root, capture_output=True, text=True,
-                          timeout=120, preexec_fn=_limit_memory, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "schattheory", *argv],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit_memory,
+        env=env,
+    )
     assert proc.returncode == 2, proc.stderr
     _check_one_line(proc.stderr, argv[0], argument, fragment)
     assert _snapshot(root) == before
@@ -349,8 +454,12 @@ def test_safetensors_validated_without_the_package(tmp_path):
     from schattheory.networks.formats import SafetensorsSource
 
     files = _files(tmp_path)
-    for name, fragment in (("st_negative", "negative"), ("st_overlap", "overlap"), ("st_float_shape", "integers"),
-                           ("st_beyond", "truncated")):
+    for name, fragment in (
+        ("st_negative", "negative"),
+        ("st_overlap", "overlap"),
+        ("st_float_shape", "integers"),
+        ("st_beyond", "truncated"),
+    ):
         with pytest.raises(InputError, match=fragment):
             SafetensorsSource(files[f"{name}.safetensors"], use_package=False)
 
@@ -379,7 +488,7 @@ def test_dps_and_registry_key_are_checked():
 
     t0 = time.perf_counter()
     with pytest.raises(InputError, match="dps=1000000: must be at most"):
-        matrix.schatten_norm(np.eye(2), 1, dps=10 ** 6)
+        matrix.schatten_norm(np.eye(2), 1, dps=10**6)
     assert time.perf_counter() - t0 < 1
     with pytest.raises(InputError, match="key=None"):
         registry.get(None)
@@ -421,7 +530,7 @@ def test_a_toolkit_folder_is_replaced_whole_and_a_user_folder_only_with_force(tm
         (tmp / "thesis.pdf").write_text("ours")
     assert sorted(p.name for p in mine.iterdir()) == ["notes", "thesis.pdf", "thesis.tex"]
     assert (mine / "thesis.tex").read_text() == "precious"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "out"]     # no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "out"]  # no staging folder left
 
 
 def test_a_link_inside_its_folder_is_followed(tmp_path):
@@ -449,7 +558,7 @@ def test_a_decompression_bomb_is_refused_from_the_zip_directory(tmp_path):
     from schattheory.networks.formats import NpzSource
 
     _npz_bomb(tmp_path / "bomb.npz", rows=8192, cols=8192)
-    assert (tmp_path / "bomb.npz").stat().st_size < 2 ** 20
+    assert (tmp_path / "bomb.npz").stat().st_size < 2**20
     with pytest.raises(InputError, match="decompression bomb"):
         NpzSource(str(tmp_path / "bomb.npz"))
 

@@ -4,6 +4,7 @@ overfull box wider than DEFAULT_OVERFULL_PT (5 pt); pdftotext finds the statemen
 Skipped, with the reason, where pdflatex (texlive-latex-base, texlive-latex-recommended) or pdftotext
 (poppler-utils) is not installed.
 """
+
 import math
 import os
 import re
@@ -33,7 +34,8 @@ from schattheory.outputs.latex.document import build_document, compile_file, sta
 needs_pdflatex = pytest.mark.skipif(
     not pdflatex_available() or shutil.which("pdftotext") is None,
     reason="pdflatex/pdftotext not on the PATH: apt-get install texlive-latex-base texlive-latex-recommended "
-           "poppler-utils")
+    "poppler-utils",
+)
 pytestmark = [pytest.mark.latex, needs_pdflatex]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,8 +94,9 @@ def test_overfull_boxes_are_measured(tmp_path):
     points = sorted(o.points for o in res.report.overfull)
     line = 469.75502  # \linewidth with 1in margins on letter paper (geometry's log)
     assert points == [pytest.approx(0.01 * line, rel=1e-3), pytest.approx(0.2 * line, rel=1e-3)]
-    assert res.report.problems(DEFAULT_OVERFULL_PT) == [str(res.report.overfull[0])] or \
-        res.report.problems(DEFAULT_OVERFULL_PT) == [str(o) for o in res.report.overfull if o.points > 5]
+    assert res.report.problems(DEFAULT_OVERFULL_PT) == [str(res.report.overfull[0])] or res.report.problems(
+        DEFAULT_OVERFULL_PT
+    ) == [str(o) for o in res.report.overfull if o.points > 5]
     with pytest.raises(LatexError, match="overfull"):
         compile_tex(tmp_path / "t.tex", overfull_threshold=DEFAULT_OVERFULL_PT)
 
@@ -114,8 +117,12 @@ def test_every_registered_statement_compiles_and_reads_back(registry_doc):
     # the statement of schatten.monotonicity, as pdftotext renders the typeset formula
     assert "Assumep≤q" in flat and "∥A∥Sq≤∥A∥Sp" in flat
     assert "BhatiaR" not in flat and "RajendraBhatia.MatrixAnalysis.Springer,1997." in flat
-    assert sorted(p.name for p in registry_doc.tex.parent.iterdir()) == [MARKER, "refs.bib", "schattheory.pdf",
-                                                                         "schattheory.tex"]
+    assert sorted(p.name for p in registry_doc.tex.parent.iterdir()) == [
+        MARKER,
+        "refs.bib",
+        "schattheory.pdf",
+        "schattheory.tex",
+    ]
 
 
 def test_bibtex_variant_with_switched_notation(tmp_path):
@@ -154,21 +161,46 @@ class _Claim:
 
 def test_paper_document_with_tables_compiles_and_shows_every_row(tmp_path):
     rows = []
-    for key, label, expr, low in [("schatten.norm", "Rank-sparse (p→0)", 2 * W * r * L**2, True),
-                                  ("schatten.stechkin_sigma", "Parameter counting", W**2 * L**2, False)]:
+    for key, label, expr, low in [
+        ("schatten.norm", "Rank-sparse (p→0)", 2 * W * r * L**2, True),
+        ("schatten.stechkin_sigma", "Parameter counting", W**2 * L**2, False),
+    ]:
         growth = {s: _exponent(expr, s) for s in (W, L, r)}
-        rows.append({"key": key, "label": label, "sample_complexity": expr, "growth": growth,
-                     "exploits_low_rank": low, "depth_exponent": growth[L]})
-    claims = [_Claim(f"C{i:02d}", "A claim with O~(W r L^2), ||A||_{S_p} & sigma_i^p -> rank " * 2, v,
-                     ["schatten.norm", "ledent2025.some_long_key_name_for_wrapping"], "square layers, W_l = 1")
-              for i, v in enumerate(["holds", "fails", "holds-up-to-constant", "depends-on-convention",
-                                     "undecided"] * 4)]
-    nets = {"mlp-3": [{"key": "ledent2025.fc_dominant", "mode": "dominant", "p": 0.5, "value": None,
-                       "log10_value": 456.0916},
-                      {"key": "bartlett2017.dominant", "mode": "dominant", "p": None, "value": 31.6,
-                       "log10_value": math.log10(31.6)}]}
-    doc = build_document(main=registry.get("schatten.rank_comparison"), sample_rows=rows, claim_results=claims,
-                         network_results=nets)
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "sample_complexity": expr,
+                "growth": growth,
+                "exploits_low_rank": low,
+                "depth_exponent": growth[L],
+            }
+        )
+    claims = [
+        _Claim(
+            f"C{i:02d}",
+            "A claim with O~(W r L^2), ||A||_{S_p} & sigma_i^p -> rank " * 2,
+            v,
+            ["schatten.norm", "ledent2025.some_long_key_name_for_wrapping"],
+            "square layers, W_l = 1",
+        )
+        for i, v in enumerate(["holds", "fails", "holds-up-to-constant", "depends-on-convention", "undecided"] * 4)
+    ]
+    nets = {
+        "mlp-3": [
+            {"key": "ledent2025.fc_dominant", "mode": "dominant", "p": 0.5, "value": None, "log10_value": 456.0916},
+            {
+                "key": "bartlett2017.dominant",
+                "mode": "dominant",
+                "p": None,
+                "value": 31.6,
+                "log10_value": math.log10(31.6),
+            },
+        ]
+    }
+    doc = build_document(
+        main=registry.get("schatten.rank_comparison"), sample_rows=rows, claim_results=claims, network_results=nets
+    )
     text = _check(write_document(doc, tmp_path / "paper", compile=True))
     flat = _flat(text)
     assert "1Maintheorem" in flat and "Comparisonofsamplecomplexities" in flat and "Auditoftheclaims" in flat
@@ -200,8 +232,7 @@ def test_long_formulas_fit_the_page_by_pdflatex_measure(tmp_path):
 def test_nasty_text_compiles(tmp_path):
     from schattheory.foundation.tex_text import escape
 
-    nasty = ("\\ { } $ & % # _ ^ ~ < > | « » ð þ Ð Þ é ü ñ ß → ≤ ≥ ∞ ‖A‖ σ_i Σ ∏ ℓ Õ(W r L²) – — “q” … ½ ± × · "
-             "☃")
+    nasty = "\\ { } $ & % # _ ^ ~ < > | « » ð þ Ð Þ é ü ñ ß → ≤ ≥ ∞ ‖A‖ σ_i Σ ∏ ℓ Õ(W r L²) – — “q” … ½ ± × · ☃"
     latin1 = " ".join(chr(c) for c in range(0xA0, 0x100))
     res = _compile_body(tmp_path, escape(nasty) + "\n\n" + escape(latin1), output_pdf=tmp_path / "t.pdf")
     assert res.report.problems(DEFAULT_OVERFULL_PT) == []
@@ -211,7 +242,7 @@ def test_nasty_text_compiles(tmp_path):
 
 def test_a_failed_compile_leaves_the_output_directory_as_it_was(tmp_path):
     out = tmp_path / "out"
-    write_document(build_document(keys=["schatten.norm"]), out, compile=False)   # a folder the toolkit made
+    write_document(build_document(keys=["schatten.norm"]), out, compile=False)  # a folder the toolkit made
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     with nt.use(schatten=r"\undefinedmacro{#1}{#2}"):
         doc = build_document(keys=["schatten.monotonicity"])
@@ -235,7 +266,7 @@ def test_a_foreign_directory_is_refused_before_compiling(tmp_path):
     # --force adds the files and touches nothing else; without compiling it never deletes the user's PDF
     written = write_document(build_document(keys=["schatten.norm"]), out, compile=False, force=True)
     assert written.pdf is None and (out / "schattheory.pdf").read_bytes() == b"%PDF the user's own"
-    assert sorted(os.listdir(out)) == ["refs.bib", "schattheory.pdf", "schattheory.tex"]   # no manifest left
+    assert sorted(os.listdir(out)) == ["refs.bib", "schattheory.pdf", "schattheory.tex"]  # no manifest left
     assert sorted(os.listdir(tmp_path)) == ["thesis"]
 
 
@@ -252,9 +283,12 @@ def test_statements_for_a_proof_file_compile_with_amsthm_only(tmp_path):
     from schattheory.outputs.latex.render import statements
 
     body = statements(registry.keys(), env="lemma", cite_style="text")
-    (tmp_path / "p.tex").write_text("\\documentclass[11pt]{article}\n\\usepackage[margin=1in]{geometry}\n"
-                                    "\\usepackage{amsmath,amssymb,amsthm}\n\\newtheorem{lemma}{Lemma}\n"
-                                    "\\begin{document}\n" + body + "\n\\end{document}\n", encoding="utf-8")
+    (tmp_path / "p.tex").write_text(
+        "\\documentclass[11pt]{article}\n\\usepackage[margin=1in]{geometry}\n"
+        "\\usepackage{amsmath,amssymb,amsthm}\n\\newtheorem{lemma}{Lemma}\n"
+        "\\begin{document}\n" + body + "\n\\end{document}\n",
+        encoding="utf-8",
+    )
     res = compile_tex(tmp_path / "p.tex")
     assert res.report.problems(DEFAULT_OVERFULL_PT) == []
 
@@ -279,5 +313,6 @@ def test_every_proof_in_proofs_compiles(tex):
     elif wide:
         import warnings
 
-        warnings.warn(f"{tex.relative_to(ROOT)}: overfull boxes over {DEFAULT_OVERFULL_PT}pt: {'; '.join(wide)}",
-                      stacklevel=2)
+        warnings.warn(
+            f"{tex.relative_to(ROOT)}: overfull boxes over {DEFAULT_OVERFULL_PT}pt: {'; '.join(wide)}", stacklevel=2
+        )

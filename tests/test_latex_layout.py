@@ -1,5 +1,6 @@
 """Layout of long formulas: lines within the width budget, named subexpressions that expand back to the exact
 expression, and a width estimate that errs on the safe side (checked against pdflatex in test_latex_compile)."""
+
 import re
 
 import pytest
@@ -39,8 +40,9 @@ def test_every_registered_statement_fits(key):
 SHAPES = {
     "long sum": sp.Add(*[x**2 for x in X]),
     "long product": sp.Mul(*[(x + 1) ** sp.Rational(2, 3) for x in X[:25]]),
-    "root of a sum of products": sp.sqrt(sp.Add(*[X[i] ** (X[0] / (X[0] + 2)) * (X[i] + X[i + 1]) ** 2
-                                                   for i in range(20)])),
+    "root of a sum of products": sp.sqrt(
+        sp.Add(*[X[i] ** (X[0] / (X[0] + 2)) * (X[i] + X[i + 1]) ** 2 for i in range(20)])
+    ),
     "fraction of sums": sp.Add(*X[:20]) / sp.Add(*X[20:]),
     "repeated block": sp.log(sp.Add(*X[:15]) + 1) * sp.sqrt(sp.Add(*X[:15])) + sp.Add(*X[:15]) ** 2,
     "short": X[0] + X[1],
@@ -76,9 +78,15 @@ def test_several_displays_share_names_and_letters_avoid_symbols():
     assert fit(sp.sqrt(big + T1)).defs[0][0] == "Z_{1}"
 
 
-@pytest.mark.parametrize("narrow, wide", [
-    (r"\frac{a}{b}", "a b"), ("x_{1}", "x 1"), (r"\sqrt{x}", r"\sqrt{x + y}"), ("a", r"\left(a + b\right)^{2}"),
-])
+@pytest.mark.parametrize(
+    "narrow, wide",
+    [
+        (r"\frac{a}{b}", "a b"),
+        ("x_{1}", "x 1"),
+        (r"\sqrt{x}", r"\sqrt{x + y}"),
+        ("a", r"\left(a + b\right)^{2}"),
+    ],
+)
 def test_width_estimate_orders_simple_cases(narrow, wide):
     assert tex_width(narrow) < tex_width(wide)
 

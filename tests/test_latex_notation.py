@@ -1,4 +1,5 @@
 """The notation map drives every LaTeX output, stays backwards compatible, and refuses what it cannot print."""
+
 import re
 
 import pytest
@@ -24,13 +25,26 @@ from schattheory.outputs.latex.document import build_document
 from schattheory.outputs.latex.render import inline, theorem
 from schattheory.outputs.latex.tables import sample_complexity_table
 
-SPECTRAL = [SchattenNorm(A, p), SpectralNorm(A), FrobeniusNorm(A), NuclearNorm(A), SingularValue(A, j + 1),
-            TailSchattenNorm(A, r, q), MatrixRank(A), RankProxy(A, p)]
+SPECTRAL = [
+    SchattenNorm(A, p),
+    SpectralNorm(A),
+    FrobeniusNorm(A),
+    NuclearNorm(A),
+    SingularValue(A, j + 1),
+    TailSchattenNorm(A, r, q),
+    MatrixRank(A),
+    RankProxy(A, p),
+]
 
 
 def _width_bound():
-    return Bound("test.width_demo", expr=W * r * L**2 / N + layer("W", 1), params=(W, r, L, N, layer("W", 1)),
-                 provenance=Provenance("classical", (cite("mohri2018", "Thm 3.3"),)), kind="bound")
+    return Bound(
+        "test.width_demo",
+        expr=W * r * L**2 / N + layer("W", 1),
+        params=(W, r, L, N, layer("W", 1)),
+        provenance=Provenance("classical", (cite("mohri2018", "Thm 3.3"),)),
+        kind="bound",
+    )
 
 
 @pytest.mark.parametrize("f", SPECTRAL, ids=lambda f: type(f).__name__)
@@ -80,7 +94,7 @@ def _canon(tex: str) -> str:
                 else:
                     j += 1
             m = re.match(r"\^(\d+)", tex[j:])
-            arg = _canon_inner(tex[i + len(r"\log"):j])
+            arg = _canon_inner(tex[i + len(r"\log") : j])
             out += (r"\log^" + m.group(1) if m else r"\log") + arg
             i = j + (len(m.group(0)) if m else 0)
         else:
@@ -92,9 +106,19 @@ def _canon_inner(tex):
     return _canon(tex) if r"\log" in tex else tex
 
 
-@pytest.mark.parametrize("name, tex", [("KL", r"\mathrm{KL}"), ("rank_1", r"\mathrm{rank}_{1}"),
-                                       ("q_params", r"q_{\mathrm{params}}"), ("d_in", "d_{in}"), ("x_ij", "x_{ij}"),
-                                       ("sigma_1", r"\sigma_{1}"), ("W_1", "W_{1}"), ("xhat", r"\hat{x}")])
+@pytest.mark.parametrize(
+    "name, tex",
+    [
+        ("KL", r"\mathrm{KL}"),
+        ("rank_1", r"\mathrm{rank}_{1}"),
+        ("q_params", r"q_{\mathrm{params}}"),
+        ("d_in", "d_{in}"),
+        ("x_ij", "x_{ij}"),
+        ("sigma_1", r"\sigma_{1}"),
+        ("W_1", "W_{1}"),
+        ("xhat", r"\hat{x}"),
+    ],
+)
 def test_words_are_upright_and_indices_italic(name, tex):
     # SymPy prints KL as K L (a product, to a reader); a two-letter script is an index and stays italic
     assert nt.print_latex(sp.Symbol(name)) == tex
@@ -109,14 +133,14 @@ def test_powers_of_logarithms_are_unambiguous():
 def test_function_brackets_without_braces():
     # SymPy's \log{\left(a \right)} b is read back as log(a b) by its own parser; \log\left(a \right) b is not
     assert nt.print_latex(sp.log(W) * r) == r"r \log\left(W \right)"
-    assert nt.print_latex(sp.atan(1 / W)) == r"\arctan\left(\frac{1}{W} \right)"   # as written by hand, and parsed
+    assert nt.print_latex(sp.atan(1 / W)) == r"\arctan\left(\frac{1}{W} \right)"  # as written by hand, and parsed
     assert nt.print_latex(sp.Function("f")(W + r)) == r"f\left(W + r \right)"
 
 
 @pytest.mark.parametrize("f", SPECTRAL, ids=lambda f: type(f).__name__)
 def test_powers_of_spectral_functions_print(f):
     # SymPy passes exp= to a function's printer for f**k (the foundation's printers take it since 4776f0f)
-    assert nt.print_latex(f ** 2) == nt.print_latex(f) + "^{2}" == sp.latex(f ** 2)
+    assert nt.print_latex(f**2) == nt.print_latex(f) + "^{2}" == sp.latex(f**2)
     assert nt.print_latex(f ** (1 / p)) == nt.print_latex(f) + r"^{\frac{1}{p}}"
 
 
@@ -134,8 +158,14 @@ def test_switching_width_changes_bound_latex_theorem_table_and_document():
         env = theorem(b)
         assert r"Let $h_{1}$, $r > 0$ and $L$, $N$, $h \in \{1, 2, \dots\}$. Then" in env
         assert "W" not in env  # neither the domain line nor the statement keep W
-        row = {"key": "test.width_demo", "label": "demo", "sample_complexity": W * r * L**2,
-               "growth": {"W": 1, "L": 2, "r": 1}, "exploits_low_rank": True, "depth_exponent": 2}
+        row = {
+            "key": "test.width_demo",
+            "label": "demo",
+            "sample_complexity": W * r * L**2,
+            "growth": {"W": 1, "L": 2, "r": 1},
+            "exploits_low_rank": True,
+            "depth_exponent": 2,
+        }
         table = sample_complexity_table([row])
         assert "& $h$ &" in table and r"\widetilde{O}\left(L^{2} h r\right)" in table
         doc = build_document(keys=["schatten.norm"])
@@ -169,12 +199,15 @@ def test_two_symbols_printing_alike_are_refused():
         nt.print_latex(W + h)
 
 
-@pytest.mark.parametrize("changes, match", [
-    ({"nonsense": "x"}, "is not a role or macro"),
-    ({"schatten": r"\|#1\|_{#3}"}, "uses #3"),
-    ({"width": "{h"}, "unbalanced braces"),
-    ({"width": ""}, "non-empty"),
-])
+@pytest.mark.parametrize(
+    "changes, match",
+    [
+        ({"nonsense": "x"}, "is not a role or macro"),
+        ({"schatten": r"\|#1\|_{#3}"}, "uses #3"),
+        ({"width": "{h"}, "unbalanced braces"),
+        ({"width": ""}, "non-empty"),
+    ],
+)
 def test_bad_notation_is_one_clear_error(changes, match):
     with pytest.raises(InputError, match=match):
         nt.DEFAULT.switch(**changes)

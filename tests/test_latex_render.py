@@ -1,5 +1,6 @@
 """Renderers: every registered Bound as a theorem environment with its assumptions, statement, citations and
 provenance in words; proof skeletons; BibTeX entries; text escaping."""
+
 import re
 
 import pytest
@@ -42,22 +43,35 @@ def test_theorem_environment_of_every_registered_bound(key):
         assert {"dominant": "Dominant form", "explicit": "Explicit form"}[bnd.mode] in tex
     for lim in bnd.limits:
         assert f"tends to ${print_latex(lim.value)}$" in tex or (
-            lim.of is not None or render.tex_width(print_latex(lim.value)) > render.INLINE_BUDGET_PT)
+            lim.of is not None or render.tex_width(print_latex(lim.value)) > render.INLINE_BUDGET_PT
+        )
         assert escape(lim.quantity) in tex
 
 
 def test_theorem_says_reconstructed_in_words_and_refs_the_lemmas_it_rests_on():
-    bnd = Bound("test.derived", expr=W * r * L**2 / N, params=(W, r, L, N), kind="bound", mode="dominant",
-                provenance=Provenance("reconstructed", (cite("ledent2025", "abstract"),),
-                                      note="matches the exponents of the abstract"),
-                assumptions=(sp.Le(r, W),))
+    bnd = Bound(
+        "test.derived",
+        expr=W * r * L**2 / N,
+        params=(W, r, L, N),
+        kind="bound",
+        mode="dominant",
+        provenance=Provenance(
+            "reconstructed", (cite("ledent2025", "abstract"),), note="matches the exponents of the abstract"
+        ),
+        assumptions=(sp.Le(r, W),),
+    )
     known = {"schatten.monotonicity": ("lemma", "lem:schatten.monotonicity")}
     tex = render.theorem(bnd, known=known)
     assert "not the paper's own text" in tex
     assert r"\cite[abstract]{ledent2025}" in tex
     assert "Assume $r \\leq W$." in tex and "Dominant form" in tex
-    derived = Bound("test.derived2", expr=a + b, params=(a, b), kind="lemma",
-                    provenance=Provenance("derived", derived_from=("schatten.monotonicity", "x.unknown")))
+    derived = Bound(
+        "test.derived2",
+        expr=a + b,
+        params=(a, b),
+        kind="lemma",
+        provenance=Provenance("derived", derived_from=("schatten.monotonicity", "x.unknown")),
+    )
     tex = render.theorem(derived, known=known)
     assert r"Lemma~\ref{lem:schatten.monotonicity}" in tex and breakable_key("x.unknown") in tex
     assert tex.startswith("\\begin{lemma}\\label{lem:test.derived2}")  # no citation: no optional argument
@@ -72,20 +86,30 @@ def test_inline_and_display():
 
 def test_long_sums_break_over_lines():
     syms = sp.symbols("x_1:40", positive=True)
-    bnd = Bound("test.long", expr=sp.Add(*[s ** 2 for s in syms]), params=syms, lhs=sp.Symbol("y", positive=True),
-                provenance=Provenance("classical", (cite("bhatia1997"),)), relation="==")
+    bnd = Bound(
+        "test.long",
+        expr=sp.Add(*[s**2 for s in syms]),
+        params=syms,
+        lhs=sp.Symbol("y", positive=True),
+        provenance=Provenance("classical", (cite("bhatia1997"),)),
+        relation="==",
+    )
     tex = render.display(bnd)
     assert tex.startswith("\\begin{multline*}") and tex.count("\\\\") >= 2 and "where" not in tex
     assert "y = " in tex.splitlines()[1]
     flat = re.sub(r"\s+", "", tex)
     for s in syms:
-        assert re.sub(r"\s+", "", print_latex(s ** 2)) in flat
+        assert re.sub(r"\s+", "", print_latex(s**2)) in flat
 
 
 def test_unbreakable_parts_are_named_in_a_where_list():
     syms = sp.symbols("x_1:40", positive=True)
-    bnd = Bound("test.root", expr=sp.sqrt(sp.Add(*[s ** 2 for s in syms])) / 3, params=syms,
-                provenance=Provenance("classical", (cite("bhatia1997"),)))
+    bnd = Bound(
+        "test.root",
+        expr=sp.sqrt(sp.Add(*[s**2 for s in syms])) / 3,
+        params=syms,
+        provenance=Provenance("classical", (cite("bhatia1997"),)),
+    )
     tex = render.display(bnd, punct=".")
     assert tex.startswith("\\begin{equation*}\n\\frac{\\sqrt{T_{1}}}{3},") and "\nwhere\n\\begin{align*}" in tex
     assert tex.endswith(".\n\\end{align*}") and "T_{1} &= x_{1}^{2} + " in tex and "&\\quad + " in tex
@@ -113,9 +137,12 @@ class _Derivation:
 
 def test_proof_skeleton_lists_every_recorded_step_in_order():
     x = sp.symbols("x_1:40", positive=True)
-    steps = [_Step(r"By \texttt{schatten.stechkin\_sigma}", sp.Symbol("sigma_2") * 2, ("schatten.stechkin_sigma",)),
-             _Step("Balance over $r$", sp.sqrt(sp.Add(*x)), note="min_r a r + b r^(-2/p)", status="reconstructed",
-                   relation="~")]
+    steps = [
+        _Step(r"By \texttt{schatten.stechkin\_sigma}", sp.Symbol("sigma_2") * 2, ("schatten.stechkin_sigma",)),
+        _Step(
+            "Balance over $r$", sp.sqrt(sp.Add(*x)), note="min_r a r + b r^(-2/p)", status="reconstructed", relation="~"
+        ),
+    ]
     known = {"schatten.stechkin_sigma": ("lemma", "lem:schatten.stechkin_sigma")}
     tex = render.proof(_Derivation(steps), known=known)
     assert tex.startswith("\\begin{proof}[Proof skeleton") and tex.count("\\item ") == 2
@@ -161,8 +188,7 @@ def test_bibtex_entry_of_every_citation(key):
     assert entry.startswith(f"@{c.entry_type}{{{key},") and entry.endswith("}")
     assert entry.count("{") == entry.count("}")
     assert f"year = {{{c.year}}}" in entry
-    field = {"article": "journal", "inproceedings": "booktitle", "book": "publisher"}.get(c.entry_type,
-                                                                                         "howpublished")
+    field = {"article": "journal", "inproceedings": "booktitle", "book": "publisher"}.get(c.entry_type, "howpublished")
     assert f"  {field} = {{{escape(c.venue)}}}" in entry
     for author in c.authors:
         assert escape(author) in entry
@@ -190,8 +216,8 @@ def test_escape_leaves_no_bare_special_and_no_unknown_unicode(text):
     out = escape(text)
     # remove what escape() produces on purpose; nothing special may remain outside it
     stripped = re.sub(r"\\(textbackslash|textasciicircum|textasciitilde|dots)\{\}|\\-", "", out)
-    stripped = stripped.replace(r"$\$$", "")                  # a dollar sign (math mode: Type 1 font)
-    stripped = re.sub(r"\$[^$]*\$", "", stripped)            # math produced for <, >, |, Unicode symbols
+    stripped = stripped.replace(r"$\$$", "")  # a dollar sign (math mode: Type 1 font)
+    stripped = re.sub(r"\$[^$]*\$", "", stripped)  # math produced for <, >, |, Unicode symbols
     stripped = re.sub(r"\\[{}$&%#_]", "", stripped)
     assert not (set(stripped) & _SPECIALS), (text, out)
     assert all(ord(ch) < 0x100 for ch in stripped), (text, out)

@@ -1,5 +1,6 @@
 """Round trip: every registered bound's LaTeX, parsed back with sympy.parsing.latex, equals Bound.expr where the
 parser supports the constructs; the ones it cannot read are listed (xfail with the reason)."""
+
 import pytest
 import sympy as sp
 
@@ -10,8 +11,9 @@ from schattheory.foundation.symbols import L, N, W, a, b, eps, gamma, p, r
 from schattheory.outputs.latex import notation as nt
 from schattheory.outputs.latex.roundtrip import parser_available, roundtrip, unsupported_reason
 
-pytestmark = pytest.mark.skipif(not parser_available(),
-                                reason="sympy.parsing.latex needs antlr4-python3-runtime 4.11 (the test extras)")
+pytestmark = pytest.mark.skipif(
+    not parser_available(), reason="sympy.parsing.latex needs antlr4-python3-runtime 4.11 (the test extras)"
+)
 
 
 def _check(bound, side="rhs"):
@@ -47,17 +49,26 @@ def test_the_unparseable_ones_are_reported_as_such():
 
 
 def _bound(expr, params, example=None):
-    return Bound("test.rt", expr=expr, params=params, provenance=Provenance("classical", (cite("mohri2018"),)),
-                 example=example or {})
+    return Bound(
+        "test.rt",
+        expr=expr,
+        params=params,
+        provenance=Provenance("classical", (cite("mohri2018"),)),
+        example=example or {},
+    )
 
 
-@pytest.mark.parametrize("expr", [
-    sp.sqrt(L * W * r * L / N),
-    (W * r * L**2 / N) ** (2 * p / (p + 2)) * sp.log(W * L) ** 2,
-    sp.Rational(3, 2) * sp.sqrt(sp.log(2 / eps) / N) + 4 * a / (gamma * sp.sqrt(N)),
-    (1 + p / 2) * (2 / p) ** (p / (p + 2)) * a ** (2 / (p + 2)) * b ** (p / (p + 2)),
-    sp.exp(-a * p) + sp.Max(a, b),
-], ids=["sqrt", "powers-logs", "sum-fractions", "balancing-constant", "exp-max"])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        sp.sqrt(L * W * r * L / N),
+        (W * r * L**2 / N) ** (2 * p / (p + 2)) * sp.log(W * L) ** 2,
+        sp.Rational(3, 2) * sp.sqrt(sp.log(2 / eps) / N) + 4 * a / (gamma * sp.sqrt(N)),
+        (1 + p / 2) * (2 / p) ** (p / (p + 2)) * a ** (2 / (p + 2)) * b ** (p / (p + 2)),
+        sp.exp(-a * p) + sp.Max(a, b),
+    ],
+    ids=["sqrt", "powers-logs", "sum-fractions", "balancing-constant", "exp-max"],
+)
 def test_typical_bound_shapes_round_trip(expr):
     params = tuple(sorted(expr.free_symbols, key=str))
     _check(_bound(expr, params))
@@ -70,7 +81,7 @@ def test_a_wrong_printer_is_caught(monkeypatch):
     real = LatexPrinter._print_Pow
 
     def wrong(self, expr):
-        return real(self, expr.base ** 3) if expr.exp == 2 else real(self, expr)
+        return real(self, expr.base**3) if expr.exp == 2 else real(self, expr)
 
     assert roundtrip(_bound(W**2 / 3 + a, (W, a))).status == "equal"
     monkeypatch.setattr(LatexPrinter, "_print_Pow", wrong)
@@ -83,7 +94,7 @@ def test_unsupported_reasons_name_the_construct():
     from schattheory.numerics.schatten import SchattenNorm
 
     assert "SchattenNorm" in unsupported_reason(SchattenNorm(A, p) + 1)
-    assert unsupported_reason(XF * 2) == ""        # a symbol's name is no reason: it is renamed (below)
+    assert unsupported_reason(XF * 2) == ""  # a symbol's name is no reason: it is renamed (below)
 
 
 def test_symbols_the_parser_cannot_read_are_renamed_and_say_so():
@@ -116,5 +127,5 @@ def test_renaming_does_not_hide_a_wrong_expression(monkeypatch):
 
     monkeypatch.setattr(core, "print_latex", wrong)
     monkeypatch.setattr(nt.Notation, "latex", lambda self, e, **kw: wrong(e, notation=self, **kw))
-    rt = roundtrip(_bound(XF ** 3 / N, (XF, N)))
+    rt = roundtrip(_bound(XF**3 / N, (XF, N)))
     assert rt.status == "different"

@@ -1,4 +1,5 @@
 """Declared limits are verified by Bound.check() for every Bound, registered or not."""
+
 from dataclasses import replace
 
 import pytest
@@ -36,8 +37,9 @@ def test_numeric_route_catches_a_wrong_limit_when_sympy_gives_up():
 
     x = sp.Symbol("x", positive=True)
     prov = Provenance("classical", (cite("bhatia1997", "p. 1"),))
-    good = Bound("user.sinc", expr=sp.sin(x) / x, params=(x,), provenance=prov, example={x: 1},
-                 limits=(Limit(x, 0, 1),))
+    good = Bound(
+        "user.sinc", expr=sp.sin(x) / x, params=(x,), provenance=prov, example={x: 1}, limits=(Limit(x, 0, 1),)
+    )
     bad = replace(good, key="user.sinc.bad", limits=(Limit(x, 0, sp.Rational(11, 10)),))
     assert [c.method for c in check_limits(good, budget=0)] == ["numeric"] and check_limits(good, budget=0)[0].ok
     assert not check_limits(bad, budget=0)[0].ok

@@ -8,6 +8,7 @@
 The numeric side evaluates the raw spectrum forms at p = 2^(-+k), k = 4 .. 48, at 50 digits on spectra with
 magnitudes far from 1, ties and tiny tails.
 """
+
 import mpmath
 import pytest
 import sympy as sp
@@ -33,7 +34,7 @@ def _seq(expr, sig, point):
     return [v for _, v in numeric_sequence(expr.subs(dict(zip(syms, sig))), p, point, dps=50)]
 
 
-def _close(v, target, rel=sp.Rational(1, 10 ** 12)):  # noqa: B008 -- an immutable SymPy Rational, safe as a default
+def _close(v, target, rel=sp.Rational(1, 10**12)):  # noqa: B008 -- an immutable SymPy Rational, safe as a default
     with mpmath.workdps(50):
         t = mpmath.mpf(sp.N(target, 60))
         return abs(v - t) <= mpmath.mpf(sp.N(rel, 60)) * abs(t)
@@ -49,7 +50,7 @@ def test_power_sum_tends_to_k_symbolically(k):
 def test_power_sum_tends_to_k_numerically(k, sig):
     seq = _seq(schatten.schatten_sum_form(spectrum(k), p), sig, 0)
     # sum sigma_i^p = k + p sum log sigma_i + O(p^2): the error at p = 2^-48 is below 1e-11 even for 1e-190
-    assert _close(seq[-1], k, R(1, 10 ** 10))
+    assert _close(seq[-1], k, R(1, 10**10))
     errs = [abs(v - k) for v in seq]
     assert errs[-1] < errs[-4] < errs[0]
 
@@ -64,7 +65,7 @@ def test_raw_form_defeats_sympy_but_normalised_form_does_not():
     """The trap the normalisation avoids: on the raw two-term form SymPy's limit fails or gives no closed answer."""
     a, b = spectrum(2)
     raw = timed_limit(schatten.schatten_norm_form((a, b), p), p, sp.oo, timeout=10)
-    assert raw.method != "symbolic" or raw.value == a   # either fails honestly or is right, never wrong
+    assert raw.method != "symbolic" or raw.value == a  # either fails honestly or is right, never wrong
     assert schatten.limit_norm_at_infinity(2).value == a
 
 
@@ -72,7 +73,7 @@ def test_raw_form_defeats_sympy_but_normalised_form_does_not():
 def test_norm_tends_to_sigma1_numerically(k, sig):
     seq = _seq(schatten.schatten_norm_form(spectrum(k), p), sig, sp.oo)
     # (sum sigma^p)^(1/p) = sigma_1 * m^(1/p) (1 + ...): error ~ log(m)/p with m the multiplicity of sigma_1
-    assert _close(seq[-1], sig[0], R(1, 10 ** 12))
+    assert _close(seq[-1], sig[0], R(1, 10**12))
 
 
 @pytest.mark.parametrize("k", [2, 3, 5])
@@ -105,11 +106,11 @@ def test_rank_proxy_limits_symbolically(k):
 @pytest.mark.parametrize("k,sig", CASES, ids=IDS)
 def test_rank_proxy_limits_numerically(k, sig):
     form = schatten.rank_proxy_form(spectrum(k), p)
-    assert _close(_seq(form, sig, 0)[-1], k, R(1, 10 ** 10))
-    top = sum(1 for x in sig if x == sig[0])   # multiplicity of sigma_1: ties stay, the rest vanish
+    assert _close(_seq(form, sig, 0)[-1], k, R(1, 10**10))
+    top = sum(1 for x in sig if x == sig[0])  # multiplicity of sigma_1: ties stay, the rest vanish
     assert _close(_seq(form, sig, sp.oo)[-1], top)
 
 
 def test_sequence_points_are_powers_of_two():
     assert sequence_points(0)[:3] == [R(1, 16), R(1, 256), R(1, 4096)]
-    assert sequence_points(sp.oo)[-1] == 2 ** 48
+    assert sequence_points(sp.oo)[-1] == 2**48

@@ -1,4 +1,5 @@
 """Loaders: every format gives the same layers (names, orientation, biases, dtypes), one tensor at a time."""
+
 import json
 import struct
 import sys
@@ -54,7 +55,7 @@ def test_npz_and_safetensors_give_the_same_layers(tmp_path):
     for rows in (a, b, c):
         assert [r[0] for r in rows] == ["fc1.weight", "fc2.weight", "fc10.weight"]
         for (_name, w, bias), expect in zip(rows, ("fc1", "fc2", "fc10")):
-            assert w.dtype == np.float32                      # float32 kept as stored
+            assert w.dtype == np.float32  # float32 kept as stored
             np.testing.assert_array_equal(w, MODEL[expect + ".weight"])
             if expect == "fc10":
                 assert bias is None
@@ -80,11 +81,11 @@ def test_safetensors_natural_and_file_order(tmp_path):
 
 
 def test_fp16_and_bf16_are_upcast_to_float32(tmp_path):
-    w = np.array([[1.5, -2.0, 0.25], [3.0, 0.5, -1.0]], dtype=np.float32)   # exact in fp16 and bf16
+    w = np.array([[1.5, -2.0, 0.25], [3.0, 0.5, -1.0]], dtype=np.float32)  # exact in fp16 and bf16
     np.savez(tmp_path / "h.npz", w=w.astype(np.float16))
     _write_bf16_safetensors(tmp_path / "b.safetensors", {"w": w})
     for path in (tmp_path / "h.npz", tmp_path / "b.safetensors"):
-        (_, got, _), = _read_all(path)[1]
+        ((_, got, _),) = _read_all(path)[1]
         assert got.dtype == np.float32
         np.testing.assert_array_equal(got, w)
     net = NetworkSpectra.from_model(tmp_path / "b.safetensors")
@@ -94,8 +95,8 @@ def test_fp16_and_bf16_are_upcast_to_float32(tmp_path):
 
 def test_torch_file_without_torch_is_a_clear_error(tmp_path, monkeypatch):
     path = tmp_path / "model.pt"
-    path.write_bytes(b"\x80\x02\x8a\x0alZ\xfc\x9cF\xf9 j\xa8P\x19.")   # legacy torch.save magic (pickle)
-    monkeypatch.setitem(sys.modules, "torch", None)                 # import torch -> ImportError
+    path.write_bytes(b"\x80\x02\x8a\x0alZ\xfc\x9cF\xf9 j\xa8P\x19.")  # legacy torch.save magic (pickle)
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch -> ImportError
     with pytest.raises(InputError, match="needs torch, which is not installed"):
         plan_model(path)
 
@@ -123,14 +124,18 @@ def test_torch_state_dict_path_with_a_stand_in_torch(tmp_path, monkeypatch):
     """The torch code path (state dict nesting, dtype handling) run against a minimal stand-in module."""
     path = tmp_path / "model.pt"
     path.write_bytes(b"\x80\x02" + b"\x00" * 30)
-    state = {"state_dict": {"0.weight": _FakeTensor(np.ones((3, 2), np.float16), "torch.float16"),
-                            "0.bias": _FakeTensor(np.zeros(3, np.float32), "torch.float32"),
-                            "1.weight": _FakeTensor(np.ones((1, 3), np.float32), "torch.float32")}}
+    state = {
+        "state_dict": {
+            "0.weight": _FakeTensor(np.ones((3, 2), np.float16), "torch.float16"),
+            "0.bias": _FakeTensor(np.zeros(3, np.float32), "torch.float32"),
+            "1.weight": _FakeTensor(np.ones((1, 3), np.float32), "torch.float32"),
+        }
+    }
     calls = []
     fake = types.SimpleNamespace(load=lambda p, map_location, weights_only: calls.append(weights_only) or state)
     monkeypatch.setitem(sys.modules, "torch", fake)
     plan, rows = _read_all(path)
-    assert calls == [True]                                          # weights_only: no arbitrary unpickling
+    assert calls == [True]  # weights_only: no arbitrary unpickling
     assert [r[0] for r in rows] == ["0.weight", "1.weight"]
     assert rows[0][1].dtype == np.float32 and rows[0][2] is not None
     assert plan.layers[0].bias == "0.bias"
@@ -150,26 +155,31 @@ def test_unnamed_npz_arrays_pair_biases_by_position(tmp_path):
 
 
 def test_keras_style_names_and_in_out_orientation():
-    W1, W2 = RNG.standard_normal((4, 6)), RNG.standard_normal((6, 2))   # (in, out)
+    W1, W2 = RNG.standard_normal((4, 6)), RNG.standard_normal((6, 2))  # (in, out)
     plan, rows = _read_all({"W1": W1, "b1": np.zeros(6), "W2": W2, "b2": np.zeros(2)}, orientation="in_out")
     assert [lay.shape for lay in plan.layers] == [(6, 4), (2, 6)]
     np.testing.assert_array_equal(rows[0][1], W1.T)
     assert [lay.bias for lay in plan.layers] == ["b1", "b2"]
-    with pytest.raises(InputError, match="do not match"):                   # read as torch layout, they do not chain
+    with pytest.raises(InputError, match="do not match"):  # read as torch layout, they do not chain
         plan_model({"W1": W1, "W2": W2})
 
 
 def test_layer_selection_by_pattern():
-    model = {"enc.0.weight": np.ones((4, 3)), "enc.0.bias": np.ones(4), "enc.1.weight": np.ones((4, 4)),
-             "head.weight": np.ones((2, 4)), "norm.weight": np.ones(4)}
+    model = {
+        "enc.0.weight": np.ones((4, 3)),
+        "enc.0.bias": np.ones(4),
+        "enc.1.weight": np.ones((4, 4)),
+        "head.weight": np.ones((2, 4)),
+        "norm.weight": np.ones(4),
+    }
     assert [lay.name for lay in plan_model(model, "enc.*").layers] == ["enc.0.weight", "enc.1.weight"]
     assert [lay.name for lay in plan_model(model, "re:^(enc\\.1|head)").layers] == ["enc.1.weight", "head.weight"]
     assert [lay.name for lay in plan_model(model, "enc.0.*,head.weight").layers] == ["enc.0.weight", "head.weight"]
-    with pytest.raises(InputError, match="1-D scale without running statistics"):   # a LayerNorm-like scale
+    with pytest.raises(InputError, match="1-D scale without running statistics"):  # a LayerNorm-like scale
         plan_model(model)
-    plan = plan_model(model, "enc.*,head.*")                                # left out knowingly: listed, with why
+    plan = plan_model(model, "enc.*,head.*")  # left out knowingly: listed, with why
     assert any(n == "norm.weight" and "not selected" in r and "do not cover" in r for n, r in plan.ignored)
-    with pytest.raises(InputError, match="1-D scale"):                      # asked for: refused
+    with pytest.raises(InputError, match="1-D scale"):  # asked for: refused
         plan_model(model, "norm.*")
     with pytest.raises(InputError, match="no weight tensor matches"):
         plan_model(model, "decoder.*")
@@ -178,8 +188,11 @@ def test_layer_selection_by_pattern():
 
 
 def test_conv_kernels_are_4d_layers_and_keep_their_bias():
-    model = {"conv.weight": RNG.standard_normal((8, 3, 3, 3)), "conv.bias": np.zeros(8),
-             "fc.weight": RNG.standard_normal((10, 8 * 4 * 4))}
+    model = {
+        "conv.weight": RNG.standard_normal((8, 3, 3, 3)),
+        "conv.bias": np.zeros(8),
+        "fc.weight": RNG.standard_normal((10, 8 * 4 * 4)),
+    }
     plan = plan_model(model)
     assert [(lay.kind, lay.bias) for lay in plan.layers] == [("conv", "conv.bias"), ("dense", None)]
     with pytest.raises(InputError, match="not a multiple of the 8 channels"):

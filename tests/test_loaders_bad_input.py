@@ -1,4 +1,5 @@
 """Bad input: one clear InputError each through the API; through the CLI exit 2, one line, no traceback, no files."""
+
 import json
 import os
 import struct
@@ -19,8 +20,10 @@ safetensors_numpy = pytest.importorskip("safetensors.numpy")
 
 def _good(tmp_path):
     rng = np.random.default_rng(0)
-    model = {"fc1.weight": rng.standard_normal((5, 4)).astype(np.float32),
-             "fc2.weight": rng.standard_normal((3, 5)).astype(np.float32)}
+    model = {
+        "fc1.weight": rng.standard_normal((5, 4)).astype(np.float32),
+        "fc2.weight": rng.standard_normal((3, 5)).astype(np.float32),
+    }
     np.savez(tmp_path / "good.npz", **model)
     safetensors_numpy.save_file(model, str(tmp_path / "good.safetensors"))
     np.savez(tmp_path / "data.npz", X=rng.standard_normal((20, 4)), y=rng.integers(0, 3, 20))
@@ -39,7 +42,7 @@ def _cases(tmp_path):
     (tmp_path / "badheader.safetensors").write_bytes(struct.pack("<Q", 16) + b"{not json!!!!!!}")
     corrupt = bytearray(raw_npz)
     i = corrupt.find(b"fc2.weight.npy")
-    corrupt[i + 60: i + 90] = b"\x00" * 30                     # damage the second member's array header
+    corrupt[i + 60 : i + 90] = b"\x00" * 30  # damage the second member's array header
     (tmp_path / "corrupt.npz").write_bytes(bytes(corrupt))
     np.savez(tmp_path / "unchained.npz", a=np.ones((5, 4)), b=np.ones((3, 6)))
     nan = dict(model)
@@ -65,22 +68,42 @@ def _cases(tmp_path):
         "NaN weights": ([f"{d}/nan.npz"], "contains NaN entries"),
         "inf weights": ([f"{d}/inf.safetensors"], "contains inf entries"),
         "1-D tensors as layers": ([f"{d}/onedim.npz", "--layers", "fc*"], "1-D tensor"),
-        "data dimension mismatch": ([f"{d}/good.npz", "--data", f"{d}/wrongdim.npz", "--margin", "1"],
-                                    "X has 7 features but the first layer"),
+        "data dimension mismatch": (
+            [f"{d}/good.npz", "--data", f"{d}/wrongdim.npz", "--margin", "1"],
+            "X has 7 features but the first layer",
+        ),
         "negative margin": ([f"{d}/good.npz", "--data", f"{d}/data.npz", "--margin", "-0.5"], "must be > 0"),
         "zero margin": ([f"{d}/good.npz", "--n", "10", "--input-norm", "1", "--margin", "0"], "must be > 0"),
-        "margin percentile below zero": ([f"{d}/good.npz", "--data", f"{d}/data.npz", "--margin-percentile", "1"],
-                                         "<= 0"),
+        "margin percentile below zero": (
+            [f"{d}/good.npz", "--data", f"{d}/data.npz", "--margin-percentile", "1"],
+            "<= 0",
+        ),
         "data without margin": ([f"{d}/good.npz", "--data", f"{d}/data.npz"], "needs an explicit margin"),
         "incomplete --n": ([f"{d}/good.npz", "--n", "10"], "give all of --n, --input-norm and --margin"),
         "bad input size": ([f"{d}/good.npz", "--input-size", "3y"], "HxW"),
     }
 
 
-CASE_NAMES = ["truncated safetensors", "truncated npz", "corrupted npz member", "corrupted safetensors header",
-              "empty file", "unrecognised file", "missing file", "shapes do not chain", "NaN weights", "inf weights",
-              "1-D tensors as layers", "data dimension mismatch", "negative margin", "zero margin",
-              "margin percentile below zero", "data without margin", "incomplete --n", "bad input size"]
+CASE_NAMES = [
+    "truncated safetensors",
+    "truncated npz",
+    "corrupted npz member",
+    "corrupted safetensors header",
+    "empty file",
+    "unrecognised file",
+    "missing file",
+    "shapes do not chain",
+    "NaN weights",
+    "inf weights",
+    "1-D tensors as layers",
+    "data dimension mismatch",
+    "negative margin",
+    "zero margin",
+    "margin percentile below zero",
+    "data without margin",
+    "incomplete --n",
+    "bad input size",
+]
 
 
 #: these cases also run as a real process (exit status, nothing on stdout, no traceback from start-up to exit); the
@@ -95,8 +118,9 @@ def test_cli_one_line_exit_2_no_files(tmp_path, case, capsys):
     before = set(os.listdir(tmp_path))
     argv = ["evaluate", *args, "--json", "--plot", str(plots)]
     if case in SUBPROCESS_CASES:
-        proc = subprocess.run([sys.executable, "-m", "schattheory", *argv], cwd=ROOT, capture_output=True, text=True,
-                              timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "schattheory", *argv], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
         code, out, err = proc.returncode, proc.stdout, proc.stderr
     else:
         code = cli.main(argv)
@@ -106,7 +130,7 @@ def test_cli_one_line_exit_2_no_files(tmp_path, case, capsys):
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err, err
     assert lines[0].startswith("schattheory evaluate: error: ") and fragment in lines[0], lines[0]
-    assert set(os.listdir(tmp_path)) == before            # no plot directory, no partial file
+    assert set(os.listdir(tmp_path)) == before  # no plot directory, no partial file
 
 
 def test_api_raises_input_error(tmp_path):
@@ -161,7 +185,12 @@ def test_plot_failure_leaves_no_partial_files(tmp_path, monkeypatch):
 
 def test_json_stays_valid_and_strict(tmp_path):
     _good(tmp_path)
-    proc = subprocess.run([sys.executable, "-m", "schattheory", "evaluate", str(tmp_path / "good.npz"), "--json"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "schattheory", "evaluate", str(tmp_path / "good.npz"), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     json.loads(proc.stdout, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))

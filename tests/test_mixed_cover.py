@@ -6,6 +6,7 @@ scale 1/2, every cover of the ball of radius 1 by balls of radius 1/2 has at lea
 so ln N >= w^2 ln 2. For p < 2 the S_p ball of radius R contains the Frobenius ball of radius R w^(1/2 - 1/p), which
 gives ln N >= w^2 ln(R w^(1/2-1/p) / eps) at Frobenius scale eps.
 """
+
 import importlib.util
 import math
 from pathlib import Path
@@ -17,8 +18,9 @@ import sympy as sp
 from schattheory.core.registry import get
 from schattheory.foundation.symbols import R, b, d, eps, j, m, p
 
-_spec = importlib.util.spec_from_file_location("refuted_mixed_cover",
-                                               Path(__file__).parent / "data" / "refuted_mixed_cover.py")
+_spec = importlib.util.spec_from_file_location(
+    "refuted_mixed_cover", Path(__file__).parent / "data" / "refuted_mixed_cover.py"
+)
 OLD = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(OLD)
 
@@ -51,7 +53,7 @@ def test_old_form_at_j0_omega1_is_refuted_by_volume(w):
 @pytest.mark.parametrize("w", [64, 100, 256])
 def test_old_form_with_omega_w_minimised_over_j_is_refuted_by_volume(w):
     best = min(OLD.old_split(2 * w + 1, jj, w, 1, 1, 2, 1 / (2 * math.sqrt(w))) for jj in range(0, w + 1))
-    assert 5 * w ** 1.5 <= best <= 4 * math.sqrt(2) * w ** 1.5     # 'about 5.7 w^1.5' (4 sqrt 2 asymptotically)
+    assert 5 * w**1.5 <= best <= 4 * math.sqrt(2) * w**1.5  # 'about 5.7 w^1.5' (4 sqrt 2 asymptotically)
     assert best < volume_lower(w, 2, 0.5)
 
 
@@ -74,7 +76,7 @@ def test_new_forms_are_not_refuted_for_p_below_2(w, pp):
     # a Frobenius scale well inside the contained Frobenius ball, so the volume bound is large
     eps_frob = 0.25 * w ** (0.5 - 1.0 / pp)
     lower = volume_lower(w, pp, eps_frob)
-    assert lower > w * w            # a strong lower bound (w^2 ln 4)
+    assert lower > w * w  # a strong lower bound (w^2 ln 4)
     assert new_balanced(w, pp, eps_frob) >= lower
     for jj in (1, 2, 5, w):
         assert new_split(w, jj, pp, eps_frob) >= lower
@@ -100,7 +102,7 @@ def sp_ball_matrices(mm, dd, pp, radius, count):
         U, _ = np.linalg.qr(RNG.normal(size=(mm, mm)))
         V, _ = np.linalg.qr(RNG.normal(size=(dd, dd)))
         sig = np.abs(RNG.standard_cauchy(size=k)) if i % 2 else RNG.uniform(0, 1, size=k)
-        norm = (sig ** pp).sum() ** (1 / pp)
+        norm = (sig**pp).sum() ** (1 / pp)
         scale = radius / norm * (1.0 if i % 3 == 0 else RNG.uniform(0, 1))
         out.append(U[:, :k] @ np.diag(sig * scale) @ V[:, :k].T)
     return np.array(out)
@@ -110,7 +112,7 @@ def sp_ball_matrices(mm, dd, pp, radius, count):
 @pytest.mark.parametrize("eps_frob", [0.5, 0.3])
 def test_greedy_packing_of_the_class_respects_the_new_cover(mm, dd, pp, eps_frob):
     Z = RNG.normal(size=(dd, 4))
-    Z /= np.linalg.norm(Z)                 # ||Z||_F = 1 = b
+    Z /= np.linalg.norm(Z)  # ||Z||_F = 1 = b
     mats = sp_ball_matrices(mm, dd, pp, 1.0, 3000)
     pts = np.einsum("kij,jn->kin", mats, Z).reshape(len(mats), -1)
     centres = np.empty((0, pts.shape[1]))
@@ -129,8 +131,9 @@ def _old_form_as_a_bound():
     """The refuted form on the new lemma's left side: X rho^(1/p) (the amplified S_p radius) is R b, Omega = 1."""
     from dataclasses import replace
 
-    old = OLD.OLD_SPLIT.subs({OLD.a: m + d + 1, OLD.Omega: 1, OLD.X: R * b, OLD.rho: 1, OLD.p: p, OLD.eps: eps,
-                              OLD.j: j}, simultaneous=True)
+    old = OLD.OLD_SPLIT.subs(
+        {OLD.a: m + d + 1, OLD.Omega: 1, OLD.X: R * b, OLD.rho: 1, OLD.p: p, OLD.eps: eps, OLD.j: j}, simultaneous=True
+    )
     return replace(SPLIT, key="refuted.mixed_layer.split", expr=old)
 
 
@@ -139,7 +142,7 @@ def test_falsifier_refutes_the_old_form_with_a_volume_argument():
 
     ce = falsify(_old_form_as_a_bound(), budget_s=10, seed=0)
     assert ce is not None and ce.method == "volume" and ce.lhs > ce.rhs
-    assert "e_i" in ce.argument        # the adversarial inputs x_i = B e_i of the counterexample
+    assert "e_i" in ce.argument  # the adversarial inputs x_i = B e_i of the counterexample
 
 
 @pytest.mark.parametrize("key", ["covering.mixed_layer.split", "covering.mixed_layer"])

@@ -3,6 +3,7 @@
 
 The score is printed (``pytest -s``); README "What check means" records the measured figure.
 """
+
 import pytest
 
 from schattheory.analysis.falsifier import attack, kind_of
@@ -24,7 +25,7 @@ def test_mutation_score_at_least_90_percent():
     results = []
     for b, seed in ((b, seed) for seed in MUTANT_SEEDS for b in _checkable()):
         for op, text, mb in mutants(b, seed=seed):
-            if kind_of(mb)[0] == "unchecked":   # e.g. a flipped cover: lower bounds cannot refute N >= ...
+            if kind_of(mb)[0] == "unchecked":  # e.g. a flipped cover: lower bounds cannot refute N >= ...
                 continue
             v = attack(mb, BUDGET, seed=0, limits=False)
             results.append((b.key, op, text, v.outcome))

@@ -1,4 +1,5 @@
 """The network evaluator (schattheory.bounds.network): numbers from the registered expressions, in log space."""
+
 import math
 
 import mpmath
@@ -38,10 +39,18 @@ def _values_for(bound, net, p=None, delta=0.01, grid_size=1):
     vals = {}
     for l, lay in enumerate(net.layers, start=1):
         pl = p[l - 1] if isinstance(p, (list, tuple)) else p
-        for name, value in ((f"s_{l}", lay.spectral), (f"F_{l}", lay.frobenius), (f"b_{l}", lay.norm21),
-                            (f"w_{l}", lay.out_features), (f"w_{l - 1}", lay.in_features),
-                            (f"U_{l}", lay.out_features), (f"d_{l - 1}", lay.in_features),
-                            (f"Omega_{l}", lay.multiplicity), (f"rank_{l}", lay.rank), (f"p_{l}", pl)):
+        for name, value in (
+            (f"s_{l}", lay.spectral),
+            (f"F_{l}", lay.frobenius),
+            (f"b_{l}", lay.norm21),
+            (f"w_{l}", lay.out_features),
+            (f"w_{l - 1}", lay.in_features),
+            (f"U_{l}", lay.out_features),
+            (f"d_{l - 1}", lay.in_features),
+            (f"Omega_{l}", lay.multiplicity),
+            (f"rank_{l}", lay.rank),
+            (f"p_{l}", pl),
+        ):
             if name in names and value is not None:
                 vals[names[name]] = sp.Float(repr(float(value)), 30) if isinstance(value, float) else value
         if f"rho_{l}" in names:
@@ -50,19 +59,38 @@ def _values_for(bound, net, p=None, delta=0.01, grid_size=1):
                 vals[names[f"rho_{l}"]] = sp.Float(str(rank_proxy(sig, mpmath.mpf(pl))), 55)
         if f"B_A{l - 1}" in names:
             vals[names[f"B_A{l - 1}"]] = net.extras["activation_norms"][l - 1]
-    glob = {"N": DATA.n, "B": DATA.input_norm, "gamma": DATA.margin, "X_F": DATA.data_frobenius,
-            "delta": delta, "G": grid_size, "C_1": 1, "K": DATA.num_classes}
+    glob = {
+        "N": DATA.n,
+        "B": DATA.input_norm,
+        "gamma": DATA.margin,
+        "X_F": DATA.data_frobenius,
+        "delta": delta,
+        "G": grid_size,
+        "C_1": 1,
+        "K": DATA.num_classes,
+    }
     for name, value in glob.items():
         if name in names:
             vals[names[name]] = sp.nsimplify(value) if name != "N" else value
     return vals
 
 
-CASES = [("ledent2025", "dominant", 0.5), ("ledent2025", "explicit", 0.5), ("ledent2025", "dominant", (0.3, 1.0, 2.5)),
-         ("ledent2025.wl_width", "dominant", 1.5), ("ledent2025", "explicit", (0.3, 1.0, 1.9)),
-         ("bartlett2017", "dominant", None), ("bartlett2017", "explicit", None), ("neyshabur2018", "dominant", None),
-         ("golowich2018", "dominant", None), ("counting", "dominant", None), ("counting", "explicit", None),
-         ("vc", "dominant", None), ("vc", "explicit", None), ("pinto2024", "dominant", None)]
+CASES = [
+    ("ledent2025", "dominant", 0.5),
+    ("ledent2025", "explicit", 0.5),
+    ("ledent2025", "dominant", (0.3, 1.0, 2.5)),
+    ("ledent2025.wl_width", "dominant", 1.5),
+    ("ledent2025", "explicit", (0.3, 1.0, 1.9)),
+    ("bartlett2017", "dominant", None),
+    ("bartlett2017", "explicit", None),
+    ("neyshabur2018", "dominant", None),
+    ("golowich2018", "dominant", None),
+    ("counting", "dominant", None),
+    ("counting", "explicit", None),
+    ("vc", "dominant", None),
+    ("vc", "explicit", None),
+    ("pinto2024", "dominant", None),
+]
 
 
 @pytest.mark.parametrize("family,mode,p", CASES)
@@ -104,7 +132,7 @@ def test_thousand_layers_of_spectral_norm_three_do_not_overflow():
     sig = np.array([3.0, 1.0, 0.5])
     lay = LayerStats("l", (3, 3), sig, norm21=4.0)
     net = NetworkStats((lay,) * 1000, DataStats(n=1000, input_norm=2.0, data_frobenius=50.0, margin=0.5))
-    p = 8.0          # (3^1000)^(2p/(p+2)) = 3^1600 ~ 1e763, its square root still beyond float64
+    p = 8.0  # (3^1000)^(2p/(p+2)) = 3^1600 ~ 1e763, its square root still beyond float64
     v = evaluate_network(net, "ledent2025", "dominant", p)
     assert v.value is None and math.isfinite(v.log10_value)
     with mpmath.workdps(50):
@@ -154,18 +182,22 @@ def test_optimised_p_is_the_per_layer_argmin_on_the_grid():
     grid = default_p_grid()
     assert grid.size == 46 and np.all((grid[:41] > 0) & (grid[:41] <= 2)) and grid[-1] > 2
     v = optimise_ledent_p(net)
-    brute = min((evaluate_network(net, "ledent2025", "dominant", (a, b, c)).log10_value, (a, b, c))
-                for a in grid[::5] for b in grid[::5] for c in grid[::5])
+    brute = min(
+        (evaluate_network(net, "ledent2025", "dominant", (a, b, c)).log10_value, (a, b, c))
+        for a in grid[::5]
+        for b in grid[::5]
+        for c in grid[::5]
+    )
     assert v.log10_value <= brute[0] + 1e-12
     fixed = evaluate_network(net, "ledent2025", "dominant", v.p)
     assert fixed.log10_value == pytest.approx(v.log10_value, abs=1e-12)
-    assert evaluate_network(net, "ledent2025").p == v.p          # p=None means optimised
+    assert evaluate_network(net, "ledent2025").p == v.p  # p=None means optimised
 
 
 def test_explicit_optimisation_pays_the_union_bound_over_the_grid():
     net = _net(7)
     grid = default_p_grid()
-    grid = grid[grid < 2]          # the certified explicit form holds for p < 2: the union is over those values
+    grid = grid[grid < 2]  # the certified explicit form holds for p < 2: the union is over those values
     v = optimise_ledent_p(net, mode="explicit")
     assert max(v.p) < 2 and v.details["grid_size"] == grid.size and "certified" in v.details["certified"]
     same_p_fixed = evaluate_network(net, "ledent2025", "explicit", v.p)
@@ -183,11 +215,17 @@ def test_families_needing_data_name_what_is_missing():
             evaluate_network(net, family, p=0.5 if family.startswith("ledent") else None)
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(family="nope"), "unknown"), (dict(family="neyshabur2018", mode="explicit"), "no explicit"),
-    (dict(family="counting", p=0.5), "only ledent2025"), (dict(family="ledent2025", p=-1.0), "p="),
-    (dict(family="ledent2025", p=(0.5, 1.0)), "one value per layer"), (dict(family="ledent2025", mode="x"), "mode"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(family="nope"), "unknown"),
+        (dict(family="neyshabur2018", mode="explicit"), "no explicit"),
+        (dict(family="counting", p=0.5), "only ledent2025"),
+        (dict(family="ledent2025", p=-1.0), "p="),
+        (dict(family="ledent2025", p=(0.5, 1.0)), "one value per layer"),
+        (dict(family="ledent2025", mode="x"), "mode"),
+    ],
+)
 def test_bad_arguments_raise_one_clear_error(kwargs, match):
     with pytest.raises(InputError, match=match):
         evaluate_network(_net(9), **kwargs)
@@ -197,7 +235,7 @@ def test_value_dataclass_contract():
     v = evaluate_network(_net(10), "counting")
     assert isinstance(v, NetworkBoundValue) and v.family == "counting" and v.p is None and v.mode == "dominant"
     assert v.details["status"] == "transcribed"
-    assert v.value == pytest.approx(10 ** v.log10_value)
+    assert v.value == pytest.approx(10**v.log10_value)
     # the dominant parameter count by hand: sqrt(L sum w_l w_{l-1} / N)
     assert v.value == pytest.approx(math.sqrt(3 * (12 * 10 + 10 * 8 + 8 * 6) / 5000), rel=1e-13)
 

@@ -1,4 +1,5 @@
 """Data statistics: n, B, ||X||_F and margins from the streamed forward pass, against a per-sample loop."""
+
 import numpy as np
 import pytest
 
@@ -9,9 +10,13 @@ from schattheory.networks.evaluate import evaluate
 
 def _net(seed=0):
     rng = np.random.default_rng(seed)
-    return {"fc1.weight": rng.standard_normal((6, 4)), "fc1.bias": rng.standard_normal(6),
-            "fc2.weight": rng.standard_normal((5, 6)).astype(np.float32),
-            "fc3.weight": rng.standard_normal((3, 5)), "fc3.bias": rng.standard_normal(3)}
+    return {
+        "fc1.weight": rng.standard_normal((6, 4)),
+        "fc1.bias": rng.standard_normal(6),
+        "fc2.weight": rng.standard_normal((5, 6)).astype(np.float32),
+        "fc3.weight": rng.standard_normal((3, 5)),
+        "fc3.bias": rng.standard_normal(3),
+    }
 
 
 def _margins_by_loop(net, X, y):
@@ -22,8 +27,10 @@ def _margins_by_loop(net, X, y):
         h = list(x)
         for li, (W, b) in enumerate(layers):
             act[li] = max(act[li], sum(v * v for v in h) ** 0.5)
-            z = [sum(float(W[o, i]) * h[i] for i in range(len(h))) + (float(b[o]) if b is not None else 0.0)
-                 for o in range(W.shape[0])]
+            z = [
+                sum(float(W[o, i]) * h[i] for i in range(len(h))) + (float(b[o]) if b is not None else 0.0)
+                for o in range(W.shape[0])
+            ]
             h = [max(v, 0.0) for v in z] if li < len(layers) - 1 else z
         out.append(h[label] - max(v for j, v in enumerate(h) if j != label))
     return np.array(out), act
@@ -40,8 +47,8 @@ def test_forward_pass_margins_and_statistics(tmp_path):
     ev = evaluate(tmp_path / "net.npz", data=tmp_path / "data.npz", margin=gamma)
     d = ev.data
     assert d["n"] == 40 and d["d"] == 4 and d["num_classes"] == 3
-    assert d["input_norm"] == pytest.approx(max(np.sqrt(np.sum(x ** 2)) for x in X), rel=1e-12)
-    assert d["data_frobenius"] == pytest.approx(np.sqrt(np.sum(X ** 2)), rel=1e-12)
+    assert d["input_norm"] == pytest.approx(max(np.sqrt(np.sum(x**2)) for x in X), rel=1e-12)
+    assert d["data_frobenius"] == pytest.approx(np.sqrt(np.sum(X**2)), rel=1e-12)
     assert d["margin_loss"] == pytest.approx(np.mean(ref <= gamma))
     assert d["train_accuracy"] == pytest.approx(np.mean(ref > 0))
     assert d["margin_quantiles"]["min"] == pytest.approx(ref.min(), rel=1e-9, abs=1e-12)
@@ -52,7 +59,7 @@ def test_forward_pass_margins_and_statistics(tmp_path):
     # the bounds see the augmented network (biases folded): every activation carries the constant 1
     np.testing.assert_allclose(ev.stats.extras["activation_norms"], np.hypot(act, 1.0), rtol=1e-12)
     assert ev.stats.data.input_norm == pytest.approx(np.hypot(d["input_norm"], 1.0), rel=1e-12)
-    assert ev.stats.data.data_frobenius == pytest.approx(np.sqrt(np.sum(X ** 2) + 40), rel=1e-12)
+    assert ev.stats.data.data_frobenius == pytest.approx(np.sqrt(np.sum(X**2) + 40), rel=1e-12)
     # the percentile rule: gamma is that percentile of the same margins
     q = 100 * (1 - np.mean(ref > 0)) + 10
     ev2 = evaluate(tmp_path / "net.npz", data=tmp_path / "data.npz", margin_percentile=q)
@@ -66,6 +73,7 @@ def test_binary_single_output():
     for labels, signs in (([1, 0, 1], [1, -1, 1]), ([1, -1, -1], [1, -1, -1])):
         import os
         import tempfile
+
         with tempfile.TemporaryDirectory() as d:
             np.savez(os.path.join(d, "x.npz"), X=X, y=np.array(labels))
             ev = evaluate([W], data=os.path.join(d, "x.npz"), margin=0.5)
@@ -112,17 +120,24 @@ def test_data_file_errors(tmp_path):
     np.savez(tmp_path / "nan.npz", X=np.full((3, 2), np.nan), y=np.zeros(3))
     (tmp_path / "empty.npz").write_bytes(b"")
     (tmp_path / "junk.npz").write_bytes(b"junk")
-    for name, msg in (("noy", "missing \\['y'\\]"), ("len", "4 labels for 3 rows"), ("frac", "integer class labels"),
-                      ("nan", "NaN"), ("empty", "empty file"), ("junk", "not a readable .npz")):
+    for name, msg in (
+        ("noy", "missing \\['y'\\]"),
+        ("len", "4 labels for 3 rows"),
+        ("frac", "integer class labels"),
+        ("nan", "NaN"),
+        ("empty", "empty file"),
+        ("junk", "not a readable .npz"),
+    ):
         with pytest.raises(InputError, match=msg):
             load_data(tmp_path / f"{name}.npz")
     np.savez(tmp_path / "img.npz", X=np.ones((3, 2, 2)), y=np.zeros(3))
     X, _ = load_data(tmp_path / "img.npz")
-    assert X.shape == (3, 4)                                   # images are flattened
+    assert X.shape == (3, 4)  # images are flattened
 
 
 def test_data_with_conv_layers_is_refused(tmp_path):
     np.savez(tmp_path / "x.npz", X=np.ones((3, 12)), y=np.zeros(3))
     with pytest.raises(InputError, match="convolutional"):
-        evaluate({"conv.weight": np.ones((2, 3, 3, 3)), "fc.weight": np.ones((2, 8))}, data=tmp_path / "x.npz",
-                 margin=1)
+        evaluate(
+            {"conv.weight": np.ones((2, 3, 3, 3)), "fc.weight": np.ones((2, 8))}, data=tmp_path / "x.npz", margin=1
+        )

@@ -1,4 +1,5 @@
 """Deep networks: 1000 layers with spectral norm 3 (product 3^1000 ~ 1e477, beyond float64) without overflow."""
+
 import json
 import math
 
@@ -19,7 +20,7 @@ def deep():
 
 
 def test_generator_spectra_are_as_prescribed(deep):
-    for A in deep[:: 97]:
+    for A in deep[::97]:
         np.testing.assert_allclose(np.linalg.svd(A, compute_uv=False), layer_spectrum(WIDTH, 3.0, 1.0), rtol=1e-13)
 
 
@@ -33,14 +34,14 @@ def test_deep_spectra_do_not_overflow(deep):
     assert net.log10_spectral_product() == pytest.approx(float(ref), rel=1e-13)
     assert net.log10_spectral_product() == pytest.approx(DEPTH * math.log10(3), rel=1e-12)
     with np.errstate(over="ignore"):
-        assert np.prod(net.spectral) == math.inf                    # the naive product really overflows
+        assert np.prod(net.spectral) == math.inf  # the naive product really overflows
     stats = net.to_netstats()
     assert stats.log_spectral_product() / math.log(10) == pytest.approx(DEPTH * math.log10(3), rel=1e-12)
 
 
 def test_deep_evaluation_json_is_finite(deep):
-    ev = evaluate(deep, n=10 ** 5, input_norm=1.0, margin=1.0, ps=(0.5, 1.0))
-    doc = json.loads(ev.to_json())                                  # allow_nan=False: no inf/NaN anywhere
+    ev = evaluate(deep, n=10**5, input_norm=1.0, margin=1.0, ps=(0.5, 1.0))
+    doc = json.loads(ev.to_json())  # allow_nan=False: no inf/NaN anywhere
     assert doc["log10_spectral_product"] == pytest.approx(DEPTH * math.log10(3), rel=1e-12)
     assert len(doc["layers"]) == DEPTH
     for b in doc["bounds"]:

@@ -1,4 +1,5 @@
 """NetworkSpectra: statistics from stored spectra against independent NumPy computations; precision; Gram path."""
+
 import functools
 import math
 
@@ -15,11 +16,14 @@ from schattheory.networks.synthetic import synthetic_network
 
 def _layers(seed=0):
     rng = np.random.default_rng(seed)
-    return [rng.standard_normal((7, 5)), rng.standard_normal((4, 7)) @ np.diag([1, 1, 1e-3, 0, 0, 2, 3.0]),
-            rng.standard_normal((3, 4))]
+    return [
+        rng.standard_normal((7, 5)),
+        rng.standard_normal((4, 7)) @ np.diag([1, 1, 1e-3, 0, 0, 2, 3.0]),
+        rng.standard_normal((3, 4)),
+    ]
 
 
-@given(seed=st.integers(0, 10 ** 6), p=st.sampled_from([0.1, 0.5, 1.0, 1.5, 2.0, 3.0]))
+@given(seed=st.integers(0, 10**6), p=st.sampled_from([0.1, 0.5, 1.0, 1.5, 2.0, 3.0]))
 def test_statistics_match_numpy(seed, p):
     arrays = _layers(seed)
     net = NetworkSpectra.from_model(arrays)
@@ -33,8 +37,8 @@ def test_statistics_match_numpy(seed, p):
         assert net.norm21[i] == pytest.approx(sum(np.linalg.norm(row) for row in A), rel=1e-12)
         pos = s[s > 0]
         assert net.rank_proxy(p)[i] == pytest.approx(np.sum((pos / pos[0]) ** p), rel=1e-12)
-        assert net.schatten(p)[i] == pytest.approx(np.sum(pos ** p) ** (1 / p), rel=1e-12)
-        assert net.log10_schatten(p)[i] == pytest.approx(math.log10(np.sum(pos ** p) ** (1 / p)), rel=1e-12, abs=1e-14)
+        assert net.schatten(p)[i] == pytest.approx(np.sum(pos**p) ** (1 / p), rel=1e-12)
+        assert net.log10_schatten(p)[i] == pytest.approx(math.log10(np.sum(pos**p) ** (1 / p)), rel=1e-12, abs=1e-14)
         q = pos / pos.sum()
         assert net.effective_rank[i] == pytest.approx(math.exp(-np.sum(q * np.log(q))), rel=1e-12)
 
@@ -45,8 +49,8 @@ def test_float32_is_decomposed_in_float32_unless_asked():
     s64 = scipy.linalg.svdvals(A.astype(np.float64))
     net32 = NetworkSpectra.from_model([A])
     net64 = NetworkSpectra.from_model([A], dtype="float64")
-    np.testing.assert_allclose(net32.layers[0].sigma, s32, rtol=1e-6)       # the float32 LAPACK result...
-    assert np.max(np.abs(net32.layers[0].sigma - s64) / s64) > 1e-9          # ...which is not the float64 one
+    np.testing.assert_allclose(net32.layers[0].sigma, s32, rtol=1e-6)  # the float32 LAPACK result...
+    assert np.max(np.abs(net32.layers[0].sigma - s64) / s64) > 1e-9  # ...which is not the float64 one
     np.testing.assert_allclose(net64.layers[0].sigma, s64, rtol=1e-13)
     assert net32.info[0]["compute_dtype"] == "float32" and net64.info[0]["compute_dtype"] == "float64"
 
@@ -85,8 +89,8 @@ def test_gram_error_model_on_resolved_values(shape):
     resolved = ref > GRAM_RELIABLE * math.sqrt(eps) * ref[0]
     rel = np.abs(g - ref) / ref
     assert np.all(rel[resolved] <= 11 * eps * (ref[0] / ref[resolved]) ** 2)
-    assert np.max(rel[~resolved]) > 0.05                                    # below the threshold: really lost
-    assert np.max(np.abs(singular_values(A, "svd") - ref) / ref) < 1e-3     # SVD keeps them
+    assert np.max(rel[~resolved]) > 0.05  # below the threshold: really lost
+    assert np.max(np.abs(singular_values(A, "svd") - ref) / ref) < 1e-3  # SVD keeps them
 
 
 def test_gram_rank_proxy_loss_is_measured_and_warned_about():
@@ -99,13 +103,13 @@ def test_gram_rank_proxy_loss_is_measured_and_warned_about():
     def rp(sig, p):
         return np.sum((sig / sig[0]) ** p)
 
-    ref = ref[ref > 1024 * float(np.finfo(np.float32).eps) * ref[0]]      # the noise floor of float32 storage
+    ref = ref[ref > 1024 * float(np.finfo(np.float32).eps) * ref[0]]  # the noise floor of float32 storage
     errs = {p: abs(net.rank_proxy(p)[0] - rp(ref, p)) / rp(ref, p) for p in (0.1, 0.5, 1, 2)}
     assert 0.02 < errs[0.1] < 0.06 and 1e-3 < errs[0.5] < 6e-3 and errs[1] < 2e-4 and errs[2] < 1e-6, errs
     assert all(abs(svd.rank_proxy(p)[0] - rp(ref, p)) / rp(ref, p) < 1e-6 for p in (0.1, 0.5, 1, 2))
     warns = net.gram_warnings([0.1, 2.0])
     assert len(warns) == 1 and "p = 0.1" in warns[0] and "--method svd" in warns[0]
-    assert net.gram_warnings([2.0]) == []                                     # large p: nothing to warn about
+    assert net.gram_warnings([2.0]) == []  # large p: nothing to warn about
     well = NetworkSpectra.from_model([_decaying(256, 1024, 1e-2)], method="gram")
     assert well.info[0]["gram_unresolved"] == 0 and well.gram_warnings([0.1]) == []
     assert svd.gram_warnings([0.1]) == []

@@ -1,5 +1,6 @@
 """Every notebook in notebooks/ runs from a clean python3 kernel within two minutes, against this checkout's
 package, and is committed without outputs."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TIME_LIMIT = 120  # seconds per notebook, kernel start included
 #: toolkit modules a notebook is about (it is skipped, saying which is missing, where they are not installed)
-NEEDS = {"02": ("schattheory.bounds.derivations.main_bound", "schattheory.analysis.covers_compare"),
-         "03": ("schattheory.analysis.claims",), "04": ("schattheory.bounds.network",)}
+NEEDS = {
+    "02": ("schattheory.bounds.derivations.main_bound", "schattheory.analysis.covers_compare"),
+    "03": ("schattheory.analysis.claims",),
+    "04": ("schattheory.bounds.network",),
+}
 
 nbformat = pytest.importorskip("nbformat")
 
@@ -42,14 +46,15 @@ def test_notebook_runs_from_a_clean_kernel(path, monkeypatch, tmp_path):
     # the kernel is a fresh process: it sees this checkout's package through PYTHONPATH, and runs in a scratch dir
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=TIME_LIMIT, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=TIME_LIMIT, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
     t0 = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - t0
     assert elapsed < TIME_LIMIT, f"{path.name} took {elapsed:.0f} s"
     first = nb.cells[1]
     text = "".join(o.get("text", "") for o in first.outputs)
-    assert f"from {ROOT / 'schattheory'}" in text, text   # the worktree's package, not an installed one
+    assert f"from {ROOT / 'schattheory'}" in text, text  # the worktree's package, not an installed one
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors

@@ -1,4 +1,5 @@
 """Automatic progress lines: on for a terminal (or SCHATTHEORY_PROGRESS=1), off for a script reading stderr."""
+
 import io
 import time
 
@@ -8,7 +9,7 @@ from schattheory.outputs.commands._status import Status, auto_progress
 def test_progress_follows_the_terminal_and_the_environment(monkeypatch):
     monkeypatch.delenv("SCHATTHEORY_PROGRESS", raising=False)
     monkeypatch.setattr("sys.stderr", io.StringIO())
-    assert auto_progress() is False                       # captured stderr: a script is reading
+    assert auto_progress() is False  # captured stderr: a script is reading
     monkeypatch.setenv("SCHATTHEORY_PROGRESS", "1")
     assert auto_progress() is True
     monkeypatch.setenv("SCHATTHEORY_PROGRESS", "0")

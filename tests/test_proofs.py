@@ -1,5 +1,6 @@
 """proofs/: every step checked (identities exactly, inequalities symbolically or by a seeded 50-digit search),
 statements current, keys registered and covered, and every proof.tex compiles with pdflatex."""
+
 import shutil
 import subprocess
 import sys
@@ -61,8 +62,13 @@ def test_statement_rendering_reflects_the_registry(tmp_path):
 def test_proof_compiles(folder, tmp_path):
     for name in ("statement.tex", "proof.tex"):
         shutil.copy(folder / name, tmp_path / name)
-    res = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "proof.tex"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "proof.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     log = (tmp_path / "proof.log").read_text(encoding="latin-1") if (tmp_path / "proof.log").exists() else ""
     errors = [ln for ln in log.splitlines() if ln.startswith("!")]
     assert res.returncode == 0 and not errors, "\n".join(errors) or res.stdout[-1500:]

@@ -1,6 +1,7 @@
 """Structured left-hand sides (schattheory.foundation.quantities): same LaTeX as the hand-written statements,
 substitution,
 symbols checked by Bound.check, and no numeric evaluation."""
+
 import pytest
 import sympy as sp
 
@@ -23,9 +24,9 @@ HAND_WRITTEN = {
     "covering.volumetric": r"\ln\mathcal{N}(B_{\|\cdot\|}(R),\|\cdot\|,\varepsilon)",
     "covering.quasi_norm_ball": r"\ln\mathcal{N}(B_{\|\cdot\|}(R),\|\cdot\|,\varepsilon)",
     "covering.low_rank": r"\ln\mathcal{N}(\{X\in\mathbb{R}^{m\times d}:\operatorname{rank}X\le r,\|X\|_F\le R\},"
-                         r"\|\cdot\|_F,\varepsilon)",
+    r"\|\cdot\|_F,\varepsilon)",
     "covering.low_rank.all_eps": r"\ln\mathcal{N}(\{X\in\mathbb{R}^{m\times d}:\operatorname{rank}X\le r,"
-                                 r"\|X\|_F\le R\},\|\cdot\|_F,\varepsilon)",
+    r"\|X\|_F\le R\},\|\cdot\|_F,\varepsilon)",
     "covering.schatten_ball.frobenius": r"\ln\mathcal{N}(B_{S_p}(R),\|\cdot\|_F,\varepsilon)",
     "covering.schatten_ball.spectral": r"\ln\mathcal{N}(B_{S_p}(R),\|\cdot\|_{\sigma},\varepsilon)",
     "maurey.general": r"\ln\mathcal{N}(\{XA:\|A\|_{q,s}\le a\},\varepsilon,\|\cdot\|_2)",
@@ -45,8 +46,9 @@ def test_substitution_reaches_the_set_and_check_sees_its_symbols():
     assert b.lhs.set.rank == 2 and b.lhs.set.shape == (5, d)
     assert "5" in b.latex() and r"\le 2" in b.latex()
     with pytest.raises(Exception, match="free symbols not in params"):
-        get("covering.low_rank").__class__(**{**get("covering.low_rank").__dict__, "params": (m, d, R, eps),
-                                              "key": "demo.missing"}).check()
+        get("covering.low_rank").__class__(
+            **{**get("covering.low_rank").__dict__, "params": (m, d, R, eps), "key": "demo.missing"}
+        ).check()
 
 
 def test_quantities_refuse_numeric_evaluation():

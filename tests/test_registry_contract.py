@@ -15,6 +15,7 @@ Parametrised over ``registry.keys()``: a helper who registers a new bound gets t
 Matrix symbols in limits are written out over a fixed exact spectrum per matrix (``_SPECTRA``), so statements such
 as ``||A||_{S_p}^p -> rank(A)`` become exact SymPy expressions.
 """
+
 import re
 import shutil
 import subprocess
@@ -80,8 +81,12 @@ def _matrix_values(b, seed):
     """
     rng = np.random.default_rng(seed)
     ex = b.example_values
-    sig = [ex[s] for s in sorted((s for s in b.params if re.fullmatch(r"sigma_\d+", str(s))),
-                                 key=lambda s: int(str(s).split("_")[1]))]
+    sig = [
+        ex[s]
+        for s in sorted(
+            (s for s in b.params if re.fullmatch(r"sigma_\d+", str(s))), key=lambda s: int(str(s).split("_")[1])
+        )
+    ]
     out = {}
     for m in sorted(b.matrices(), key=str):
         out[m] = rng.standard_normal((4, 4)) if m in b.params or not sig else [sp.Rational(x) for x in sig]
@@ -93,6 +98,7 @@ def _expr_has_matrices(b):
 
 
 # ---- statics -------------------------------------------------------------------------------------------------
+
 
 def test_registry_is_not_empty():
     assert len(KEYS) >= 15
@@ -145,8 +151,13 @@ def test_every_statement_compiles(tmp_path):
         lines.append(r"\[ %s \]" % _bound(key).latex())
     lines.append(r"\end{document}")
     (tmp_path / "all.tex").write_text("\n".join(lines) + "\n")
-    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "all.tex"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "all.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if run.returncode:
         line = re.search(r"^l\.(\d+)", run.stdout, re.M)
         key = where.get(int(line.group(1))) if line else None
@@ -155,6 +166,7 @@ def test_every_statement_compiles(tmp_path):
 
 
 # ---- evaluation ----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("key", KEYS)
 def test_example_point_satisfies_assumptions(key):
@@ -182,8 +194,11 @@ def test_numpy_and_mpmath_agree_at_example(key):
 def _matrix_statements():
     """Statements about matrices whose left side can be evaluated (text left sides are identities checked by their
     own tests; structured quantities such as covering numbers are attacked by schattheory.falsify)."""
-    return [k for k in KEYS if _bound(k).matrices() and isinstance(_bound(k).lhs, sp.Basic)
-            and not quantities_in(_bound(k).lhs)]
+    return [
+        k
+        for k in KEYS
+        if _bound(k).matrices() and isinstance(_bound(k).lhs, sp.Basic) and not quantities_in(_bound(k).lhs)
+    ]
 
 
 @pytest.mark.parametrize("key", _matrix_statements())
@@ -238,8 +253,10 @@ def _at_example(b, lim):
     target, value = _target(b, lim, ex)
     target, value, point = target.subs(ex), value.subs(ex), lim.point.subs(ex)
     left = unresolved_spectral(target) | unresolved_spectral(value)
-    assert not left, (f"{b.key}: the limit of {sorted(map(str, left))} cannot be checked: declare the limit of a "
-                      f"quantity without spectral functions of matrix expressions (Limit(..., of=...))")
+    assert not left, (
+        f"{b.key}: the limit of {sorted(map(str, left))} cannot be checked: declare the limit of a "
+        f"quantity without spectral functions of matrix expressions (Limit(..., of=...))"
+    )
     return target, value, point
 
 
@@ -277,9 +294,11 @@ def test_declared_limit_matches_mpmath_sequence(key, i):
         errors = [abs(v - target_value) for v in seq]
         scale = max(1, abs(target_value))
         assert errors[-1] <= mpmath.mpf(10) ** -6 * scale, (
-            f"{key}: sequence ends at {mpmath.nstr(seq[-1], 15)}, declared {mpmath.nstr(target_value, 15)}")
+            f"{key}: sequence ends at {mpmath.nstr(seq[-1], 15)}, declared {mpmath.nstr(target_value, 15)}"
+        )
         assert errors[-1] <= errors[-4] or errors[-1] <= mpmath.mpf(10) ** (10 - SEQ_DPS) * scale, (
-            f"{key}: sequence moves away from the declared value: {[mpmath.nstr(e, 5) for e in errors[-4:]]}")
+            f"{key}: sequence moves away from the declared value: {[mpmath.nstr(e, 5) for e in errors[-4:]]}"
+        )
 
 
 @pytest.mark.parametrize("key,i", LIMIT_CASES, ids=LIMIT_IDS)

@@ -1,4 +1,5 @@
 """The registry's manifest is generated, current, and lets `list` and `get` skip building statements."""
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,11 @@ def derived(tmp_path_factory):
     derives (with show's text) and caches, and the cache folder. Shared by the two tests below (a full build is the
     longest part of this file)."""
     cache = tmp_path_factory.mktemp("cache")
-    code = ("import json, sys; from schattheory.foundation import manifest; from schattheory.core import registry; "
-            "manifest._current = {}; registry.build_manifest_cached(); "
-            "json.dump(manifest.current(), sys.stdout)")
+    code = (
+        "import json, sys; from schattheory.foundation import manifest; from schattheory.core import registry; "
+        "manifest._current = {}; registry.build_manifest_cached(); "
+        "json.dump(manifest.current(), sys.stdout)"
+    )
     run = _run(code, cache)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout), cache
@@ -50,9 +53,10 @@ def test_manifest_entries_describe_the_built_bounds():
     built = {b.key: manifest.describe(b) for b in registry.all_bounds()}
     for entry in shipped["entries"]:
         assert entry["module"] in registry.MODULES
-        if entry["key"] in built:    # (a test may have registered more; every shipped key must be built alike)
-            assert {k: v for k, v in entry.items() if k not in ("module", "show")} == \
-                {k: v for k, v in built[entry["key"]].items() if k != "module"}
+        if entry["key"] in built:  # (a test may have registered more; every shipped key must be built alike)
+            assert {k: v for k, v in entry.items() if k not in ("module", "show")} == {
+                k: v for k, v in built[entry["key"]].items() if k != "module"
+            }
             assert entry["show"] == "\n".join(text_lines(registry.get(entry["key"])))
     assert set(e["key"] for e in shipped["entries"]) <= set(built)
 
@@ -61,14 +65,16 @@ def test_list_and_get_build_only_what_they_need(tmp_path):
     # the first run may find the shipped manifest stale (a statement layer edited since): it builds and caches one
     warm = _run(["schattheory", "list"], tmp_path, module=True)
     assert warm.returncode == 0, warm.stderr
-    code = ("import sys; from schattheory.outputs.cli import main; main(['list']); "
-            "assert 'sympy' not in sys.modules, 'list imported sympy'; "
-            "from schattheory.foundation import manifest; fresh = 'show' in manifest.current()['entries'][0]; "
-            "main(['show', 'schatten.monotonicity']); "
-            "assert fresh and 'sympy' not in sys.modules, 'show imported sympy'; "
-            "from schattheory.core import registry; registry.get('schatten.monotonicity'); "
-            "assert 'schattheory.bounds.ledent2025' not in sys.modules, 'get built more than its module'; "
-            "print(len(registry.keys()))")
+    code = (
+        "import sys; from schattheory.outputs.cli import main; main(['list']); "
+        "assert 'sympy' not in sys.modules, 'list imported sympy'; "
+        "from schattheory.foundation import manifest; fresh = 'show' in manifest.current()['entries'][0]; "
+        "main(['show', 'schatten.monotonicity']); "
+        "assert fresh and 'sympy' not in sys.modules, 'show imported sympy'; "
+        "from schattheory.core import registry; registry.get('schatten.monotonicity'); "
+        "assert 'schattheory.bounds.ledent2025' not in sys.modules, 'get built more than its module'; "
+        "print(len(registry.keys()))"
+    )
     run = _run(code, tmp_path)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[-1] == str(len(registry.keys()))
@@ -101,8 +107,9 @@ def test_shipped_manifest_fingerprint_is_current():
     """A stale fingerprint makes every fresh install build all statements on its first command (seconds, not 0.1 s)."""
     with open(os.path.join(manifest.PACKAGE_DIR, "data", manifest.SHIPPED)) as fh:
         shipped = json.load(fh)
-    assert shipped["fingerprint"] == manifest.fingerprint(), \
+    assert shipped["fingerprint"] == manifest.fingerprint(), (
         "sources of a statement layer changed: run python -m schattheory.outputs.manifest_write"
+    )
 
 
 def test_the_fingerprint_covers_exactly_the_layers_statements_are_built_in():

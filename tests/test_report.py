@@ -1,5 +1,6 @@
 """`schattheory report`: what it writes, that re-running replaces cleanly, that a failure leaves the previous
 report untouched, that bad input fails before anything is written, and that missing sections say why."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,13 @@ FAST = {"figures": False, "latex": False, "progress": quiet, "skip": ("audit", "
 def full_report(tmp_path_factory):
     """One full run through the CLI (figures and LaTeX included), as a user would start it."""
     out = tmp_path_factory.mktemp("rep") / "schattheory-report"
-    proc = subprocess.run([sys.executable, "-m", "schattheory", "report", "--out", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "schattheory", "report", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     return out, proc
 
 
@@ -41,14 +47,14 @@ def test_cli_run_writes_the_report(full_report):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(f"schattheory report -> {out}/report.md")
     assert "[report] read the network: 4 layers" in proc.stderr and "[report] wrote" in proc.stderr
-    assert "[report]" not in proc.stdout                       # progress goes to stderr only
+    assert "[report]" not in proc.stdout  # progress goes to stderr only
     md = (out / "report.md").read_text()
     for heading in ("## Claims audit", "## The main theorem", "## The bundled network", "## How this report was made"):
         assert heading in md
-    assert "| fc2 | 65x65 |" in md and "true test error 0.0201" in md          # [[W, b], [0, 1]]
+    assert "| fc2 | 65x65 |" in md and "true test error 0.0201" in md  # [[W, b], [0, 1]]
     assert "biases folded by homogeneous coordinates" in md
     assert (out / MARKER).exists()
-    assert not list(out.parent.glob(f".{out.name}.*"))         # no temporary directory left beside it
+    assert not list(out.parent.glob(f".{out.name}.*"))  # no temporary directory left beside it
 
 
 def test_report_json_carries_the_numbers(full_report):
@@ -58,7 +64,7 @@ def test_report_json_carries_the_numbers(full_report):
     assert keys[:3] == ["audit", "theorem", "network"] and keys[-1] == "about"
     net = next(s for s in rep["sections"] if s["key"] == "network")["data"]
     z = np.load(data_path(MODEL_FILE))
-    W, b = z["fc1.weight"], z["fc1.bias"]                       # the folded operator [[W, b], [0, 1]], by numpy
+    W, b = z["fc1.weight"], z["fc1.bias"]  # the folded operator [[W, b], [0, 1]], by numpy
     A = np.block([[W, b[:, None]], [np.zeros((1, W.shape[1])), np.ones((1, 1))]])
     assert net["layers"][0]["spectral"] == pytest.approx(np.linalg.norm(A, 2), rel=1e-12)
     assert net["layers"][0]["nuclear"] == pytest.approx(np.linalg.norm(A, "nuc"), rel=1e-12)
@@ -105,7 +111,7 @@ def test_failure_leaves_the_previous_report_untouched(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         builder.build_report(out, **FAST)
     assert (out / "report.md").read_text() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]    # the half-built copy is gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]  # the half-built copy is gone
 
 
 def test_failure_on_first_run_leaves_nothing(tmp_path, monkeypatch):
@@ -149,19 +155,27 @@ def _error_lines(err: str) -> list:
     return [line for line in err.splitlines() if not line.startswith("[report]")]
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["--model", "nowhere.npz"], "model='nowhere.npz': no such file"),
-    (["--data", "stats.json"], "needs --model"),
-    (["--margin", "1"], "needs --model and --data"),
-    (["--model", "{model}", "--margin", "1"], "applies to --data FILE.npz"),
-    (["--model", "{bad}"], ("cannot be read as an .npz", "is not an .npz")),   # without / with the loaders
-    (["--model", "{model}", "--data", "{text}"], "must be a statistics .json"),
-    (["--model", "{model}", "--data", "{badjson}"], "is not valid JSON"),
-    (["--model", "{model}", "--data", "{partial}"], "lacks the field 'margin'"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["--model", "nowhere.npz"], "model='nowhere.npz': no such file"),
+        (["--data", "stats.json"], "needs --model"),
+        (["--margin", "1"], "needs --model and --data"),
+        (["--model", "{model}", "--margin", "1"], "applies to --data FILE.npz"),
+        (["--model", "{bad}"], ("cannot be read as an .npz", "is not an .npz")),  # without / with the loaders
+        (["--model", "{model}", "--data", "{text}"], "must be a statistics .json"),
+        (["--model", "{model}", "--data", "{badjson}"], "is not valid JSON"),
+        (["--model", "{model}", "--data", "{partial}"], "lacks the field 'margin'"),
+    ],
+)
 def test_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, argv, needle):
-    files = {"bad": tmp_path / "bad.npz", "badjson": tmp_path / "s.json", "model": tmp_path / "m.npz",
-             "text": tmp_path / "d.txt", "partial": tmp_path / "p.json"}
+    files = {
+        "bad": tmp_path / "bad.npz",
+        "badjson": tmp_path / "s.json",
+        "model": tmp_path / "m.npz",
+        "text": tmp_path / "d.txt",
+        "partial": tmp_path / "p.json",
+    }
     files["bad"].write_bytes(b"not a zip file")
     files["badjson"].write_text("{oops")
     files["text"].write_text("1 2 3")
@@ -186,7 +200,7 @@ def test_given_model_and_statistics_match_the_bundled_run(tmp_path):
     la, lb = a.section("network").data, b.section("network").data
     assert la["data"] == lb["data"] and len(la["layers"]) == len(lb["layers"])
     for ra, rb in zip(la["layers"], lb["layers"]):
-        assert rb["name"].startswith(ra["name"])          # the loaders name a layer by its tensor, e.g. fc1.weight
+        assert rb["name"].startswith(ra["name"])  # the loaders name a layer by its tensor, e.g. fc1.weight
         for k, v in ra.items():
             if k != "name":
                 assert rb[k] == pytest.approx(v, rel=1e-12), k
@@ -219,13 +233,13 @@ def _row(result, key, mode, p=None):
 def test_bound_values_match_hand_formulas():
     """The wiring (data statistics, layers) checked against formulas computed here from the raw weights."""
     z = np.load(data_path(MODEL_FILE))
-    W = []                                   # the folded operators [[W, b], [0, 1]] (last layer [W, b]), by numpy
+    W = []  # the folded operators [[W, b], [0, 1]] (last layer [W, b]), by numpy
     for i in range(1, 5):
         A = np.hstack([z[f"fc{i}.weight"], z[f"fc{i}.bias"][:, None]])
         W.append(np.vstack([A, np.r_[np.zeros(A.shape[1] - 1), 1.0][None, :]]) if i < 4 else A)
     meta = json.loads(data_path(STATS_FILE).read_text())["data"]
     N, gamma, L = meta["n"], meta["margin"], 4
-    B, XF = np.hypot(meta["input_norm"], 1.0), np.sqrt(meta["data_frobenius"] ** 2 + N)   # augmented inputs
+    B, XF = np.hypot(meta["input_norm"], 1.0), np.sqrt(meta["data_frobenius"] ** 2 + N)  # augmented inputs
     s = [np.linalg.norm(A, 2) for A in W]
     res = _bundled_result(ps=(1e-7, 1e7))
     # parameter counting sqrt(L sum w_l w_{l-1} / N)
@@ -240,8 +254,9 @@ def test_bound_values_match_hand_formulas():
     p0 = np.sqrt(L / N * sum(r * (A.shape[0] + A.shape[1]) for r, A in zip(ranks, W)))
     X = B * np.prod(s) / gamma
     assert _row(res, "ledent2025.fc.dominant", "dominant", 1e-7)["value"] == pytest.approx(p0, rel=1e-4)
-    assert _row(res, "ledent2025.fc.dominant", "dominant", 1e7)["value"] == pytest.approx(X * np.sqrt(L * L / N),
-                                                                                         rel=1e-4)
+    assert _row(res, "ledent2025.fc.dominant", "dominant", 1e7)["value"] == pytest.approx(
+        X * np.sqrt(L * L / N), rel=1e-4
+    )
 
 
 def test_every_family_is_evaluated_or_says_why():
@@ -280,7 +295,8 @@ def test_report_sections_with_their_modules(full_report):
         assert forms["p -> 0+"] == "a*rho" and forms["p -> oo"] == "Omega*X**2"
         assert "| p -> 0+ | a*rho | symbolic |" in md
         from schattheory.core.registry import keys
-        if "ledent2025.per_layer" in keys("ledent2025"):   # the separately encoded bound declares the same limits
+
+        if "ledent2025.per_layer" in keys("ledent2025"):  # the separately encoded bound declares the same limits
             assert md.count("| yes |") >= 2
     if rep["network"]["data"]["bounds"]:
         assert (out / "main_bound_vs_p.png").exists() or "No figures" in md

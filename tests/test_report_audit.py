@@ -1,5 +1,6 @@
 """The report's audit section lays out the computed verdicts (the full audit runs in test_claims and in the full
 report run of test_report); here on synthetic results, so that every verdict of the vocabulary is exercised."""
+
 import importlib
 import sys
 
@@ -22,8 +23,10 @@ def test_section_counts_and_flags_each_verdict(monkeypatch):
     assert sec.data["counts"] == {v: 2 if v == "not-universal" else 1 for v in VERDICTS}
     assert list(sec.data["counts"]) == list(VERDICTS)
     assert "(not-universal: C04, C07)" in sec.summary[0] and "(fails: C05)" in sec.summary[0]
-    assert "2 not-universal" in sec.markdown and "| C04 | claim C04 | **not-universal** | why not-universal |" in \
-        sec.markdown
+    assert (
+        "2 not-universal" in sec.markdown
+        and "| C04 | claim C04 | **not-universal** | why not-universal |" in sec.markdown
+    )
 
 
 def test_the_section_needs_the_claims_package(monkeypatch):

@@ -1,4 +1,5 @@
 """Progress lines, the GPU path (skips without CUDA) and the cache's atomic writes."""
+
 from __future__ import annotations
 
 import io
@@ -47,6 +48,7 @@ def test_cuda_refused_with_one_line_when_absent():
 
     try:
         import torch
+
         if torch.cuda.is_available():
             pytest.skip("a CUDA device exists here")
     except ImportError:
@@ -76,7 +78,7 @@ def test_scale_pow2_is_ldexp_bit_for_bit(dtype):
     rng = np.random.default_rng(1)
     info = np.finfo(dtype)
     for k in (-2 * info.maxexp, -info.maxexp - 5, -info.maxexp + 3, -7, 0, 9, info.maxexp - 3, 2 * info.maxexp):
-        a = (rng.standard_normal((30, 20)) * 2.0 ** rng.uniform(info.minexp - 10, info.maxexp - 2, (30, 20)))
+        a = rng.standard_normal((30, 20)) * 2.0 ** rng.uniform(info.minexp - 10, info.maxexp - 2, (30, 20))
         a = a.astype(dtype)
         with np.errstate(all="ignore"):
             ref = np.ldexp(a, k).astype(dtype, copy=False)

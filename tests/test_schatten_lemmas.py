@@ -4,6 +4,7 @@ Each lemma is evaluated through its registered statement (``Bound.evaluate`` on 
 with magnitudes anywhere in 1e-150..1e150, exact zeros and repeated values, and exponents near 0, moderate and very
 large. The slack is relative (1e-25), so tiny spectra are checked as strictly as spectra near 1.
 """
+
 import math
 
 import mpmath
@@ -37,9 +38,16 @@ def _params(key, data, size):
     return {"p": data.draw(exponents())}
 
 
-ONE_MATRIX = ["schatten.monotonicity", "schatten.rank_comparison", "schatten.stechkin_sigma",
-              "schatten.spectral_le_schatten", "schatten.rank_sandwich_lower", "schatten.rank_sandwich_upper",
-              "schatten.stechkin_tail", "schatten.stechkin_tail_sharp"]
+ONE_MATRIX = [
+    "schatten.monotonicity",
+    "schatten.rank_comparison",
+    "schatten.stechkin_sigma",
+    "schatten.spectral_le_schatten",
+    "schatten.rank_sandwich_lower",
+    "schatten.rank_sandwich_upper",
+    "schatten.stechkin_tail",
+    "schatten.stechkin_tail_sharp",
+]
 
 
 @pytest.mark.parametrize("key", ONE_MATRIX)
@@ -61,6 +69,7 @@ def test_lemma_list_covers_every_one_matrix_lemma():
 
 # ---- the registered sides against the definitions, computed here from the singular values --------------------
 
+
 def _lib_sides(key, values, dps=40):
     b = get(key)
     return b.evaluate(values, dps=dps, side="lhs"), b.evaluate(values, dps=dps, side="rhs")
@@ -75,7 +84,7 @@ def test_stechkin_tail_brute_force(sig, data):
     with mpmath.workdps(40):
         s = sorted((mpmath.mpf(float(x)) for x in sig if x > 0), reverse=True)
         tail = s[j:]
-        brute = mpmath.fsum(x ** q for x in tail) ** (1 / mpmath.mpf(q)) if tail else mpmath.mpf(0)
+        brute = mpmath.fsum(x**q for x in tail) ** (1 / mpmath.mpf(q)) if tail else mpmath.mpf(0)
         tol = mpmath.mpf(10) ** -30
         assert abs(lib_lhs - brute) <= tol * max(abs(brute), mpmath.mpf(10) ** -300)
         assert brute <= lib_rhs * (1 + tol)
@@ -112,7 +121,7 @@ def test_rank_sandwich_brute_force(sig, data):
     up_l, up_r = _lib_sides("schatten.rank_sandwich_upper", values)
     with mpmath.workdps(40):
         s = [mpmath.mpf(float(x)) for x in sig if x > 0]
-        total = mpmath.fsum(x ** p for x in s)
+        total = mpmath.fsum(x**p for x in s)
         top = max(s) ** p
         tol = mpmath.mpf(10) ** -30
         for lib, brute in ((low_l, top), (low_r, total), (up_l, total), (up_r, len(s) * top)):
@@ -124,7 +133,7 @@ def test_matrix_rank_counts_tiny_singular_values():
     """rank must count every value the power sums count: sigma = (1, 1e-300) breaks the sandwich otherwise."""
     bound = get("schatten.rank_sandwich_upper")
     lhs, rhs = assert_bound_holds(bound, {"A": [1.0, 1e-300], "p": 0.001})
-    assert float(lhs) == pytest.approx(1 + 10 ** -0.3, rel=1e-12)   # (1e-300)^0.001 = 10^-0.3
+    assert float(lhs) == pytest.approx(1 + 10**-0.3, rel=1e-12)  # (1e-300)^0.001 = 10^-0.3
     assert float(rhs) == pytest.approx(2.0, rel=1e-12)
 
 

@@ -7,6 +7,7 @@ delta = c eps ||M|| of the true one; the slack below is the resulting enclosure 
 monotone in every singular value), computed in mpmath. It is tight at moderate p and honest at small p, where
 noise singular values of size delta really do contribute delta^p.
 """
+
 import mpmath
 import numpy as np
 import pytest
@@ -35,8 +36,9 @@ def _spectrum(M):
 
 
 def _delta(M, *norms):
-    return mpmath.mpf(16 * max(M.shape) * EPS) * (sum(norms) if norms
-                                                  else mpmath.mpf(float(np.max(singular_values(M)))))
+    return mpmath.mpf(16 * max(M.shape) * EPS) * (
+        sum(norms) if norms else mpmath.mpf(float(np.max(singular_values(M))))
+    )
 
 
 def _down(sig, d):
@@ -54,7 +56,7 @@ def _pair(draw, lo=1e-150, hi=1e150, second_cols=None):
     m, n = k + draw(st.integers(0, 2)), k + draw(st.integers(0, 2))
     sa = draw(spectra(k, k, min_magnitude=lo, max_magnitude=hi))
     sb = draw(spectra(k, k, min_magnitude=lo, max_magnitude=hi))
-    seed = draw(st.integers(0, 2 ** 31))
+    seed = draw(st.integers(0, 2**31))
     A = (random_orthogonal(m, k, seed) * sa) @ random_orthogonal(n, k, seed + 1).T
     if second_cols is None:
         B = (random_orthogonal(m, k, seed + 2) * sb) @ random_orthogonal(n, k, seed + 3).T
@@ -74,8 +76,14 @@ def test_p_subadditivity(pair, p):
     with mpmath.workdps(40):
         dL = _delta(A + B, sA[0], sB[0])
         dA, dB = _delta(A), _delta(B)
-        slack = (_power_sum(sL, p) - _power_sum(_down(sL, dL), p)
-                 + _power_sum(_up(sA, dA), p) - _power_sum(sA, p) + _power_sum(_up(sB, dB), p) - _power_sum(sB, p))
+        slack = (
+            _power_sum(sL, p)
+            - _power_sum(_down(sL, dL), p)
+            + _power_sum(_up(sA, dA), p)
+            - _power_sum(sA, p)
+            + _power_sum(_up(sB, dB), p)
+            - _power_sum(sB, p)
+        )
     assert_bound_holds(get("schatten.p_subadditivity"), {"A": A, "B": B, "p": p}, rtol=1e-25, slack=slack)
 
 
@@ -87,25 +95,30 @@ def test_quasi_triangle(pair, p):
         dL = _delta(A + B, sA[0], sB[0])
         dA, dB = _delta(A), _delta(B)
         const = mpmath.mpf(2) ** (1 / mpmath.mpf(p) - 1)
-        slack = (_norm(sL, p) - _norm(_down(sL, dL), p)
-                 + const * (_norm(_up(sA, dA), p) - _norm(sA, p) + _norm(_up(sB, dB), p) - _norm(sB, p)))
+        slack = (
+            _norm(sL, p)
+            - _norm(_down(sL, dL), p)
+            + const * (_norm(_up(sA, dA), p) - _norm(sA, p) + _norm(_up(sB, dB), p) - _norm(sB, p))
+        )
     assert_bound_holds(get("schatten.quasi_triangle"), {"A": A, "B": B, "p": p}, rtol=1e-25, slack=slack)
 
 
 @given(pair=_pair(1e-75, 1e75, second_cols=True), p1=exponents(), p2=exponents())
 @example(
-    pair=(np.array([[-0.53890559,  0.84236617],
-            [ 0.84236617,  0.53890559]]), np.array([[ 0.225216  ,  0.97430886],
-            [-0.97430886,  0.225216  ]])),
+    pair=(
+        np.array([[-0.53890559, 0.84236617], [0.84236617, 0.53890559]]),
+        np.array([[0.225216, 0.97430886], [-0.97430886, 0.225216]]),
+    ),
     p1=0.0078125,
     p2=0.001,
-).via('discovered failure')
+).via("discovered failure")
 def test_hoelder(pair, p1, p2):
     _check_hoelder(pair, p1, p2)
 
 
-@given(pair=_pair(1e-75, 1e75, second_cols=True), p1=exponents(small=False, max_p=50),
-       p2=exponents(small=False, max_p=50))
+@given(
+    pair=_pair(1e-75, 1e75, second_cols=True), p1=exponents(small=False, max_p=50), p2=exponents(small=False, max_p=50)
+)
 def test_hoelder_moderate_exponents(pair, p1, p2):
     """Away from p -> 0 the enclosure slack is tiny, so this is a sharp check of the statement."""
     _check_hoelder(pair, p1, p2)
@@ -119,12 +132,17 @@ def _check_hoelder(pair, p1, p2):
         # fl(A C) differs from A C by at most n eps |A| |C| entrywise: within n^2 eps ||A|| ||C|| in spectral norm
         dL = mpmath.mpf(16 * max(A.shape + C.shape) ** 2 * EPS) * sA[0] * sC[0]
         dA, dC = _delta(A), _delta(C)
-        slack = (_norm(sL, p) - _norm(_down(sL, dL), p)
-                 + _norm(_up(sA, dA), p1) * _norm(_up(sC, dC), p2) - _norm(sA, p1) * _norm(sC, p2))
+        slack = (
+            _norm(sL, p)
+            - _norm(_down(sL, dL), p)
+            + _norm(_up(sA, dA), p1) * _norm(_up(sC, dC), p2)
+            - _norm(sA, p1) * _norm(sC, p2)
+        )
     assert_bound_holds(get("schatten.hoelder"), {"A": A, "C": C, "p_1": p1, "p_2": p2}, rtol=1e-25, slack=slack)
 
 
 # ---- exact cases: the constants are attained, and a false statement is caught ---------------------------------
+
 
 @pytest.mark.parametrize("p", [0.01, 0.25, 0.5, 1.0])
 def test_quasi_triangle_constant_is_attained(p):
@@ -147,8 +165,8 @@ def test_hoelder_equality_case():
     """A = C = diag(a), p1 = p2 = 2: ||A C||_{S_1} = sum a_i^2 = ||A||_F ||C||_F."""
     a = np.array([3.0, 1.0, 0.25])
     lhs, rhs = assert_bound_holds(get("schatten.hoelder"), {"A": np.diag(a), "C": np.diag(a), "p_1": 2, "p_2": 2})
-    assert float(lhs) == pytest.approx(float(np.sum(a ** 2)), rel=1e-15)
-    assert float(rhs) == pytest.approx(float(np.sum(a ** 2)), rel=1e-15)
+    assert float(lhs) == pytest.approx(float(np.sum(a**2)), rel=1e-15)
+    assert float(rhs) == pytest.approx(float(np.sum(a**2)), rel=1e-15)
 
 
 @pytest.mark.parametrize("key", ["schatten.quasi_triangle", "schatten.p_subadditivity"])

@@ -1,4 +1,5 @@
 """The weight-decay identity min sum_l ||W_l||_F^2 = L ||A||_{S_{2/L}}^{2/L} and its balanced factorisation."""
+
 import mpmath
 import numpy as np
 import pytest
@@ -46,8 +47,11 @@ def test_balanced_factorization_attains_the_identity(mat, L):
     assert abs(_cost(Ws) - float(exact)) <= tol + 1e-10 * float(exact)
 
 
-@given(mat=matrices_with_spectrum(spectra(1, 4, min_magnitude=1e-3, max_magnitude=1e3, zeros=False)),
-       L=st.integers(2, 5), seed=st.integers(0, 2 ** 31))
+@given(
+    mat=matrices_with_spectrum(spectra(1, 4, min_magnitude=1e-3, max_magnitude=1e3, zeros=False)),
+    L=st.integers(2, 5),
+    seed=st.integers(0, 2**31),
+)
 def test_no_factorization_does_better(mat, L, seed):
     """Other factorisations (random invertible matrices between the layers) never cost less than the identity says."""
     A, _ = mat

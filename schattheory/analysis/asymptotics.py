@@ -25,6 +25,7 @@ Exponential(rate=log(2))
 
 Reference: the O~ convention of the claims (SOURCES.md [claims]: polylog factors dropped, norms normalised).
 """
+
 from __future__ import annotations
 
 import math
@@ -36,9 +37,20 @@ import sympy as sp
 from schattheory.foundation import symbols as S
 from schattheory.numerics.limits import timed_limit
 
-__all__ = ["Exponential", "GrowthReport", "growth", "SampleComplexity", "sample_complexity", "Comparison", "compare",
-           "Substitution", "SUBSTITUTIONS", "limit", "sample_complexity_table", "TABLE_ROWS"]
-
+__all__ = [
+    "Exponential",
+    "GrowthReport",
+    "growth",
+    "SampleComplexity",
+    "sample_complexity",
+    "Comparison",
+    "compare",
+    "Substitution",
+    "SUBSTITUTIONS",
+    "limit",
+    "sample_complexity_table",
+    "TABLE_ROWS",
+]
 
 
 def limit(expr, symbol, point, direction=None, *, assume=None, **kw):
@@ -74,7 +86,7 @@ class _Undecided(Exception):
 
 
 def _max_growth(a, b):
-    for x, y in ((a, b), (b, a)):     # a decaying exponential is below every polynomial
+    for x, y in ((a, b), (b, a)):  # a decaying exponential is below every polynomial
         if isinstance(x, Exponential) and not isinstance(y, Exponential) and x.rate.is_negative:
             return y
     if isinstance(a, Exponential) or isinstance(b, Exponential):
@@ -102,7 +114,6 @@ def _add_growth(a, b):
     if isinstance(b, Exponential):
         return b
     return sp.simplify(a + b)
-
 
 
 def _eventually_positive(t, v) -> bool:
@@ -181,9 +192,9 @@ def _growth_of(e, v, stripped: list):
         if isinstance(g, Exponential):
             return sp.Integer(0)
         if g.is_nonpositive:
-            return g          # atan(u) ~ u as u -> 0; bounded when u stays bounded
+            return g  # atan(u) ~ u as u -> 0; bounded when u stays bounded
         if g.is_positive:
-            return sp.Integer(0)   # atan(u) -> pi/2
+            return sp.Integer(0)  # atan(u) -> pi/2
         raise _Undecided(f"atan of a quantity of unknown growth: {e}")
     if isinstance(e, sp.Max):
         out = None
@@ -212,14 +223,13 @@ def _slopes(expr, v, at, ks=(10, 20, 40)):
         try:
             with mpmath.workdps(30):
                 a, b = fn(sp.Integer(2) ** kk, dps=30), fn(sp.Integer(2) ** (kk + 1), dps=30)
-                out.append((2 ** kk, float((b - a) / mpmath.log(2))))
+                out.append((2**kk, float((b - a) / mpmath.log(2))))
         except (ValueError, ZeroDivisionError, OverflowError, TypeError):
-            out.append((2 ** kk, math.nan))
+            out.append((2**kk, math.nan))
     return out
 
 
-def growth(expr, variables, *, at=None, timeout: float = 10.0, numeric: bool = True,
-           assume=None) -> GrowthReport:
+def growth(expr, variables, *, at=None, timeout: float = 10.0, numeric: bool = True, assume=None) -> GrowthReport:
     """Each variable's polynomial exponent (polylog factors stripped) or :class:`Exponential`, with evidence.
 
     Assumptions (a Bound's own, ``assume`` and an enclosing :func:`schattheory.foundation.assumptions.assuming`) decide
@@ -253,7 +263,8 @@ def growth(expr, variables, *, at=None, timeout: float = 10.0, numeric: bool = T
             # the default point of the reparametrised expression satisfies the assumptions (fresh symbols = 3)
             report.slopes[v] = _slopes(original, v, dict(at)) if at else _slopes(expr, v, _default_at(expr, v))
             text += "; numeric slopes d log f/d log v: " + ", ".join(
-                f"{s:.4g} at 2^{int(math.log2(x))}" for x, s in report.slopes[v])
+                f"{s:.4g} at 2^{int(math.log2(x))}" for x, s in report.slopes[v]
+            )
         report.evidence[v] = text
     return report
 
@@ -269,9 +280,11 @@ def _check_against_slope(expr, v, at, value, why):
     if guess.free_symbols or not math.isfinite(slope):
         return
     if abs(float(guess) - slope) > 0.1:
-        raise ValueError(f"growth of {sp.sstr(expr)} in {v} undecided: {why}; SymPy's limit {sp.sstr(value)} "
-                         f"disagrees with the numeric slope {slope:.4g} at {at}: it depends on the signs of the "
-                         f"other symbols; state them once with assuming(...) or assume=[...] (e.g. p < 2)")
+        raise ValueError(
+            f"growth of {sp.sstr(expr)} in {v} undecided: {why}; SymPy's limit {sp.sstr(value)} "
+            f"disagrees with the numeric slope {slope:.4g} at {at}: it depends on the signs of the "
+            f"other symbols; state them once with assuming(...) or assume=[...] (e.g. p < 2)"
+        )
 
 
 def _limit_growth(expr, v, timeout, at, why):
@@ -280,7 +293,8 @@ def _limit_growth(expr, v, timeout, at, why):
     if res.ok and res.value is not sp.oo:
         _check_against_slope(expr, v, at, res.value, why)
         return res.value, f"{why}; limit log f / log v = {res}" + (
-            " (NUMERIC: not a symbolic result)" if res.method == "numeric" else "")
+            " (NUMERIC: not a symbolic result)" if res.method == "numeric" else ""
+        )
     rate = timed_limit(sp.log(expr) / v, v, sp.oo, timeout=timeout, at=at)
     if rate.ok:
         return Exponential(rate.value), f"{why}; limit log f / v = {rate}"
@@ -294,7 +308,7 @@ class SampleComplexity:
 
     expr: sp.Expr
     accuracy: sp.Expr
-    exponent: sp.Expr            # f ~ K N^exponent
+    exponent: sp.Expr  # f ~ K N^exponent
     dropped: tuple = ()
     method: str = "symbolic"
 
@@ -312,8 +326,12 @@ def sample_complexity(bound, *, eps=S.eps, n=S.N, assume=None) -> SampleComplexi
     rep = reparametrise(collect(bound, assume), keep={n, eps})
     if rep:
         sc = sample_complexity(rep.apply(getattr(bound, "expr", bound)), eps=eps, n=n, assume=())
-        return _replace(sc, expr=rep.restore(sc.expr), exponent=rep.restore(sc.exponent),
-                        dropped=tuple(rep.restore(x) for x in sc.dropped))
+        return _replace(
+            sc,
+            expr=rep.restore(sc.expr),
+            exponent=rep.restore(sc.exponent),
+            dropped=tuple(rep.restore(x) for x in sc.dropped),
+        )
     expr = sp.sympify(getattr(bound, "expr", bound))
     logf = sp.expand_log(sp.log(expr), force=True)
     a, rest, dropped = sp.Integer(0), [], []
@@ -384,26 +402,43 @@ class Substitution:
 
         A = np.asarray(A, dtype=float)
         sv = np.linalg.svd(A, compute_uv=False)
-        spec, fro = float(sv[0]), float(np.sqrt(np.sum(sv ** 2)))
+        spec, fro = float(sv[0]), float(np.sqrt(np.sum(sv**2)))
         n21 = float(np.sum(np.linalg.norm(A, axis=1)))
         rank = int(np.linalg.matrix_rank(A))
         W = max(A.shape)
-        return {"norm21_le_sqrtW_frobenius": (n21, math.sqrt(A.shape[0]) * fro),
-                "norm21_le_W_spectral": (n21, W * spec),
-                "frobenius_le_sqrt_rank_spectral": (fro ** 2, rank * spec ** 2),
-                "rank_proxy_le_rank": (float(np.sum((sv[sv > 0] / spec) ** 2)), rank)}[self.name]
+        return {
+            "norm21_le_sqrtW_frobenius": (n21, math.sqrt(A.shape[0]) * fro),
+            "norm21_le_W_spectral": (n21, W * spec),
+            "frobenius_le_sqrt_rank_spectral": (fro**2, rank * spec**2),
+            "rank_proxy_le_rank": (float(np.sum((sv[sv > 0] / spec) ** 2)), rank),
+        }[self.name]
 
 
-SUBSTITUTIONS = {s_.name: s_ for s_ in (
-    Substitution("norm21_le_sqrtW_frobenius", "||A^T||_{2,1} <= sqrt(W) ||A||_F",
-                 "Cauchy-Schwarz over the W output units (rows)"),
-    Substitution("norm21_le_W_spectral", "||A^T||_{2,1} <= sqrt(W) ||A||_F <= W ||A||_sigma",
-                 "the previous step and ||A||_F <= sqrt(W) ||A||_sigma for a W x W matrix"),
-    Substitution("frobenius_le_sqrt_rank_spectral", "||A||_F^2 <= rank(A) ||A||_sigma^2",
-                 "at most rank(A) nonzero singular values, each <= sigma_1"),
-    Substitution("rank_proxy_le_rank", "r(p) = sum_i (sigma_i/sigma_1)^p <= rank(A) (checked at p = 2)",
-                 "each nonzero term is <= 1"),
-)}
+SUBSTITUTIONS = {
+    s_.name: s_
+    for s_ in (
+        Substitution(
+            "norm21_le_sqrtW_frobenius",
+            "||A^T||_{2,1} <= sqrt(W) ||A||_F",
+            "Cauchy-Schwarz over the W output units (rows)",
+        ),
+        Substitution(
+            "norm21_le_W_spectral",
+            "||A^T||_{2,1} <= sqrt(W) ||A||_F <= W ||A||_sigma",
+            "the previous step and ||A||_F <= sqrt(W) ||A||_sigma for a W x W matrix",
+        ),
+        Substitution(
+            "frobenius_le_sqrt_rank_spectral",
+            "||A||_F^2 <= rank(A) ||A||_sigma^2",
+            "at most rank(A) nonzero singular values, each <= sigma_1",
+        ),
+        Substitution(
+            "rank_proxy_le_rank",
+            "r(p) = sum_i (sigma_i/sigma_1)^p <= rank(A) (checked at p = 2)",
+            "each nonzero term is <= 1",
+        ),
+    )
+}
 
 
 # ---- the sample-complexity table ---------------------------------------------------------------------------------
@@ -461,14 +496,17 @@ def _exploits(growths_at_r, expr) -> bool:
     g1 = growth(expr.subs(S.r, 1), [S.W], numeric=False)[S.W]
     gW = growth(expr.subs(S.r, S.W), [S.W], numeric=False)[S.W]
     try:
-        return bool(_max_growth(gW, g1) == gW and sp.simplify(gW - g1) != 0) if not isinstance(gW, Exponential) \
-            else True
+        return (
+            bool(_max_growth(gW, g1) == gW and sp.simplify(gW - g1) != 0) if not isinstance(gW, Exponential) else True
+        )
     except _Undecided:
         return True
 
 
-_CONVENTIONS = (("fc", "ledent2025.fc.dominant", "W_l = 1"),
-                ("fc_wl_width", "ledent2025.fc_wl_width.dominant", "W_l = w_l"))
+_CONVENTIONS = (
+    ("fc", "ledent2025.fc.dominant", "W_l = 1"),
+    ("fc_wl_width", "ledent2025.fc_wl_width.dominant", "W_l = w_l"),
+)
 
 
 def _split_by_convention(rows):
@@ -493,11 +531,17 @@ def sample_complexity_table(eps=S.eps) -> list[dict]:
         expr, used = _square_expr(spec)
         sc = sample_complexity(expr, eps=eps)
         g = growth(sc.expr, [S.W, S.L, S.r], numeric=False)
-        rows.append({
-            "key": key, "label": label, "sample_complexity": sc.expr,
-            "growth": {"W": g[S.W], "L": g[S.L], "r": g[S.r]},
-            "exploits_low_rank": _exploits(g, sc.expr), "depth_exponent": g[S.L],
-            "substitutions": used, "dropped_polylogs": sc.dropped,
-            "stripped": {str(k_): tuple(map(sp.sstr, v)) for k_, v in g.stripped.items() if v},
-        })
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "sample_complexity": sc.expr,
+                "growth": {"W": g[S.W], "L": g[S.L], "r": g[S.r]},
+                "exploits_low_rank": _exploits(g, sc.expr),
+                "depth_exponent": g[S.L],
+                "substitutions": used,
+                "dropped_polylogs": sc.dropped,
+                "stripped": {str(k_): tuple(map(sp.sstr, v)) for k_, v in g.stripped.items() if v},
+            }
+        )
     return rows

@@ -19,6 +19,7 @@ numbers. For eps >= R one point (0) covers S_r and every entry is 0.
 >>> rows[0]["schatten_smaller"], round(rows[0]["frobenius"], 1)
 (True, 4023.6)
 """
+
 from __future__ import annotations
 
 import math
@@ -74,16 +75,30 @@ def log_covers(m: int, n: int, rank: int, eps: float, *, R: float = 1.0, p: floa
     R_p = rank ** (1 / pv - 0.5) * R
     row = {"m": m, "n": n, "rank": rank, "eps": eps, "p": pv, "R": R, "R_p": R_p}
     if eps >= R:  # the single point 0 covers S_r
-        row.update(frobenius=0.0, schatten=0.0, schatten_capped=0.0, low_rank=0.0, truncation_rank=0,
-                   ratio=math.nan, schatten_smaller=False)
+        row.update(
+            frobenius=0.0,
+            schatten=0.0,
+            schatten_capped=0.0,
+            low_rank=0.0,
+            truncation_rank=0,
+            ratio=math.nan,
+            schatten_smaller=False,
+        )
         return row
     frob = float(vol(m * n, R, eps))
     trunc = int(trunc_rank(pv, R_p, eps))
     schat = float(sch(m, n, pv, R_p, eps))
     capped = schat * min(trunc, min(m, n)) / trunc
     lowr = float(low(m, n, rank, R, eps))
-    row.update(frobenius=frob, schatten=schat, schatten_capped=capped, low_rank=lowr, truncation_rank=trunc,
-               ratio=capped / frob, schatten_smaller=capped < frob)
+    row.update(
+        frobenius=frob,
+        schatten=schat,
+        schatten_capped=capped,
+        low_rank=lowr,
+        truncation_rank=trunc,
+        ratio=capped / frob,
+        schatten_smaller=capped < frob,
+    )
     return row
 
 
@@ -99,8 +114,17 @@ def compare_covers(m: int, n: int, ranks, eps_values, R: float = 1.0, p: float =
     return [log_covers(m, n, rk, float(e), R=R, p=p) for rk in ranks for e in eps_values]
 
 
-def crossover(m: int, n: int, rank: int, *, R: float = 1.0, p: float = 0.5, eps_min: float = 1e-8,
-              eps_max: float | None = None, points: int = 200) -> list[float]:
+def crossover(
+    m: int,
+    n: int,
+    rank: int,
+    *,
+    R: float = 1.0,
+    p: float = 0.5,
+    eps_min: float = 1e-8,
+    eps_max: float | None = None,
+    points: int = 200,
+) -> list[float]:
     """The eps values in [eps_min, eps_max] where schatten_capped = frobenius (sign changes, refined by bisection).
 
     Empty when one bound is below the other throughout. eps_max defaults to R (just below: at eps >= R both are 0).
@@ -114,8 +138,9 @@ def crossover(m: int, n: int, rank: int, *, R: float = 1.0, p: float = 0.5, eps_
         row = log_covers(m, n, rank, e, R=R, p=p)
         return row["schatten_capped"] - row["frobenius"]
 
-    grid = [math.exp(math.log(eps_min) + (math.log(eps_max) - math.log(eps_min)) * i / (points - 1))
-            for i in range(points)]
+    grid = [
+        math.exp(math.log(eps_min) + (math.log(eps_max) - math.log(eps_min)) * i / (points - 1)) for i in range(points)
+    ]
     vals = [g(e) for e in grid]
     out = []
     for (e0, v0), (e1, v1) in zip(zip(grid, vals), zip(grid[1:], vals[1:])):
@@ -143,38 +168,65 @@ def crossover_rank(m: int, n: int, eps: float, *, R: float = 1.0, p: float = 0.5
     return best
 
 
-def comparison(m: int = 100, n: int = 100, ranks=(1, 2, 5, 10, 20, 50),
-               eps_values=(0.5, 0.1, 1e-2, 1e-3, 1e-4), R: float = 1.0, p: float = 0.5) -> dict:
+def comparison(
+    m: int = 100,
+    n: int = 100,
+    ranks=(1, 2, 5, 10, 20, 50),
+    eps_values=(0.5, 0.1, 1e-2, 1e-3, 1e-4),
+    R: float = 1.0,
+    p: float = 0.5,
+) -> dict:
     """What the sweep shows, as numbers: ``cases``; ``schatten_smaller`` (cases where the capped Schatten cover is
     below the Frobenius cover); ``best`` (that row with the least ratio, or None); ``flips`` (rank -> the eps where
     the comparison changes sign, from eps_min = min(eps_values)/10); ``low_rank_below_schatten`` and
     ``low_rank_below_both`` (cases where the Candès-Plan cover is below the Schatten cover, and below both)."""
     rows = compare_covers(m, n, ranks, eps_values, R=R, p=p)
     wins = [r_ for r_ in rows if r_["schatten_smaller"]]
-    return {"m": m, "n": n, "R": R, "p": p, "ranks": list(ranks), "eps_values": list(eps_values), "rows": rows,
-            "cases": len(rows), "schatten_smaller": len(wins),
-            "best": min(wins, key=lambda r_: r_["ratio"]) if wins else None,
-            "flips": {rk: crossover(m, n, rk, R=R, p=p, eps_min=min(eps_values) / 10) for rk in ranks},
-            "low_rank_below_schatten": sum(r_["low_rank"] <= r_["schatten_capped"] for r_ in rows),
-            "low_rank_below_both": sum(r_["low_rank"] <= min(r_["schatten_capped"], r_["frobenius"]) for r_ in rows)}
+    return {
+        "m": m,
+        "n": n,
+        "R": R,
+        "p": p,
+        "ranks": list(ranks),
+        "eps_values": list(eps_values),
+        "rows": rows,
+        "cases": len(rows),
+        "schatten_smaller": len(wins),
+        "best": min(wins, key=lambda r_: r_["ratio"]) if wins else None,
+        "flips": {rk: crossover(m, n, rk, R=R, p=p, eps_min=min(eps_values) / 10) for rk in ranks},
+        "low_rank_below_schatten": sum(r_["low_rank"] <= r_["schatten_capped"] for r_ in rows),
+        "low_rank_below_both": sum(r_["low_rank"] <= min(r_["schatten_capped"], r_["frobenius"]) for r_ in rows),
+    }
 
 
-def summary(m: int = 100, n: int = 100, ranks=(1, 2, 5, 10, 20, 50), eps_values=(0.5, 0.1, 1e-2, 1e-3, 1e-4),
-            R: float = 1.0, p: float = 0.5) -> str:
+def summary(
+    m: int = 100,
+    n: int = 100,
+    ranks=(1, 2, 5, 10, 20, 50),
+    eps_values=(0.5, 0.1, 1e-2, 1e-3, 1e-4),
+    R: float = 1.0,
+    p: float = 0.5,
+) -> str:
     """A paragraph on what the sweep shows: :func:`comparison`'s numbers in words."""
     c = comparison(m, n, ranks, eps_values, R=R, p=p)
     lines = [f"C11 sweep: m x n = {m} x {n}, R = {R}, p = {p}, ranks {list(ranks)}, eps {list(eps_values)}."]
-    lines.append(f"The Schatten-ball cover (capped) is below the rank-blind Frobenius volumetric cover in "
-                 f"{c['schatten_smaller']} of {c['cases']} cases.")
+    lines.append(
+        f"The Schatten-ball cover (capped) is below the rank-blind Frobenius volumetric cover in "
+        f"{c['schatten_smaller']} of {c['cases']} cases."
+    )
     if c["best"] is not None:
         best = c["best"]
         lines.append(f"Best ratio {best['ratio']:.3g} at rank {best['rank']}, eps {best['eps']:g}.")
     for rk, xs in c["flips"].items():
         if xs:
             lines.append(f"rank {rk}: the comparison flips at eps = {', '.join(f'{x:.3g}' for x in xs)}.")
-    lines.append("For fixed p > 0 the Schatten cover grows like (R_p/eps)^(2p/(2-p)) as eps -> 0 while the "
-                 "volumetric cover grows like log(1/eps), so at fine scales the rank-blind volumetric cover wins.")
-    lines.append(f"The direct rank-aware Candès-Plan cover (m+n+1) r ln(9R/eps) is below the Schatten cover in "
-                 f"{c['low_rank_below_schatten']} of {c['cases']} cases and below both in "
-                 f"{c['low_rank_below_both']}.")
+    lines.append(
+        "For fixed p > 0 the Schatten cover grows like (R_p/eps)^(2p/(2-p)) as eps -> 0 while the "
+        "volumetric cover grows like log(1/eps), so at fine scales the rank-blind volumetric cover wins."
+    )
+    lines.append(
+        f"The direct rank-aware Candès-Plan cover (m+n+1) r ln(9R/eps) is below the Schatten cover in "
+        f"{c['low_rank_below_schatten']} of {c['cases']} cases and below both in "
+        f"{c['low_rank_below_both']}."
+    )
     return " ".join(lines)

@@ -31,6 +31,7 @@ X_F*b_1/(N*gamma)
 
 Reference: Bartlett, Foster, Telgarsky (2017), Theorem 1.1, eq. (1.2), Lemmas 3.1 and 3.2, Theorem 3.3.
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -40,31 +41,51 @@ from schattheory.bounds._register import margin_limit, register_form
 from schattheory.bounds.family import Aggregate, NetworkForm
 from schattheory.foundation.provenance import Provenance, cite
 
-T = sp.Symbol("T", positive=True)   # sum_l (b_l / s_l)^(2/3)
+T = sp.Symbol("T", positive=True)  # sum_l (b_l / s_l)^(2/3)
 _AGG = (Aggregate(T, (fam.b / fam.s) ** sp.Rational(2, 3)),)
 _CORE = fam.XF * fam.P * T ** sp.Rational(3, 2) / (fam.gamma * fam.N)
 
-DOMINANT = NetworkForm("bartlett2017.dominant", "bartlett2017", "dominant", _AGG, _CORE,
-                       needs=("n", "data_frobenius", "margin"))
+DOMINANT = NetworkForm(
+    "bartlett2017.dominant", "bartlett2017", "dominant", _AGG, _CORE, needs=("n", "data_frobenius", "margin")
+)
 EXPLICIT = NetworkForm(
-    "bartlett2017.explicit", "bartlett2017", "explicit", _AGG,
-    8 / fam.N + 72 * sp.log(fam.N) * sp.sqrt(sp.log(2 * fam.h ** 2)) * _CORE
+    "bartlett2017.explicit",
+    "bartlett2017",
+    "explicit",
+    _AGG,
+    8 / fam.N
+    + 72 * sp.log(fam.N) * sp.sqrt(sp.log(2 * fam.h**2)) * _CORE
     + 3 * sp.sqrt(sp.log(1 / fam.delta) / (2 * fam.N)),
-    needs=("n", "data_frobenius", "margin"))
+    needs=("n", "data_frobenius", "margin"),
+)
 FORMS = {"dominant": DOMINANT, "explicit": EXPLICIT}
 
-register_form(DOMINANT, Provenance("classical", (cite("bartlett2017", "Thm 1.1 and eq. (1.2); ln W dropped"),)),
-              "spectral complexity ||X||_F prod s (sum (||A^T||_{2,1}/s)^(2/3))^(3/2) / (gamma N)",
-              limits=margin_limit())
-register_form(EXPLICIT, Provenance(
-    "derived", (cite("bartlett2017", "Lemma 3.1, Lemma A.5 (Dudley), Thm 3.3"),
-                cite("graf2022", "code 'bartlett' (Lemma A.8 in Bartlett et al.): 36 at commit 14abf4b, 48 since "
-                                 "commit 23628eb")),
-    note="Derived in SOURCES.md [C1.10] (Dudley at alpha = 1/n, margin operator 2-Lipschitz); fixed a-priori norm "
-         "bounds. The recalled '72 ln(2W) ln n' form of the appendix is unverified and not encoded.",
-    proof="Lemma 3.1 (margin bound) with the Rademacher term from Lemma A.5 (Dudley, alpha = 1/n) applied to the "
-          "cover of Theorem 3.3"),
+register_form(
+    DOMINANT,
+    Provenance("classical", (cite("bartlett2017", "Thm 1.1 and eq. (1.2); ln W dropped"),)),
+    "spectral complexity ||X||_F prod s (sum (||A^T||_{2,1}/s)^(2/3))^(3/2) / (gamma N)",
+    limits=margin_limit(),
+)
+register_form(
+    EXPLICIT,
+    Provenance(
+        "derived",
+        (
+            cite("bartlett2017", "Lemma 3.1, Lemma A.5 (Dudley), Thm 3.3"),
+            cite(
+                "graf2022",
+                "code 'bartlett' (Lemma A.8 in Bartlett et al.): 36 at commit 14abf4b, 48 since commit 23628eb",
+            ),
+        ),
+        note="Derived in SOURCES.md [C1.10] (Dudley at alpha = 1/n, margin operator 2-Lipschitz); fixed a-priori norm "
+        "bounds. The recalled '72 ln(2W) ln n' form of the appendix is unverified and not encoded.",
+        proof="Lemma 3.1 (margin bound) with the Rademacher term from Lemma A.5 (Dudley, alpha = 1/n) applied to the "
+        "cover of Theorem 3.3",
+    ),
     "explicit margin bound 8/n + 72 ln n ||X||_F sqrt(ln 2W^2) R_A / (gamma n) + 3 sqrt(ln(1/delta)/2n)",
     assumptions=(sp.Lt(fam.delta, 1), sp.Ge(fam.N, 2)),
-    limits=margin_limit(8 / fam.N + 3 * sp.sqrt(sp.log(1 / fam.delta) / (2 * fam.N)),
-                        "the bound as gamma -> oo: only 8/n and the confidence term remain"))
+    limits=margin_limit(
+        8 / fam.N + 3 * sp.sqrt(sp.log(1 / fam.delta) / (2 * fam.N)),
+        "the bound as gamma -> oo: only 8/n and the confidence term remain",
+    ),
+)

@@ -31,6 +31,7 @@ sqrt(w_0)*sqrt(w_1)/sqrt(N)
 
 Reference: Graf, Zeng, Rieck, Niethammer, Kwitt (2022), Theorem 3.5; Long and Sedghi (2020); S2 (eqs. C15, C16).
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -42,47 +43,89 @@ from schattheory.foundation.provenance import Provenance, cite
 
 Sp = sp.Symbol("S_params", positive=True)
 Sg = sp.Symbol("S_graf", positive=True)
-DOMINANT = NetworkForm("counting.dominant", "counting", "dominant", (Aggregate(Sp, fam.U * fam.d),),
-                       sp.sqrt(fam.L * Sp / fam.N), needs=("n",))
+DOMINANT = NetworkForm(
+    "counting.dominant",
+    "counting",
+    "dominant",
+    (Aggregate(Sp, fam.U * fam.d),),
+    sp.sqrt(fam.L * Sp / fam.N),
+    needs=("n",),
+)
 
 _Ct = 4 / fam.gamma * fam.XF / sp.sqrt(fam.N) * fam.P * fam.b / fam.s
-PSI_MAX = sp.Rational(27, 10)       # psi < 2.7 (Graf et al. 2022, Thm 3.5), taken inside the 2 W_l factor
-_graf_term = 2 * fam.U * fam.d * (sp.log(1 + sp.ceiling(fam.L ** 2 * _Ct ** 2)) + PSI_MAX)
-RADEMACHER = NetworkForm("counting.graf2022.rademacher", "counting", "explicit", (Aggregate(Sg, _graf_term),),
-                         12 / sp.sqrt(fam.N) * sp.sqrt(Sg), needs=("n", "data_frobenius", "margin"))
-EXPLICIT = NetworkForm("counting.graf2022.explicit", "counting", "explicit", (Aggregate(Sg, _graf_term),),
-                       24 / sp.sqrt(fam.N) * sp.sqrt(Sg) + 3 * sp.sqrt(sp.log(1 / fam.delta) / (2 * fam.N)),
-                       needs=("n", "data_frobenius", "margin"))
+PSI_MAX = sp.Rational(27, 10)  # psi < 2.7 (Graf et al. 2022, Thm 3.5), taken inside the 2 W_l factor
+_graf_term = 2 * fam.U * fam.d * (sp.log(1 + sp.ceiling(fam.L**2 * _Ct**2)) + PSI_MAX)
+RADEMACHER = NetworkForm(
+    "counting.graf2022.rademacher",
+    "counting",
+    "explicit",
+    (Aggregate(Sg, _graf_term),),
+    12 / sp.sqrt(fam.N) * sp.sqrt(Sg),
+    needs=("n", "data_frobenius", "margin"),
+)
+EXPLICIT = NetworkForm(
+    "counting.graf2022.explicit",
+    "counting",
+    "explicit",
+    (Aggregate(Sg, _graf_term),),
+    24 / sp.sqrt(fam.N) * sp.sqrt(Sg) + 3 * sp.sqrt(sp.log(1 / fam.delta) / (2 * fam.N)),
+    needs=("n", "data_frobenius", "margin"),
+)
 FORMS = {"dominant": DOMINANT, "explicit": EXPLICIT}
 
 # declared N -> oo limits (closed forms written out here): N bound^2 -> L sum w_l w_{l-1}; for Graf et al., with
 # ||X||_F fixed, C_l -> 0, every ceiling -> 1, leaving 144 * 2 (ln 2 + 27/10) sum W_l
 _W = [fam.layer_symbol("U", l) for l in range(DEPTH + 1)]
 PARAMS_SUM = sp.Add(*[_W[l - 1] * _W[l] for l in range(1, DEPTH + 1)])
-_GRAF_INF = (10 * sp.log(2) + 27) / 5 * PARAMS_SUM      # 2 (ln 2 + 27/10) sum W_l, in the form SymPy simplifies
+_GRAF_INF = (10 * sp.log(2) + 27) / 5 * PARAMS_SUM  # 2 (ln 2 + 27/10) sum W_l, in the form SymPy simplifies
 
-register_form(DOMINANT, Provenance(
-    "transcribed", (cite("long_sedghi2020", "dominant term"), cite("ledent2025", "App. C eq. (C15), via S2")),
-    note="S2's dominant form sqrt(L sum_l w_l w_{l-1} / N) of the parameter-counting bounds."),
-    "parameter counting sqrt(L sum w_l w_{l-1} / N)", limits=sample_constant_limit(DEPTH * PARAMS_SUM))
-register_form(RADEMACHER, Provenance("transcribed", (cite(
-    "graf2022", "Thm 3.5, second bound, arXiv 2202.08070v3, as stated in the authors' code documentation "
-    "(rkwitt/excess_capacity bounds/rademacher_bounds_docu.md, commits 14abf4b and 23628eb); paper not read"),),
-    note="psi < 2.7 taken inside the 2 W_l factor: an upper bound on both documented placements of psi"),
-              "Rademacher bound 12/sqrt(N) sqrt(sum 2 W_l (ln(1 + ceil(L^2 C_l^2)) + 27/10))",
-              lhs=r"\hat{\mathfrak{R}}_S(\mathcal{F}_\gamma)",
-              limits=sample_constant_limit(144 * _GRAF_INF, "N x bound^2 with ||X||_F fixed: the pure parameter "
-                                                              "count 288 (ln 2 + 27/10) sum W_l"))
-register_form(EXPLICIT, Provenance(
-    "derived", (cite("graf2022", "Thm 3.5"), cite("bartlett2017", "Lemma 3.1 (margin bound)")),
-    derived_from=("counting.graf2022.rademacher",),
-    note="gap <= 2 R + 3 sqrt(ln(1/delta)/(2N)) with R the Rademacher bound of Theorem 3.5.",
-    proof="the Rademacher bound of Graf et al. Theorem 3.5 inserted in the margin bound of Bartlett et al. Lemma 3.1"),
+register_form(
+    DOMINANT,
+    Provenance(
+        "transcribed",
+        (cite("long_sedghi2020", "dominant term"), cite("ledent2025", "App. C eq. (C15), via S2")),
+        note="S2's dominant form sqrt(L sum_l w_l w_{l-1} / N) of the parameter-counting bounds.",
+    ),
+    "parameter counting sqrt(L sum w_l w_{l-1} / N)",
+    limits=sample_constant_limit(DEPTH * PARAMS_SUM),
+)
+register_form(
+    RADEMACHER,
+    Provenance(
+        "transcribed",
+        (
+            cite(
+                "graf2022",
+                "Thm 3.5, second bound, arXiv 2202.08070v3, as stated in the authors' code documentation "
+                "(rkwitt/excess_capacity bounds/rademacher_bounds_docu.md, commits 14abf4b and 23628eb); "
+                "paper not read",
+            ),
+        ),
+        note="psi < 2.7 taken inside the 2 W_l factor: an upper bound on both documented placements of psi",
+    ),
+    "Rademacher bound 12/sqrt(N) sqrt(sum 2 W_l (ln(1 + ceil(L^2 C_l^2)) + 27/10))",
+    lhs=r"\hat{\mathfrak{R}}_S(\mathcal{F}_\gamma)",
+    limits=sample_constant_limit(
+        144 * _GRAF_INF, "N x bound^2 with ||X||_F fixed: the pure parameter count 288 (ln 2 + 27/10) sum W_l"
+    ),
+)
+register_form(
+    EXPLICIT,
+    Provenance(
+        "derived",
+        (cite("graf2022", "Thm 3.5"), cite("bartlett2017", "Lemma 3.1 (margin bound)")),
+        derived_from=("counting.graf2022.rademacher",),
+        note="gap <= 2 R + 3 sqrt(ln(1/delta)/(2N)) with R the Rademacher bound of Theorem 3.5.",
+        proof="the Rademacher bound of Graf et al. Theorem 3.5 inserted in the margin bound of Bartlett et al. "
+        "Lemma 3.1",
+    ),
     "explicit parameter-counting margin bound 2 R_Graf + 3 sqrt(ln(1/delta)/(2N))",
     assumptions=(sp.Lt(fam.delta, 1),),
     # (24 sqrt(GRAF_INF) + 3 sqrt(ln(1/delta)/2))^2, written as SymPy's limit returns it (simplify cannot match
     # the two forms)
-    limits=sample_constant_limit(sp.Rational(9, 100) * (5 * sp.sqrt(2) * sp.sqrt(sp.log(1 / fam.delta))
-                                                        + 16 * sp.sqrt(5)
-                                                        * sp.sqrt(sp.expand(5 * _GRAF_INF))) ** 2,
-                                 "N x bound^2 with ||X||_F fixed (every ceiling -> 1)"))
+    limits=sample_constant_limit(
+        sp.Rational(9, 100)
+        * (5 * sp.sqrt(2) * sp.sqrt(sp.log(1 / fam.delta)) + 16 * sp.sqrt(5) * sp.sqrt(sp.expand(5 * _GRAF_INF))) ** 2,
+        "N x bound^2 with ||X||_F fixed (every ceiling -> 1)",
+    ),
+)

@@ -28,6 +28,7 @@ B*F_1/(sqrt(N)*gamma)
 >>> form.needs
 ('n', 'input_norm', 'margin')
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -40,8 +41,16 @@ __all__ = ["network_bound", "VOCABULARY"]
 
 #: every name a term or outer expression may use -> the toolkit's symbol (LAYER keys, GLOBAL keys, symbol names)
 VOCABULARY = {**fam.LAYER, **fam.GLOBAL, **{v.name: v for v in (*fam.LAYER.values(), *fam.GLOBAL.values())}}
-_NEEDS = ((fam.N, "n"), (fam.B, "input_norm"), (fam.X, "input_norm"), (fam.gamma, "margin"), (fam.X, "margin"),
-          (fam.XF, "data_frobenius"), (fam.Xl, "margin"), (fam.Xl, "activation_norms"))
+_NEEDS = (
+    (fam.N, "n"),
+    (fam.B, "input_norm"),
+    (fam.X, "input_norm"),
+    (fam.gamma, "margin"),
+    (fam.X, "margin"),
+    (fam.XF, "data_frobenius"),
+    (fam.Xl, "margin"),
+    (fam.Xl, "activation_norms"),
+)
 
 
 def _match(expr, allowed: dict, what: str):
@@ -59,9 +68,21 @@ def _match(expr, allowed: dict, what: str):
     return expr.xreplace(mapping)
 
 
-def network_bound(family: str, *, terms: dict, outer, mode: str = "dominant", ops: dict | None = None,
-                  title: str = "", citations=(), note: str = "", lhs=r"\Pr[\text{error}] - \hat R_\gamma",
-                  assumptions=(), dense: bool = True, register: bool = True) -> NetworkForm:
+def network_bound(
+    family: str,
+    *,
+    terms: dict,
+    outer,
+    mode: str = "dominant",
+    ops: dict | None = None,
+    title: str = "",
+    citations=(),
+    note: str = "",
+    lhs=r"\Pr[\text{error}] - \hat R_\gamma",
+    assumptions=(),
+    dense: bool = True,
+    register: bool = True,
+) -> NetworkForm:
     """Define a network bound of one's own; returns its :class:`~schattheory.bounds.family.NetworkForm`.
 
     ``family`` names it (``schattheory evaluate`` reports it as ``FAMILY.MODE``); ``terms`` maps each aggregate's
@@ -94,20 +115,31 @@ def network_bound(family: str, *, terms: dict, outer, mode: str = "dominant", op
             raise InputError(f"ops[{name!r}]", op, "must be 'sum', 'prod' or 'max'")
         aggregates.append(Aggregate(sym, _match(term, VOCABULARY, f"terms[{name!r}]"), op))
         agg_symbols[name] = sym
-    outer_expr = _match(outer, {**{k: v for k, v in VOCABULARY.items() if v in fam.GLOBAL.values()},
-                                **agg_symbols}, "outer")
+    outer_expr = _match(
+        outer, {**{k: v for k, v in VOCABULARY.items() if v in fam.GLOBAL.values()}, **agg_symbols}, "outer"
+    )
     used = set(outer_expr.free_symbols).union(*(a.term.free_symbols for a in aggregates))
     needs = tuple(dict.fromkeys(need for sym, need in _NEEDS if sym in used)) or ("n",)
-    form = NetworkForm(f"{family}.{mode}", family, mode, tuple(aggregates), outer_expr, {}, needs,
-                       uses_p=any(fam.p in a.term.free_symbols for a in aggregates), dense=dense)
+    form = NetworkForm(
+        f"{family}.{mode}",
+        family,
+        mode,
+        tuple(aggregates),
+        outer_expr,
+        {},
+        needs,
+        uses_p=any(fam.p in a.term.free_symbols for a in aggregates),
+        dense=dense,
+    )
     if register:
         from schattheory.bounds._register import register_form
         from schattheory.bounds.network import register_network_form
 
         cites = tuple(c if isinstance(c, Citation) else cite(c) for c in citations)
         prov = Provenance("new result", cites, note=note)
-        _register_statement(form, prov, title or f"{family} ({mode} form), a bound of one's own", lhs,
-                            assumptions, register_form)
+        _register_statement(
+            form, prov, title or f"{family} ({mode} form), a bound of one's own", lhs, assumptions, register_form
+        )
         register_network_form(form)
     return form
 

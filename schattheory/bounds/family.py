@@ -34,6 +34,7 @@ sqrt(2)*sqrt(w_0*w_1 + w_1*w_2)/sqrt(N)
 >>> DOMINANT.square()[0]
 L*W/sqrt(N)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -60,23 +61,41 @@ LAYER = {"s": s, "F": F, "b": b, "U": U, "d": d, "Omega": Omega, "k": k, "rho": 
 
 # ---- globals -------------------------------------------------------------------------------------------------
 N, B, gamma, XF, delta, L, X, K = S.N, S.B, S.gamma, S.XF, S.delta, S.L, S.X, S.K
-G = sp.Symbol("G", positive=True, integer=True)    # size of the grid of p values paid for by a union bound
-P = sp.Symbol("P", positive=True)                  # prod_l s_l
-h = S.h                                            # max width
-C1 = sp.Symbol("C_1", positive=True)               # the constant of Pinto et al.'s bound (C_1 in {1, 2} in S2)
+G = sp.Symbol("G", positive=True, integer=True)  # size of the grid of p values paid for by a union bound
+P = sp.Symbol("P", positive=True)  # prod_l s_l
+h = S.h  # max width
+C1 = sp.Symbol("C_1", positive=True)  # the constant of Pinto et al.'s bound (C_1 in {1, 2} in S2)
 
-GLOBAL = {"N": N, "B": B, "gamma": gamma, "X_F": XF, "delta": delta, "L": L, "G": G, "P": P, "X": X, "h": h,
-          "C_1": C1, "K": K}
+GLOBAL = {
+    "N": N,
+    "B": B,
+    "gamma": gamma,
+    "X_F": XF,
+    "delta": delta,
+    "L": L,
+    "G": G,
+    "P": P,
+    "X": X,
+    "h": h,
+    "C_1": C1,
+    "K": K,
+}
 
 
 def layer_symbol(name: str, l: int, dense: bool = True) -> sp.Expr:
     """The concrete symbol of generic quantity ``name`` at layer ``l`` (1-based) for an expanded statement."""
     if name == "U":
-        return sp.Symbol(f"w_{l}", positive=True, integer=True) if dense else sp.Symbol(f"U_{l}", positive=True,
-                                                                                          integer=True)
+        return (
+            sp.Symbol(f"w_{l}", positive=True, integer=True)
+            if dense
+            else sp.Symbol(f"U_{l}", positive=True, integer=True)
+        )
     if name == "d":
-        return sp.Symbol(f"w_{l - 1}", positive=True, integer=True) if dense else sp.Symbol(
-            f"d_{l - 1}", positive=True, integer=True)
+        return (
+            sp.Symbol(f"w_{l - 1}", positive=True, integer=True)
+            if dense
+            else sp.Symbol(f"d_{l - 1}", positive=True, integer=True)
+        )
     if name == "k":
         return sp.Symbol(f"rank_{l}", positive=True, integer=True)
     if name == "Omega":
@@ -107,9 +126,11 @@ SQUARE_SUBSTITUTIONS = {
     d: (S.W, "square layers: d_{l-1} = W"),
     h: (S.W, "max width h = W"),
     F: (sp.sqrt(S.r), "frobenius_le_sqrt_rank_spectral: ||A||_F^2 <= rank(A) ||A||_sigma^2"),
-    b: (sp.sqrt(S.W) * sp.sqrt(S.r),
+    b: (
+        sp.sqrt(S.W) * sp.sqrt(S.r),
         "norm21_le_sqrtW_frobenius then frobenius_le_sqrt_rank_spectral: ||A^T||_{2,1} <= sqrt(W) ||A||_F "
-        "<= sqrt(W r) ||A||_sigma"),
+        "<= sqrt(W r) ||A||_sigma",
+    ),
     rho: (S.r, "rank_proxy_eq_rank: r_l(p) = rank for a flat rank-r spectrum (<= rank in general)"),
     k: (S.r, "rank_l = r"),
     Xl: (X, "loss augmentation bounded by its worst case: B_{l-1,A} prod_{i>=l} s_i <= B prod_i s_i"),
@@ -158,8 +179,9 @@ class NetworkForm:
         # the largest width only for a form that reads h: SymPy's Max compares its arguments pairwise (2 s at depth 64)
         used = sp.sympify(self.outer).free_symbols.union(*(a.term.free_symbols for a in self.terms()))
         if h in used:
-            widths = [layer_symbol("d", 1, self.dense)] + [layer_symbol("U", i, self.dense)
-                                                           for i in range(1, depth + 1)]
+            widths = [layer_symbol("d", 1, self.dense)] + [
+                layer_symbol("U", i, self.dense) for i in range(1, depth + 1)
+            ]
             out[h] = sp.Max(*widths)
         return out
 
@@ -170,8 +192,9 @@ class NetworkForm:
         glob = self.global_map(depth)
         values = {}
         for agg in self.terms():
-            parts = [agg.term.xreplace(self.layer_map(l, depth, per_layer_p)).xreplace(glob)
-                     for l in range(1, depth + 1)]
+            parts = [
+                agg.term.xreplace(self.layer_map(l, depth, per_layer_p)).xreplace(glob) for l in range(1, depth + 1)
+            ]
             values[agg.symbol] = {"sum": sp.Add, "prod": sp.Mul, "max": sp.Max}[agg.op](*parts)
         return sp.sympify(self.outer).xreplace(values).xreplace(glob)
 
@@ -199,19 +222,51 @@ class NetworkForm:
         values = {}
         for agg in self.terms():
             term = apply(agg.term)
-            values[agg.symbol] = {"sum": S.L * term, "prod": term ** S.L, "max": term}[agg.op]
+            values[agg.symbol] = {"sum": S.L * term, "prod": term**S.L, "max": term}[agg.op]
         return apply(sp.sympify(self.outer).xreplace(values)), tuple(used)
 
 
 # ---- registration helpers --------------------------------------------------------------------------------------
 _EXAMPLE_BY_PREFIX = (
-    ("p_", sp.Rational(1, 2)), ("s_", sp.Rational(3, 2)), ("F_", 3), ("b_", 10), ("rho_", 2), ("rank_", 4),
-    ("w_", 16), ("U_", 16), ("d_", 27), ("Omega_", 9), ("B_A", 2),
+    ("p_", sp.Rational(1, 2)),
+    ("s_", sp.Rational(3, 2)),
+    ("F_", 3),
+    ("b_", 10),
+    ("rho_", 2),
+    ("rank_", 4),
+    ("w_", 16),
+    ("U_", 16),
+    ("d_", 27),
+    ("Omega_", 9),
+    ("B_A", 2),
 )
-_EXAMPLE_BY_NAME = {"p": sp.Rational(1, 2), "N": 10000, "B": 10, "gamma": sp.Rational(1, 2), "X_F": 1000,
-                    "delta": sp.Rational(1, 100), "G": 46, "X": 3, "rho": 2, "a": 32, "Omega": 1, "W": 64,
-                    "L": 4, "r": 4, "h": 16, "C_1": 1, "epsilon": sp.Rational(1, 10), "s": sp.Rational(3, 2),
-                    "F": 3, "b": 10, "U": 16, "d": 16, "k_rank": 4, "K": 10, "q": 2}
+_EXAMPLE_BY_NAME = {
+    "p": sp.Rational(1, 2),
+    "N": 10000,
+    "B": 10,
+    "gamma": sp.Rational(1, 2),
+    "X_F": 1000,
+    "delta": sp.Rational(1, 100),
+    "G": 46,
+    "X": 3,
+    "rho": 2,
+    "a": 32,
+    "Omega": 1,
+    "W": 64,
+    "L": 4,
+    "r": 4,
+    "h": 16,
+    "C_1": 1,
+    "epsilon": sp.Rational(1, 10),
+    "s": sp.Rational(3, 2),
+    "F": 3,
+    "b": 10,
+    "U": 16,
+    "d": 16,
+    "k_rank": 4,
+    "K": 10,
+    "q": 2,
+}
 
 
 def example_values(symbols) -> dict:

@@ -58,6 +58,7 @@ sqrt(2)*L*sqrt(W)*sqrt(r)/sqrt(N)
 Reference: Ledent, Alves, Lei (2025), Theorems 3.6 and 3.7, via the reproduction script of Figure D.3 (S2);
 SOURCES.md sections 4.1 to 4.5.
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -72,12 +73,23 @@ from schattheory.foundation.provenance import Provenance, cite
 from schattheory.lemmas.balancing import c_p
 from schattheory.lemmas.mixed_cover import c_star, stechkin_constant
 
-__all__ = ["SUMMAND", "C_P", "LAMBDA", "D_TERM", "K_AMP", "FORMS", "SQUARE", "form", "summand", "CERTIFIED",
-           "DOMINANT_ONLY"]
+__all__ = [
+    "SUMMAND",
+    "C_P",
+    "LAMBDA",
+    "D_TERM",
+    "K_AMP",
+    "FORMS",
+    "SQUARE",
+    "form",
+    "summand",
+    "CERTIFIED",
+    "DOMINANT_ONLY",
+]
 
 p, X, rho, a, Omega = S.p, S.X, S.rho, S.a, S.Omega
 N, L, delta = S.N, S.L, S.delta
-Ssum = sp.Symbol("S", positive=True)   # sum over layers of the per-layer complexities
+Ssum = sp.Symbol("S", positive=True)  # sum over layers of the per-layer complexities
 
 #: C(p) = X^(2p/(p+2)) rho^(2/(p+2)) a^(2/(p+2)) Omega^(p/(p+2)); a = U_l + d_{l-1}, X = B prod s / gamma
 SUMMAND = X ** (2 * p / (p + 2)) * rho ** (2 / (p + 2)) * a ** (2 / (p + 2)) * Omega ** (p / (p + 2))
@@ -95,23 +107,37 @@ RHO_HAT = 2 * rho
 #: Lambda_l: both logarithms of the balanced per-layer cover at eps >= 1/N
 LAMBDA = sp.log(1 + 12 * K_AMP * RHO_HAT ** (1 / p) * N + 2 * fam.d * fam.U)
 #: D_l: the coefficient of eps^(-p) in the balanced per-layer cover of the rescaled network
-D_TERM = (c_star(p) * (fam.U + fam.d + 1) ** (1 - p / 2) * (2 * stechkin_constant(p, 2) * K_AMP) ** p
-          * fam.U ** (p / 2) * RHO_HAT)
-_EXP_TERMS = (Aggregate(S1, 4 * LAMBDA * D_TERM / (2 - p) ** 2),
-              Aggregate(S2, LAMBDA * (fam.U + fam.d + 1) + sp.log(2 * fam.d * fam.U)),
-              Aggregate(S3, sp.log((sp.log(rho, 2) + 2) * (sp.log(rho, 2) + 3))))
+D_TERM = (
+    c_star(p)
+    * (fam.U + fam.d + 1) ** (1 - p / 2)
+    * (2 * stechkin_constant(p, 2) * K_AMP) ** p
+    * fam.U ** (p / 2)
+    * RHO_HAT
+)
+_EXP_TERMS = (
+    Aggregate(S1, 4 * LAMBDA * D_TERM / (2 - p) ** 2),
+    Aggregate(S2, LAMBDA * (fam.U + fam.d + 1) + sp.log(2 * fam.d * fam.U)),
+    Aggregate(S3, sp.log((sp.log(rho, 2) + 2) * (sp.log(rho, 2) + 3))),
+)
 _TAU = sp.log(1 + X / fam.B, 2)
-_OUTER_EXP = (8 / N + 24 / sp.sqrt(N) * (sp.sqrt(L * S1) + sp.sqrt(S2))
-              + 3 * sp.sqrt((sp.log(2 / delta) + sp.log((_TAU + 2) * (_TAU + 3)) + S3 + L * sp.log(fam.G)) / (2 * N)))
+_OUTER_EXP = (
+    8 / N
+    + 24 / sp.sqrt(N) * (sp.sqrt(L * S1) + sp.sqrt(S2))
+    + 3 * sp.sqrt((sp.log(2 / delta) + sp.log((_TAU + 2) * (_TAU + 3)) + S3 + L * sp.log(fam.G)) / (2 * N))
+)
 
 _S2 = cite("ledent2025", "Thm 3.6, via the reproduction script of Fig. D.3 (S2); SOURCES.md [P4.1], 4.3")
-_MARGIN_NOTE = ("Transcribed from a third-party rendering (S2), not checked against the paper; the margin "
-                "placement (B prod s / gamma)^(2p/(p+2)) is reconstructed (S2's code never divides by gamma).")
-_EXPLICIT_NOTE = ("Derived here (proofs/main_bound): per-layer mixed cover covering.mixed_layer (Candès-Plan + Maurey "
-                  "on the tail's Frobenius norm), layer induction, Dudley from 1/N, Cauchy-Schwarz, margin lemma; "
-                  "union bound over the product/margin grid, the rank-proxy grids and G exponents per layer. Dense "
-                  "ReLU layers (positively homogeneous, sigma(0) = 0), no reference matrices, 0 < p_l < 2. Not the "
-                  "paper's constants (unknown); the first release's explicit form rested on a false cover.")
+_MARGIN_NOTE = (
+    "Transcribed from a third-party rendering (S2), not checked against the paper; the margin "
+    "placement (B prod s / gamma)^(2p/(p+2)) is reconstructed (S2's code never divides by gamma)."
+)
+_EXPLICIT_NOTE = (
+    "Derived here (proofs/main_bound): per-layer mixed cover covering.mixed_layer (Candès-Plan + Maurey "
+    "on the tail's Frobenius norm), layer induction, Dudley from 1/N, Cauchy-Schwarz, margin lemma; "
+    "union bound over the product/margin grid, the rank-proxy grids and G exponents per layer. Dense "
+    "ReLU layers (positively homogeneous, sigma(0) = 0), no reference matrices, 0 < p_l < 2. Not the "
+    "paper's constants (unknown); the first release's explicit form rested on a false cover."
+)
 
 _CONVENTIONS = {
     "fc": ({fam.Omega: 1}, True, "W_l = 1 for dense layers (S2's code)"),
@@ -127,19 +153,47 @@ def form(variant: str = "fc", mode: str = "dominant") -> NetworkForm:
         if mode != "dominant":
             raise ValueError("loss_augmented: only the dominant form is encoded (S2's Theorem 3.7 is simplified)")
         term = _TERM.subs(X, fam.Xl)
-        return NetworkForm("ledent2025.loss_augmented.dominant", "ledent2025.loss_augmented", "dominant",
-                           (Aggregate(Ssum, term),), _OUTER_DOM, {}, ("n", "margin", "activation_norms"),
-                           uses_p=True, dense=False)
+        return NetworkForm(
+            "ledent2025.loss_augmented.dominant",
+            "ledent2025.loss_augmented",
+            "dominant",
+            (Aggregate(Ssum, term),),
+            _OUTER_DOM,
+            {},
+            ("n", "margin", "activation_norms"),
+            uses_p=True,
+            dense=False,
+        )
     conv, dense, _ = _CONVENTIONS[variant]
     family = "ledent2025.wl_width" if variant.endswith("wl_width") else "ledent2025"
     if mode == "explicit":
         if variant != "fc":
-            raise ValueError(f"{variant}: no certified explicit form (the mixed cover is proved for dense layers "
-                             f"only): {DOMINANT_ONLY}")
-        return NetworkForm("ledent2025.fc.explicit", family, mode, _EXP_TERMS, _OUTER_EXP, {},
-                           ("n", "input_norm", "margin"), uses_p=True, dense=True)
-    return NetworkForm(f"ledent2025.{variant}.{mode}", family, mode, (Aggregate(Ssum, _TERM),), _OUTER_DOM, conv,
-                       ("n", "input_norm", "margin"), uses_p=True, dense=dense)
+            raise ValueError(
+                f"{variant}: no certified explicit form (the mixed cover is proved for dense layers "
+                f"only): {DOMINANT_ONLY}"
+            )
+        return NetworkForm(
+            "ledent2025.fc.explicit",
+            family,
+            mode,
+            _EXP_TERMS,
+            _OUTER_EXP,
+            {},
+            ("n", "input_norm", "margin"),
+            uses_p=True,
+            dense=True,
+        )
+    return NetworkForm(
+        f"ledent2025.{variant}.{mode}",
+        family,
+        mode,
+        (Aggregate(Ssum, _TERM),),
+        _OUTER_DOM,
+        conv,
+        ("n", "input_norm", "margin"),
+        uses_p=True,
+        dense=dense,
+    )
 
 
 def summand(variant: str = "fc", mode: str = "dominant") -> sp.Expr:
@@ -151,6 +205,7 @@ FORMS = {(v, "dominant"): form(v, "dominant") for v in _CONVENTIONS}
 FORMS[("fc", "explicit")] = form("fc", "explicit")
 FORMS[("loss_augmented", "dominant")] = form("loss_augmented")
 
+
 def _real(conditions) -> tuple:
     """The conditions that the symbols' own assumptions (positive, integer) do not already decide: SymPy evaluates
     those (p > 0 for a positive p, N >= 1 for a positive integer N) to True, and they are enforced from the symbol."""
@@ -158,18 +213,27 @@ def _real(conditions) -> tuple:
 
 
 # ---- registration ----------------------------------------------------------------------------------------------
-register(Bound(
-    "ledent2025.per_layer", kind="definition", relation="==", lhs=r"\mathcal{C}_\ell(p)", expr=SUMMAND,
-    params=(p, X, rho, a, Omega), example={p: sp.Rational(1, 2), X: 3, rho: 2, a: 32, Omega: 1},
-    assumptions=_real((sp.Gt(p, 0), sp.Gt(X, 0), sp.Ge(rho, 1), sp.Ge(a, 1), sp.Ge(Omega, 1))),
-    provenance=Provenance("transcribed", (_S2,), note=_MARGIN_NOTE),
-    title="per-layer complexity C(p) = X^(2p/(p+2)) rho^(2/(p+2)) a^(2/(p+2)) Omega^(p/(p+2)); "
-          "X = B prod s / gamma, rho = r_l(p), a = U_l + d_{l-1}, Omega = W_l",
-    limits=(Limit(p, 0, rho * a, "C(p) at a fixed rank proxy (rho -> rank as p -> 0+, so C -> rank (U + d))"),
-            Limit(p, sp.oo, X ** 2 * Omega, "C(p) (the norm-based complexity X^2 W_l)")),
-    notes="Weighted geometric mean of the parametric count rho*a (weight 2/(p+2)) and the norm count X^2 Omega "
-          "(weight p/(p+2)); at p = 2 it is X sqrt(rho a Omega).",
-))
+register(
+    Bound(
+        "ledent2025.per_layer",
+        kind="definition",
+        relation="==",
+        lhs=r"\mathcal{C}_\ell(p)",
+        expr=SUMMAND,
+        params=(p, X, rho, a, Omega),
+        example={p: sp.Rational(1, 2), X: 3, rho: 2, a: 32, Omega: 1},
+        assumptions=_real((sp.Gt(p, 0), sp.Gt(X, 0), sp.Ge(rho, 1), sp.Ge(a, 1), sp.Ge(Omega, 1))),
+        provenance=Provenance("transcribed", (_S2,), note=_MARGIN_NOTE),
+        title="per-layer complexity C(p) = X^(2p/(p+2)) rho^(2/(p+2)) a^(2/(p+2)) Omega^(p/(p+2)); "
+        "X = B prod s / gamma, rho = r_l(p), a = U_l + d_{l-1}, Omega = W_l",
+        limits=(
+            Limit(p, 0, rho * a, "C(p) at a fixed rank proxy (rho -> rank as p -> 0+, so C -> rank (U + d))"),
+            Limit(p, sp.oo, X**2 * Omega, "C(p) (the norm-based complexity X^2 W_l)"),
+        ),
+        notes="Weighted geometric mean of the parametric count rho*a (weight 2/(p+2)) and the norm count X^2 Omega "
+        "(weight p/(p+2)); at p = 2 it is X sqrt(rho a Omega).",
+    )
+)
 _DEPTH = 3
 _P1 = S.layer("p", 1)
 
@@ -181,12 +245,23 @@ def _limits_for(fm: NetworkForm, expr_pp):
     if fm.mode == "dominant":
         zero = NetworkForm("", "", "", (Aggregate(Ssum, rho * (fam.U + fam.d)),), fm.outer, conv, dense=fm.dense)
         xsym = fam.Xl if "loss_augmented" in fm.key else X
-        inf = NetworkForm("", "", "", (Aggregate(Ssum, xsym ** 2 * fam.Omega),), fm.outer, conv, dense=fm.dense)
-        return (Limit(_P1, 0, zero.expand(_DEPTH, per_layer_p=False),
-                      "the bound with all p_l = p_1 and rank proxies rho_l held fixed (rho_l -> rank_l as p -> 0+)",
-                      of=expr_pp),
-                Limit(_P1, sp.oo, inf.expand(_DEPTH, per_layer_p=False),
-                      "the bound with all p_l = p_1 (norm-based limit)", of=expr_pp))
+        inf = NetworkForm("", "", "", (Aggregate(Ssum, xsym**2 * fam.Omega),), fm.outer, conv, dense=fm.dense)
+        return (
+            Limit(
+                _P1,
+                0,
+                zero.expand(_DEPTH, per_layer_p=False),
+                "the bound with all p_l = p_1 and rank proxies rho_l held fixed (rho_l -> rank_l as p -> 0+)",
+                of=expr_pp,
+            ),
+            Limit(
+                _P1,
+                sp.oo,
+                inf.expand(_DEPTH, per_layer_p=False),
+                "the bound with all p_l = p_1 (norm-based limit)",
+                of=expr_pp,
+            ),
+        )
     # explicit: Lambda_l grows like ln(2 rho_l)/p as p -> 0+ (the Candès-Plan radius is the S_p radius) and the
     # Dudley factor 4/(2-p)^2 diverges at p -> 2: no finite limit to declare
     return ()
@@ -219,35 +294,60 @@ def _register_form(fm: NetworkForm, title: str, convention: str):
     pls = [S.layer("p", l) for l in range(1, _DEPTH + 1)]
     params = fam.ordered_params(expr, first=pls)
     explicit = fm.mode == "explicit"
-    cites = (_S2,) if "loss" not in fm.key else (cite("ledent2025", "Thm 3.7, via S2 (simplified: no "
-                                                                   "activation-ratio terms); SOURCES.md [P4.2]"),)
+    cites = (
+        (_S2,)
+        if "loss" not in fm.key
+        else (cite("ledent2025", "Thm 3.7, via S2 (simplified: no activation-ratio terms); SOURCES.md [P4.2]"),)
+    )
     if explicit:
-        prov = Provenance("derived", (cite("candes_plan2011", "Lemma 3.1 (low-rank cover)"),
-                                      cite("bartlett2017", "Lemma 3.1 (margin bound), Lemma 3.2 (Maurey), Lemma A.5 "
-                                                           "(Dudley), Thm 3.3 (layer induction)"),
-                                      cite("foucart_rauhut2013", "Thm 2.5 (Stechkin)")),
-                          note=_EXPLICIT_NOTE + " Proof: proofs/main_bound.",
-                          derived_from=("covering.mixed_layer", "network_cover.layer_step", "dudley.power_law"),
-                          proof="proofs/main_bound")
+        prov = Provenance(
+            "derived",
+            (
+                cite("candes_plan2011", "Lemma 3.1 (low-rank cover)"),
+                cite(
+                    "bartlett2017",
+                    "Lemma 3.1 (margin bound), Lemma 3.2 (Maurey), Lemma A.5 (Dudley), Thm 3.3 (layer induction)",
+                ),
+                cite("foucart_rauhut2013", "Thm 2.5 (Stechkin)"),
+            ),
+            note=_EXPLICIT_NOTE + " Proof: proofs/main_bound.",
+            derived_from=("covering.mixed_layer", "network_cover.layer_step", "dudley.power_law"),
+            proof="proofs/main_bound",
+        )
     else:
         prov = Provenance("transcribed", cites, note=_MARGIN_NOTE)
     assumptions = _assumptions(params, explicit)
-    register(Bound(
-        fm.key, expr=expr, params=params, mode=fm.mode, lhs=r"\Pr[\text{error}] - \hat R_\gamma",
-        provenance=prov, assumptions=assumptions,
-        example=fam.example_values(params), limits=_limits_for(fm, expr_pp),
-        title=f"{title} (L = {_DEPTH}, per-layer p_l; convention: {convention})",
-        notes=(CERTIFIED + ". " if explicit else DOMINANT_ONLY + ". ")
-        + ("Networks of any depth are evaluated by schattheory.bounds.network from the same per-layer terms."
-           if explicit else "Per-layer quantities enter through the per-layer summand ledent2025.per_layer; "
-           "networks of any depth are evaluated by schattheory.bounds.network from the same summand."),
-    ))
+    register(
+        Bound(
+            fm.key,
+            expr=expr,
+            params=params,
+            mode=fm.mode,
+            lhs=r"\Pr[\text{error}] - \hat R_\gamma",
+            provenance=prov,
+            assumptions=assumptions,
+            example=fam.example_values(params),
+            limits=_limits_for(fm, expr_pp),
+            title=f"{title} (L = {_DEPTH}, per-layer p_l; convention: {convention})",
+            notes=(CERTIFIED + ". " if explicit else DOMINANT_ONLY + ". ")
+            + (
+                "Networks of any depth are evaluated by schattheory.bounds.network from the same per-layer terms."
+                if explicit
+                else "Per-layer quantities enter through the per-layer summand ledent2025.per_layer; "
+                "networks of any depth are evaluated by schattheory.bounds.network from the same summand."
+            ),
+        )
+    )
 
 
 for (variant, mode), fm in FORMS.items():
-    what = {"fc": "fully-connected", "fc_wl_width": "fully-connected, W_l = w_l", "cnn": "CNN (Theorem 3.6)",
-            "cnn_wl_width": "CNN, W_l = positions x channels",
-            "loss_augmented": "loss-augmented CNN (Theorem 3.7, simplified)"}[variant]
+    what = {
+        "fc": "fully-connected",
+        "fc_wl_width": "fully-connected, W_l = w_l",
+        "cnn": "CNN (Theorem 3.6)",
+        "cnn_wl_width": "CNN, W_l = positions x channels",
+        "loss_augmented": "loss-augmented CNN (Theorem 3.7, simplified)",
+    }[variant]
     conv = _CONVENTIONS[variant][2] if variant in _CONVENTIONS else "W_l = spatial positions, free"
     _register_form(fm, f"{what}, {mode} form", conv)
 
@@ -257,20 +357,32 @@ for variant, omega in (("fc", 1), ("fc_wl_width", S.W)):
     expr, used = FORMS[(variant, "dominant")].square()
     SQUARE[variant] = (expr, used)
     key = "ledent2025.square.dominant" if variant == "fc" else "ledent2025.square_wl_width.dominant"
-    register(Bound(
-        key, expr=expr, params=(p, S.W, S.r, L, N, X), mode="dominant",
-        assumptions=_real((sp.Gt(p, 0), sp.Ge(S.W, 1), sp.Ge(S.r, 1), sp.Le(S.r, S.W), sp.Ge(L, 1), sp.Ge(N, 1),
-                           sp.Gt(X, 0))),
-        lhs=r"\Pr[\text{error}] - \hat R_\gamma",
-        provenance=Provenance("transcribed", (_S2,), note=_MARGIN_NOTE),
-        example={p: sp.Rational(1, 2), S.W: 64, S.r: 4, L: 4, N: 10000, X: 3},
-        title=f"L square W x W layers whose nonzero singular values are equal (rank r, so r_l(p) = r); "
-              f"X = B prod s / gamma; W_l = {omega}",
-        limits=(Limit(p, 0, L * sp.sqrt(2 * S.W * S.r / N), "the bound (sample complexity 2 W r L^2)"),
-                Limit(p, sp.oo, L * X * sp.sqrt(sp.sympify(omega) / N),
-                      f"the bound (norm-based; sample complexity L^2 X^2 {omega})")),
-        notes="Substitutions: " + "; ".join(used),
-    ))
+    register(
+        Bound(
+            key,
+            expr=expr,
+            params=(p, S.W, S.r, L, N, X),
+            mode="dominant",
+            assumptions=_real(
+                (sp.Gt(p, 0), sp.Ge(S.W, 1), sp.Ge(S.r, 1), sp.Le(S.r, S.W), sp.Ge(L, 1), sp.Ge(N, 1), sp.Gt(X, 0))
+            ),
+            lhs=r"\Pr[\text{error}] - \hat R_\gamma",
+            provenance=Provenance("transcribed", (_S2,), note=_MARGIN_NOTE),
+            example={p: sp.Rational(1, 2), S.W: 64, S.r: 4, L: 4, N: 10000, X: 3},
+            title=f"L square W x W layers whose nonzero singular values are equal (rank r, so r_l(p) = r); "
+            f"X = B prod s / gamma; W_l = {omega}",
+            limits=(
+                Limit(p, 0, L * sp.sqrt(2 * S.W * S.r / N), "the bound (sample complexity 2 W r L^2)"),
+                Limit(
+                    p,
+                    sp.oo,
+                    L * X * sp.sqrt(sp.sympify(omega) / N),
+                    f"the bound (norm-based; sample complexity L^2 X^2 {omega})",
+                ),
+            ),
+            notes="Substitutions: " + "; ".join(used),
+        )
+    )
 
 # ---- the main theorem under one name -----------------------------------------------------------------------------
 #: the statement ``ledent2025.main`` stands for: Theorem 3.6 (CNN, no loss augmentation), dominant form, as transcribed
@@ -283,11 +395,14 @@ def _main_alias() -> Bound:
     from schattheory.core.registry import get
 
     main = get(MAIN_KEY)
-    return replace(main, key="ledent2025.main",
-                   title="the main theorem (alias of ledent2025.cnn.dominant): Theorem 3.6, CNN bound without loss "
-                         "augmentation, in its transcribed dominant form (constants and logs dropped; not a bound). "
-                         "The certified explicit bound derived here is ledent2025.fc.explicit (dense layers)",
-                   notes=f"Alias of {MAIN_KEY} (same statement). " + main.notes)
+    return replace(
+        main,
+        key="ledent2025.main",
+        title="the main theorem (alias of ledent2025.cnn.dominant): Theorem 3.6, CNN bound without loss "
+        "augmentation, in its transcribed dominant form (constants and logs dropped; not a bound). "
+        "The certified explicit bound derived here is ledent2025.fc.explicit (dense layers)",
+        notes=f"Alias of {MAIN_KEY} (same statement). " + main.notes,
+    )
 
 
 register(_main_alias())

@@ -24,6 +24,7 @@ True
 Reference: the log-sum-exp trick; see Blanchard, Higham and Higham (2021), "Accurately computing the log-sum-exp
 and softmax functions", IMA J. Numer. Anal. 41(4).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -32,7 +33,7 @@ import sympy as sp
 
 __all__ = ["log_symbol", "log_expr", "smax", "logsumexp_expr"]
 
-_CEIL_SWITCH = 40   # above e^40 a float64 equals its ceiling
+_CEIL_SWITCH = 40  # above e^40 a float64 equals its ceiling
 _ATAN_SWITCH = -20  # below e^-20, atan(u) = u to float64 precision
 
 
@@ -83,8 +84,7 @@ class _Rewriter:
                 if len(logs) != 1:
                     raise ValueError(f"log-space rewrite: cannot place the sign of {e}")
                 others = [f for f in sp.Mul.make_args(rest) if f is not logs[0]]
-                return (sp.log(-coeff) + sp.log(-self.log(logs[0].args[0]))
-                        + sp.Add(*[self.log(f) for f in others]))
+                return sp.log(-coeff) + sp.log(-self.log(logs[0].args[0])) + sp.Add(*[self.log(f) for f in others])
             return sp.Add(*[self.log(f) for f in e.args])
         if isinstance(e, sp.Pow):
             base, expo = e.args
@@ -98,7 +98,7 @@ class _Rewriter:
                 return logsumexp_expr([self.log(t) for t in e.args])
             return sp.log(self.value(e))
         if isinstance(e, sp.log):
-            inner = self.log(e.args[0])   # log(log u) = log(inner); needs u > 1
+            inner = self.log(e.args[0])  # log(log u) = log(inner); needs u > 1
             return sp.log(inner)
         if isinstance(e, sp.ceiling):
             inner = self.log(e.args[0])

@@ -30,6 +30,7 @@ True
 >>> interval_refusal(network_form("pinto2024"))
 'reads the rank of each layer (k), which a randomized top-k does not certify'
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -38,13 +39,21 @@ from schattheory.bounds import family as fam
 
 __all__ = ["direction", "interval_refusal", "spectral_reads"]
 
-_Q = sp.Symbol("Q_other", positive=True)          # prod of the other layers' spectral norms
-_R = sp.Symbol("R_rho", nonnegative=True)         # rho - 1 >= 0
-_D = sp.Symbol("D_delta", positive=True)          # delta = 1 / (1 + D) in (0, 1)
+_Q = sp.Symbol("Q_other", positive=True)  # prod of the other layers' spectral norms
+_R = sp.Symbol("R_rho", nonnegative=True)  # rho - 1 >= 0
+_D = sp.Symbol("D_delta", positive=True)  # delta = 1 / (1 + D) in (0, 1)
 _LAYER_SPECTRAL = (fam.s, fam.F, fam.b, fam.rho, fam.Xl)
-_NAMES = {fam.s: "the spectral norm s", fam.F: "the Frobenius norm F", fam.b: "||A^T||_{2,1} (b)",
-          fam.rho: "the rank proxy rho", fam.Xl: "X_l", fam.P: "P = prod s_l", _Q: "the other layers' s (via P)",
-          _R: "the rank proxy rho", fam.X: "X = B P / gamma"}
+_NAMES = {
+    fam.s: "the spectral norm s",
+    fam.F: "the Frobenius norm F",
+    fam.b: "||A^T||_{2,1} (b)",
+    fam.rho: "the rank proxy rho",
+    fam.Xl: "X_l",
+    fam.P: "P = prod s_l",
+    _Q: "the other layers' s (via P)",
+    _R: "the rank proxy rho",
+    fam.X: "X = B P / gamma",
+}
 
 
 def spectral_reads(form) -> set:
@@ -73,7 +82,7 @@ def direction(expr, v) -> int | None:
         return found
     try:
         der = sp.diff(expr, v)
-    except Exception:   # noqa: BLE001  (an expression SymPy cannot differentiate: unknown)
+    except Exception:  # noqa: BLE001  (an expression SymPy cannot differentiate: unknown)
         return None
     if der.is_nonnegative:
         return 1
@@ -102,7 +111,7 @@ def _structural(expr, v) -> int | None:
         if sign is None:
             return None
         if len(dep) > 1 and not all(a.is_nonnegative for a in dep):
-            return None    # a product of monotone factors is monotone only when they are nonnegative
+            return None  # a product of monotone factors is monotone only when they are nonnegative
         d = _same([direction(a, v) for a in dep])
         return None if d is None else sign * d
     if isinstance(expr, sp.Pow):
@@ -135,16 +144,21 @@ def _ranges(expr, p):
     sub = {fam.X: fam.B * fam.P / fam.gamma, fam.delta: 1 / (1 + _D)}
     if p is not None:
         sub[fam.p] = sp.nsimplify(p)
-    return sp.expand_log(sp.sympify(expr).xreplace(sub))     # log(x y) -> log x + log y where x, y > 0
+    return sp.expand_log(sp.sympify(expr).xreplace(sub))  # log(x y) -> log x + log y where x, y > 0
 
 
 def interval_refusal(form, p=None) -> str | None:
     """None when ``form`` (at exponent ``p``, or every p when None) is nondecreasing in every spectral quantity it
     reads, checked as the module says; otherwise the reason, one line."""
     p = None if p is None else float(p)
-    key = (form.key, form.mode, sp.sympify(form.outer), tuple((a.symbol, sp.sympify(a.term), a.op)
-                                                                for a in form.aggregates),
-           tuple(form.conventions.items()), p)      # SymPy expressions hash by structure
+    key = (
+        form.key,
+        form.mode,
+        sp.sympify(form.outer),
+        tuple((a.symbol, sp.sympify(a.term), a.op) for a in form.aggregates),
+        tuple(form.conventions.items()),
+        p,
+    )  # SymPy expressions hash by structure
     if key not in _CACHE:
         _CACHE[key] = _refusal(form, p)
     return _CACHE[key]
@@ -158,26 +172,29 @@ def _refusal(form, p) -> str | None:
     if fam.k in reads:
         return "reads the rank of each layer (k), which a randomized top-k does not certify"
     if not reads:
-        return None                                  # no spectral quantity: the value is the exact one
+        return None  # no spectral quantity: the value is the exact one
     # the engine takes every term's logarithm, so every aggregate it forms is positive
     positive = {agg.symbol: sp.Symbol(f"{agg.symbol}_agg", positive=True) for agg in form.terms()}
     outer = _ranges(form.outer, p).xreplace(positive)
-    absorbed = []                                    # (aggregate, e) with a term decreasing like s^e
+    absorbed = []  # (aggregate, e) with a term decreasing like s^e
     for agg in form.terms():
         term = _ranges(agg.term, p).xreplace({fam.P: fam.s * _Q}).xreplace({fam.rho: 1 + _R})
         if not term.free_symbols & {fam.s, fam.F, fam.b, _R, fam.Xl, _Q}:
-            continue                                 # reads no spectral quantity: exact, whatever the outer does
+            continue  # reads no spectral quantity: exact, whatever the outer does
         a_sym = positive[agg.symbol]
         for v in (fam.F, fam.b, _R, fam.Xl, _Q):
             if direction(term, v) not in (0, 1):
-                return (f"SymPy cannot show the per-layer term of {agg.symbol} nondecreasing in {_NAMES[v]}"
-                        + (f" at p = {p:g}" if p is not None else ""))
+                return f"SymPy cannot show the per-layer term of {agg.symbol} nondecreasing in {_NAMES[v]}" + (
+                    f" at p = {p:g}" if p is not None else ""
+                )
         ds = direction(term, fam.s)
         if ds not in (0, 1):
             e = sp.simplify(sp.expand_log(fam.s * sp.diff(sp.log(term), fam.s), force=True))
             if not (e.is_number and e.is_negative):
-                return (f"SymPy cannot show the per-layer term of {agg.symbol} nondecreasing in the spectral norm "
-                        "s, nor decreasing like a constant power of it" + (f" at p = {p:g}" if p is not None else ""))
+                return (
+                    f"SymPy cannot show the per-layer term of {agg.symbol} nondecreasing in the spectral norm "
+                    "s, nor decreasing like a constant power of it" + (f" at p = {p:g}" if p is not None else "")
+                )
             absorbed.append((a_sym, e))
         if direction(outer, a_sym) not in (0, 1):
             return f"SymPy cannot show the outer expression nondecreasing in {agg.symbol}"
@@ -187,6 +204,8 @@ def _refusal(form, p) -> str | None:
         growth = fam.P * sp.diff(outer, fam.P) + sum(a * sp.diff(outer, a) * e for a, e in absorbed)
         if not (growth.is_nonnegative or sp.simplify(growth).is_nonnegative):
             names = ", ".join(str(a) for a, _ in absorbed)
-            return (f"the per-layer terms of {names} decrease in s and SymPy cannot show the growth of the outer "
-                    "expression in P = prod s_l pays for it")
+            return (
+                f"the per-layer terms of {names} decrease in s and SymPy cannot show the growth of the outer "
+                "expression in P = prod s_l pays for it"
+            )
     return None

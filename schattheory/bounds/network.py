@@ -25,6 +25,7 @@ True
 Reference: the registered keys ``ledent2025.*``, ``bartlett2017.*``, ``neyshabur2018.*``, ``golowich2018.*``,
 ``counting.*``, ``vc.*``, ``pinto2024.*`` (see their modules for sources and locators).
 """
+
 from __future__ import annotations
 
 import math
@@ -40,14 +41,35 @@ from schattheory.foundation.netstats import NetworkStats
 if TYPE_CHECKING:
     from schattheory.bounds.family import NetworkForm
 
-__all__ = ["NetworkBoundValue", "network_families", "p_families", "evaluate_network", "ledent_layer_terms_log10",
-           "optimise_p", "optimise_ledent_p", "default_p_grid", "rank_proxy_grid", "register_network_form",
-           "network_form", "REFERENCE_FAMILIES", "MARGIN_OPERATOR"]
+__all__ = [
+    "NetworkBoundValue",
+    "network_families",
+    "p_families",
+    "evaluate_network",
+    "ledent_layer_terms_log10",
+    "optimise_p",
+    "optimise_ledent_p",
+    "default_p_grid",
+    "rank_proxy_grid",
+    "register_network_form",
+    "network_form",
+    "REFERENCE_FAMILIES",
+    "MARGIN_OPERATOR",
+]
 
 _LN10 = math.log(10.0)
 _LEDENT = ("ledent2025", "ledent2025.wl_width", "ledent2025.loss_augmented")
-_BUILTIN = ("ledent2025", "ledent2025.wl_width", "ledent2025.loss_augmented", "bartlett2017", "neyshabur2018",
-            "golowich2018", "counting", "vc", "pinto2024")
+_BUILTIN = (
+    "ledent2025",
+    "ledent2025.wl_width",
+    "ledent2025.loss_augmented",
+    "bartlett2017",
+    "neyshabur2018",
+    "golowich2018",
+    "counting",
+    "vc",
+    "pinto2024",
+)
 #: families added by users (:func:`register_network_form`): family -> {mode: NetworkForm}
 _USER: dict = {}
 
@@ -58,25 +80,25 @@ REFERENCE_FAMILIES = {
     "bartlett2017": "||A_l^T - M_l^T||_{2,1} (Bartlett et al. 2017, Thm 1.1: reference matrices M_i)",
     "counting": "||K_l - K_l^0||_{2,1} in Graf et al. 2022, Thm 3.5 (explicit form; the dominant count has no norm)",
     "neyshabur2018": "||A_l - M_l||_F (PAC-Bayes prior centred at M, as in the authors' code measures.py; the "
-                     "weight-rescaling step of the proof with a nonzero prior mean is not re-checked here)",
+    "weight-rescaling step of the proof with a nonzero prior mean is not re-checked here)",
 }
 
 #: the multiclass margin operator every margin bound uses and its Lipschitz constant (stated in every result)
 MARGIN_OPERATOR = {
     "bartlett2017": "M(v, y) = v_y - max_(j != y) v_j, 2-Lipschitz w.r.t. ||.||_2 (Bartlett et al. 2017, Lemma 3.1 "
-                    "and Lemma A.3); the ramp loss of it is 2/gamma-Lipschitz",
+    "and Lemma A.3); the ramp loss of it is 2/gamma-Lipschitz",
     "neyshabur2018": "M(v, y) = v_y - max_(j != y) v_j: a perturbation with ||f_w+u(x) - f_w(x)||_2 <= gamma/4 moves "
-                     "it by at most gamma/2 (2-Lipschitz w.r.t. ||.||_inf <= ||.||_2; Neyshabur et al. 2018, Lemma 1)",
+    "it by at most gamma/2 (2-Lipschitz w.r.t. ||.||_inf <= ||.||_2; Neyshabur et al. 2018, Lemma 1)",
     "golowich2018": "real-valued (binary) network: margin y f(x); for k > 1 outputs the bound is read as that of one "
-                    "output coordinate, and the multiclass margin M(v, y) = v_y - max_(j != y) v_j (2-Lipschitz "
-                    "w.r.t. ||.||_2) is not charged: a k-class reading costs the factor of Mohri et al. 2018, "
-                    "Thm 9.2 (4k/rho in place of 2/rho)",
+    "output coordinate, and the multiclass margin M(v, y) = v_y - max_(j != y) v_j (2-Lipschitz "
+    "w.r.t. ||.||_2) is not charged: a k-class reading costs the factor of Mohri et al. 2018, "
+    "Thm 9.2 (4k/rho in place of 2/rho)",
     "counting": "dominant: none (a parameter count); Graf et al. 2022, Thm 3.5: M(v, y) = v_y - max_(j != y) v_j, "
-                "2-Lipschitz w.r.t. ||.||_2, through Bartlett et al. 2017, Lemma 3.1",
+    "2-Lipschitz w.r.t. ||.||_2, through Bartlett et al. 2017, Lemma 3.1",
     "vc": "none: the 0-1 loss of argmax_j f_j directly (multiclass growth function through pairwise comparisons)",
     "pinto2024": "as transcribed (no margin normalisation): not stated by the source rendering",
     "ledent2025": "M(v, y) = v_y - max_(j != y) v_j, 2-Lipschitz w.r.t. ||.||_2 (as in Bartlett et al. 2017, "
-                  "Lemma A.3); the margin enters through X = B prod s_l / gamma",
+    "Lemma A.3); the margin enters through X = B prod s_l / gamma",
 }
 
 
@@ -102,8 +124,11 @@ def default_p_grid() -> np.ndarray:
 #: the forms of each built-in family, by (module, FORMS keys per mode); a family's module is imported when that family
 #: is first evaluated, so evaluating one family does not build the others' statements
 _BUILTIN_FORMS = {
-    "bartlett2017": ("bartlett2017", None), "neyshabur2018": ("neyshabur2018", None),
-    "golowich2018": ("golowich2018", None), "counting": ("counting", None), "vc": ("vc", None),
+    "bartlett2017": ("bartlett2017", None),
+    "neyshabur2018": ("neyshabur2018", None),
+    "golowich2018": ("golowich2018", None),
+    "counting": ("counting", None),
+    "vc": ("vc", None),
     "pinto2024": ("pinto2024", None),
     # explicit: the certified form is proved for dense layers only (checked per network in _form)
     "ledent2025": ("ledent2025", {"dominant": ("cnn", "dominant"), "explicit": ("fc", "explicit")}),
@@ -155,8 +180,7 @@ def register_network_form(form) -> "NetworkForm":
     _check_symbols(form)
     taken = _USER.get(form.family, {}).get(form.mode)
     if taken is not None and taken != form:
-        raise InputError("form", form.key, f"family {form.family!r} already has another {form.mode} form "
-                                           f"({taken.key})")
+        raise InputError("form", form.key, f"family {form.family!r} already has another {form.mode} form ({taken.key})")
     _USER.setdefault(form.family, {})[form.mode] = form
     return form
 
@@ -171,15 +195,21 @@ def _check_symbols(form):
     for agg in form.terms():
         unknown = agg.term.free_symbols - layer - glob
         if unknown:
-            raise InputError("form.aggregates", sorted(map(str, unknown)),
-                             f"unknown in the term of {agg.symbol}; per-layer symbols: {', '.join(fam.LAYER)}; "
-                             f"globals: {', '.join(fam.GLOBAL)}")
+            raise InputError(
+                "form.aggregates",
+                sorted(map(str, unknown)),
+                f"unknown in the term of {agg.symbol}; per-layer symbols: {', '.join(fam.LAYER)}; "
+                f"globals: {', '.join(fam.GLOBAL)}",
+            )
         aggs.add(agg.symbol)
     unknown = sp.sympify(form.outer).free_symbols - aggs - glob
     if unknown:
-        raise InputError("form.outer", sorted(map(str, unknown)),
-                         f"unknown in the outer expression; aggregates: {', '.join(sorted(map(str, aggs)))}; "
-                         f"globals: {', '.join(fam.GLOBAL)}")
+        raise InputError(
+            "form.outer",
+            sorted(map(str, unknown)),
+            f"unknown in the outer expression; aggregates: {', '.join(sorted(map(str, aggs)))}; "
+            f"globals: {', '.join(fam.GLOBAL)}",
+        )
 
 
 def network_form(family: str, mode: str = "dominant"):
@@ -204,11 +234,18 @@ def _resolve(family, mode):
             for fm in forms.values():
                 if fm.key == family.key:
                     return fm.family, fm.mode, fm
-        raise InputError("family", family.key, "is a statement, not a network family: define it with "
-                                               "schattheory.bounds.custom.network_bound to evaluate it on networks")
+        raise InputError(
+            "family",
+            family.key,
+            "is a statement, not a network family: define it with "
+            "schattheory.bounds.custom.network_bound to evaluate it on networks",
+        )
     if not isinstance(family, str):
-        raise InputError("family", type(family).__name__, "must be a family name, a NetworkForm or the Bound "
-                                                          "network_bound() registered")
+        raise InputError(
+            "family",
+            type(family).__name__,
+            "must be a family name, a NetworkForm or the Bound network_bound() registered",
+        )
     return family, mode or "dominant", None
 
 
@@ -219,11 +256,19 @@ def _form(stats: NetworkStats, family: str, mode: str, given=None):
     if mode not in ("dominant", "explicit"):
         raise InputError("mode", mode, "must be 'dominant' or 'explicit'")
     if mode not in forms:
-        raise InputError("mode", mode, f"family {family!r} has no {mode} form encoded (modes: {', '.join(forms)})"
-                         + ("; dominant form only" if family in _LEDENT else ""))
+        raise InputError(
+            "mode",
+            mode,
+            f"family {family!r} has no {mode} form encoded (modes: {', '.join(forms)})"
+            + ("; dominant form only" if family in _LEDENT else ""),
+        )
     if family in _LEDENT and mode == "explicit" and not all(int(lay.multiplicity) == 1 for lay in stats.layers):
-        raise InputError("mode", mode, "the certified explicit form is proved for dense layers only; this network "
-                                       "has convolutional layers: dominant form only")
+        raise InputError(
+            "mode",
+            mode,
+            "the certified explicit form is proved for dense layers only; this network "
+            "has convolutional layers: dominant form only",
+        )
     return forms[mode]
 
 
@@ -241,18 +286,21 @@ def _certified(family: str, mode: str) -> str:
         return DOMINANT_ONLY
     if family in _LEDENT:
         return CERTIFIED
-    return _EXPLICIT_STATUS.get(family, "explicit constants; certification not established here (see the family's "
-                                        "notes)")
+    return _EXPLICIT_STATUS.get(
+        family, "explicit constants; certification not established here (see the family's notes)"
+    )
 
 
-_NOT_UNIFORM = ("not established: the theorem holds for norm constraints fixed before training; evaluated at the "
-                "observed norms without the union bound over norm levels that would make it hold for the trained "
-                "network")
+_NOT_UNIFORM = (
+    "not established: the theorem holds for norm constraints fixed before training; evaluated at the "
+    "observed norms without the union bound over norm levels that would make it hold for the trained "
+    "network"
+)
 #: what the explicit rows of the other families are (the text starts with "certified" only for a certified bound)
 _EXPLICIT_STATUS = {
     "vc": "certified bound (0-1 error of the argmax network: every constant and the confidence term; rests on "
-          "Bartlett, Harvey, Liaw, Mehrabian 2019, Thm 7 as recalled, and on the pairwise multiclass reduction "
-          "derived in bounds/vc.py)",
+    "Bartlett, Harvey, Liaw, Mehrabian 2019, Thm 7 as recalled, and on the pairwise multiclass reduction "
+    "derived in bounds/vc.py)",
     "counting": _NOT_UNIFORM,
     "bartlett2017": _NOT_UNIFORM,
 }
@@ -268,9 +316,13 @@ def _reported_key(stats, family, form) -> str:
 
 
 # ---- inputs ----------------------------------------------------------------------------------------------------
-_NEED_TEXT = {"n": "the number of samples n", "input_norm": "the input norm B", "margin": "the margin gamma",
-              "data_frobenius": "the data Frobenius norm ||X||_F",
-              "activation_norms": "stats.extras['activation_norms'] (B_{l-1,A} per layer)"}
+_NEED_TEXT = {
+    "n": "the number of samples n",
+    "input_norm": "the input norm B",
+    "margin": "the margin gamma",
+    "data_frobenius": "the data Frobenius norm ||X||_F",
+    "activation_norms": "stats.extras['activation_norms'] (B_{l-1,A} per layer)",
+}
 
 
 def _check_needs(stats: NetworkStats, family: str, form):
@@ -278,13 +330,19 @@ def _check_needs(stats: NetworkStats, family: str, form):
         raise InputError("stats", type(stats).__name__, "must be a NetworkStats")
     data_needs = [x for x in form.needs if x != "activation_norms"]
     if data_needs and stats.data is None:
-        raise InputError("stats.data", None, f"family {family!r} needs data statistics: "
-                                             + ", ".join(_NEED_TEXT[x] for x in data_needs))
+        raise InputError(
+            "stats.data",
+            None,
+            f"family {family!r} needs data statistics: " + ", ".join(_NEED_TEXT[x] for x in data_needs),
+        )
     if "activation_norms" in form.needs:
         act = (stats.extras or {}).get("activation_norms")
         if act is None or len(act) != stats.depth or not np.all(np.asarray(act, dtype=float) > 0):
-            raise InputError("stats.extras['activation_norms']", None if act is None else f"{len(act)} values",
-                             f"family {family!r} needs one positive B_(l-1,A) per layer ({stats.depth})")
+            raise InputError(
+                "stats.extras['activation_norms']",
+                None if act is None else f"{len(act)} values",
+                f"family {family!r} needs one positive B_(l-1,A) per layer ({stats.depth})",
+            )
 
 
 def _intervals(stats: NetworkStats):
@@ -303,7 +361,7 @@ def _check_intervals(stats: NetworkStats, form, ps=()):
         return
     from schattheory.bounds.monotone import interval_refusal
 
-    if ps and interval_refusal(form) is None:    # every p at once, when SymPy can show it
+    if ps and interval_refusal(form) is None:  # every p at once, when SymPy can show it
         return
     for p in ps or (None,):
         why = interval_refusal(form, p)
@@ -313,8 +371,12 @@ def _check_intervals(stats: NetworkStats, form, ps=()):
 
 def _log_spectral(stats: NetworkStats) -> np.ndarray:
     ups = _intervals(stats)
-    return np.array([math.log(up.spectral if ups is not None else lay.spectral)
-                     for lay, up in zip(stats.layers, ups or stats.layers)])
+    return np.array(
+        [
+            math.log(up.spectral if ups is not None else lay.spectral)
+            for lay, up in zip(stats.layers, ups or stats.layers)
+        ]
+    )
 
 
 def _global_logs(stats: NetworkStats, delta: float, grid_size: int) -> dict:
@@ -325,12 +387,25 @@ def _global_logs(stats: NetworkStats, delta: float, grid_size: int) -> dict:
     log_s = _log_spectral(stats)
     widths = [stats.layers[0].in_features] + [lay.out_features for lay in stats.layers]
     widths += [lay.in_features for lay in stats.layers]
-    out = {fam.L: math.log(stats.depth), fam.P: float(log_s.sum()), fam.h: math.log(max(widths)),
-           fam.G: math.log(grid_size), fam.delta: math.log(float(delta)), fam.C1: 0.0}
+    out = {
+        fam.L: math.log(stats.depth),
+        fam.P: float(log_s.sum()),
+        fam.h: math.log(max(widths)),
+        fam.G: math.log(grid_size),
+        fam.delta: math.log(float(delta)),
+        fam.C1: 0.0,
+    }
     if stats.data is not None:
         dat = stats.data
-        out.update({fam.N: math.log(dat.n), fam.B: math.log(dat.input_norm), fam.gamma: math.log(dat.margin),
-                    fam.XF: math.log(dat.data_frobenius), fam.K: math.log(max(2, int(dat.num_classes)))})
+        out.update(
+            {
+                fam.N: math.log(dat.n),
+                fam.B: math.log(dat.input_norm),
+                fam.gamma: math.log(dat.margin),
+                fam.XF: math.log(dat.data_frobenius),
+                fam.K: math.log(max(2, int(dat.num_classes))),
+            }
+        )
         out[fam.X] = out[fam.B] + out[fam.P] - out[fam.gamma]
     return out
 
@@ -349,17 +424,19 @@ def _layer_logs(stats: NetworkStats, glob: dict, family=None) -> dict:
     lays = stats.layers
     log_s = _log_spectral(stats)
     ref = _uses_reference(stats, family)
-    ups = _intervals(stats) or lays              # upper ends of certified intervals, or the layers' own values
-    out = {fam.s: log_s,
-           fam.F: np.array([_log_or_minf(lay.ref_frobenius if ref else up.frobenius) for lay, up in zip(lays, ups)]),
-           fam.b: np.array([_log_or_minf(lay.ref_norm21 if ref else up.norm21) for lay, up in zip(lays, ups)]),
-           fam.U: np.log([float(lay.out_features) for lay in lays]),
-           fam.d: np.log([float(lay.in_features) for lay in lays]),
-           fam.Omega: np.log([float(lay.multiplicity) for lay in lays]),
-           fam.k: np.log([float(max(lay.rank, 1)) for lay in lays])}
+    ups = _intervals(stats) or lays  # upper ends of certified intervals, or the layers' own values
+    out = {
+        fam.s: log_s,
+        fam.F: np.array([_log_or_minf(lay.ref_frobenius if ref else up.frobenius) for lay, up in zip(lays, ups)]),
+        fam.b: np.array([_log_or_minf(lay.ref_norm21 if ref else up.norm21) for lay, up in zip(lays, ups)]),
+        fam.U: np.log([float(lay.out_features) for lay in lays]),
+        fam.d: np.log([float(lay.in_features) for lay in lays]),
+        fam.Omega: np.log([float(lay.multiplicity) for lay in lays]),
+        fam.k: np.log([float(max(lay.rank, 1)) for lay in lays]),
+    }
     act = (stats.extras or {}).get("activation_norms")
     if act is not None and fam.gamma in glob:
-        suffix = np.cumsum(log_s[::-1])[::-1]           # sum_{i >= l} log s_i
+        suffix = np.cumsum(log_s[::-1])[::-1]  # sum_{i >= l} log s_i
         out[fam.Xl] = np.log(np.asarray(act, dtype=float)) + suffix - glob[fam.gamma]
     return out
 
@@ -369,14 +446,14 @@ def _log_rank_proxy(stats: NetworkStats, p) -> np.ndarray:
     pa = _p_array(stats, p)
     out = np.empty(pa.shape, dtype=float)
     ups = _intervals(stats)
-    if ups is not None:        # the upper ends of the certified intervals of r_l(p)
+    if ups is not None:  # the upper ends of the certified intervals of r_l(p)
         for l, up in enumerate(ups):
             col = pa[..., l]
             vals = {x: math.log(up.rank_proxy(x)) for x in np.unique(col)}
             out[..., l] = np.vectorize(vals.__getitem__, otypes=[float])(col)
         return out
     for l, lay in enumerate(stats.layers):
-        pos = np.asarray(lay.resolved, dtype=float)     # above the noise floor: r(p) <= rank, dtype-independent
+        pos = np.asarray(lay.resolved, dtype=float)  # above the noise floor: r(p) <= rank, dtype-independent
         # every term (sigma_i/sigma_1)^p lies in (0, 1] and the first is 1: the sum cannot overflow or vanish;
         # repeated singular values are counted once with their multiplicity
         vals, counts = np.unique(np.log(pos / pos[0]), return_counts=True)
@@ -401,11 +478,11 @@ def _power_sums(ps: np.ndarray, logs: np.ndarray, weights: np.ndarray, chunk: in
     out = np.empty(ps.size)
     buf = np.empty((min(chunk, ps.size), logs.size))
     for i in range(0, ps.size, chunk):
-        block = ps[i:i + chunk]
-        b = buf[:block.size]
+        block = ps[i : i + chunk]
+        b = buf[: block.size]
         np.multiply(block[:, None], logs[None, :], out=b)
         np.exp(b, out=b)
-        out[i:i + chunk] = b @ weights
+        out[i : i + chunk] = b @ weights
     return out
 
 
@@ -458,8 +535,11 @@ def _reduce(form, terms: dict) -> dict:
     out = {}
     for agg in form.terms():
         t = terms[agg.symbol]
-        out[agg.symbol] = {"sum": lambda x: logsumexp(x, axis=-1), "prod": lambda x: np.sum(x, axis=-1),
-                           "max": lambda x: np.max(x, axis=-1)}[agg.op](t)
+        out[agg.symbol] = {
+            "sum": lambda x: logsumexp(x, axis=-1),
+            "prod": lambda x: np.sum(x, axis=-1),
+            "max": lambda x: np.max(x, axis=-1),
+        }[agg.op](t)
     return out
 
 
@@ -477,7 +557,7 @@ def _value(log_value: float):
     l10 = float(log_value) / _LN10
     if not math.isfinite(l10):
         raise InputError("network", l10, "the bound evaluated to a non-finite log value (degenerate statistics)")
-    value = 10.0 ** l10 if -307.0 < l10 < 308.0 else None
+    value = 10.0**l10 if -307.0 < l10 < 308.0 else None
     return l10, value
 
 
@@ -490,8 +570,9 @@ def _status(key: str) -> str:
     return bound.status.value if bound is not None else ""
 
 
-def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=None, *,
-                     delta: float = 0.01) -> NetworkBoundValue:
+def evaluate_network(
+    stats: NetworkStats, family, mode: str | None = None, p=None, *, delta: float = 0.01
+) -> NetworkBoundValue:
     """One family's bound on a network.
 
     ``family``: a family name (:func:`network_families`), a :class:`~schattheory.bounds.family.NetworkForm` (a
@@ -506,8 +587,7 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
         return optimise_p(stats, None, mode, delta=delta, family=given if given is not None else family)
     form = _form(stats, family, mode, given)
     if p is not None and not takes_p:
-        raise InputError("p", p, f"family {family!r} has no Schatten exponent; only {', '.join(p_families())} "
-                                 f"take p")
+        raise InputError("p", p, f"family {family!r} has no Schatten exponent; only {', '.join(p_families())} take p")
     _check_needs(stats, family, form)
     _check_intervals(stats, form, () if p is None else tuple(np.unique(np.asarray(p, dtype=float)).tolist()))
     glob = _global_logs(stats, delta, 1)
@@ -531,12 +611,21 @@ def evaluate_network(stats: NetworkStats, family, mode: str | None = None, p=Non
     aggs = _reduce(form, terms)
     l10, value = _value(_outer_log(form, glob, aggs))
     key = _reported_key(stats, family, form)
-    details = {"status": _status(key) or ("new result" if given is not None else ""),
-               "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms},
-               "certified": _certified(family, mode), **_family_notes(stats, family), **_interval_note(stats, form)}
+    details = {
+        "status": _status(key) or ("new result" if given is not None else ""),
+        "per_layer_log10": {a.name: (terms[a] / _LN10).tolist() for a in terms},
+        "certified": _certified(family, mode),
+        **_family_notes(stats, family),
+        **_interval_note(stats, form),
+    }
     if takes_p:
-        details.update({"grid_size": 1, "union_bound": "p fixed in advance" + (
-            "; product/margin and rank-proxy grids charged" if mode == "explicit" and family in _LEDENT else "")})
+        details.update(
+            {
+                "grid_size": 1,
+                "union_bound": "p fixed in advance"
+                + ("; product/margin and rank-proxy grids charged" if mode == "explicit" and family in _LEDENT else ""),
+            }
+        )
     if "ledent2025" in family and mode == "explicit":
         details["note"] = "explicit constants derived here (proofs/main_bound), not the paper's"
     return NetworkBoundValue(key, family, mode, p_val, l10, value, details)
@@ -550,8 +639,10 @@ def _interval_note(stats, form) -> dict:
 
     if not spectral_reads(form):
         return {"values": "exact: the family reads no spectral quantity"}
-    return {"values": INTERVAL_VALUES + ": every spectral quantity the family reads at the upper end of its "
-                                        "certified interval, the family checked nondecreasing in each"}
+    return {
+        "values": INTERVAL_VALUES + ": every spectral quantity the family reads at the upper end of its "
+        "certified interval, the family checked nondecreasing in each"
+    }
 
 
 def _family_notes(stats, family) -> dict:
@@ -560,14 +651,17 @@ def _family_notes(stats, family) -> dict:
     ref = (stats.extras or {}).get("reference")
     out = {"margin_operator": MARGIN_OPERATOR.get(base, "not stated for this family (not a built-in one)")}
     if ref is not None:
-        out["reference"] = (f"measured from the reference: {REFERENCE_FAMILIES[base]}" if
-                            _uses_reference(stats, base) else
-                            "measured from zero: the theorem has no reference matrices (the reference is not used)")
+        out["reference"] = (
+            f"measured from the reference: {REFERENCE_FAMILIES[base]}"
+            if _uses_reference(stats, base)
+            else "measured from zero: the theorem has no reference matrices (the reference is not used)"
+        )
     return out
 
 
-def ledent_layer_terms_log10(stats: NetworkStats, p, *, family: str = "ledent2025",
-                             mode: str = "dominant") -> np.ndarray:
+def ledent_layer_terms_log10(
+    stats: NetworkStats, p, *, family: str = "ledent2025", mode: str = "dominant"
+) -> np.ndarray:
     """log10 C_l(p) for every layer (dominant summand of Theorem 3.6; ``mode="explicit"`` includes kappa(p, L)).
 
     ``p`` scalar -> shape (L,); a 1-D grid of G values (each applied to every layer) -> (G, L); an array of shape
@@ -582,8 +676,9 @@ def ledent_layer_terms_log10(stats: NetworkStats, p, *, family: str = "ledent202
     return np.asarray(next(iter(terms.values())), dtype=float) / _LN10
 
 
-def optimise_p(stats: NetworkStats, grid=None, mode: str | None = None, *, delta: float = 0.01,
-               family="ledent2025") -> NetworkBoundValue:
+def optimise_p(
+    stats: NetworkStats, grid=None, mode: str | None = None, *, delta: float = 0.01, family="ledent2025"
+) -> NetworkBoundValue:
     """A family's bound with each layer's p chosen on ``grid`` (default :func:`default_p_grid`).
 
     The outer expression is increasing in the sum of per-layer terms and each term depends on its own p only, so the
@@ -597,7 +692,7 @@ def optimise_p(stats: NetworkStats, grid=None, mode: str | None = None, *, delta
         raise InputError("family", family, f"has no Schatten exponent p; choose one of {', '.join(p_families())}")
     grid = default_p_grid() if grid is None else np.unique(np.asarray(grid, dtype=float).ravel())
     if mode == "explicit" and family in _LEDENT:
-        grid = grid[grid < 2]            # the certified form needs p < 2; the union is over these values only
+        grid = grid[grid < 2]  # the certified form needs p < 2; the union is over these values only
     if grid.size == 0:
         raise InputError("grid", "empty", "needs at least one p value" + (" below 2" if mode == "explicit" else ""))
     form = _form(stats, family, mode, given)
@@ -607,7 +702,7 @@ def optimise_p(stats: NetworkStats, grid=None, mode: str | None = None, *, delta
     _check_intervals(stats, form, tuple(grid.tolist()))
     glob = _global_logs(stats, delta, int(grid.size))
     layer = _layer_logs(stats, glob)
-    terms = _term_logs(form, stats, glob, layer, grid)     # (G, L) per aggregate
+    terms = _term_logs(form, stats, glob, layer, grid)  # (G, L) per aggregate
     # each layer's p minimises its first (main) term; any choice on the grid is covered by the union bound
     sym = form.terms()[0].symbol
     best = np.argmin(terms[sym], axis=0)
@@ -617,13 +712,21 @@ def optimise_p(stats: NetworkStats, grid=None, mode: str | None = None, *, delta
     l10, value = _value(_outer_log(form, glob, aggs))
     p_best = tuple(float(grid[i]) for i in best)
     key = _reported_key(stats, family, form)
-    details = {"status": _status(key) or ("new result" if given is not None else ""),
-               "per_layer_log10": {sym.name: (chosen / _LN10).tolist()},
-               "grid_size": int(grid.size), "grid": grid.tolist(),
-               "union_bound": (f"L ln|grid| = {stats.depth * math.log(grid.size):.6g}"
-                               + (", product/margin and rank-proxy grids charged" if family in _LEDENT else ""))
-               if mode == "explicit" else "not charged (dominant form drops logs)",
-               "certified": _certified(family, mode), **_family_notes(stats, family), **_interval_note(stats, form)}
+    details = {
+        "status": _status(key) or ("new result" if given is not None else ""),
+        "per_layer_log10": {sym.name: (chosen / _LN10).tolist()},
+        "grid_size": int(grid.size),
+        "grid": grid.tolist(),
+        "union_bound": (
+            f"L ln|grid| = {stats.depth * math.log(grid.size):.6g}"
+            + (", product/margin and rank-proxy grids charged" if family in _LEDENT else "")
+        )
+        if mode == "explicit"
+        else "not charged (dominant form drops logs)",
+        "certified": _certified(family, mode),
+        **_family_notes(stats, family),
+        **_interval_note(stats, form),
+    }
     if mode == "explicit" and family in _LEDENT:
         details["note"] = "explicit constants derived here (proofs/main_bound), not the paper's"
     return NetworkBoundValue(key, family, mode, p_best, l10, value, details)
@@ -639,11 +742,20 @@ def _check_optimisable(form):
 
     aggs = form.terms()
     if len(aggs) != 1 or aggs[0].op not in ("sum", "max"):
-        raise InputError("family", form.family, "p can be optimised per layer only for one sum (or max) over the "
-                                                "layers; give p")
+        raise InputError(
+            "family", form.family, "p can be optimised per layer only for one sum (or max) over the layers; give p"
+        )
     if not sp.diff(sp.sympify(form.outer), aggs[0].symbol).is_positive:
-        raise InputError("family", form.family, f"SymPy cannot show the outer expression increasing in "
-                                                f"{aggs[0].symbol}, so per-layer argmins need not be optimal; give p")
+        raise InputError(
+            "family",
+            form.family,
+            f"SymPy cannot show the outer expression increasing in "
+            f"{aggs[0].symbol}, so per-layer argmins need not be optimal; give p",
+        )
     if form.mode == "explicit" and fam.G not in sp.sympify(form.outer).free_symbols:
-        raise InputError("family", form.family, "an explicit bound with p chosen on a grid must pay for the grid: "
-                                                "use the global G (grid size) in its outer expression, or give p")
+        raise InputError(
+            "family",
+            form.family,
+            "an explicit bound with p chosen on a grid must pay for the grid: "
+            "use the global G (grid size) in its outer expression, or give p",
+        )

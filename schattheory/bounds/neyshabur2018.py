@@ -18,6 +18,7 @@ B*F_1*sqrt(log(Max(w_0, w_1)))*sqrt(Max(w_0, w_1))/(sqrt(N)*gamma)
 
 Reference: Neyshabur, Bhojanapalli, Srebro (2018), Theorem 1; Bartlett et al. (2017), Section 1.8 (their paraphrase).
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -27,15 +28,27 @@ from schattheory.bounds._register import margin_limit, register_form
 from schattheory.bounds.family import Aggregate, NetworkForm
 from schattheory.foundation.provenance import Provenance, cite
 
-SF = sp.Symbol("S_F", positive=True)   # sum_l ||A_l||_F^2 / s_l^2
+SF = sp.Symbol("S_F", positive=True)  # sum_l ||A_l||_F^2 / s_l^2
 DOMINANT = NetworkForm(
-    "neyshabur2018.dominant", "neyshabur2018", "dominant", (Aggregate(SF, fam.F ** 2 / fam.s ** 2),),
-    sp.sqrt(fam.B ** 2 * fam.L ** 2 * fam.h * sp.log(fam.L * fam.h) * fam.P ** 2 * SF / (fam.gamma ** 2 * fam.N)),
-    needs=("n", "input_norm", "margin"))
+    "neyshabur2018.dominant",
+    "neyshabur2018",
+    "dominant",
+    (Aggregate(SF, fam.F**2 / fam.s**2),),
+    sp.sqrt(fam.B**2 * fam.L**2 * fam.h * sp.log(fam.L * fam.h) * fam.P**2 * SF / (fam.gamma**2 * fam.N)),
+    needs=("n", "input_norm", "margin"),
+)
 FORMS = {"dominant": DOMINANT}
 
-register_form(DOMINANT, Provenance(
-    "classical", (cite("neyshabur2018", "Thm 1 (O-constant and ln(Lm/delta) term dropped)"),
-                  cite("bartlett2017", "Section 1.8 (paraphrase of the bound)")),
-    note="Statement recalled [R], corroborated by Bartlett et al.'s paraphrase and by public code."),
-    "PAC-Bayes bound sqrt(B^2 L^2 h ln(L h) prod s^2 sum ||A||_F^2/s^2 / (gamma^2 N))", limits=margin_limit())
+register_form(
+    DOMINANT,
+    Provenance(
+        "classical",
+        (
+            cite("neyshabur2018", "Thm 1 (O-constant and ln(Lm/delta) term dropped)"),
+            cite("bartlett2017", "Section 1.8 (paraphrase of the bound)"),
+        ),
+        note="Statement recalled [R], corroborated by Bartlett et al.'s paraphrase and by public code.",
+    ),
+    "PAC-Bayes bound sqrt(B^2 L^2 h ln(L h) prod s^2 sum ||A||_F^2/s^2 / (gamma^2 N))",
+    limits=margin_limit(),
+)

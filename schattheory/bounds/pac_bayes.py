@@ -18,6 +18,7 @@ True
 
 Reference: McAllester (2003), Thm 1; Seeger (2002), Thm 1; Maurer (2004), Thm 5; SOURCES.md [C7.2].
 """
+
 from __future__ import annotations
 
 import mpmath
@@ -32,35 +33,58 @@ from schattheory.numerics.backends import scoped_dps, to_mpf
 
 __all__ = ["kl", "kl_inverse", "seeger_maurer", "get_mcallester", "emp", "KL"]
 
-emp = sp.Symbol("Lhat", nonnegative=True)     # empirical Gibbs loss \hat E_Q L in [0, 1]
-KL = sp.Symbol("KL", nonnegative=True)        # KL(Q || P)
+emp = sp.Symbol("Lhat", nonnegative=True)  # empirical Gibbs loss \hat E_Q L in [0, 1]
+KL = sp.Symbol("KL", nonnegative=True)  # KL(Q || P)
 q_, p_ = sp.symbols("q_kl p_kl", positive=True)
 
 _MCA = emp + sp.sqrt((KL + sp.log(1 / S.delta) + sp.log(S.N) + 2) / (2 * S.N - 1))
 _SM_RHS = (KL + sp.log(2 * sp.sqrt(S.N) / S.delta)) / S.N
 KL_EXPR = q_ * sp.log(q_ / p_) + (1 - q_) * sp.log((1 - q_) / (1 - p_))
 
-register(Bound(
-    "pac_bayes.mcallester", expr=_MCA, params=(emp, KL, S.delta, S.N), mode="explicit",
-    lhs=r"\mathbb{E}_Q L", assumptions=(sp.Lt(S.delta, 1), sp.Le(emp, 1)),
-    provenance=Provenance("classical", (cite("mcallester2003", "Thm 1"),), note="Constants recalled [R]."),
-    example={emp: sp.Rational(1, 20), KL: 5000, S.delta: sp.Rational(1, 40), S.N: 60000},
-    limits=(Limit(KL, 0, emp + sp.sqrt((sp.log(1 / S.delta) + sp.log(S.N) + 2) / (2 * S.N - 1)),
-                  "the bound with the posterior equal to the prior (KL = 0)"),),
-    title="E_Q L <= Lhat + sqrt((KL + ln(1/delta) + ln N + 2)/(2N - 1))",
-))
-register(Bound(
-    "pac_bayes.seeger_maurer", expr=_SM_RHS, params=(KL, S.delta, S.N), mode="explicit",
-    lhs=r"\mathrm{kl}(\hat{\mathbb{E}}_Q L \,\|\, \mathbb{E}_Q L)", assumptions=(sp.Lt(S.delta, 1), sp.Ge(S.N, 8)),
-    provenance=Provenance("classical", (cite("maurer2004", "Thm 5 (the ln(2 sqrt(N)/delta) term, N >= 8)"),
-                                        cite("seeger2002", "Thm 1 (the kl form, with ln((N+1)/delta))")),
-                          note="Maurer (2004) is the source of ln(2 sqrt(N)/delta); Seeger's kl bound has "
-                               "ln((N+1)/delta). Constants recalled [R]; the bound on E_Q L is kl^{-1}(Lhat, rhs), "
-                               "see kl_inverse()."),
-    example={KL: 5000, S.delta: sp.Rational(1, 40), S.N: 60000},
-    limits=(Limit(S.N, sp.oo, 0, "the kl budget"),),
-    title="kl(Lhat || E_Q L) <= (KL + ln(2 sqrt(N)/delta)) / N",
-))
+register(
+    Bound(
+        "pac_bayes.mcallester",
+        expr=_MCA,
+        params=(emp, KL, S.delta, S.N),
+        mode="explicit",
+        lhs=r"\mathbb{E}_Q L",
+        assumptions=(sp.Lt(S.delta, 1), sp.Le(emp, 1)),
+        provenance=Provenance("classical", (cite("mcallester2003", "Thm 1"),), note="Constants recalled [R]."),
+        example={emp: sp.Rational(1, 20), KL: 5000, S.delta: sp.Rational(1, 40), S.N: 60000},
+        limits=(
+            Limit(
+                KL,
+                0,
+                emp + sp.sqrt((sp.log(1 / S.delta) + sp.log(S.N) + 2) / (2 * S.N - 1)),
+                "the bound with the posterior equal to the prior (KL = 0)",
+            ),
+        ),
+        title="E_Q L <= Lhat + sqrt((KL + ln(1/delta) + ln N + 2)/(2N - 1))",
+    )
+)
+register(
+    Bound(
+        "pac_bayes.seeger_maurer",
+        expr=_SM_RHS,
+        params=(KL, S.delta, S.N),
+        mode="explicit",
+        lhs=r"\mathrm{kl}(\hat{\mathbb{E}}_Q L \,\|\, \mathbb{E}_Q L)",
+        assumptions=(sp.Lt(S.delta, 1), sp.Ge(S.N, 8)),
+        provenance=Provenance(
+            "classical",
+            (
+                cite("maurer2004", "Thm 5 (the ln(2 sqrt(N)/delta) term, N >= 8)"),
+                cite("seeger2002", "Thm 1 (the kl form, with ln((N+1)/delta))"),
+            ),
+            note="Maurer (2004) is the source of ln(2 sqrt(N)/delta); Seeger's kl bound has "
+            "ln((N+1)/delta). Constants recalled [R]; the bound on E_Q L is kl^{-1}(Lhat, rhs), "
+            "see kl_inverse().",
+        ),
+        example={KL: 5000, S.delta: sp.Rational(1, 40), S.N: 60000},
+        limits=(Limit(S.N, sp.oo, 0, "the kl budget"),),
+        title="kl(Lhat || E_Q L) <= (KL + ln(2 sqrt(N)/delta)) / N",
+    )
+)
 
 
 def kl(q, p, dps: int = 50):
@@ -86,7 +110,7 @@ def kl_inverse(q, c, dps: int = 50):
             raise InputError("c", c, "must be >= 0")
         if q == 1:
             return mpmath.mpf(1)
-        lo, hi = q, mpmath.mpf(1)          # kl(q||lo) = 0 <= c; kl(q||1) = inf > c
+        lo, hi = q, mpmath.mpf(1)  # kl(q||lo) = 0 <= c; kl(q||1) = inf > c
         tol = mpmath.mpf(10) ** (-(dps - 5))
         while hi - lo > tol:
             mid = (lo + hi) / 2

@@ -13,6 +13,7 @@ C_1*rank_1*s_1*sqrt(Max(w_0, w_1))/sqrt(N)
 
 Reference: Pinto, Rangamani, Poggio (2024), arXiv 2411.13733, via S2 (eqs. C9, C10).
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -23,15 +24,32 @@ from schattheory.bounds.family import Aggregate, NetworkForm
 from schattheory.foundation.provenance import Provenance, cite
 
 Rmax = sp.Symbol("r_max", positive=True)
-DOMINANT = NetworkForm("pinto2024.dominant", "pinto2024", "dominant", (Aggregate(Rmax, fam.k, "max"),),
-                       fam.C1 ** fam.L * fam.P * fam.L * Rmax * sp.sqrt(fam.h / fam.N), needs=("n",))
+DOMINANT = NetworkForm(
+    "pinto2024.dominant",
+    "pinto2024",
+    "dominant",
+    (Aggregate(Rmax, fam.k, "max"),),
+    fam.C1**fam.L * fam.P * fam.L * Rmax * sp.sqrt(fam.h / fam.N),
+    needs=("n",),
+)
 FORMS = {"dominant": DOMINANT}
 
-register_form(DOMINANT, Provenance(
-    "transcribed", (cite("pinto2024", "main bound"), cite("ledent2025", "App. C eqs. (C9), (C10), via S2")),
-    note="S2's dominant rendering; no margin or input normalisation; C_1 in {1, 2}."),
+register_form(
+    DOMINANT,
+    Provenance(
+        "transcribed",
+        (cite("pinto2024", "main bound"), cite("ledent2025", "App. C eqs. (C9), (C10), via S2")),
+        note="S2's dominant rendering; no margin or input normalisation; C_1 in {1, 2}.",
+    ),
     "low-rank bound C_1^L prod s_l L r sqrt(h / N)",
     limits=sample_constant_limit(
-        (DEPTH * fam.C1 ** DEPTH * sp.Mul(*[fam.layer_symbol("s", l) for l in range(1, DEPTH + 1)])
-         * sp.Max(*[fam.layer_symbol("k", l) for l in range(1, DEPTH + 1)])) ** 2
-        * sp.Max(*[fam.layer_symbol("U", l) for l in range(DEPTH + 1)])))
+        (
+            DEPTH
+            * fam.C1**DEPTH
+            * sp.Mul(*[fam.layer_symbol("s", l) for l in range(1, DEPTH + 1)])
+            * sp.Max(*[fam.layer_symbol("k", l) for l in range(1, DEPTH + 1)])
+        )
+        ** 2
+        * sp.Max(*[fam.layer_symbol("U", l) for l in range(DEPTH + 1)])
+    ),
+)

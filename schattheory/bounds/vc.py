@@ -34,6 +34,7 @@ sqrt(w_0)*sqrt(w_1)/sqrt(N)
 Reference: Bartlett, Harvey, Liaw, Mehrabian (2019), abstract and Theorem 7; Mohri, Rostamizadeh, Talwalkar (2018),
 Theorems 3.3 and 3.7, Corollary 3.18; Natarajan (1989); Shalev-Shwartz and Ben-David (2014), Lemma 29.4.
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -51,11 +52,12 @@ VCDIM = fam.L + fam.L * Pw * sp.log(4 * sp.E * PIECES * Uu * sp.log(2 * sp.E * P
 _AGG = (Aggregate(Pw, fam.U * fam.d), Aggregate(Uu, fam.U * fam.Omega))
 _D = sp.Symbol("D_vc", positive=True)
 
-DOMINANT = NetworkForm("vc.bhlm2019.dominant", "vc", "dominant", _AGG[:1], sp.sqrt(fam.L * Pw / fam.N),
-                       needs=("n",))
-PAIRS = S.K * (S.K - 1) / 2        # pairwise comparisons that fix an argmax over K outputs
-_explicit_outer = (sp.sqrt(2 * _D * sp.log(sp.E * sp.Max(fam.N * PAIRS, _D) / _D) / fam.N)
-                   + sp.sqrt(sp.log(1 / fam.delta) / (2 * fam.N))).subs(_D, VCDIM)
+DOMINANT = NetworkForm("vc.bhlm2019.dominant", "vc", "dominant", _AGG[:1], sp.sqrt(fam.L * Pw / fam.N), needs=("n",))
+PAIRS = S.K * (S.K - 1) / 2  # pairwise comparisons that fix an argmax over K outputs
+_explicit_outer = (
+    sp.sqrt(2 * _D * sp.log(sp.E * sp.Max(fam.N * PAIRS, _D) / _D) / fam.N)
+    + sp.sqrt(sp.log(1 / fam.delta) / (2 * fam.N))
+).subs(_D, VCDIM)
 EXPLICIT = NetworkForm("vc.bhlm2019.explicit", "vc", "explicit", _AGG, _explicit_outer, needs=("n",))
 VCDIM_FORM = NetworkForm("vc.bhlm2019.vcdim", "vc", "explicit", _AGG, VCDIM, conventions={fam.Omega: 1})
 FORMS = {"dominant": DOMINANT, "explicit": EXPLICIT}
@@ -63,27 +65,47 @@ FORMS = {"dominant": DOMINANT, "explicit": EXPLICIT}
 _THM7 = cite("bartlett2019vc", "Thm 7 (JMLR 2019; Thm 6 in the earlier arXiv version)")
 #: the formula is recalled from memory: the JMLR version's first-page footnote places the refined upper bound at
 #: Theorem 7, but the statement itself was not checked against the source
-_RECALLED = ("RECALLED from memory, not checked against the source: the formula of the refined upper bound "
-             "(Theorem 7 of the JMLR version) is as remembered")
-register_form(VCDIM_FORM, Provenance("classical", (_THM7,), note=_RECALLED),
-              "VCdim <= L + L P log2(4 e p U log2(2 e p U)), p = 2",
-              lhs=r"\mathrm{VCdim}", kind="lemma", limits=())
+_RECALLED = (
+    "RECALLED from memory, not checked against the source: the formula of the refined upper bound "
+    "(Theorem 7 of the JMLR version) is as remembered"
+)
+register_form(
+    VCDIM_FORM,
+    Provenance("classical", (_THM7,), note=_RECALLED),
+    "VCdim <= L + L P log2(4 e p U log2(2 e p U)), p = 2",
+    lhs=r"\mathrm{VCdim}",
+    kind="lemma",
+    limits=(),
+)
 _W = [fam.layer_symbol("U", l) for l in range(DEPTH + 1)]
-register_form(DOMINANT, Provenance("classical", (cite("bartlett2019vc", "abstract: VCdim = O(P L log P)"),)),
-              "VC sample-complexity term sqrt(L P / N)",
-              limits=sample_constant_limit(DEPTH * sp.Add(*[_W[l - 1] * _W[l] for l in range(1, DEPTH + 1)])))
-register_form(EXPLICIT, Provenance("derived", (_THM7, cite("mohri2018", "Thms 3.3, 3.7, Cor. 3.18"),
-                                                 cite("shalevshwartz2014", "Lemma 29.4 (Natarajan's lemma)"),
-                                                 cite("natarajan1989", "Natarajan dimension")),
-                                   derived_from=("vc.bhlm2019.vcdim",),
-                                   note="Multiclass: the k-class argmax network's growth function is bounded by the "
-                                        "pairwise-comparison class's on N k(k-1)/2 points (Theorem 7's bound D "
-                                        "applies to it; derived here), then Sauer and Massart: the ln k cost "
-                                        "D ln(k(k-1)/2), as through the Natarajan dimension. " + _RECALLED,
-                                   proof="the pairwise-comparison class's growth function bounded by Theorem 7's "
-                                         "VCdim bound, then Sauer's lemma and Massart's finite-class lemma"),
-              "sqrt(2 D ln(e max(N K(K-1)/2, D)/D)/N) + sqrt(ln(1/delta)/(2N)), D the VCdim bound, K classes",
-              lhs=r"\Pr[\text{error}] - \hat R", assumptions=(sp.Lt(fam.delta, 1), sp.Ge(S.K, 2)),
-              # no declared N -> oo limit: with D ~ 5e4 at the example point the decay sqrt(D ln N / N) is too slow
-              # for a sequence check up to N = 2^48 to certify it
-              limits=())
+register_form(
+    DOMINANT,
+    Provenance("classical", (cite("bartlett2019vc", "abstract: VCdim = O(P L log P)"),)),
+    "VC sample-complexity term sqrt(L P / N)",
+    limits=sample_constant_limit(DEPTH * sp.Add(*[_W[l - 1] * _W[l] for l in range(1, DEPTH + 1)])),
+)
+register_form(
+    EXPLICIT,
+    Provenance(
+        "derived",
+        (
+            _THM7,
+            cite("mohri2018", "Thms 3.3, 3.7, Cor. 3.18"),
+            cite("shalevshwartz2014", "Lemma 29.4 (Natarajan's lemma)"),
+            cite("natarajan1989", "Natarajan dimension"),
+        ),
+        derived_from=("vc.bhlm2019.vcdim",),
+        note="Multiclass: the k-class argmax network's growth function is bounded by the "
+        "pairwise-comparison class's on N k(k-1)/2 points (Theorem 7's bound D "
+        "applies to it; derived here), then Sauer and Massart: the ln k cost "
+        "D ln(k(k-1)/2), as through the Natarajan dimension. " + _RECALLED,
+        proof="the pairwise-comparison class's growth function bounded by Theorem 7's "
+        "VCdim bound, then Sauer's lemma and Massart's finite-class lemma",
+    ),
+    "sqrt(2 D ln(e max(N K(K-1)/2, D)/D)/N) + sqrt(ln(1/delta)/(2N)), D the VCdim bound, K classes",
+    lhs=r"\Pr[\text{error}] - \hat R",
+    assumptions=(sp.Lt(fam.delta, 1), sp.Ge(S.K, 2)),
+    # no declared N -> oo limit: with D ~ 5e4 at the example point the decay sqrt(D ln N / N) is too slow
+    # for a sequence check up to N = 2^48 to certify it
+    limits=(),
+)

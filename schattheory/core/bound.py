@@ -15,6 +15,7 @@ vectorised) are derived from it, never retyped.
 >>> bnd.latex()
 '\\sqrt{a} \\sqrt{b} \\leq \\frac{a}{2} + \\frac{b}{2}'
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -113,10 +114,12 @@ def _match_by_name(key, exprs):
                 continue
             theirs = {k: v for k, v in s.assumptions0.items() if k != "commutative"}
             if theirs:
-                raise BoundError(f"{key}: symbol {s.name} has assumptions {sorted(k for k, v in theirs.items() if v)} "
-                                 f"that differ from the toolkit's {s.name} "
-                                 f"({sorted(k for k, v in ours.assumptions0.items() if v)}): use "
-                                 f"schattheory.foundation.symbols.{s.name} or another name")
+                raise BoundError(
+                    f"{key}: symbol {s.name} has assumptions {sorted(k for k, v in theirs.items() if v)} "
+                    f"that differ from the toolkit's {s.name} "
+                    f"({sorted(k for k, v in ours.assumptions0.items() if v)}): use "
+                    f"schattheory.foundation.symbols.{s.name} or another name"
+                )
             mapping[s] = ours
     return mapping
 
@@ -171,8 +174,13 @@ class Bound:
         parts += [x for lim in self.limits if isinstance(lim, Limit) for x in (lim.symbol, lim.value, lim.of)]
         names = _match_by_name(self.key, parts)
         by_name = {s.name: s for s in self.params if isinstance(s, sp.Symbol)}
-        names.update({k: by_name[k.name] for k, _ in self.example  # example={"x": 1} names the parameter x
-                      if isinstance(k, sp.Symbol) and k not in self.params and k.name in by_name and k not in names})
+        names.update(
+            {
+                k: by_name[k.name]
+                for k, _ in self.example  # example={"x": 1} names the parameter x
+                if isinstance(k, sp.Symbol) and k not in self.params and k.name in by_name and k not in names
+            }
+        )
         if names:  # the user's own sp.symbols('W') is the toolkit's W
             sub = lambda e: e.xreplace(names) if isinstance(e, sp.Basic) else e  # noqa: E731
             object.__setattr__(self, "expr", sub(self.expr))
@@ -180,9 +188,16 @@ class Bound:
             object.__setattr__(self, "params", tuple(sub(s) for s in self.params))
             object.__setattr__(self, "assumptions", tuple(sub(a) for a in self.assumptions))
             object.__setattr__(self, "example", tuple((sub(k), v) for k, v in self.example))
-            object.__setattr__(self, "limits", tuple(
-                replace(lim, symbol=sub(lim.symbol), value=sub(lim.value), of=sub(lim.of))
-                if isinstance(lim, Limit) else lim for lim in self.limits))
+            object.__setattr__(
+                self,
+                "limits",
+                tuple(
+                    replace(lim, symbol=sub(lim.symbol), value=sub(lim.value), of=sub(lim.of))
+                    if isinstance(lim, Limit)
+                    else lim
+                    for lim in self.limits
+                ),
+            )
         if self.relation not in RELATIONS:
             raise BoundError(f"{self.key}: relation={self.relation!r} is not one of {sorted(RELATIONS)}")
         if self.kind not in KINDS:
@@ -251,8 +266,10 @@ class Bound:
         if self.derivation is not None:
             problems += self._derivation_problems()
         if prov.status is Status.DERIVED and not prov.replayable and not prov.proof:
-            problems.append("status 'derived' needs a derivation (derivation.derived_bound) or a written argument "
-                            "(Provenance(proof='proofs/<folder>' or the argument in a sentence))")
+            problems.append(
+                "status 'derived' needs a derivation (derivation.derived_bound) or a written argument "
+                "(Provenance(proof='proofs/<folder>' or the argument in a sentence))"
+            )
         if self.provenance.status is Status.PAPER and "reconstructed" in self.notes.lower():
             problems.append("status 'paper' with a note saying it is reconstructed")
         ex = self.example_values
@@ -264,8 +281,9 @@ class Bound:
         if limits and not problems:
             for verdict in self.limit_checks():
                 if not verdict.ok:
-                    problems.append(f"declared limit {verdict.limit.describe()} is wrong or unverified: "
-                                    f"{verdict.evidence}")
+                    problems.append(
+                        f"declared limit {verdict.limit.describe()} is wrong or unverified: {verdict.evidence}"
+                    )
         if problems:
             raise BoundError(f"{self.key}: " + "; ".join(problems))
         return self
@@ -284,8 +302,9 @@ class Bound:
                 out.append(f"derivation step [{der.steps[i].label()}]: {what} {verdict.evidence}")
         weakest = der.weakest_status()
         if _STATUS_ORDER.index(prov.status) < _STATUS_ORDER.index(weakest) and prov.status is not Status.NEW:
-            out.append(f"status {prov.status.value!r} is stronger than the weakest link of its derivation "
-                       f"({weakest.value})")
+            out.append(
+                f"status {prov.status.value!r} is stronger than the weakest link of its derivation ({weakest.value})"
+            )
         how = der.verification(self.assumptions)
         if how != PROVED and how != REFUTED and prov.verification != how:
             out.append(f"its derivation's steps are {how}, and the provenance must say so (verification={how!r})")
@@ -311,8 +330,12 @@ class Bound:
             if sym is None:
                 if ignore_unused:
                     continue
-                raise InputError("values", name or k, f"is not a parameter of {self.key} ({', '.join(by_name)}); "
-                                                      "pass ignore_unused=True to share one values dict")
+                raise InputError(
+                    "values",
+                    name or k,
+                    f"is not a parameter of {self.key} ({', '.join(by_name)}); "
+                    "pass ignore_unused=True to share one values dict",
+                )
             out[sym] = v
         return out
 
@@ -330,8 +353,13 @@ class Bound:
         if not isinstance(expr, sp.Basic):
             raise InputError("side", side, f"{self.key} has no symbolic left-hand side")
         scalars = tuple(s for s in self.params if not isinstance(s, sp.MatrixSymbol))
-        check_scalar_values(self.key, scalars, self.assumptions, {k: v for k, v in vals.items()
-                                                                   if not isinstance(k, sp.MatrixSymbol)}, dps)
+        check_scalar_values(
+            self.key,
+            scalars,
+            self.assumptions,
+            {k: v for k, v in vals.items() if not isinstance(k, sp.MatrixSymbol)},
+            dps,
+        )
         mats = {m: vals.pop(m) for m in list(vals) if isinstance(m, sp.MatrixSymbol)}
         if mats or self.matrices():
             expr = self._substitute_spectra(expr, mats, vals, dps)
@@ -404,8 +432,12 @@ class Bound:
         with mpmath.workdps(dps):
             # purely relative slack: an absolute floor would let any statement about tiny values pass vacuously
             slack = (rtol if rtol is not None else mpmath.mpf(10) ** (5 - dps)) * max(abs(left), abs(right))
-            return {"<=": left <= right + slack, "<": left < right + slack, ">=": left + slack >= right,
-                    "==": abs(left - right) <= slack}[self.relation]
+            return {
+                "<=": left <= right + slack,
+                "<": left < right + slack,
+                ">=": left + slack >= right,
+                "==": abs(left - right) <= slack,
+            }[self.relation]
 
     # ---- symbolic operations ---------------------------------------------------------------------------------
     def limit(self, symbol, point, direction=None, *, timeout=20.0, at=None, assume=None):
@@ -417,8 +449,9 @@ class Bound:
         symbol = self._param(symbol, "symbol")
         point = self._parse(point, "point")
         at = dict(at) if at is not None else {k: v for k, v in self.example if k != symbol}
-        return timed_limit(self.expr, symbol, point, direction, timeout=timeout, at=at,
-                           assume=self.assumptions + tuple(assume or ()))
+        return timed_limit(
+            self.expr, symbol, point, direction, timeout=timeout, at=at, assume=self.assumptions + tuple(assume or ())
+        )
 
     def subs(self, mapping, *, key: str | None = None, title: str | None = None) -> "Bound":
         """The bound with symbols replaced; parameters follow, limits in substituted symbols are dropped."""
@@ -429,15 +462,27 @@ class Bound:
         lhs = self.lhs.subs(mapping) if isinstance(self.lhs, sp.Basic) else self.lhs
         new_free = set(expr.free_symbols) | (lhs.free_symbols if isinstance(lhs, sp.Basic) else set())
         params = [s for s in self.params if s not in mapping and (s in new_free or isinstance(s, sp.MatrixSymbol))]
-        params += sorted((new_free - set(params) - set(self.params)) - {x for mat in self.matrices()
-                                                                          for x in mat.shape}, key=str)
-        limits = tuple(replace(lim, value=lim.value.subs(mapping), of=lim.of.subs(mapping) if lim.of is not None
-                               else None) for lim in self.limits if lim.symbol not in mapping)
+        params += sorted(
+            (new_free - set(params) - set(self.params)) - {x for mat in self.matrices() for x in mat.shape}, key=str
+        )
+        limits = tuple(
+            replace(lim, value=lim.value.subs(mapping), of=lim.of.subs(mapping) if lim.of is not None else None)
+            for lim in self.limits
+            if lim.symbol not in mapping
+        )
         assumptions = tuple(a for a in (c.subs(mapping) for c in self.assumptions) if a is not sp.true)
         example = {k: v for k, v in self.example if k not in mapping}
-        return replace(self, key=key or f"{self.key}[{', '.join(f'{k}={v}' for k, v in mapping.items())}]",
-                       expr=expr, lhs=lhs, params=tuple(params), limits=limits, assumptions=assumptions,
-                       example=_freeze_map(example), title=title or self.title)
+        return replace(
+            self,
+            key=key or f"{self.key}[{', '.join(f'{k}={v}' for k, v in mapping.items())}]",
+            expr=expr,
+            lhs=lhs,
+            params=tuple(params),
+            limits=limits,
+            assumptions=assumptions,
+            example=_freeze_map(example),
+            title=title or self.title,
+        )
 
     def _param(self, symbol, argument: str):
         """A parameter given as a symbol or its name (never evaluated)."""
@@ -496,8 +541,11 @@ def _evaluate_checked(key, expr, params, vals, dps):
     lim = removable_limit(expr, params, vals, dps)
     if lim is None:
         point = ", ".join(f"{s}={vals[s]}" for s in params)
-        raise InputError("values", point, f"{key} is undefined there (0/0 or a division by zero with no limit) "
-                                          "although its stated assumptions hold")
+        raise InputError(
+            "values",
+            point,
+            f"{key} is undefined there (0/0 or a division by zero with no limit) although its stated assumptions hold",
+        )
     with mpmath.workdps(dps):
         return +lim
 

@@ -23,6 +23,7 @@ Statements about matrices are written out over fixed exact spectra (:data:`SPECT
 >>> [(c.ok, c.method) for c in check_limits(b)]
 [(True, 'symbolic')]
 """
+
 from __future__ import annotations
 
 import os
@@ -81,7 +82,7 @@ def spectrum_form(expr, spectra: dict, values: dict | None = None):
         return int(x) if x.is_Integer else None
 
     def powsum(sig, p):
-        return sp.Add(*[x ** p for x in sig if x != 0])
+        return sp.Add(*[x**p for x in sig if x != 0])
 
     def repl(e):
         mat = e.args[0]
@@ -129,11 +130,15 @@ def check_limits(bound, *, budget: float | None = None) -> tuple[LimitCheck, ...
     """The verdict on each declared limit of ``bound`` (cached per expression, limits and example point)."""
     if not bound.limits:
         return ()
-    key = (bound.expr, bound.lhs if isinstance(bound.lhs, sp.Basic) else None, bound.limits, bound.example,
-           bound.params)
+    key = (
+        bound.expr,
+        bound.lhs if isinstance(bound.lhs, sp.Basic) else None,
+        bound.limits,
+        bound.example,
+        bound.params,
+    )
     if key not in _CACHE:
-        _CACHE[key] = tuple(_check_one(bound, lim, LIMIT_BUDGET if budget is None else budget)
-                            for lim in bound.limits)
+        _CACHE[key] = tuple(_check_one(bound, lim, LIMIT_BUDGET if budget is None else budget) for lim in bound.limits)
     return _CACHE[key]
 
 
@@ -161,8 +166,9 @@ def _normalised_spectrum_limit(target, sym, point, budget):
     from schattheory.foundation.symbols import p
     from schattheory.numerics import schatten
 
-    found = sorted((s for s in target.free_symbols if re.fullmatch(r"sigma_\d+", s.name)),
-                   key=lambda s: int(s.name.split("_")[1]))
+    found = sorted(
+        (s for s in target.free_symbols if re.fullmatch(r"sigma_\d+", s.name)), key=lambda s: int(s.name.split("_")[1])
+    )
     if not found or [int(s.name.split("_")[1]) for s in found] != list(range(1, len(found) + 1)):
         return None
     if sym != p or point is not sp.oo:
@@ -187,24 +193,32 @@ def _check_one(bound, lim, budget) -> LimitCheck:
     reasons = []
     if not unresolved_spectral(target) and not unresolved_spectral(value) and not lim.point.free_symbols:
         result = _normalised_spectrum_limit(target, lim.symbol, lim.point, budget) or timed_limit(
-            target, lim.symbol, lim.point, lim.dir, timeout=budget, at=None)
+            target, lim.symbol, lim.point, lim.dir, timeout=budget, at=None
+        )
         if result.method == "symbolic":
             if _same(result.value, value, ex):
                 return verdict(True, "symbolic", "sympy.limit agrees")
-            return verdict(False, "symbolic", f"sympy.limit gives {sp.sstr(result.value)[:120]}, declared "
-                                              f"{sp.sstr(value)[:120]}")
+            return verdict(
+                False, "symbolic", f"sympy.limit gives {sp.sstr(result.value)[:120]}, declared {sp.sstr(value)[:120]}"
+            )
         reasons.append(result.evidence)
-    missing = sorted(map(str, (target.free_symbols | value.free_symbols | lim.point.free_symbols)
-                         - {lim.symbol} - set(ex)))
+    missing = sorted(
+        map(str, (target.free_symbols | value.free_symbols | lim.point.free_symbols) - {lim.symbol} - set(ex))
+    )
     if missing:
-        return verdict(False, "failed", "; ".join(reasons + [f"no example value for {missing} to check it "
-                                                             "numerically"]))
+        return verdict(
+            False, "failed", "; ".join(reasons + [f"no example value for {missing} to check it numerically"])
+        )
     target, value = spectrum_form(quantity, spectra, ex).subs(ex), spectrum_form(lim.value, spectra, ex).subs(ex)
     point = lim.point.subs(ex)
     left = unresolved_spectral(target) | unresolved_spectral(value)
     if left:
-        return verdict(False, "failed", f"spectral functions of matrix expressions {sorted(map(str, left))} "
-                                        "cannot be written out: declare the limit of a simpler quantity (of=...)")
+        return verdict(
+            False,
+            "failed",
+            f"spectral functions of matrix expressions {sorted(map(str, left))} "
+            "cannot be written out: declare the limit of a simpler quantity (of=...)",
+        )
     seq = [v for _, v in numeric_sequence(target, lim.symbol, point, dps=SEQ_DPS, direction=lim.dir)]
     if any(mpmath.isnan(v) for v in seq[-6:]):
         return verdict(False, "failed", f"the {SEQ_DPS}-digit sequence is undefined near the limit")
@@ -213,9 +227,13 @@ def _check_one(bound, lim, budget) -> LimitCheck:
             sign = 1 if value is sp.oo else -1
             tail = [sign * v for v in seq[-6:]]
             grows = all(x < y for x, y in zip(tail, tail[1:])) and tail[-1] >= 10 * max(1, abs(seq[0]))
-            return verdict(grows, "numeric" if grows else "failed",
-                           "sequence grows without bound" if grows else f"sequence does not grow towards {value}: "
-                                                                        f"{mpmath.nstr(seq[-1], 10)}")
+            return verdict(
+                grows,
+                "numeric" if grows else "failed",
+                "sequence grows without bound"
+                if grows
+                else f"sequence does not grow towards {value}: {mpmath.nstr(seq[-1], 10)}",
+            )
         if not value.is_number:
             return verdict(False, "failed", f"declared value {sp.sstr(value)} is not a number at the example point")
         declared = mpmath.mpf(sp.N(value, SEQ_DPS + 5))
@@ -224,7 +242,12 @@ def _check_one(bound, lim, budget) -> LimitCheck:
         close = errors[-1] <= mpmath.mpf(10) ** -6 * scale
         settling = errors[-1] <= errors[-4] or errors[-1] <= mpmath.mpf(10) ** (10 - SEQ_DPS) * scale
         if close and settling:
-            return verdict(True, "numeric", f"{SEQ_DPS}-digit sequence ends {mpmath.nstr(errors[-1], 3)} from the "
-                                            "declared value")
-        return verdict(False, "numeric", f"the {SEQ_DPS}-digit sequence at the example point ends at "
-                                         f"{mpmath.nstr(seq[-1], 15)}, declared {mpmath.nstr(declared, 15)}")
+            return verdict(
+                True, "numeric", f"{SEQ_DPS}-digit sequence ends {mpmath.nstr(errors[-1], 3)} from the declared value"
+            )
+        return verdict(
+            False,
+            "numeric",
+            f"the {SEQ_DPS}-digit sequence at the example point ends at "
+            f"{mpmath.nstr(seq[-1], 15)}, declared {mpmath.nstr(declared, 15)}",
+        )

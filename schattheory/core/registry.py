@@ -19,6 +19,7 @@ Traceback (most recent call last):
 ...
 KeyError: "unknown key 'schatten.monotonicty'; close matches: schatten.monotonicity..."
 """
+
 from __future__ import annotations
 
 import difflib
@@ -27,8 +28,17 @@ import sys
 
 from schattheory.foundation import manifest
 
-__all__ = ["register", "get", "keys", "entries", "all_bounds", "network_families", "build_manifest", "MODULES",
-           "DuplicateKeyError"]
+__all__ = [
+    "register",
+    "get",
+    "keys",
+    "entries",
+    "all_bounds",
+    "network_families",
+    "build_manifest",
+    "MODULES",
+    "DuplicateKeyError",
+]
 
 #: modules whose import registers Bounds (loaded lazily, in this order)
 MODULES = [
@@ -96,13 +106,14 @@ def get(key: str):
     if not isinstance(key, str):
         from schattheory.foundation.errors import InputError
 
-        raise InputError("key", key, "must be a registered key (a string such as 'ledent2025.per_layer'); "
-                                     "see `schattheory list`")
+        raise InputError(
+            "key", key, "must be a registered key (a string such as 'ledent2025.per_layer'); see `schattheory list`"
+        )
     if key in _REGISTRY:
         return _REGISTRY[key]
     known = _manifest_keys() if not _loaded else None
     if known is not None and known.get(key, {}).get("module"):
-        importlib.import_module(known[key]["module"])   # only the module that registers it
+        importlib.import_module(known[key]["module"])  # only the module that registers it
         if key in _REGISTRY:
             return _REGISTRY[key]
     if known is not None and key not in known:
@@ -164,7 +175,7 @@ def network_families() -> list[str]:
     if man is None or not man.get("network_families"):
         return list(_families())
     out = list(man["network_families"])
-    loaded = sys.modules.get("schattheory.bounds.network")   # families registered at run time live there
+    loaded = sys.modules.get("schattheory.bounds.network")  # families registered at run time live there
     return out + [f for f in loaded.network_families() if f not in out] if loaded is not None else out
 
 

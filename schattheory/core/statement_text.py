@@ -3,18 +3,41 @@ r"""A statement as plain text: what ``schattheory show KEY`` prints and the regi
 It lives in the statement core (not with the command) because the registry, which derives a manifest at run time
 when the shipped one is stale, must store the same text the command prints.
 """
+
 from __future__ import annotations
 
 import re
 
 __all__ = ["plain", "text_lines"]
 
-_GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta kappa lambda mu nu xi pi rho sigma tau phi "
-          "varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega ell").split()
-_WORDS = {r"\le": "<=", r"\leq": "<=", r"\ge": ">=", r"\geq": ">=", r"\cdots": "...", r"\ldots": "...",
-          r"\cdot": "*", r"\star": "*", r"\|": "||", r"\,": " ", r"\ ": " ", r"\;": " ", r"\in": " in ",
-          r"\Pr": "Pr", r"\ln": "ln", r"\log": "log", r"\min": "min", r"\max": "max", r"\sum": "sum",
-          r"\left": "", r"\right": "", r"\infty": "oo"}
+_GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta kappa lambda mu nu xi pi rho sigma tau phi "
+    "varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega ell"
+).split()
+_WORDS = {
+    r"\le": "<=",
+    r"\leq": "<=",
+    r"\ge": ">=",
+    r"\geq": ">=",
+    r"\cdots": "...",
+    r"\ldots": "...",
+    r"\cdot": "*",
+    r"\star": "*",
+    r"\|": "||",
+    r"\,": " ",
+    r"\ ": " ",
+    r"\;": " ",
+    r"\in": " in ",
+    r"\Pr": "Pr",
+    r"\ln": "ln",
+    r"\log": "log",
+    r"\min": "min",
+    r"\max": "max",
+    r"\sum": "sum",
+    r"\left": "",
+    r"\right": "",
+    r"\infty": "oo",
+}
 
 
 def plain(tex: str) -> str:
@@ -33,14 +56,20 @@ def plain(tex: str) -> str:
     out = re.sub(r"\\(?:hat|widehat)\s*\{([^{}]*)\}", r"\1^", out)
     out = re.sub(r"\\(?:hat|widehat)\s+([A-Za-z])", r"\1^", out)
     out = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", out)
-    out = re.sub(r"\\(" + "|".join(_GREEK) + r")(?![A-Za-z])",
-                 lambda m: {"ell": "l", "varepsilon": "epsilon", "varphi": "phi"}.get(m.group(1), m.group(1)), out)
-    out = re.sub(r"\\[A-Za-z]+", "", out)          # any other command: dropped rather than printed as LaTeX
-    for _ in range(3):   # scripts: x_{i+1} -> x_(i+1), x^{p} -> x^p
-        out = re.sub(r"([_^])\{([^{}]*)\}", lambda m: m.group(1) + (m.group(2) if len(m.group(2).strip()) == 1
-                                                                   else f"({m.group(2).strip()})"), out)
+    out = re.sub(
+        r"\\(" + "|".join(_GREEK) + r")(?![A-Za-z])",
+        lambda m: {"ell": "l", "varepsilon": "epsilon", "varphi": "phi"}.get(m.group(1), m.group(1)),
+        out,
+    )
+    out = re.sub(r"\\[A-Za-z]+", "", out)  # any other command: dropped rather than printed as LaTeX
+    for _ in range(3):  # scripts: x_{i+1} -> x_(i+1), x^{p} -> x^p
+        out = re.sub(
+            r"([_^])\{([^{}]*)\}",
+            lambda m: m.group(1) + (m.group(2) if len(m.group(2).strip()) == 1 else f"({m.group(2).strip()})"),
+            out,
+        )
     out = out.replace("{", "").replace("}", "").replace("\\", "")
-    out = re.sub(r"\0(?=[A-Za-z0-9])", " ", out).replace("\0", "")   # a space only where a word follows
+    out = re.sub(r"\0(?=[A-Za-z0-9])", " ", out).replace("\0", "")  # a space only where a word follows
     return re.sub(r"  +", " ", out).strip()
 
 

@@ -21,6 +21,7 @@ Shipped for users' own property tests (needs ``hypothesis``, the ``test`` extra)
 ...     assert sig.ndim == 1 and (sig[:-1] >= sig[1:]).all() and sig[0] > 0
 >>> check()
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,8 +33,18 @@ try:
 except ImportError as exc:  # pragma: no cover - the test extra is missing
     raise ImportError("schattheory.core.testing needs hypothesis: pip install 'schattheory[test]'") from exc
 
-__all__ = ["spectra", "exponents", "matrices_with_spectrum", "scaled_matrices", "random_orthogonal",
-           "assert_bound_holds", "spectrum_form", "unresolved_spectral", "MIN_MAGNITUDE", "MAX_MAGNITUDE"]
+__all__ = [
+    "spectra",
+    "exponents",
+    "matrices_with_spectrum",
+    "scaled_matrices",
+    "random_orthogonal",
+    "assert_bound_holds",
+    "spectrum_form",
+    "unresolved_spectral",
+    "MIN_MAGNITUDE",
+    "MAX_MAGNITUDE",
+]
 
 #: the magnitude range every float64 path of the toolkit must handle without overflow or underflow
 MIN_MAGNITUDE = 1e-150
@@ -49,8 +60,16 @@ def _log10_range(lo: float, hi: float):
 
 
 @st.composite
-def spectra(draw, min_size: int = 1, max_size: int = 8, *, min_magnitude: float = MIN_MAGNITUDE,
-            max_magnitude: float = MAX_MAGNITUDE, zeros: bool = True, repeats: bool = True):
+def spectra(
+    draw,
+    min_size: int = 1,
+    max_size: int = 8,
+    *,
+    min_magnitude: float = MIN_MAGNITUDE,
+    max_magnitude: float = MAX_MAGNITUDE,
+    zeros: bool = True,
+    repeats: bool = True,
+):
     """Singular values in descending order (float64 array), at least one of them positive.
 
     Four shapes of spectrum are mixed: *clustered* (all values within 6 decades of a random scale anywhere in the
@@ -78,7 +97,7 @@ def spectra(draw, min_size: int = 1, max_size: int = 8, *, min_magnitude: float 
         top = draw(st.floats(lo + min(hi - lo, alpha * np.log10(max_size)), hi))
         logs = [top - alpha * np.log10(i) for i in range(1, size + 1)]
     mant = draw(st.lists(st.floats(1.0, 9.99), min_size=size, max_size=size))
-    sig = np.sort(np.array([m * 10.0 ** e for m, e in zip(mant, logs)]))[::-1]
+    sig = np.sort(np.array([m * 10.0**e for m, e in zip(mant, logs)]))[::-1]
     sig = np.clip(sig, min_magnitude, max_magnitude)
     if repeats and size > 1:
         for i in range(1, size):
@@ -87,12 +106,19 @@ def spectra(draw, min_size: int = 1, max_size: int = 8, *, min_magnitude: float 
     if zeros and size > 1:
         nzero = draw(st.integers(0, size - 1))
         if nzero:
-            sig[size - nzero:] = 0.0
+            sig[size - nzero :] = 0.0
     return sig.copy()
 
 
-def exponents(*, small: bool = True, moderate: bool = True, large: bool = True, min_p: float = 1e-3,
-              max_p: float = 1e3, special: bool = True):
+def exponents(
+    *,
+    small: bool = True,
+    moderate: bool = True,
+    large: bool = True,
+    min_p: float = 1e-3,
+    max_p: float = 1e3,
+    special: bool = True,
+):
     """Schatten exponents p > 0: near 0 (``min_p``..0.1), moderate (0.1..4), very large (4..``max_p``), and 1/2, 1, 2.
 
     The default ``min_p = 1e-3`` keeps ``||A||_{S_p} = sigma_1 * r(p)^(1/p)`` inside the float64 range for up to about
@@ -127,8 +153,9 @@ def random_orthogonal(n: int, k: int, seed: int) -> np.ndarray:
 
 
 @st.composite
-def matrices_with_spectrum(draw, spectrum=None, *, extra_rows: int = 3, extra_cols: int = 3, transpose: bool = True,
-                           **spectrum_kwargs):
+def matrices_with_spectrum(
+    draw, spectrum=None, *, extra_rows: int = 3, extra_cols: int = 3, transpose: bool = True, **spectrum_kwargs
+):
     """``(A, sigma)``: ``A = U diag(sigma) V^T`` with random orthonormal U (m x k), V (n x k), m, n >= k.
 
     ``spectrum`` is a strategy for sigma (default :func:`spectra` with ``spectrum_kwargs``). The float64 A has the
@@ -138,7 +165,7 @@ def matrices_with_spectrum(draw, spectrum=None, *, extra_rows: int = 3, extra_co
     k = sig.size
     m = k + draw(st.integers(0, extra_rows))
     n = k + draw(st.integers(0, extra_cols))
-    seed = draw(st.integers(0, 2 ** 32 - 1))
+    seed = draw(st.integers(0, 2**32 - 1))
     U = random_orthogonal(m, k, seed)
     V = random_orthogonal(n, k, seed + 1)
     A = (U * sig) @ V.T
@@ -148,8 +175,14 @@ def matrices_with_spectrum(draw, spectrum=None, *, extra_rows: int = 3, extra_co
 
 
 @st.composite
-def scaled_matrices(draw, max_rows: int = 6, max_cols: int = 6, *, min_magnitude: float = MIN_MAGNITUDE,
-                    max_magnitude: float = MAX_MAGNITUDE):
+def scaled_matrices(
+    draw,
+    max_rows: int = 6,
+    max_cols: int = 6,
+    *,
+    min_magnitude: float = MIN_MAGNITUDE,
+    max_magnitude: float = MAX_MAGNITUDE,
+):
     """Gaussian matrices whose entries lie anywhere in ``min_magnitude``..``max_magnitude``.
 
     The scaling is per matrix (one decade for all entries), per row, or per entry, so a single matrix can mix entries
@@ -158,7 +191,7 @@ def scaled_matrices(draw, max_rows: int = 6, max_cols: int = 6, *, min_magnitude
     lo, hi = _log10_range(min_magnitude, max_magnitude)
     m = draw(st.integers(1, max_rows))
     n = draw(st.integers(1, max_cols))
-    seed = draw(st.integers(0, 2 ** 32 - 1))
+    seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     G = rng.standard_normal((m, n))
     G = np.sign(G) * np.clip(np.abs(G), 0.05, None)  # keep entries away from 0 so the decades mean what they say
@@ -169,7 +202,7 @@ def scaled_matrices(draw, max_rows: int = 6, max_cols: int = 6, *, min_magnitude
         exps = rng.uniform(lo + 1, hi - 1, size=(m, 1))
     else:
         exps = rng.uniform(lo + 1, hi - 1, size=(m, n))
-    A = G * 10.0 ** exps
+    A = G * 10.0**exps
     return np.clip(np.abs(A), min_magnitude, max_magnitude) * np.sign(A)
 
 
@@ -191,9 +224,15 @@ def assert_bound_holds(bound, values, *, dps: int = 30, rtol=None, slack=0):
     with mpmath.workdps(dps):
         tol = (mpmath.mpf(10) ** (5 - dps) if rtol is None else mpmath.mpf(rtol)) * max(abs(left), abs(right))
         tol += mpmath.mpf(slack)
-        ok = {"<=": left <= right + tol, "<": left < right + tol, ">=": left + tol >= right,
-              "==": abs(left - right) <= tol}[bound.relation]
+        ok = {
+            "<=": left <= right + tol,
+            "<": left < right + tol,
+            ">=": left + tol >= right,
+            "==": abs(left - right) <= tol,
+        }[bound.relation]
     if not ok:
-        raise AssertionError(f"{bound.key}: {mpmath.nstr(left, 17)} {bound.relation} {mpmath.nstr(right, 17)} fails "
-                             f"(tolerance {mpmath.nstr(tol, 3)}) at {values}")
+        raise AssertionError(
+            f"{bound.key}: {mpmath.nstr(left, 17)} {bound.relation} {mpmath.nstr(right, 17)} fails "
+            f"(tolerance {mpmath.nstr(tol, 3)}) at {values}"
+        )
     return left, right

@@ -12,6 +12,7 @@ scikit-learn at report time). See ``README.md`` in this folder.
 >>> net.data.n, net.data.num_classes
 (1200, 10)
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,17 @@ import numpy as np
 
 from schattheory.foundation.errors import InputError
 
-__all__ = ["MODEL_FILE", "STATS_FILE", "path", "load_weights", "load_stats", "data_stats", "network_stats",
-           "bundled_network", "bundled_metadata"]
+__all__ = [
+    "MODEL_FILE",
+    "STATS_FILE",
+    "path",
+    "load_weights",
+    "load_stats",
+    "data_stats",
+    "network_stats",
+    "bundled_network",
+    "bundled_metadata",
+]
 
 MODEL_FILE = "digits_mlp.npz"
 STATS_FILE = "digits_mlp.json"
@@ -78,9 +88,15 @@ def data_stats(meta: dict):
 
     d = meta.get("data", meta)
     try:
-        return DataStats(n=int(d["n"]), input_norm=float(d["input_norm"]), data_frobenius=float(d["data_frobenius"]),
-                         margin=float(d["margin"]), margin_loss=float(d.get("margin_loss", 0.0)),
-                         num_classes=int(d.get("num_classes", 2)), margin_rule=str(d.get("margin_rule", "given")))
+        return DataStats(
+            n=int(d["n"]),
+            input_norm=float(d["input_norm"]),
+            data_frobenius=float(d["data_frobenius"]),
+            margin=float(d["margin"]),
+            margin_loss=float(d.get("margin_loss", 0.0)),
+            num_classes=int(d.get("num_classes", 2)),
+            margin_rule=str(d.get("margin_rule", "given")),
+        )
     except KeyError as exc:
         raise InputError("data", sorted(d), f"statistics lack the field {exc.args[0]!r}") from None
 
@@ -98,17 +114,23 @@ def network_stats(model_file, stats_file=None, source: str = "", biases: bool = 
     from schattheory.networks.homogeneous import augment_data_stats
     from schattheory.networks.spectra import NetworkSpectra
 
-    load_weights(model_file)                      # the bundled format's own checks (names, 2-D, chaining)
+    load_weights(model_file)  # the bundled format's own checks (names, 2-D, chaining)
     spectra = NetworkSpectra.from_model(str(model_file), biases=biases)
     from dataclasses import replace
 
     # the bundled format names a layer by its stem ("fc1" for fc1.weight)
-    layers = tuple(replace(lay, name=lay.name[: -len(".weight")] if lay.name.endswith(".weight") else lay.name)
-                   for lay in spectra.layers)
+    layers = tuple(
+        replace(lay, name=lay.name[: -len(".weight")] if lay.name.endswith(".weight") else lay.name)
+        for lay in spectra.layers
+    )
     meta = load_stats(stats_file) if stats_file is not None else None
     if meta is not None and not biases and spectra.homogeneous.biases.startswith("dropped"):
-        raise InputError("biases", False, "the stored margins are those of the network with its biases; evaluate "
-                         "the bias-free network from its weights and data instead")
+        raise InputError(
+            "biases",
+            False,
+            "the stored margins are those of the network with its biases; evaluate "
+            "the bias-free network from its weights and data instead",
+        )
     extras = {"homogeneous": spectra.homogeneous}
     data, act = (data_stats(meta) if meta is not None else None), None
     if meta is not None:

@@ -29,6 +29,7 @@ False
 >>> positive_under(2/(p + 2) - p/(p + 2), assume=[p < 2])
 True
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -39,8 +40,16 @@ import sympy as sp
 
 from schattheory.foundation.errors import InputError
 
-__all__ = ["assuming", "active", "collect", "Reparametrisation", "reparametrise", "positive_under",
-           "nonnegative_under", "check_point"]
+__all__ = [
+    "assuming",
+    "active",
+    "collect",
+    "Reparametrisation",
+    "reparametrise",
+    "positive_under",
+    "nonnegative_under",
+    "check_point",
+]
 
 _ACTIVE: contextvars.ContextVar = contextvars.ContextVar("schattheory_assumptions", default=())
 
@@ -52,8 +61,12 @@ def _relations(items) -> tuple:
             out += _relations(rel)
             continue
         if isinstance(rel, bool) or rel is sp.true or rel is sp.false:
-            raise InputError("assumption", rel, "evaluated to a truth value before it could be kept: the symbols "
-                                                "already decide it (or a Python number was compared)")
+            raise InputError(
+                "assumption",
+                rel,
+                "evaluated to a truth value before it could be kept: the symbols "
+                "already decide it (or a Python number was compared)",
+            )
         if not isinstance(rel, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)):
             raise InputError("assumption", rel, "must be an inequality between SymPy expressions, e.g. p < 2")
         out.append(rel)
@@ -84,7 +97,7 @@ def collect(obj=None, assume=None) -> tuple:
 def _bounds(relations) -> dict:
     """symbol -> {"lower": [(expr, strict)], "upper": [...]}, from relations with a lone symbol on one side."""
     out: dict = {}
-    for rel in dict.fromkeys(relations):     # the same assumption from two places counts once
+    for rel in dict.fromkeys(relations):  # the same assumption from two places counts once
         lhs, rhs = rel.lhs, rel.rhs
         strict = isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
         less = isinstance(rel, (sp.StrictLessThan, sp.LessThan))
@@ -138,10 +151,13 @@ def reparametrise(relations, keep=()) -> Reparametrisation:
     for sym, b in _bounds(relations).items():
         if sym in keep:
             continue
-        (lo, lo_strict), = b["lower"] or [(None, True)]
-        (hi, hi_strict), = b["upper"] or [(None, True)]
-        u = sp.Symbol(f"{sym.name}__u", positive=True) if (hi_strict if hi is not None else lo_strict) else \
-            sp.Symbol(f"{sym.name}__u", nonnegative=True)
+        ((lo, lo_strict),) = b["lower"] or [(None, True)]
+        ((hi, hi_strict),) = b["upper"] or [(None, True)]
+        u = (
+            sp.Symbol(f"{sym.name}__u", positive=True)
+            if (hi_strict if hi is not None else lo_strict)
+            else sp.Symbol(f"{sym.name}__u", nonnegative=True)
+        )
         if lo is not None and hi is not None:
             fwd[sym], back[u] = lo + (hi - lo) / (1 + u), (hi - lo) / (sym - lo) - 1
         elif hi is not None and sym.is_positive:
@@ -188,5 +204,6 @@ def check_point(symbol, point, relations) -> None:
             diff = sign * (point - bound)
             if point.is_infinite and sign * point is sp.oo or diff.is_positive:
                 rel = "<" if side == "upper" else ">"
-                raise InputError("point", point, f"{symbol} -> {point} is excluded by the assumption "
-                                                 f"{symbol} {rel} {bound}")
+                raise InputError(
+                    "point", point, f"{symbol} -> {point} is excluded by the assumption {symbol} {rel} {bound}"
+                )

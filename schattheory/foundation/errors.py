@@ -3,6 +3,7 @@
 Every check raises :class:`InputError` (a ``ValueError``) whose one-line message names the argument and the
 value it was given, so the CLI can print it and exit with code 2.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,7 +28,7 @@ class InputError(SchattheoryError, ValueError):
         self.argument, self.value, self.reason = argument, value, reason
         super().__init__(f"{argument}={_short(value)}: {reason}")
 
-    def __reduce__(self):   # picklable, so that an error raised in a worker process reaches the caller intact
+    def __reduce__(self):  # picklable, so that an error raised in a worker process reaches the caller intact
         return (type(self), (self.argument, self.value, self.reason))
 
 
@@ -76,8 +77,11 @@ def check_dps(dps, *, name: str = "dps", maximum: int = MAX_DPS) -> int:
     if dps < MIN_DPS:
         raise InputError(name, dps, f"must be at least {MIN_DPS} (below that use the float64 path, dps=None)")
     if dps > maximum:
-        raise InputError(name, dps, f"must be at most {maximum} decimal digits here (the cost grows faster than "
-                                    "linearly with the digits)")
+        raise InputError(
+            name,
+            dps,
+            f"must be at most {maximum} decimal digits here (the cost grows faster than linearly with the digits)",
+        )
     return dps
 
 

@@ -10,6 +10,7 @@ Traceback (most recent call last):
 ...
 schattheory.foundation.errors.InputError: --data='s.json': statistics field 'n' must be an integer >= 1, not null
 """
+
 from __future__ import annotations
 
 import json
@@ -18,11 +19,21 @@ import os
 
 from schattheory.foundation.errors import InputError
 
-__all__ = ["read_json", "check_fields", "number", "integer", "string", "list_of", "nullable", "any_of",
-           "MAX_JSON_BYTES", "MAX_DEPTH"]
+__all__ = [
+    "read_json",
+    "check_fields",
+    "number",
+    "integer",
+    "string",
+    "list_of",
+    "nullable",
+    "any_of",
+    "MAX_JSON_BYTES",
+    "MAX_DEPTH",
+]
 
 #: the largest JSON file read (statistics and result files are kilobytes; a training set's margins a few MB)
-MAX_JSON_BYTES = 64 * 2 ** 20
+MAX_JSON_BYTES = 64 * 2**20
 #: the deepest nesting accepted (the formats read here need 4)
 MAX_DEPTH = 20
 
@@ -64,8 +75,9 @@ def read_json(path, argument: str):
         raise InputError(argument, path, "is a directory, not a JSON file")
     size = os.path.getsize(path)
     if size > MAX_JSON_BYTES:
-        raise InputError(argument, path, f"is {size / 2 ** 20:.0f} MiB; JSON inputs above "
-                                         f"{MAX_JSON_BYTES // 2 ** 20} MiB are refused")
+        raise InputError(
+            argument, path, f"is {size / 2**20:.0f} MiB; JSON inputs above {MAX_JSON_BYTES // 2**20} MiB are refused"
+        )
     try:
         with open(path, "rb") as fh:
             text = fh.read().decode("utf-8")
@@ -86,13 +98,18 @@ def read_json(path, argument: str):
 # ---- validators: value -> None when acceptable, else what was expected ------------------------------------------
 def number(*, minimum=None, maximum=None, positive: bool = False):
     def check(v):
-        what = "a finite number" + (" > 0" if positive else "") + (f" >= {minimum}" if minimum is not None else "") \
+        what = (
+            "a finite number"
+            + (" > 0" if positive else "")
+            + (f" >= {minimum}" if minimum is not None else "")
             + (f" <= {maximum}" if maximum is not None else "")
+        )
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
             return what
         if (positive and v <= 0) or (minimum is not None and v < minimum) or (maximum is not None and v > maximum):
             return what
         return None
+
     return check
 
 
@@ -103,6 +120,7 @@ def integer(*, minimum=None):
         if not ok or (minimum is not None and v < minimum):
             return what
         return None
+
     return check
 
 
@@ -118,6 +136,7 @@ def any_of(*validators):
     def check(v):
         wanted = [c(v) for c in validators]
         return None if any(w is None for w in wanted) else " or ".join(wanted)
+
     return check
 
 
@@ -129,6 +148,7 @@ def list_of(inner, *, length=None, nonempty: bool = False):
         if not isinstance(v, list) or (nonempty and not v) or (length is not None and len(v) != length):
             return what
         return what if any(inner(x) is not None for x in v) else None
+
     return check
 
 

@@ -4,6 +4,7 @@
 user can
 switch); :data:`SYMBOL_NAMES` are the foundation's symbol names, which that map starts from.
 """
+
 from __future__ import annotations
 
 from schattheory.foundation.notation import SYMBOL_NAMES, print_latex

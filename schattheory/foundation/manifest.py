@@ -11,6 +11,7 @@ that the shipped manifest equals a fresh build and that its fingerprint is curre
 
 This module imports neither SymPy nor the registry: it is what keeps ``schattheory list`` light.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,7 +22,7 @@ __all__ = ["fingerprint", "describe", "current", "build", "SHIPPED", "FORMAT", "
 
 FORMAT = 1
 SHIPPED = "registry_manifest.json"
-PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # the package root
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package root
 _current = None
 
 
@@ -48,10 +49,17 @@ def fingerprint() -> str:
 
 def describe(bound, module: str | None = None) -> dict:
     """The metadata `list` shows, from a built Bound."""
-    return {"key": bound.key, "module": module, "kind": bound.kind, "mode": bound.mode,
-            "status": bound.status.value, "title": bound.title, "source": bound.provenance.short(),
-            "citations": [c.short() for c in bound.provenance.citations],
-            "derived_from": list(bound.provenance.derived_from)}
+    return {
+        "key": bound.key,
+        "module": module,
+        "kind": bound.kind,
+        "mode": bound.mode,
+        "status": bound.status.value,
+        "title": bound.title,
+        "source": bound.provenance.short(),
+        "citations": [c.short() for c in bound.provenance.citations],
+        "derived_from": list(bound.provenance.derived_from),
+    }
 
 
 def _cache_path(fp: str) -> str:
@@ -74,7 +82,7 @@ def current():
         return _current or None
     fp = fingerprint()
     found = None
-    try:   # a plain path: importing schattheory.data would import NumPy
+    try:  # a plain path: importing schattheory.data would import NumPy
         with open(os.path.join(PACKAGE_DIR, "data", SHIPPED)) as fh:
             found = _read(fh.read(), fp)
     except OSError:
@@ -117,5 +125,10 @@ def build(modules, registry: dict, families=None, extra=None) -> dict:
         for k in registry:
             owner.setdefault(k, name)
     entries = [dict(describe(registry[k], owner[k]), **(extra(registry[k]) if extra else {})) for k in sorted(registry)]
-    return {"format": FORMAT, "fingerprint": fingerprint(), "modules": list(modules), "entries": entries,
-            "network_families": list(families() if families else [])}
+    return {
+        "format": FORMAT,
+        "fingerprint": fingerprint(),
+        "modules": list(modules),
+        "entries": entries,
+        "network_families": list(families() if families else []),
+    }

@@ -9,6 +9,7 @@ products over layers are taken in log space by the consumers.
 >>> (lay.spectral, lay.frobenius, lay.nuclear, lay.rank)
 (4.0, 5.0, 7.0, 2)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -132,7 +133,7 @@ _EPS32 = float(np.finfo(np.float32).eps)
 def _eps(dtype) -> float:
     name = str(dtype).replace("torch.", "")
     if name == "bfloat16":
-        return 2.0 ** -8
+        return 2.0**-8
     try:
         return float(np.finfo(np.dtype(name)).eps)
     except TypeError:

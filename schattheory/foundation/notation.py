@@ -35,6 +35,7 @@ tables and documents.
 Reference: the letters follow Ledent, Alves, Lei (2025), abstract (W width, L depth, r rank); the Schatten notation
 :math:`\|A\|_{S_p}` follows Bhatia (1997), Ch. IV.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -55,15 +56,37 @@ SYMBOL_NAMES: dict[str, str] = {
     "Omega": r"\Omega",
 }
 
-__all__ = ["SYMBOL_NAMES", "Macro", "Notation", "ROLES", "DEFAULT", "current", "set_notation", "use", "print_latex",
-           "parse_assignments"]
+__all__ = [
+    "SYMBOL_NAMES",
+    "Macro",
+    "Notation",
+    "ROLES",
+    "DEFAULT",
+    "current",
+    "set_notation",
+    "use",
+    "print_latex",
+    "parse_assignments",
+]
 
 #: role -> the name of the symbol in :mod:`schattheory.foundation.symbols` that plays it
-ROLES = MappingProxyType({
-    "width": "W", "depth": "L", "rank": "r", "samples": "N", "margin": "gamma", "input_norm": "B",
-    "data_norm": "X_F", "classes": "K", "max_width": "h", "exponent": "p", "confidence": "delta",
-    "scale": "epsilon", "multiplicity": "Omega",
-})
+ROLES = MappingProxyType(
+    {
+        "width": "W",
+        "depth": "L",
+        "rank": "r",
+        "samples": "N",
+        "margin": "gamma",
+        "input_norm": "B",
+        "data_norm": "X_F",
+        "classes": "K",
+        "max_width": "h",
+        "exponent": "p",
+        "confidence": "delta",
+        "scale": "epsilon",
+        "multiplicity": "Omega",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -118,16 +141,18 @@ def _check_body(name, body, nargs):
 
 
 #: spectral function class name -> (macro name, order of its sympy args as macro arguments)
-SPECTRAL = MappingProxyType({
-    "SchattenNorm": ("schatten", (0, 1)),
-    "SpectralNorm": ("spectralnorm", (0,)),
-    "FrobeniusNorm": ("frobnorm", (0,)),
-    "NuclearNorm": ("nuclearnorm", (0,)),
-    "SingularValue": ("singval", (1, 0)),
-    "TailSchattenNorm": ("tailnorm", (0, 1, 2)),
-    "MatrixRank": ("rankof", (0,)),
-    "RankProxy": ("rankproxy", (1, 0)),
-})
+SPECTRAL = MappingProxyType(
+    {
+        "SchattenNorm": ("schatten", (0, 1)),
+        "SpectralNorm": ("spectralnorm", (0,)),
+        "FrobeniusNorm": ("frobnorm", (0,)),
+        "NuclearNorm": ("nuclearnorm", (0,)),
+        "SingularValue": ("singval", (1, 0)),
+        "TailSchattenNorm": ("tailnorm", (0, 1, 2)),
+        "MatrixRank": ("rankof", (0,)),
+        "RankProxy": ("rankproxy", (1, 0)),
+    }
+)
 
 _DEFAULT_MACROS = (
     # bodies reproduce the foundation's printers (schattheory.numerics.schatten), so the default output is unchanged
@@ -170,8 +195,12 @@ class Notation:
             else:
                 known = ", ".join(sorted(ROLES) + sorted(macros))
                 raise InputError("notation", key, f"is not a role or macro; known: {known}")
-        return replace(self, letters=MappingProxyType(letters), macros=MappingProxyType(macros),
-                       use_macros=self.use_macros if use_macros is None else bool(use_macros))
+        return replace(
+            self,
+            letters=MappingProxyType(letters),
+            macros=MappingProxyType(macros),
+            use_macros=self.use_macros if use_macros is None else bool(use_macros),
+        )
 
     # ---- what outputs ask for ---------------------------------------------------------------------------------
     def letter(self, role: str) -> str:
@@ -282,8 +311,12 @@ class NotationPrinter(LatexPrinter):
     def _print_Pow(self, expr):
         # log(x)**2: SymPy writes \log{\left(x \right)}^{2}, which reads as log(x^2); write \log^{2}\left(x\right)
         base, exp = expr.base, expr.exp
-        if isinstance(base, sp.log) and len(base.args) == 1 and exp.is_positive and not (
-                exp.is_Rational and exp.p == 1):
+        if (
+            isinstance(base, sp.log)
+            and len(base.args) == 1
+            and exp.is_positive
+            and not (exp.is_Rational and exp.p == 1)
+        ):
             return self._print_log(base, exp=self._print(exp))
         return super()._print_Pow(expr)
 
@@ -298,8 +331,8 @@ class NotationPrinter(LatexPrinter):
         # typesetting without them is unambiguous
         tex = super()._print_Function(expr, exp)
         i = tex.find(r"{\left(")
-        if i > 0 and tex.endswith(r" \right)}") and _balanced(tex[i + 1:-1]):
-            tex = tex[:i] + tex[i + 1:-1]
+        if i > 0 and tex.endswith(r" \right)}") and _balanced(tex[i + 1 : -1]):
+            tex = tex[:i] + tex[i + 1 : -1]
         return tex
 
     def _print_Symbol(self, expr, style="plain"):
@@ -315,7 +348,7 @@ class NotationPrinter(LatexPrinter):
         if renamed is not None and base != expr.name:
             base_tex = self._deal_with_super_sub(base, style=style)
             if default.startswith(base_tex):  # W_1 -> h_{1} when width is h
-                return renamed + default[len(base_tex):]
+                return renamed + default[len(base_tex) :]
         return default
 
 
@@ -342,8 +375,11 @@ def _upright_words(name: str, default: str) -> str:
     def is_word(x, shortest):  # two-letter scripts stay italic: they are usually indices (x_ij)
         return len(x) >= shortest and x.isalpha() and translate(x) == x
 
-    if not base.isalpha() or translate(base) != base or (len(base) == 1 and not any(
-            is_word(x, 3) for x in sups + subs)):
+    if (
+        not base.isalpha()
+        or translate(base) != base
+        or (len(base) == 1 and not any(is_word(x, 3) for x in sups + subs))
+    ):
         return default
 
     def word(x, shortest=3):

@@ -33,6 +33,7 @@ schattheory.foundation.output.OutputError: --out='...mine': is a non-empty direc
 (no .schattheory-manifest.json in it); refusing to overwrite it (choose a new or empty directory, or --force to add
 the files to it)
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -44,8 +45,7 @@ from pathlib import Path
 
 from schattheory.foundation.errors import InputError
 
-__all__ = ["MARKER", "OutputError", "check_output_dir", "staged_output", "umask", "fix_permissions",
-           "is_toolkit_dir"]
+__all__ = ["MARKER", "OutputError", "check_output_dir", "staged_output", "umask", "fix_permissions", "is_toolkit_dir"]
 
 #: the manifest a toolkit-made directory carries (what wrote it and which files)
 MARKER = ".schattheory-manifest.json"
@@ -85,8 +85,11 @@ def _resolve_link(out: Path, argument: str, given) -> Path:
         raise OutputError(argument, given, f"is a symbolic link to {os.readlink(out)}, which does not exist")
     home = Path(os.path.realpath(out.parent))
     if target != home and home not in target.parents:
-        raise OutputError(argument, given, f"is a symbolic link pointing outside {out.parent} (to {target}); "
-                                           "give the real directory instead")
+        raise OutputError(
+            argument,
+            given,
+            f"is a symbolic link pointing outside {out.parent} (to {target}); give the real directory instead",
+        )
     return target
 
 
@@ -94,8 +97,11 @@ def check_output_dir(out, *, argument: str = "--out", force: bool = False) -> Pa
     """The destination as an absolute Path, after every check that can be made before any work (see module)."""
     given = out
     if out is None or not str(os.fspath(out)).strip():
-        raise OutputError(argument, "" if out is None else os.fspath(out),
-                          "is empty; give a directory name (the current folder is never used implicitly)")
+        raise OutputError(
+            argument,
+            "" if out is None else os.fspath(out),
+            "is empty; give a directory name (the current folder is never used implicitly)",
+        )
     out = Path(os.path.abspath(os.path.expanduser(os.fspath(out))))
     given = os.fspath(given)
     if out.is_symlink():
@@ -108,9 +114,13 @@ def check_output_dir(out, *, argument: str = "--out", force: bool = False) -> Pa
         except OSError as exc:
             raise OutputError(argument, given, f"cannot be read ({exc.strerror})") from None
         if entries and not force and not is_toolkit_dir(out):
-            raise OutputError(argument, given, f"is a non-empty directory that schattheory did not write (no {MARKER} "
-                                               "in it); refusing to overwrite it (choose a new or empty directory, or "
-                                               "--force to add the files to it)")
+            raise OutputError(
+                argument,
+                given,
+                f"is a non-empty directory that schattheory did not write (no {MARKER} "
+                "in it); refusing to overwrite it (choose a new or empty directory, or "
+                "--force to add the files to it)",
+            )
     if out.parent == out:
         raise OutputError(argument, given, "is the root of the filesystem")
     ancestor = out.parent
@@ -125,15 +135,23 @@ def check_output_dir(out, *, argument: str = "--out", force: bool = False) -> Pa
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise OutputError(argument, given, f"cannot be written: no permission to create files in {ancestor} "
-                                           f"({exc.strerror})") from None
+        raise OutputError(
+            argument, given, f"cannot be written: no permission to create files in {ancestor} ({exc.strerror})"
+        ) from None
     return out
 
 
 def _manifest(tmp: Path, command: str) -> None:
     files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
-    text = json.dumps({"written_by": "schattheory", "command": command, "files": files,
-                       "note": "this directory is replaced as a whole by the next run writing here"}, indent=1)
+    text = json.dumps(
+        {
+            "written_by": "schattheory",
+            "command": command,
+            "files": files,
+            "note": "this directory is replaced as a whole by the next run writing here",
+        },
+        indent=1,
+    )
     (tmp / MARKER).write_text(text + "\n", encoding="utf-8")
 
 
@@ -177,7 +195,7 @@ def _swap(tmp: Path, out: Path) -> None:
         os.rename(tmp, out)
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rename(out, old / "previous")     # two renames: the destination is never half-old, half-new
+    os.rename(out, old / "previous")  # two renames: the destination is never half-old, half-new
     try:
         os.rename(tmp, out)
     except BaseException:
@@ -194,6 +212,6 @@ def _merge_into(tmp: Path, out: Path) -> None:
             dest = out / entry.name
             if dest.is_dir() and not dest.is_symlink():
                 os.rename(dest, trash / entry.name)
-            os.replace(entry, dest)   # a symbolic link at dest is replaced itself, never written through
+            os.replace(entry, dest)  # a symbolic link at dest is replaced itself, never written through
     finally:
         shutil.rmtree(trash, ignore_errors=True)

@@ -16,6 +16,7 @@ False
 >>> cite("candes_plan2011", "Lemma 3.1").short()
 'Candès and Plan (2011), Lemma 3.1'
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ _STATUS_TEXT = {
     Status.RECONSTRUCTED: "reconstructed here to match the paper's stated exponents; not the paper's own text",
     Status.DERIVED: "derived here (a replayable derivation or a written proof: see the provenance)",
     Status.NEW: "a new result of the user's own, not from the toolkit's sources; citations, where given, are the "
-                "user's",
+    "user's",
 }
 
 
@@ -98,7 +99,8 @@ class Provenance:
                 text = "derived here from registered lemmas; the derivation is replayable"
             else:
                 text = "derived here by hand, not replayable by the engine" + (
-                    f"; the argument: {self.proof}" if self.proof else "; NO written argument")
+                    f"; the argument: {self.proof}" if self.proof else "; NO written argument"
+                )
         else:
             text = self.status.describe()
             if self.replayable:

@@ -29,6 +29,7 @@ None of these evaluates numerically: ``Bound.evaluate(side="lhs")`` refuses them
 >>> cover.free_symbols == {m, d, r, R, eps}
 True
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -36,8 +37,21 @@ from sympy.core.symbol import Str
 
 from schattheory.foundation.errors import InputError
 
-__all__ = ["Quantity", "LogCoveringNumber", "CoverSet", "NormBall", "SchattenBall", "LowRankBall", "MaureyClass",
-           "Metric", "EmpiricalL2", "LinearClass", "EmpiricalRademacher", "quantities_in", "METRIC_KINDS"]
+__all__ = [
+    "Quantity",
+    "LogCoveringNumber",
+    "CoverSet",
+    "NormBall",
+    "SchattenBall",
+    "LowRankBall",
+    "MaureyClass",
+    "Metric",
+    "EmpiricalL2",
+    "LinearClass",
+    "EmpiricalRademacher",
+    "quantities_in",
+    "METRIC_KINDS",
+]
 
 #: metric kinds of :class:`Metric`: the ball's own (quasi-)norm, Frobenius (Euclidean), spectral
 METRIC_KINDS = {"own": r"\|\cdot\|", "F": r"\|\cdot\|_F", "sigma": r"\|\cdot\|_{\sigma}", "2": r"\|\cdot\|_2"}
@@ -64,8 +78,9 @@ class Quantity(sp.Expr):
     is_extended_real = True
 
     def _refuse(self, printer):
-        raise InputError("side", "lhs", f"{type(self).__name__} is not computable (bound it from below with "
-                                        "schattheory.falsify)")
+        raise InputError(
+            "side", "lhs", f"{type(self).__name__} is not computable (bound it from below with schattheory.falsify)"
+        )
 
     _mpmathcode = _numpycode = _pythoncode = _lambdacode = _refuse
 
@@ -121,8 +136,10 @@ class LowRankBall(CoverSet):
 
     def _latex(self, printer):
         m, d = (_p(printer, x) for x in self.shape)
-        return (rf"\{{X\in\mathbb{{R}}^{{{m}\times {d}}}:\operatorname{{rank}}X\le {_p(printer, self.rank)},"
-                rf"\|X\|_F\le {_p(printer, self.radius)}\}}")
+        return (
+            rf"\{{X\in\mathbb{{R}}^{{{m}\times {d}}}:\operatorname{{rank}}X\le {_p(printer, self.rank)},"
+            rf"\|X\|_F\le {_p(printer, self.radius)}\}}"
+        )
 
 
 class MaureyClass(CoverSet):

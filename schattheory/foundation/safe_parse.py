@@ -18,6 +18,7 @@ Traceback (most recent call last):
 schattheory.foundation.errors.InputError: value=...: only numbers, oo, pi, E and + - * / ** ( ) are accepted (found a
 call)
 """
+
 from __future__ import annotations
 
 import ast
@@ -33,10 +34,21 @@ __all__ = ["to_sympy", "MAX_LENGTH"]
 #: longer strings are refused before parsing (a formula a person types is far shorter)
 MAX_LENGTH = 1000
 _CONSTANTS = {"oo": sp.oo, "inf": sp.oo, "pi": sp.pi, "E": sp.E}
-_BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-           ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
-_NODE_NAMES = {ast.Call: "a call", ast.Attribute: "an attribute", ast.Subscript: "a subscript",
-               ast.Lambda: "a lambda", ast.Compare: "a comparison", ast.BoolOp: "a boolean operator"}
+_BINOPS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a**b,
+}
+_NODE_NAMES = {
+    ast.Call: "a call",
+    ast.Attribute: "an attribute",
+    ast.Subscript: "a subscript",
+    ast.Lambda: "a lambda",
+    ast.Compare: "a comparison",
+    ast.BoolOp: "a boolean operator",
+}
 
 
 def to_sympy(value, names: dict, *, argument: str = "value"):
@@ -67,14 +79,16 @@ def _parse(text: str, names: dict, argument: str):
     except SyntaxError:
         raise InputError(argument, text, "is not a formula (numbers, names, + - * / ** and parentheses)") from None
     allowed = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
-    hint = (f"only numbers, the names {allowed} of the statement, oo, pi, E and + - * / ** ( ) are accepted"
-            if names else "only numbers, oo, pi, E and + - * / ** ( ) are accepted")
+    hint = (
+        f"only numbers, the names {allowed} of the statement, oo, pi, E and + - * / ** ( ) are accepted"
+        if names
+        else "only numbers, oo, pi, E and + - * / ** ( ) are accepted"
+    )
 
     def build(node):
         if isinstance(node, ast.Expression):
             return build(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and \
-                not isinstance(node.value, bool):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             return sp.Integer(node.value) if isinstance(node.value, int) else sp.Rational(repr(node.value))
         if isinstance(node, ast.Name):
             if node.id in names:
@@ -84,9 +98,10 @@ def _parse(text: str, names: dict, argument: str):
             raise InputError(argument, text, f"{hint} (unknown name {node.id!r})")
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             left, right = build(node.left), build(node.right)
-            if isinstance(node.op, ast.Pow) and left.is_number and right.is_number and abs(right) > 10 ** 4:
-                raise InputError(argument, text, "an exponent above 10^4 on a number is refused (its value would "
-                                                 "not fit in memory)")
+            if isinstance(node.op, ast.Pow) and left.is_number and right.is_number and abs(right) > 10**4:
+                raise InputError(
+                    argument, text, "an exponent above 10^4 on a number is refused (its value would not fit in memory)"
+                )
             return _BINOPS[type(node.op)](left, right)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = build(node.operand)

@@ -13,39 +13,131 @@ LaTeX's UTF-8 input does not know to math-mode equivalents, so nothing in them c
 
 Reference: the special characters are those of Lamport, *LaTeX: A Document Preparation System* (1994), Sec. 2.2.1.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 
-__all__ = ["escape", "escape_text", "escape_breakable", "breakable_key", "cite_command", "cite_keys",
-           "text_mode_problems"]
+__all__ = [
+    "escape",
+    "escape_text",
+    "escape_breakable",
+    "breakable_key",
+    "cite_command",
+    "cite_keys",
+    "text_mode_problems",
+]
 
 _SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"$\$$", "&": r"\&", "%": r"\%", "#": r"\#",
-    "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}", "<": "$<$", ">": "$>$", "|": "$|$",
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"$\$$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+    "<": "$<$",
+    ">": "$>$",
+    "|": "$|$",
 }
 
 # Unicode that LaTeX's utf8 input leaves undefined: mathematical symbols in math mode, typography as text
 _UNICODE = {
-    "→": r"\to", "←": r"\leftarrow", "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow", "↦": r"\mapsto",
-    "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "≈": r"\approx", "≍": r"\asymp", "≲": r"\lesssim", "≳": r"\gtrsim",
-    "∼": r"\sim", "∞": r"\infty", "√": r"\surd", "∑": r"\sum", "∏": r"\prod", "∫": r"\int", "∈": r"\in",
-    "∉": r"\notin", "⊂": r"\subset", "⊆": r"\subseteq", "∘": r"\circ", "·": r"\cdot", "×": r"\times",
-    "±": r"\pm", "∓": r"\mp", "‖": r"\|", "ℓ": r"\ell", "∂": r"\partial", "∇": r"\nabla", "∀": r"\forall",
-    "∃": r"\exists", "⌈": r"\lceil", "⌉": r"\rceil", "⌊": r"\lfloor", "⌋": r"\rfloor", "⟨": r"\langle",
-    "⟩": r"\rangle", "Õ": r"\widetilde{O}", "ℝ": r"\mathbb{R}", "ℕ": r"\mathbb{N}", "⁺": r"^{+}", "⁻": r"^{-}",
-    "²": r"^{2}", "³": r"^{3}", "¹": r"^{1}", "⁰": r"^{0}", "½": r"\tfrac{1}{2}", "₀": r"_{0}", "₁": r"_{1}",
-    "₂": r"_{2}", "−": "-", "ϵ": r"\epsilon", "ε": r"\varepsilon", "φ": r"\varphi",
+    "→": r"\to",
+    "←": r"\leftarrow",
+    "⇒": r"\Rightarrow",
+    "⇔": r"\Leftrightarrow",
+    "↦": r"\mapsto",
+    "≤": r"\leq",
+    "≥": r"\geq",
+    "≠": r"\neq",
+    "≈": r"\approx",
+    "≍": r"\asymp",
+    "≲": r"\lesssim",
+    "≳": r"\gtrsim",
+    "∼": r"\sim",
+    "∞": r"\infty",
+    "√": r"\surd",
+    "∑": r"\sum",
+    "∏": r"\prod",
+    "∫": r"\int",
+    "∈": r"\in",
+    "∉": r"\notin",
+    "⊂": r"\subset",
+    "⊆": r"\subseteq",
+    "∘": r"\circ",
+    "·": r"\cdot",
+    "×": r"\times",
+    "±": r"\pm",
+    "∓": r"\mp",
+    "‖": r"\|",
+    "ℓ": r"\ell",
+    "∂": r"\partial",
+    "∇": r"\nabla",
+    "∀": r"\forall",
+    "∃": r"\exists",
+    "⌈": r"\lceil",
+    "⌉": r"\rceil",
+    "⌊": r"\lfloor",
+    "⌋": r"\rfloor",
+    "⟨": r"\langle",
+    "⟩": r"\rangle",
+    "Õ": r"\widetilde{O}",
+    "ℝ": r"\mathbb{R}",
+    "ℕ": r"\mathbb{N}",
+    "⁺": r"^{+}",
+    "⁻": r"^{-}",
+    "²": r"^{2}",
+    "³": r"^{3}",
+    "¹": r"^{1}",
+    "⁰": r"^{0}",
+    "½": r"\tfrac{1}{2}",
+    "₀": r"_{0}",
+    "₁": r"_{1}",
+    "₂": r"_{2}",
+    "−": "-",
+    "ϵ": r"\epsilon",
+    "ε": r"\varepsilon",
+    "φ": r"\varphi",
 }
-_TEXT_UNICODE = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\dots{}", "\u00a0": " ",
-                 "\u00ad": r"\-",
-                 # Latin-1 letters and guillemets that OT1 fonts lack (they need T1)
-                 "«": "``", "»": "''", "Ð": "D", "Þ": "Th", "ð": "d", "þ": "th"}
+_TEXT_UNICODE = {
+    "–": "--",
+    "—": "---",
+    "‘": "`",
+    "’": "'",
+    "“": "``",
+    "”": "''",
+    "…": r"\dots{}",
+    "\u00a0": " ",
+    "\u00ad": r"\-",
+    # Latin-1 letters and guillemets that OT1 fonts lack (they need T1)
+    "«": "``",
+    "»": "''",
+    "Ð": "D",
+    "Þ": "Th",
+    "ð": "d",
+    "þ": "th",
+}
 # (\S, \P, \pounds and a text-mode \$ come from TS1 too: math-mode versions use the Type 1 math fonts)
-_LATIN1_SYMBOLS = {"°": r"$^{\circ}$", "µ": r"$\mu$", "§": r"$\S$", "¶": r"$\P$", "¬": r"$\neg$", "÷": r"$\div$",
-                   "¼": r"$\tfrac{1}{4}$", "¾": r"$\tfrac{3}{4}$", "¡": "!`", "¿": "?`", "©": "(c)", "®": "(R)",
-                   "£": r"$\mathsterling$"}
+_LATIN1_SYMBOLS = {
+    "°": r"$^{\circ}$",
+    "µ": r"$\mu$",
+    "§": r"$\S$",
+    "¶": r"$\P$",
+    "¬": r"$\neg$",
+    "÷": r"$\div$",
+    "¼": r"$\tfrac{1}{4}$",
+    "¾": r"$\tfrac{3}{4}$",
+    "¡": "!`",
+    "¿": "?`",
+    "©": "(c)",
+    "®": "(R)",
+    "£": r"$\mathsterling$",
+}
 # accented Latin-1 letters: LaTeX's utf8 input typesets them in OT1 with Type 1 fonts (checked by compiling each;
 # Latin-1 symbols would need the TS1 encoding, whose fonts are bitmaps here, so they are mapped above)
 _LATIN1_OK = {c for c in range(0xC0, 0x100) if chr(c).isalpha()} - {0xD0, 0xDE, 0xF0, 0xFE}
@@ -67,8 +159,7 @@ def _unicode(ch: str) -> str:
         word = {"lamda": "lambda"}.get(word, word)
         if greek.group(1) == "CAPITAL":
             word = word.capitalize()
-            if word not in {"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi",
-                            "Omega"}:
+            if word not in {"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega"}:
                 return unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode() or "?"
         if word == "omicron":
             return "o"
@@ -191,15 +282,21 @@ _MATH_ENVS = r"equation\*?|align\*?|multline\*?|gather\*?|displaymath|math|eqnar
 _NOT_TEXT = re.compile(
     r"\\\$|\$\$.*?\$\$|\$(?:\\.|[^$\\])*\$|\\\(.*?\\\)|\\\[.*?\\\]"
     rf"|\\begin\{{({_MATH_ENVS})\}}.*?\\end\{{\1\}}"
-    r"|\\begin\{(?:tabular|longtable|array)\}\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"   # column specs: >{...}
+    r"|\\begin\{(?:tabular|longtable|array)\}\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"  # column specs: >{...}
     r"|\\(?:label|ref|eqref|cite[tp]?|url|href|usepackage|documentclass|input|bibliography|bibliographystyle)"
     r"(?:\[[^\]]*\])*\{[^}]*\}"
-    r"|\\[^A-Za-z\n]"                                   # control symbols: \| \% \{ ...
-    r"|%[^\n]*", re.S)
+    r"|\\[^A-Za-z\n]"  # control symbols: \| \% \{ ...
+    r"|%[^\n]*",
+    re.S,
+)
 # characters that the OT1 text fonts print as something else: < as an inverted exclamation mark, > as an inverted
 # question mark, | as an em dash, " as a closing double quote
-_WRONG_IN_TEXT = {"<": "an inverted exclamation mark", ">": "an inverted question mark", "|": "an em dash",
-                  '"': "a closing double quote"}
+_WRONG_IN_TEXT = {
+    "<": "an inverted exclamation mark",
+    ">": "an inverted question mark",
+    "|": "an em dash",
+    '"': "a closing double quote",
+}
 
 
 def text_mode_problems(tex: str) -> list[str]:
@@ -213,12 +310,13 @@ def text_mode_problems(tex: str) -> list[str]:
     """
     out = []
     start = tex.find("\\begin{document}")
-    offset = tex.count("\n", 0, start) if start >= 0 else 0   # the preamble defines macros: not text
+    offset = tex.count("\n", 0, start) if start >= 0 else 0  # the preamble defines macros: not text
     body = tex[start:] if start >= 0 else tex
-    for lineno, line in enumerate(_NOT_TEXT.sub(lambda m: "\n" * m.group(0).count("\n"), body).splitlines(),
-                                  offset + 1):
+    for lineno, line in enumerate(
+        _NOT_TEXT.sub(lambda m: "\n" * m.group(0).count("\n"), body).splitlines(), offset + 1
+    ):
         for ch, glyph in _WRONG_IN_TEXT.items():
             i = line.find(ch)
             if i >= 0:
-                out.append(f"line {lineno}: {ch!r} in text prints as {glyph}: ...{line[max(0, i - 12):i + 12]}...")
+                out.append(f"line {lineno}: {ch!r} in text prints as {glyph}: ...{line[max(0, i - 12) : i + 12]}...")
     return out

@@ -25,6 +25,7 @@ True
 Reference: the exact optimum is SOURCES.md [P4.5] step 4 (reconstructed there, checked here); the calculus is
 elementary (first-order condition of a strictly convex function).
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -96,51 +97,100 @@ def integer_bound(aa, bb, pp, *, shifted: bool = True):
     return val if shifted else val + sp.sympify(aa)
 
 
-_PROV = Provenance("derived", (cite("schattheory", "proofs/balancing (first-order condition)"),
-                                 cite("ledent2025", "exponents 2/(p+2), p/(p+2) of the per-layer term")),
-                   note="derived here by elementary calculus (not a cited result); the connection to the paper's "
-                        "exponents is reconstructed", proof="proofs/balancing")
+_PROV = Provenance(
+    "derived",
+    (
+        cite("schattheory", "proofs/balancing (first-order condition)"),
+        cite("ledent2025", "exponents 2/(p+2), p/(p+2) of the per-layer term"),
+    ),
+    note="derived here by elementary calculus (not a cited result); the connection to the paper's "
+    "exponents is reconstructed",
+    proof="proofs/balancing",
+)
 _EX = {a: 3, b: 5, p: _HALF}
 _CP = c_p(p)
 _VAL, _RSTAR = balance(a, b, p)
 
-KEYS = ("balancing.constant", "balancing.minimiser", "balancing.continuous", "balancing.integer",
-        "balancing.integer_ceil")
+KEYS = (
+    "balancing.constant",
+    "balancing.minimiser",
+    "balancing.continuous",
+    "balancing.integer",
+    "balancing.integer_ceil",
+)
 
-register(Bound(
-    "balancing.constant", kind="definition", relation="==", lhs="c_p", expr=_CP, params=(p,),
-    provenance=_PROV, example={p: _HALF},
-    title="the balancing constant c_p = (1 + p/2)(2/p)^(p/(p+2)); c_2 = 2",
-    limits=(Limit(p, 0, 1, "c_p (tends to 1)"), Limit(p, sp.oo, 1, "c_p (tends to 1)")),
-))
-register(Bound(
-    "balancing.minimiser", kind="definition", relation="==", lhs=r"r^\star", expr=_RSTAR, params=(a, b, p),
-    provenance=_PROV, example=_EX,
-    title="the minimiser r* = (2b/(p a))^(p/(p+2)) of a r + b r^(-2/p) over r > 0",
-    limits=(Limit(p, 0, 1, "r* (tends to 1)"),),
-))
-register(Bound(
-    "balancing.continuous", kind="lemma", relation="==",
-    lhs=r"\min_{r>0}\left(a r + b r^{-2/p}\right)", expr=_VAL, params=(a, b, p), provenance=_PROV,
-    example=_EX, title="min over real r > 0 of a r + b r^(-2/p) = c_p a^(2/(p+2)) b^(p/(p+2))",
-    limits=(Limit(p, 0, a, "the minimum (tends to the parametric count a)"),
-            Limit(p, sp.oo, b, "the minimum (tends to the norm-based term b)")),
-))
-register(Bound(
-    "balancing.integer", kind="lemma",
-    lhs=r"\min_{j\in\mathbb{Z}_{\ge 0}}\left(a j + b (j+1)^{-2/p}\right)", expr=_VAL, params=(a, b, p),
-    provenance=_PROV, example=_EX,
-    title="integer rank with the Stechkin shift: min_j a j + b (j+1)^(-2/p) <= c_p a^(2/(p+2)) b^(p/(p+2)), "
-          "attained below at j = floor(r*)",
-    limits=(Limit(p, 0, a, "the bound (tends to a)"), Limit(p, sp.oo, b, "the bound (tends to b)")),
-))
-register(Bound(
-    "balancing.integer_ceil", kind="lemma",
-    lhs=r"\min_{j\in\mathbb{Z}_{\ge 1}}\left(a j + b j^{-2/p}\right)", expr=_VAL + a, params=(a, b, p),
-    provenance=_PROV, example=_EX,
-    title="integer rank without the shift: min_{j>=1} a j + b j^(-2/p) <= c_p a^(2/(p+2)) b^(p/(p+2)) + a "
-          "(j = ceil(r*))",
-))
+register(
+    Bound(
+        "balancing.constant",
+        kind="definition",
+        relation="==",
+        lhs="c_p",
+        expr=_CP,
+        params=(p,),
+        provenance=_PROV,
+        example={p: _HALF},
+        title="the balancing constant c_p = (1 + p/2)(2/p)^(p/(p+2)); c_2 = 2",
+        limits=(Limit(p, 0, 1, "c_p (tends to 1)"), Limit(p, sp.oo, 1, "c_p (tends to 1)")),
+    )
+)
+register(
+    Bound(
+        "balancing.minimiser",
+        kind="definition",
+        relation="==",
+        lhs=r"r^\star",
+        expr=_RSTAR,
+        params=(a, b, p),
+        provenance=_PROV,
+        example=_EX,
+        title="the minimiser r* = (2b/(p a))^(p/(p+2)) of a r + b r^(-2/p) over r > 0",
+        limits=(Limit(p, 0, 1, "r* (tends to 1)"),),
+    )
+)
+register(
+    Bound(
+        "balancing.continuous",
+        kind="lemma",
+        relation="==",
+        lhs=r"\min_{r>0}\left(a r + b r^{-2/p}\right)",
+        expr=_VAL,
+        params=(a, b, p),
+        provenance=_PROV,
+        example=_EX,
+        title="min over real r > 0 of a r + b r^(-2/p) = c_p a^(2/(p+2)) b^(p/(p+2))",
+        limits=(
+            Limit(p, 0, a, "the minimum (tends to the parametric count a)"),
+            Limit(p, sp.oo, b, "the minimum (tends to the norm-based term b)"),
+        ),
+    )
+)
+register(
+    Bound(
+        "balancing.integer",
+        kind="lemma",
+        lhs=r"\min_{j\in\mathbb{Z}_{\ge 0}}\left(a j + b (j+1)^{-2/p}\right)",
+        expr=_VAL,
+        params=(a, b, p),
+        provenance=_PROV,
+        example=_EX,
+        title="integer rank with the Stechkin shift: min_j a j + b (j+1)^(-2/p) <= c_p a^(2/(p+2)) b^(p/(p+2)), "
+        "attained below at j = floor(r*)",
+        limits=(Limit(p, 0, a, "the bound (tends to a)"), Limit(p, sp.oo, b, "the bound (tends to b)")),
+    )
+)
+register(
+    Bound(
+        "balancing.integer_ceil",
+        kind="lemma",
+        lhs=r"\min_{j\in\mathbb{Z}_{\ge 1}}\left(a j + b j^{-2/p}\right)",
+        expr=_VAL + a,
+        params=(a, b, p),
+        provenance=_PROV,
+        example=_EX,
+        title="integer rank without the shift: min_{j>=1} a j + b j^(-2/p) <= c_p a^(2/(p+2)) b^(p/(p+2)) + a "
+        "(j = ceil(r*))",
+    )
+)
 
 
 def objective(rr=r, aa=a, bb=b, pp=p, *, shifted: bool = False) -> sp.Expr:

@@ -6,6 +6,7 @@ Lemma A.5, recalled): unnormalised, :math:`4\alpha/\sqrt n + (12/n)\int_\alpha^{
 normalised, :math:`4\alpha + (12/\sqrt n)\int_\alpha^{D}\sqrt{\ln N}`. This module registers nothing, so that
 the derivation engine's Dudley step can use it without importing the registered closed forms.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -69,8 +70,7 @@ def optimal_alpha(functional, alpha_sym=alpha):
     return sp.simplify(sols[0]) if len(sols) == 1 else None
 
 
-def dudley_expr(logn, eps_sym=eps, *, n=n, normalised: bool = True, diameter=sp.S.One, alpha="optimal",
-                assumptions=()):
+def dudley_expr(logn, eps_sym=eps, *, n=n, normalised: bool = True, diameter=sp.S.One, alpha="optimal", assumptions=()):
     """(Rademacher bound, description) from a bound ``logn`` on ln N(eps).
 
     ``alpha``: ``"optimal"`` (closed-form minimiser when SymPy finds it, else alpha stays a free symbol),
@@ -95,7 +95,7 @@ def _positive_under(expr, assumptions) -> bool:
     from schattheory.foundation.assumptions import positive_under
 
     expr = sp.simplify(expr)
-    if expr.is_positive or positive_under(expr, ()):   # the assumptions of an enclosing assuming(...) block
+    if expr.is_positive or positive_under(expr, ()):  # the assumptions of an enclosing assuming(...) block
         return True
     for cond in assumptions:
         cond = sp.sympify(cond)
@@ -120,8 +120,12 @@ def _alpha_to_zero(func, assumptions):
         expo = sp.Add(*[f.as_base_exp()[1] for f in factors if f.as_base_exp()[0] == _ALPHA])
         rest = [f for f in factors if f.as_base_exp()[0] != _ALPHA]
         if any(_ALPHA in f.free_symbols for f in rest) or not _positive_under(expo, assumptions):
-            raise InputError("alpha", 0, f"cannot show that {sp.sstr(term)} -> 0 as alpha -> 0 (the entropy "
-                                         "integral must converge at 0: need q < 2)")
+            raise InputError(
+                "alpha",
+                0,
+                f"cannot show that {sp.sstr(term)} -> 0 as alpha -> 0 (the entropy "
+                "integral must converge at 0: need q < 2)",
+            )
     # every alpha-power has a positive exponent: set them to 0 in the unexpanded form (keeps its factorisation)
     zeroed = func.replace(lambda x: isinstance(x, sp.Pow) and x.base == _ALPHA, lambda x: sp.S.Zero)
     zeroed = zeroed.xreplace({_ALPHA: sp.S.Zero})
@@ -133,8 +137,9 @@ def _tidy(expr):
     return sp.Add(*[monomial(t) for t in sp.Add.make_args(sp.sympify(expr))])
 
 
-def quadrature(logn, values: dict, *, eps_sym=eps, n_value, alpha_value, normalised: bool = False, diameter=1,
-               dps: int = 50):
+def quadrature(
+    logn, values: dict, *, eps_sym=eps, n_value, alpha_value, normalised: bool = False, diameter=1, dps: int = 50
+):
     """F(alpha) by mpmath quadrature of sqrt(ln N) at ``dps`` digits (an independent route to the closed forms)."""
     from schattheory.numerics.backends import mpmath_evaluator, to_mpf
 
@@ -154,8 +159,17 @@ def quadrature(logn, values: dict, *, eps_sym=eps, n_value, alpha_value, normali
         return 4 * av / mpmath.sqrt(nv) + 12 / nv * integral
 
 
-def numeric_optimum(logn, values: dict, *, eps_sym=eps, n_value, normalised: bool = False, diameter=1,
-                    dps: int = 30, iterations: int = 80):
+def numeric_optimum(
+    logn,
+    values: dict,
+    *,
+    eps_sym=eps,
+    n_value,
+    normalised: bool = False,
+    diameter=1,
+    dps: int = 30,
+    iterations: int = 80,
+):
     """(min_alpha F(alpha), alpha*) by quadrature and a golden-section search in log(alpha) (F is convex)."""
     from schattheory.numerics.backends import to_mpf
 
@@ -164,8 +178,16 @@ def numeric_optimum(logn, values: dict, *, eps_sym=eps, n_value, normalised: boo
         top = dv if normalised else mpmath.sqrt(nv) * dv
 
         def F(t):
-            return quadrature(logn, values, eps_sym=eps_sym, n_value=n_value, alpha_value=mpmath.exp(t),
-                              normalised=normalised, diameter=diameter, dps=dps)
+            return quadrature(
+                logn,
+                values,
+                eps_sym=eps_sym,
+                n_value=n_value,
+                alpha_value=mpmath.exp(t),
+                normalised=normalised,
+                diameter=diameter,
+                dps=dps,
+            )
 
         lo, hi = mpmath.log(top) - 40, mpmath.log(top)
         g = (mpmath.sqrt(5) - 1) / 2

@@ -25,6 +25,7 @@ k-term average (M/k) sum_t V_t within M/sqrt(k) <= eps of it, for k = ceil(M^2/e
 Reference: Bartlett, Foster, Telgarsky (2017), Lemma 3.2 [V-primary in SOURCES.md [C1.5]]; Pisier (1981);
 Zhang (2002).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -42,30 +43,52 @@ from schattheory.foundation.symbols import a, b, d, eps, m, r_M
 __all__ = ["maurey_net", "maurey_k", "mixed_norm", "KEYS"]
 
 KEYS = ("maurey.general", "maurey.bft_instance")
-_PROV = Provenance("classical", (cite("bartlett2017", "Lemma 3.2"), cite("pisier1981"), cite("zhang2002")),
-                   note="statement V-primary (SOURCES.md [C1.5]); proof in proofs/maurey")
+_PROV = Provenance(
+    "classical",
+    (cite("bartlett2017", "Lemma 3.2"), cite("pisier1981"), cite("zhang2002")),
+    note="statement V-primary (SOURCES.md [C1.5]); proof in proofs/maurey",
+)
 _LHS = LogCoveringNumber(MaureyClass(a, b, d, m, r_M), Metric("2"), eps, eps_first=True)
 
-register(Bound(
-    "maurey.general", kind="lemma", lhs=_LHS,
-    expr=sp.ceiling(a ** 2 * b ** 2 * m ** (2 / r_M) / eps ** 2) * sp.log(2 * d * m), params=(a, b, m, r_M, eps, d),
-    assumptions=(sp.Ge(r_M, 1),), provenance=_PROV,
-    example={a: 2, b: 3, m: 4, r_M: 2, eps: 1, d: 5},
-    title="Maurey matrix covering (BFT Lemma 3.2): X in R^{n x d}, ||X||_p <= b (entrywise, p <= 2), A in R^{d x m}, "
-          "||A||_{q,s} <= a, 1/p + 1/q = 1, 1/r + 1/s = 1 (r written r_M)",
-    notes="r = oo gives maurey.bft_instance by substitution (m^(2/r) = 1); it is not the limit r -> oo at points "
-          "where a^2 b^2/eps^2 is an integer, since the ceiling is discontinuous",
-    limits=(Limit(r_M, sp.oo, a ** 2 * b ** 2 / eps ** 2, "the number of Maurey terms before rounding",
-                  of=a ** 2 * b ** 2 * m ** (2 / r_M) / eps ** 2),),
-))
-register(Bound(
-    "maurey.bft_instance", kind="lemma",
-    lhs=LogCoveringNumber(MaureyClass(a, b, d, m, sp.oo, "2,1"), Metric("2"), eps, eps_first=True),
-    expr=sp.ceiling(a ** 2 * b ** 2 / eps ** 2) * sp.log(2 * d * m), params=(a, b, eps, d, m), provenance=_PROV,
-    example={a: 2, b: 3, eps: 1, d: 5, m: 4},
-    title="Maurey covering, instance p = q = 2, s = 1, r = oo used for BFT Theorem 1.1: b = ||X||_F, "
-          "a = ||A||_{2,1} (A = A_i^T in the paper's orientation)",
-))
+register(
+    Bound(
+        "maurey.general",
+        kind="lemma",
+        lhs=_LHS,
+        expr=sp.ceiling(a**2 * b**2 * m ** (2 / r_M) / eps**2) * sp.log(2 * d * m),
+        params=(a, b, m, r_M, eps, d),
+        assumptions=(sp.Ge(r_M, 1),),
+        provenance=_PROV,
+        example={a: 2, b: 3, m: 4, r_M: 2, eps: 1, d: 5},
+        title="Maurey matrix covering (BFT Lemma 3.2): X in R^{n x d}, ||X||_p <= b (entrywise, p <= 2), "
+        "A in R^{d x m}, "
+        "||A||_{q,s} <= a, 1/p + 1/q = 1, 1/r + 1/s = 1 (r written r_M)",
+        notes="r = oo gives maurey.bft_instance by substitution (m^(2/r) = 1); it is not the limit r -> oo at points "
+        "where a^2 b^2/eps^2 is an integer, since the ceiling is discontinuous",
+        limits=(
+            Limit(
+                r_M,
+                sp.oo,
+                a**2 * b**2 / eps**2,
+                "the number of Maurey terms before rounding",
+                of=a**2 * b**2 * m ** (2 / r_M) / eps**2,
+            ),
+        ),
+    )
+)
+register(
+    Bound(
+        "maurey.bft_instance",
+        kind="lemma",
+        lhs=LogCoveringNumber(MaureyClass(a, b, d, m, sp.oo, "2,1"), Metric("2"), eps, eps_first=True),
+        expr=sp.ceiling(a**2 * b**2 / eps**2) * sp.log(2 * d * m),
+        params=(a, b, eps, d, m),
+        provenance=_PROV,
+        example={a: 2, b: 3, eps: 1, d: 5, m: 4},
+        title="Maurey covering, instance p = q = 2, s = 1, r = oo used for BFT Theorem 1.1: b = ||X||_F, "
+        "a = ||A||_{2,1} (A = A_i^T in the paper's orientation)",
+    )
+)
 
 
 def maurey_k(a_val, b_val, eps_val, m_val=1, r=math.inf) -> int:

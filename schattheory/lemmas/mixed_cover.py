@@ -51,6 +51,7 @@ Frobenius ball (p = 2) has ln N >= w^2 ln 2 at eps = 1/(2 sqrt w), which it unde
 >>> float(v) > 36 * 0.6931           # the volume lower bound w^2 ln 2 at w = 6
 True
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -66,7 +67,7 @@ __all__ = ["split_form", "balanced_form", "c_star", "tail_frobenius_factor", "KE
 
 KEYS = ("covering.mixed_layer.split", "covering.mixed_layer")
 _HALF = sp.Rational(1, 2)
-EXAMPLE = {m: 20, d: 30, p: _HALF, R: 3, b: 10, eps: sp.Rational(3, 7)}   # ceiling argument not an integer
+EXAMPLE = {m: 20, d: 30, p: _HALF, R: 3, b: 10, eps: sp.Rational(3, 7)}  # ceiling argument not an integer
 
 
 def stechkin_constant(pp=p, qq=2) -> sp.Expr:
@@ -90,8 +91,9 @@ def c_star(pp=p) -> sp.Expr:
 def split_form(mm=m, dd=d, jj=j, pp=p, RR=R, bb=b, ee=eps) -> sp.Expr:
     """(m+d+1) j ln(1 + 12Rb/eps) + ceil(4 m (c_{p,2} j^(1/2-1/p) R b)^2 / eps^2) ln(2dm)."""
     tail = tail_frobenius_factor(pp, jj) * RR * bb
-    return ((mm + dd + 1) * jj * sp.log(1 + 12 * RR * bb / ee)
-            + sp.ceiling(4 * mm * tail ** 2 / ee ** 2) * sp.log(2 * dd * mm))
+    return (mm + dd + 1) * jj * sp.log(1 + 12 * RR * bb / ee) + sp.ceiling(4 * mm * tail**2 / ee**2) * sp.log(
+        2 * dd * mm
+    )
 
 
 def balanced_form(mm=m, dd=d, pp=p, RR=R, bb=b, ee=eps) -> sp.Expr:
@@ -103,42 +105,71 @@ def balanced_form(mm=m, dd=d, pp=p, RR=R, bb=b, ee=eps) -> sp.Expr:
     return lam * (main + aa) + sp.log(2 * dd * mm)
 
 
-_CITES = (cite("candes_plan2011", "Lemma 3.1 (rank-j part; all-eps form)"),
-          cite("bartlett2017", "Lemma 3.2 (Maurey; (q, s) = (2, 2), r = 2)"),
-          cite("foucart_rauhut2013", "Thm 2.5 (Stechkin, sharp constant, q = 2)"))
-_NOTE = ("derived here (proofs/mixed_cover): Candès-Plan on the rank-j truncation plus Maurey on the tail's "
-         "Frobenius norm; not the target paper's lemma. Replaces the first release's reconstructed form "
-         "a j + Omega X^2 (rho/(j+1))^(2/p)/eps^2, which charged the tail its spectral norm and is false "
-         "(kept only as refuted test data)")
+_CITES = (
+    cite("candes_plan2011", "Lemma 3.1 (rank-j part; all-eps form)"),
+    cite("bartlett2017", "Lemma 3.2 (Maurey; (q, s) = (2, 2), r = 2)"),
+    cite("foucart_rauhut2013", "Thm 2.5 (Stechkin, sharp constant, q = 2)"),
+)
+_NOTE = (
+    "derived here (proofs/mixed_cover): Candès-Plan on the rank-j truncation plus Maurey on the tail's "
+    "Frobenius norm; not the target paper's lemma. Replaces the first release's reconstructed form "
+    "a j + Omega X^2 (rho/(j+1))^(2/p)/eps^2, which charged the tail its spectral norm and is false "
+    "(kept only as refuted test data)"
+)
 #: the set, metric and scale, structured (schattheory.foundation.quantities): the S_p ball in the empirical L2 metric
 # over
 #: inputs of norm <= b. Only R b / eps enters, so the same bound holds for ||(A - A')Z||_F with ||Z||_F <= b.
 _LHS = LogCoveringNumber(SchattenBall(p, R, m, d), EmpiricalL2(b), eps)
-_ASSUME = (sp.Le(p, 2),)   # m, d >= 1 and p > 0 are the symbols' own assumptions
+_ASSUME = (sp.Le(p, 2),)  # m, d >= 1 and p > 0 are the symbols' own assumptions
 
-register(Bound(
-    "covering.mixed_layer.split", kind="lemma", lhs=_LHS, expr=split_form(),
-    params=(m, d, j, p, R, b, eps), assumptions=_ASSUME + (sp.Ge(j, 1),),
-    provenance=Provenance("derived", _CITES, note=_NOTE,
-                          derived_from=("covering.low_rank.all_eps", "maurey.general",
-                                        "schatten.stechkin_tail_sharp"), proof="proofs/mixed_cover"),
-    example={**EXAMPLE, j: 3},
-    title="per-layer mixed cover at truncation rank j >= 1 (0 < p <= 2): Candès-Plan on the rank-j part at eps/2 "
-          "plus Maurey on the tail's Frobenius norm c_{p,2} j^(1/2-1/p) R at eps/2",
-    notes=_NOTE + ". At p = 2 the tail factor is 1 for every j (no decay): the cover is then Maurey's on the "
-                  "Frobenius ball plus a useless rank part.",
-))
-register(Bound(
-    "covering.mixed_layer", kind="lemma", lhs=_LHS, expr=balanced_form(),
-    params=(m, d, p, R, b, eps), assumptions=(sp.Lt(p, 2),),
-    provenance=Provenance("derived", _CITES, note=_NOTE + "; balanced over the integer rank by "
-                                                          "balancing.integer_ceil at exponent 2p/(2-p)",
-                          derived_from=("covering.mixed_layer.split", "balancing.integer_ceil"),
-                          proof="proofs/mixed_cover"),
-    example=EXAMPLE,
-    title="per-layer mixed cover balanced over the rank (0 < p < 2): Lambda [c*_p a^(1-p/2) (2 c_{p,2} R b/eps)^p "
-          "m^(p/2) + a] + ln(2dm), a = m + d + 1, Lambda = ln(1 + 12Rb/eps + 2dm)",
-    notes=_NOTE,
-    limits=(Limit(p, 0, sp.log(1 + 12 * R * b / eps + 2 * d * m) * 2 * (m + d + 1) + sp.log(2 * d * m),
-                  "the log-covering bound (c*_p -> 1, the rate term -> a: the parametric count 2a per Lambda)"),),
-))
+register(
+    Bound(
+        "covering.mixed_layer.split",
+        kind="lemma",
+        lhs=_LHS,
+        expr=split_form(),
+        params=(m, d, j, p, R, b, eps),
+        assumptions=_ASSUME + (sp.Ge(j, 1),),
+        provenance=Provenance(
+            "derived",
+            _CITES,
+            note=_NOTE,
+            derived_from=("covering.low_rank.all_eps", "maurey.general", "schatten.stechkin_tail_sharp"),
+            proof="proofs/mixed_cover",
+        ),
+        example={**EXAMPLE, j: 3},
+        title="per-layer mixed cover at truncation rank j >= 1 (0 < p <= 2): Candès-Plan on the rank-j part at eps/2 "
+        "plus Maurey on the tail's Frobenius norm c_{p,2} j^(1/2-1/p) R at eps/2",
+        notes=_NOTE + ". At p = 2 the tail factor is 1 for every j (no decay): the cover is then Maurey's on the "
+        "Frobenius ball plus a useless rank part.",
+    )
+)
+register(
+    Bound(
+        "covering.mixed_layer",
+        kind="lemma",
+        lhs=_LHS,
+        expr=balanced_form(),
+        params=(m, d, p, R, b, eps),
+        assumptions=(sp.Lt(p, 2),),
+        provenance=Provenance(
+            "derived",
+            _CITES,
+            note=_NOTE + "; balanced over the integer rank by balancing.integer_ceil at exponent 2p/(2-p)",
+            derived_from=("covering.mixed_layer.split", "balancing.integer_ceil"),
+            proof="proofs/mixed_cover",
+        ),
+        example=EXAMPLE,
+        title="per-layer mixed cover balanced over the rank (0 < p < 2): Lambda [c*_p a^(1-p/2) (2 c_{p,2} R b/eps)^p "
+        "m^(p/2) + a] + ln(2dm), a = m + d + 1, Lambda = ln(1 + 12Rb/eps + 2dm)",
+        notes=_NOTE,
+        limits=(
+            Limit(
+                p,
+                0,
+                sp.log(1 + 12 * R * b / eps + 2 * d * m) * 2 * (m + d + 1) + sp.log(2 * d * m),
+                "the log-covering bound (c*_p -> 1, the rate term -> a: the parametric count 2a per Lambda)",
+            ),
+        ),
+    )
+)

@@ -3,6 +3,7 @@ Dudley's entropy integral (its closed forms computed by :mod:`schattheory.lemmas
 
 They live in the lemmas layer (they use the lemmas); :mod:`schattheory.core.derivation` re-exports them by name, lazily,
 so that the derivation engine itself imports no lemma."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -44,8 +45,10 @@ class OptimiseRank(Step):
             elif _is_power_of(dep, target, -2 / pp):
                 tail += coeff
             else:
-                raise DerivationError(f"optimise over {sym}: term {sp.sstr(term)} is neither linear in {sym} nor "
-                                      f"a multiple of {sp.sstr(target)}**(-2/{sp.sstr(pp)})")
+                raise DerivationError(
+                    f"optimise over {sym}: term {sp.sstr(term)} is neither linear in {sym} nor "
+                    f"a multiple of {sp.sstr(target)}**(-2/{sp.sstr(pp)})"
+                )
         if lin == 0 or tail == 0:
             raise DerivationError(f"optimise over {sym}: need both a linear and a tail term")
         return lin, tail, rest
@@ -55,8 +58,9 @@ class OptimiseRank(Step):
 
         lin, tail, rest = self._parts(expr)
         value, rstar = balance(lin, tail, self.p)
-        object.__setattr__(self, "info", self._info(a=lin, b=tail, r_star=rstar,
-                                                     argmin=sp.floor(rstar) if self.shifted else rstar))
+        object.__setattr__(
+            self, "info", self._info(a=lin, b=tail, r_star=rstar, argmin=sp.floor(rstar) if self.shifted else rstar)
+        )
         return rest + value
 
     def uses(self):
@@ -88,8 +92,9 @@ class OptimiseRank(Step):
                 rs = to_mpf(sp.N(info["r_star"].subs(example), 60))
                 best = to_mpf(sp.N(A, 60)) * rs + to_mpf(sp.N(Bv, 60)) * rs ** (-2 / to_mpf(sp.N(P, 60)))
             if best > value * (1 + mpmath.mpf(10) ** -40):
-                return [f"optimise: minimum {mpmath.nstr(best, 12)} exceeds the balanced value "
-                        f"{mpmath.nstr(value, 12)}"]
+                return [
+                    f"optimise: minimum {mpmath.nstr(best, 12)} exceeds the balanced value {mpmath.nstr(value, 12)}"
+                ]
         return []
 
 
@@ -114,13 +119,16 @@ class DudleyStep(Step):
         expr = sp.sympify(expr)
         if self.split_sum:
             parts = _summands(expr)
-            outs = [dudley_expr(t, self.eps, n=self.n, normalised=self.normalised, diameter=self.diameter,
-                                alpha=self.alpha) for t in parts]
+            outs = [
+                dudley_expr(t, self.eps, n=self.n, normalised=self.normalised, diameter=self.diameter, alpha=self.alpha)
+                for t in parts
+            ]
             # the 4 alpha term is paid once: keep each entropy part and one alpha term (alpha -> 0 here)
             object.__setattr__(self, "info", self._info(closed_forms=tuple(o[1] for o in outs)))
             return _rebuild_sum(expr, [o[0] for o in outs])
-        out, form = dudley_expr(expr, self.eps, n=self.n, normalised=self.normalised, diameter=self.diameter,
-                                alpha=self.alpha)
+        out, form = dudley_expr(
+            expr, self.eps, n=self.n, normalised=self.normalised, diameter=self.diameter, alpha=self.alpha
+        )
         object.__setattr__(self, "info", self._info(closed_form=form))
         return out
 
@@ -137,8 +145,11 @@ class DudleyStep(Step):
         from eps in (0, top] (and the derivation's own assumptions)."""
         rng = (sp.Le(self.eps, self._top()),)
         others = tuple(a for a in earlier_assumptions if self.eps not in a.free_symbols)
-        return [(f"the entropy bound's assumption {sp.sstr(a)} on the integration range", a, rng + others)
-                for a in earlier_assumptions if self.eps in a.free_symbols]
+        return [
+            (f"the entropy bound's assumption {sp.sstr(a)} on the integration range", a, rng + others)
+            for a in earlier_assumptions
+            if self.eps in a.free_symbols
+        ]
 
     def uses(self):
         # the general integral (lemmas.dudley.ENTROPY_INTEGRAL, BFT Lemma A.5 as recalled) is not a registered
@@ -147,8 +158,11 @@ class DudleyStep(Step):
 
     def latex_label(self):
         where = "normalised empirical $L_2$" if self.normalised else r"unnormalised $\ell_2$ on $\mathbb{R}^n$"
-        al = r"$\alpha\to0$" if self.alpha == 0 else ("optimal $\\alpha$" if self.alpha == "optimal"
-                                                     else f"$\\alpha = {_latex(self.alpha)}$")
+        al = (
+            r"$\alpha\to0$"
+            if self.alpha == 0
+            else ("optimal $\\alpha$" if self.alpha == "optimal" else f"$\\alpha = {_latex(self.alpha)}$")
+        )
         text = f"Dudley's entropy integral ({where}, {al})"
         if self.split_sum:
             text += r", after $\sqrt{\sum_\ell x_\ell}\le\sum_\ell\sqrt{x_\ell}$"

@@ -18,6 +18,7 @@ True
 >>> round(float(sum(np.sum(W ** 2) for W in Ws)), 12), min_weight_decay(A, 2)   # 2 * ||A||_{S_1} = 2 * (3 + 1)
 (8.0, 8.0)
 """
+
 from __future__ import annotations
 
 import math

@@ -7,16 +7,22 @@ Names load lazily (importing this package imports neither SciPy, matplotlib nor 
 >>> NetworkSpectra.from_model([np.diag([2.0, 1.0])]).stable_rank.tolist()
 [1.25]
 """
+
 from __future__ import annotations
 
 import importlib
 
 _LAZY = {
-    "NetworkSpectra": "spectra", "singular_values": "spectra",
-    "plan_model": "loaders", "iter_layers": "loaders", "open_source": "formats",
+    "NetworkSpectra": "spectra",
+    "singular_values": "spectra",
+    "plan_model": "loaders",
+    "iter_layers": "loaders",
+    "open_source": "formats",
     "conv_singular_values": "conv",
-    "load_data": "data", "choose_margin": "data",
-    "evaluate": "evaluate", "Evaluation": "evaluate",
+    "load_data": "data",
+    "choose_margin": "data",
+    "evaluate": "evaluate",
+    "Evaluation": "evaluate",
     "write_plots": "plots",
     "synthetic_network": "synthetic",
 }

@@ -28,6 +28,7 @@ Exact (``scipy.linalg.svdvals``) stays the default everywhere; this is for matri
 >>> bool(c.sigma1[0] <= 5.0 <= c.sigma1[1]), bool(c.frobenius[0] <= 35.25 ** 0.5 <= c.frobenius[1])
 (True, True)
 """
+
 from __future__ import annotations
 
 import math
@@ -62,14 +63,24 @@ class CertifiedSpectrum:
 
     def pack(self) -> np.ndarray:
         """Every field but ``lower_top`` as one float64 array (a spectra cache stores arrays); see :meth:`unpack`."""
-        return np.array([*self.shape, self.k, *self.sigma1, *self.frobenius, *self.tail_energy, self.cap_sq,
-                         self.f2_hi], dtype=np.float64)
+        return np.array(
+            [*self.shape, self.k, *self.sigma1, *self.frobenius, *self.tail_energy, self.cap_sq, self.f2_hi],
+            dtype=np.float64,
+        )
 
     @classmethod
     def unpack(cls, lower_top, packed) -> "CertifiedSpectrum":
         v = [float(x) for x in np.asarray(packed, dtype=np.float64)]
-        return cls((int(v[0]), int(v[1])), int(v[2]), np.asarray(lower_top, dtype=np.float64), (v[3], v[4]),
-                   (v[5], v[6]), (v[7], v[8]), v[9], v[10])
+        return cls(
+            (int(v[0]), int(v[1])),
+            int(v[2]),
+            np.asarray(lower_top, dtype=np.float64),
+            (v[3], v[4]),
+            (v[5], v[6]),
+            (v[7], v[8]),
+            v[9],
+            v[10],
+        )
 
     @cached_property
     def _water(self) -> np.ndarray:
@@ -80,9 +91,9 @@ class CertifiedSpectrum:
         cap, budget = self.cap_sq, self.f2_hi
         lo_h, hi_h = 0.0, cap
         if np.minimum(np.maximum(lam, cap), cap).sum() <= budget:
-            h = cap                                  # everything at the cap still fits the energy
+            h = cap  # everything at the cap still fits the energy
         else:
-            for _ in range(200):                     # bisection on the water level
+            for _ in range(200):  # bisection on the water level
                 mid = (lo_h + hi_h) / 2
                 if np.minimum(np.maximum(lam, mid), cap).sum() > budget:
                     hi_h = mid
@@ -98,7 +109,7 @@ class CertifiedSpectrum:
             raise InputError("p", p, "certified Schatten intervals are given for 0 < p <= 2")
         r = min(self.shape)
         upper = float(np.sum(self._water ** (p / 2))) * (1 + 4 * r * _U)
-        lower = float(np.sum(self.lower_top ** p)) * (1 - 4 * r * _U)
+        lower = float(np.sum(self.lower_top**p)) * (1 - 4 * r * _U)
         return (max(lower, 0.0), upper)
 
     def schatten_norm(self, p) -> tuple:
@@ -133,12 +144,17 @@ class CertifiedSpectrum:
     def to_dict(self, ps=(), floor: float = 0.0) -> dict:
         """The intervals as [lower, upper] lists (JSON), rank proxies at ``ps`` and Schatten norms at those <= 2."""
         key = lambda p: f"{float(p):g}"  # noqa: E731
-        return {"k": self.k, "spectral": list(self.sigma1), "frobenius": list(self.frobenius),
-                "tail_energy": list(self.tail_energy), "nuclear": list(self.schatten_norm(1)),
-                "stable_rank": list(self.stable_rank()),
-                "schatten": {key(p): list(self.schatten_norm(p)) for p in ps if float(p) <= 2},
-                "rank_proxy": {key(p): list(self.rank_proxy(p, floor)) for p in ps},
-                "top_k_lower": [float(x) for x in self.lower_top]}
+        return {
+            "k": self.k,
+            "spectral": list(self.sigma1),
+            "frobenius": list(self.frobenius),
+            "tail_energy": list(self.tail_energy),
+            "nuclear": list(self.schatten_norm(1)),
+            "stable_rank": list(self.stable_rank()),
+            "schatten": {key(p): list(self.schatten_norm(p)) for p in ps if float(p) <= 2},
+            "rank_proxy": {key(p): list(self.rank_proxy(p, floor)) for p in ps},
+            "top_k_lower": [float(x) for x in self.lower_top],
+        }
 
 
 def check_top_k(k, shape) -> int:
@@ -146,8 +162,9 @@ def check_top_k(k, shape) -> int:
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
         raise InputError("k", k, "must be an integer (the dimension of the random subspace)")
     if not 1 <= int(k) <= min(shape):
-        raise InputError("k", k, f"must lie in [1, {min(shape)}] (the smaller side of the {shape[0]} x {shape[1]} "
-                                 "matrix)")
+        raise InputError(
+            "k", k, f"must lie in [1, {min(shape)}] (the smaller side of the {shape[0]} x {shape[1]} matrix)"
+        )
     return int(k)
 
 
@@ -155,7 +172,7 @@ def certified_top_k(A, k: int = 16, *, iters: int = 4, seed: int = 0, gram: bool
     """Certified intervals from a rank-k randomized subspace (``iters`` power steps); see the module docstring."""
     arr = check_matrix(A, "A").astype(np.float64)
     if arr.shape[0] > arr.shape[1]:
-        arr = arr.T                                   # m <= n: Q lives on the smaller side
+        arr = arr.T  # m <= n: Q lives on the smaller side
     m, n = arr.shape
     k = check_top_k(k, (m, n))
     peak = float(np.max(np.abs(arr)))
@@ -163,14 +180,14 @@ def certified_top_k(A, k: int = 16, *, iters: int = 4, seed: int = 0, gram: bool
         z = np.zeros(k)
         return CertifiedSpectrum((m, n), k, z, (0.0, 0.0), (0.0, 0.0), (0.0, 0.0), 0.0, 0.0)
     shift = math.frexp(peak)[1]
-    arr = np.ldexp(arr, -shift)    # exact; keeps squares and fourth powers inside float64
-    c = 2.0 ** shift
+    arr = np.ldexp(arr, -shift)  # exact; keeps squares and fourth powers inside float64
+    c = 2.0**shift
     rng = np.random.default_rng(seed)
     Y = arr @ rng.standard_normal((n, k))
     Q, _ = np.linalg.qr(Y)
     for _ in range(iters):
         Q, _ = np.linalg.qr(arr @ (arr.T @ Q))
-    B = Q.T @ arr                                     # k x n
+    B = Q.T @ arr  # k x n
     s = np.linalg.svd(B, compute_uv=False)
     f2 = float(np.einsum("ij,ij->", arr, arr))
     f2_hi = f2 * (1 + _gamma(m * n))
@@ -180,26 +197,32 @@ def certified_top_k(A, k: int = 16, *, iters: int = 4, seed: int = 0, gram: bool
     # ||fl(Q^T A) - Q^T A||_2 <= gamma_m ||Q||_F ||A||_F; the k x k SVD is backward stable (c = 10 k)
     err = _gamma(m) * math.sqrt(k * (1 + orth)) * frob_a + 10 * k * _U * float(s[0] if s.size else 0)
     lower = np.clip(s - err, 0, None) / math.sqrt(1 + orth)
-    lower = np.minimum.accumulate(lower)              # sorted (each l_i <= sigma_i <= sigma_{i-1} ... kept valid)
+    lower = np.minimum.accumulate(lower)  # sorted (each l_i <= sigma_i <= sigma_{i-1} ... kept valid)
     up1_sq = f2_hi - float(np.sum(lower[1:] ** 2))
     if gram:
         G = arr @ arr.T
-        g_err = _gamma(n) * f2_hi                    # ||fl(G) - G||_F <= gamma_n || |A| |A^T| ||_F <= gamma_n F^2
+        g_err = _gamma(n) * f2_hi  # ||fl(G) - G||_F <= gamma_n || |A| |A^T| ||_F <= gamma_n F^2
         g_fl = float(np.linalg.norm(G)) * (1 + _gamma(m * m))
         g_hi = g_fl + g_err
-        up1_sq = min(up1_sq, math.sqrt(max(g_hi ** 2 - float(np.sum(lower[1:] ** 4)), 0.0)))
+        up1_sq = min(up1_sq, math.sqrt(max(g_hi**2 - float(np.sum(lower[1:] ** 4)), 0.0)))
         # sigma_1^8 <= ||G^2||_F^2 - sum_{i >= 2} l_i^8: the bulk enters at the eighth power (m^3 flops, cheap
         # beside the m^2 n of G); errors: the product gamma_m ||fl(G)||_F^2, fl(G) - G through both factors
-        g2_hi = (float(np.linalg.norm(G @ G)) * (1 + _gamma(m * m)) + _gamma(m) * g_fl ** 2
-                 + g_err * (g_fl + g_hi))
+        g2_hi = float(np.linalg.norm(G @ G)) * (1 + _gamma(m * m)) + _gamma(m) * g_fl**2 + g_err * (g_fl + g_hi)
         del G
-        up1_sq = min(up1_sq, math.sqrt(math.sqrt(max(g2_hi ** 2 - float(np.sum(lower[1:] ** 8)), 0.0))))
+        up1_sq = min(up1_sq, math.sqrt(math.sqrt(max(g2_hi**2 - float(np.sum(lower[1:] ** 8)), 0.0))))
     up1_sq = max(up1_sq, float(lower[0]) ** 2)
-    tail_hi = max(f2_hi - float(np.sum(lower ** 2)), 0.0)
+    tail_hi = max(f2_hi - float(np.sum(lower**2)), 0.0)
     # scaled back by the power of two (exact unless the result leaves float64)
-    return CertifiedSpectrum((m, n), k, lower * c, (float(lower[0]) * c, math.sqrt(up1_sq) * c),
-                             (math.sqrt(f2_lo) * c, math.sqrt(f2_hi) * c), (0.0, tail_hi * c * c), up1_sq * c * c,
-                             f2_hi * c * c)
+    return CertifiedSpectrum(
+        (m, n),
+        k,
+        lower * c,
+        (float(lower[0]) * c, math.sqrt(up1_sq) * c),
+        (math.sqrt(f2_lo) * c, math.sqrt(f2_hi) * c),
+        (0.0, tail_hi * c * c),
+        up1_sq * c * c,
+        f2_hi * c * c,
+    )
 
 
 @dataclass(frozen=True)
@@ -231,5 +254,11 @@ def upper_ends(lay, spectrum: CertifiedSpectrum | None) -> UpperEnds:
     if spectrum is None:
         return UpperEnds(lay.spectral, lay.frobenius, lay.norm21, None, lay)
     m, n = spectrum.shape
-    return UpperEnds(spectrum.sigma1[1], spectrum.frobenius[1], lay.norm21 * (1 + _gamma(m + n + 2)), spectrum,
-                     lay, lay.noise_floor / lay.spectral)
+    return UpperEnds(
+        spectrum.sigma1[1],
+        spectrum.frobenius[1],
+        lay.norm21 * (1 + _gamma(m + n + 2)),
+        spectrum,
+        lay,
+        lay.noise_floor / lay.spectral,
+    )

@@ -11,6 +11,7 @@ tensor, how to orient and split it), which any worker can execute on its own: a 
 >>> [(j.parts[0][0], j.shape) for j in plan.jobs], [(e["name"], e["action"]) for e in plan.entries]
 ([('h.0.mlp.c_fc.weight', (8, 4))], [('h.0.ln_1.weight', 'skip'), ('h.0.mlp.c_fc.weight', 'decompose')])
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,8 @@ class CheckpointSource:
     """Tensors spread over one or more files: ``tensors()`` (natural name order) and ``file_of(name)``."""
 
     def __init__(self, files: dict, label: str, sources: dict):
-        self._file_of = files            # tensor name -> path (or None for in-memory arrays)
-        self._sources = sources          # path -> opened source
+        self._file_of = files  # tensor name -> path (or None for in-memory arrays)
+        self._sources = sources  # path -> opened source
         self.label = label
         infos = {}
         for path, src in sources.items():
@@ -43,8 +44,12 @@ class CheckpointSource:
                     infos[t.name] = t
         missing = [n for n in self._file_of if n not in infos]
         if missing:
-            raise InputError("model", label, f"the index names tensor {missing[0]!r} in "
-                             f"{os.path.basename(str(self._file_of[missing[0]]))}, which does not hold it")
+            raise InputError(
+                "model",
+                label,
+                f"the index names tensor {missing[0]!r} in "
+                f"{os.path.basename(str(self._file_of[missing[0]]))}, which does not hold it",
+            )
         self._infos = [infos[n] for n in sorted(infos, key=natural_key)]
 
     def tensors(self) -> list:
@@ -100,8 +105,11 @@ def open_checkpoint(model) -> CheckpointSource:
             if not shards:
                 raise InputError("model", path, f"is a folder without {INDEX_NAME} or .safetensors files")
             if len(shards) > 1:
-                raise InputError("model", path, f"holds {len(shards)} .safetensors files but no {INDEX_NAME} "
-                                 "saying which tensor is in which")
+                raise InputError(
+                    "model",
+                    path,
+                    f"holds {len(shards)} .safetensors files but no {INDEX_NAME} saying which tensor is in which",
+                )
             path = os.path.join(path, shards[0])
     if path.endswith(".json"):
         files = _index_files(path)
@@ -139,23 +147,23 @@ class TensorJob:
     role: str
     pattern: str | None
     nbytes: int
-    bias: str | None = None           # the layer's bias tensor, folded by homogeneous coordinates (``fold``)
-    batchnorm: tuple | None = None    # (running_mean, running_var, weight, bias) names of a BatchNorm to fold in
-    extra_files: tuple = ()           # (name, file) of the bias and BatchNorm tensors: any shard may hold them
+    bias: str | None = None  # the layer's bias tensor, folded by homogeneous coordinates (``fold``)
+    batchnorm: tuple | None = None  # (running_mean, running_var, weight, bias) names of a BatchNorm to fold in
+    extra_files: tuple = ()  # (name, file) of the bias and BatchNorm tensors: any shard may hold them
     extra_dtypes: tuple = ()
-    fold: LayerFold | None = None     # how the constant coordinate enters the folded operator (None: as stored)
+    fold: LayerFold | None = None  # how the constant coordinate enters the folded operator (None: as stored)
 
 
 @dataclass
 class CheckpointPlan:
     source: CheckpointSource
     jobs: list
-    entries: list                     # one dict per tensor: name, shape, dtype, role, action, reason
-    roles_present: dict = field(default_factory=dict)   # role -> number of evaluated layers
+    entries: list  # one dict per tensor: name, shape, dtype, role, action, reason
+    roles_present: dict = field(default_factory=dict)  # role -> number of evaluated layers
     notes: list = field(default_factory=list)
-    layer_plans: tuple = ()           # LayerPlan per job (bias and BatchNorm paired) when every layer is dense
-    used: tuple = ()                  # the 1-D tensors paired with a layer (biases, BatchNorm)
-    fold_error: str | None = None     # why the biases/BatchNorm cannot be paired with the layers
+    layer_plans: tuple = ()  # LayerPlan per job (bias and BatchNorm paired) when every layer is dense
+    used: tuple = ()  # the 1-D tensors paired with a layer (biases, BatchNorm)
+    fold_error: str | None = None  # why the biases/BatchNorm cannot be paired with the layers
 
     def folded(self, biases: bool = True):
         """(jobs, HomogeneousPlan) of the network as applied: every job reads its bias and BatchNorm and folds them
@@ -164,9 +172,16 @@ class CheckpointPlan:
         jobs = []
         for job, lay, fold in zip(self.jobs, self.layer_plans, hom.folds):
             names = ((lay.bias,) if biases and lay.bias else ()) + tuple(x for x in lay.batchnorm or () if x)
-            jobs.append(replace(job, bias=lay.bias if biases else None, batchnorm=lay.batchnorm,
-                                extra_files=tuple((x, self.source.file_of(x)) for x in names),
-                                extra_dtypes=tuple(lay.extra_dtypes), fold=fold))
+            jobs.append(
+                replace(
+                    job,
+                    bias=lay.bias if biases else None,
+                    batchnorm=lay.batchnorm,
+                    extra_files=tuple((x, self.source.file_of(x)) for x in names),
+                    extra_dtypes=tuple(lay.extra_dtypes),
+                    fold=fold,
+                )
+            )
         return jobs, hom
 
     @property
@@ -186,8 +201,11 @@ class CheckpointPlan:
 
     def uncovered_reasons(self) -> list:
         table = roles()
-        return [f"{r} ({n} layer{'s' if n > 1 else ''}): {table[r]['meaning']}"
-                for r, n in self.roles_present.items() if not table[r]["covered"]]
+        return [
+            f"{r} ({n} layer{'s' if n > 1 else ''}): {table[r]['meaning']}"
+            for r, n in self.roles_present.items()
+            if not table[r]["covered"]
+        ]
 
     @property
     def layer_names(self) -> list:
@@ -197,21 +215,29 @@ class CheckpointPlan:
         """What would be evaluated and why, one line per tensor; ``why_not``: why the bound families do not apply to
         a plan of dense layers (see :func:`schattheory.networks.checkpoint_eval.bounds_refusal`)."""
         width = max((len(e["name"]) for e in self.entries), default=10)
-        out = [f"{self.source.label}: {len(self.entries)} tensors, {len(self.layer_names)} layers to decompose "
-               f"({sum(j.nbytes for j in self.jobs) / 2**20:.1f} MiB to read)"]
+        out = [
+            f"{self.source.label}: {len(self.entries)} tensors, {len(self.layer_names)} layers to decompose "
+            f"({sum(j.nbytes for j in self.jobs) / 2**20:.1f} MiB to read)"
+        ]
         for e in self.entries:
             shape = "x".join(map(str, e["shape"])) or "scalar"
-            out.append(f"{e['name']:<{width}}  {shape:>12}  {e['dtype']:<13}  {e['action']:<9}  {e['role'] or '-':<18}"
-                       f"  {e['reason']}")
+            out.append(
+                f"{e['name']:<{width}}  {shape:>12}  {e['dtype']:<13}  {e['action']:<9}  {e['role'] or '-':<18}"
+                f"  {e['reason']}"
+            )
         if self.roles_present:
             if self.covered and why_not is not None:
                 out.append(f"bounds: not evaluated: {why_not}")
             elif self.covered:
-                out.append("bounds: every evaluated layer is a dense layer with its biases and BatchNorm folded; the "
-                           "network bound families apply")
+                out.append(
+                    "bounds: every evaluated layer is a dense layer with its biases and BatchNorm folded; the "
+                    "network bound families apply"
+                )
             else:
-                out.append("bounds: the network bound families (feed-forward chains x -> A_L s(... s(A_1 x))) do not "
-                           "cover this architecture; spectra and rank measures are reported for every layer. Why:")
+                out.append(
+                    "bounds: the network bound families (feed-forward chains x -> A_L s(... s(A_1 x))) do not "
+                    "cover this architecture; spectra and rank measures are reported for every layer. Why:"
+                )
                 out += [f"  - {r}" for r in self.uncovered_reasons()]
         out += [f"note: {n}" for n in self.notes]
         return "\n".join(out) + "\n"
@@ -229,16 +255,24 @@ def plan_checkpoint(model, layers=None, *, orientation: str = "out_in") -> Check
     match = _matcher(layers)
     jobs, entries, present = [], [], {}
     for t in infos:
-        entry = {"name": t.name, "shape": list(t.shape), "dtype": t.dtype, "role": None, "pattern": None,
-                 "action": "skip", "reason": ""}
+        entry = {
+            "name": t.name,
+            "shape": list(t.shape),
+            "dtype": t.dtype,
+            "role": None,
+            "pattern": None,
+            "action": "skip",
+            "reason": "",
+        }
         entries.append(entry)
         if match is not None and not match(t.name):
             entry["reason"] = "not selected by --layers"
             continue
         lay = classify(t.name, len(t.shape), orientation)
         if lay is None:
-            entry["reason"] = {0: "scalar", 1: "1-D tensor, not a weight matrix"}.get(len(t.shape),
-                                                                                     f"{len(t.shape)}-D tensor")
+            entry["reason"] = {0: "scalar", 1: "1-D tensor, not a weight matrix"}.get(
+                len(t.shape), f"{len(t.shape)}-D tensor"
+            )
             continue
         entry.update(role=lay.role, pattern=lay.pattern)
         if not lay.evaluate:
@@ -251,8 +285,10 @@ def plan_checkpoint(model, layers=None, *, orientation: str = "out_in") -> Check
             raise InputError("layers", t.name, f"shape {tuple(t.shape)} has a zero dimension")
         job = _job(len(jobs), source, t, lay)
         if job is None:
-            entry["reason"] = (f"fused {lay.role} of {t.shape}: {job_rows(t, lay)} rows do not split into "
-                               f"{len(lay.split)} equal blocks; decomposed whole")
+            entry["reason"] = (
+                f"fused {lay.role} of {t.shape}: {job_rows(t, lay)} rows do not split into "
+                f"{len(lay.split)} equal blocks; decomposed whole"
+            )
             job = _job(len(jobs), source, t, lay, split=False)
         else:
             entry["reason"] = lay.meaning
@@ -270,8 +306,10 @@ def plan_checkpoint(model, layers=None, *, orientation: str = "out_in") -> Check
             fold_error = str(exc)
     notes = []
     if "embedding" in present and "lm_head" not in present and any(e["role"] for e in entries):
-        notes.append("no lm_head tensor: the output head, if the model has one, is tied to the token embedding "
-                     "(its spectrum is the embedding's)")
+        notes.append(
+            "no lm_head tensor: the output head, if the model has one, is tied to the token embedding "
+            "(its spectrum is the embedding's)"
+        )
     return CheckpointPlan(source, jobs, entries, present, notes, layer_plans, used, fold_error)
 
 
@@ -280,8 +318,9 @@ def _pair_extras(source, infos, jobs, entries, orientation, match):
     same functions); the entries of the paired tensors say what they are folded into."""
     by_name = {t.name: t for t in infos}
     chosen = [by_name[j.tensor] for j in jobs]
-    bias_of, used = pair_biases(infos, chosen, orientation,
-                                strict_dtype=not isinstance(source._sources.get(None), ArraySource))
+    bias_of, used = pair_biases(
+        infos, chosen, orientation, strict_dtype=not isinstance(source._sources.get(None), ArraySource)
+    )
     bn_of = _batchnorms(source, infos, chosen, used, orientation, match)
     plans = []
     for job in jobs:
@@ -305,7 +344,7 @@ def _job(index, source, t: TensorInfo, lay, split: bool = True):
     transpose = lay.stored == "in_out"
     if len(shape) == 2:
         op = (shape[1], shape[0]) if transpose else shape
-    else:   # conv kernel: its filter matrix (c_out, c_in kh kw); in_out kernels are (kh, kw, c_in, c_out)
+    else:  # conv kernel: its filter matrix (c_out, c_in kh kw); in_out kernels are (kh, kw, c_in, c_out)
         c_out = shape[3] if transpose else shape[0]
         op = (c_out, int(shape[0] * shape[1] * shape[2] * shape[3]) // c_out)
     parts = ((t.name, 0, op[0]),)
@@ -316,8 +355,9 @@ def _job(index, source, t: TensorInfo, lay, split: bool = True):
         step = op[0] // k
         parts = tuple((f"{t.name}[{part}]", i * step, (i + 1) * step) for i, part in enumerate(lay.split))
     nbytes = dtypes.itemsize(t.dtype) * int(_prod(shape)) if t.dtype in dtypes.SAFETENSORS_DTYPES.values() else 0
-    return TensorJob(index, source.file_of(t.name), t.name, shape, t.dtype, transpose, op, parts, lay.role,
-                     lay.pattern, nbytes)
+    return TensorJob(
+        index, source.file_of(t.name), t.name, shape, t.dtype, transpose, op, parts, lay.role, lay.pattern, nbytes
+    )
 
 
 def _prod(shape) -> int:

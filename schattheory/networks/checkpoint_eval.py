@@ -24,6 +24,7 @@ that no fold accounts for (LayerNorm-like scales, tensors of unknown role) leave
 'attention.qkv (3 layers): fused query/key/value projection, split into its equal blocks q, k and v ...'
 
 """
+
 from __future__ import annotations
 
 from schattheory.foundation.errors import InputError
@@ -53,9 +54,20 @@ __all__ = ["evaluate_checkpoint", "checkpoint_spectra", "bounds_refusal", "SMALL
 SMALL_BYTES = 64 * 2**20
 
 
-def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1, scheduler=None, cache=None,
-                       device: str = "cpu", progress=None, jobs=None, homogeneous=None,
-                       top_k=None) -> NetworkSpectra:
+def checkpoint_spectra(
+    plan,
+    *,
+    method: str = "svd",
+    dtype=None,
+    n_jobs: int = 1,
+    scheduler=None,
+    cache=None,
+    device: str = "cpu",
+    progress=None,
+    jobs=None,
+    homogeneous=None,
+    top_k=None,
+) -> NetworkSpectra:
     """Decompose every job of ``plan`` (or ``jobs``: the plan's jobs with their biases and BatchNorms to fold, and
     ``homogeneous`` the fold they follow); ``info[i]["computed"]`` says whether layer i was computed or cached."""
     if method not in EVALUATE_METHODS:
@@ -70,26 +82,52 @@ def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1
         from schattheory.networks.gpu import check_device
 
         check_device(device)
-    settings = Settings(method=method, dtype=str(dtype) if dtype else None, device=device,
-                        cache_dir=str(cache) if cache else None, top_k=top_k)
-    results = run_jobs(jobs, settings=settings, n_jobs=n_jobs, scheduler=scheduler, reader=plan.source,
-                       progress=progress)
+    settings = Settings(
+        method=method,
+        dtype=str(dtype) if dtype else None,
+        device=device,
+        cache_dir=str(cache) if cache else None,
+        top_k=top_k,
+    )
+    results = run_jobs(
+        jobs, settings=settings, n_jobs=n_jobs, scheduler=scheduler, reader=plan.source, progress=progress
+    )
     layers, info, biases = [], [], {}
     for job, res in zip(jobs, results):
         for (name, lo, hi), part in zip(job.parts, res["parts"]):
             stored = res["stored_dtype"]
             # the noise floor from the stored precision, as on the in-order path (LayerStats.noise_floor)
-            layers.append(LayerStats(name, tuple(part["shape"]), part["sigma"], part["norm21"], 1,
-                                     dtype=res["compute_dtype"], stored_dtype=stored))
-            meta = {"kind": "dense", "stored_dtype": stored, "compute_dtype": res["compute_dtype"],
-                    "stored_shape": [hi - lo, job.shape[1]],
-                    "method": method if device == "cpu" else f"{method}@{device}",
-                    "role": job.role, "pattern": job.pattern, "tensor": job.tensor, "file": job.file,
-                    "computed": part["computed"]}
+            layers.append(
+                LayerStats(
+                    name,
+                    tuple(part["shape"]),
+                    part["sigma"],
+                    part["norm21"],
+                    1,
+                    dtype=res["compute_dtype"],
+                    stored_dtype=stored,
+                )
+            )
+            meta = {
+                "kind": "dense",
+                "stored_dtype": stored,
+                "compute_dtype": res["compute_dtype"],
+                "stored_shape": [hi - lo, job.shape[1]],
+                "method": method if device == "cpu" else f"{method}@{device}",
+                "role": job.role,
+                "pattern": job.pattern,
+                "tensor": job.tensor,
+                "file": job.file,
+                "computed": part["computed"],
+            }
             if part.get("certified") is not None:
                 k = part["certified"].k
-                meta.update(method="randomized", exact=False, certified=part["certified"],
-                            spectrum=f"certified intervals (randomized top-k, k = {k} of {min(part['shape'])})")
+                meta.update(
+                    method="randomized",
+                    exact=False,
+                    certified=part["certified"],
+                    spectrum=f"certified intervals (randomized top-k, k = {k} of {min(part['shape'])})",
+                )
             if job.fold is not None:
                 meta["batchnorm"] = job.batchnorm[0].rsplit(".", 1)[0] if job.batchnorm else None
                 if job.fold.takes_one:
@@ -106,17 +144,44 @@ def checkpoint_spectra(plan, *, method: str = "svd", dtype=None, n_jobs: int = 1
         tied = [name for name, d in digests.get("embedding", {}).items() if d == digest]
         if tied:
             notes.append(f"{head} holds the same values as {tied[0]} (tied head): one matrix, reported twice")
-    return NetworkSpectra(layers, info, source=plan.source.label, method=method, ignored=ignored, notes=notes,
-                          biases=biases, homogeneous=homogeneous,
-                          extras={"homogeneous": homogeneous} if homogeneous is not None else None,
-                          accounted=plan.accounted if homogeneous is not None else ())
+    return NetworkSpectra(
+        layers,
+        info,
+        source=plan.source.label,
+        method=method,
+        ignored=ignored,
+        notes=notes,
+        biases=biases,
+        homogeneous=homogeneous,
+        extras={"homogeneous": homogeneous} if homogeneous is not None else None,
+        accounted=plan.accounted if homogeneous is not None else (),
+    )
 
 
-def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", method: str = "svd", dtype=None,
-                        n_jobs: int | None = None, scheduler=None, cache=None, device: str = "cpu", progress=None,
-                        n=None, input_norm=None, margin=None, data_frobenius=None, ps=DEFAULT_PS, grid=None,
-                        delta: float = 0.01, families=None, plan=None, biases: bool = True,
-                        top_k=None) -> Evaluation:
+def evaluate_checkpoint(
+    model,
+    *,
+    layers=None,
+    orientation: str = "out_in",
+    method: str = "svd",
+    dtype=None,
+    n_jobs: int | None = None,
+    scheduler=None,
+    cache=None,
+    device: str = "cpu",
+    progress=None,
+    n=None,
+    input_norm=None,
+    margin=None,
+    data_frobenius=None,
+    ps=DEFAULT_PS,
+    grid=None,
+    delta: float = 0.01,
+    families=None,
+    plan=None,
+    biases: bool = True,
+    top_k=None,
+) -> Evaluation:
     """Spectra of every selected layer of a checkpoint and the bounds that apply to its architecture.
 
     ``n_jobs``: worker processes (default: the cores available); ``scheduler``: ``local:N`` or a Dask scheduler
@@ -129,19 +194,30 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
     ps, grid = check_p_arguments(ps, grid, delta)
     families = check_families(families)
     if any(v is not None for v in (n, input_norm, margin)):
-        given_data_stats(n, input_norm, margin, data_frobenius)   # refuse bad statistics before any heavy work
+        given_data_stats(n, input_norm, margin, data_frobenius)  # refuse bad statistics before any heavy work
     plan = plan or plan_checkpoint(model, layers, orientation=orientation)
-    if n_jobs is None:   # the cores available, unless the whole read is too small to repay starting workers
+    if n_jobs is None:  # the cores available, unless the whole read is too small to repay starting workers
         n_jobs = available_cores() if sum(j.nbytes for j in plan.jobs) >= SMALL_BYTES else 1
     why = bounds_refusal(plan)
     jobs, hom = plan.folded(biases) if why is None else (None, None)
-    spectra = checkpoint_spectra(plan, method=method, dtype=dtype, n_jobs=n_jobs, scheduler=scheduler, cache=cache,
-                                 device=device, progress=progress, jobs=jobs, homogeneous=hom, top_k=top_k)
+    spectra = checkpoint_spectra(
+        plan,
+        method=method,
+        dtype=dtype,
+        n_jobs=n_jobs,
+        scheduler=scheduler,
+        cache=cache,
+        device=device,
+        progress=progress,
+        jobs=jobs,
+        homogeneous=hom,
+        top_k=top_k,
+    )
     if spectra.certified:
         spectra.extras["top_k"] = top_k
     summary = None
     if any(v is not None for v in (n, input_norm, margin)):
-        k = plan.jobs[-1].shape[0]   # the classes: the last layer's outputs as stored (the fold adds no output)
+        k = plan.jobs[-1].shape[0]  # the classes: the last layer's outputs as stored (the fold adds no output)
         summary = given_data_stats(n, input_norm, margin, data_frobenius, k if k > 1 else 2)
     stats = folded_stats(spectra, summary)
     if why is None:
@@ -155,8 +231,18 @@ def evaluate_checkpoint(model, *, layers=None, orientation: str = "out_in", meth
         notes.append(certified_note(top_k))
     if summary is not None and summary.get("data_frobenius_rule", "given") != "given":
         notes.append(f"||X||_F = {summary['data_frobenius_rule']}")
-    return Evaluation(spectra, stats, dict(summary) if summary is not None else None, bounds, skipped, ps, grid,
-                      warnings, notes, delta)
+    return Evaluation(
+        spectra,
+        stats,
+        dict(summary) if summary is not None else None,
+        bounds,
+        skipped,
+        ps,
+        grid,
+        warnings,
+        notes,
+        delta,
+    )
 
 
 def bounds_refusal(plan) -> str | None:
@@ -164,36 +250,54 @@ def bounds_refusal(plan) -> str | None:
     if not plan.covered:
         table = roles()
         missing = [r for r in plan.roles_present if not table[r]["covered"]]
-        return (f"not a feed-forward chain of dense layers: {', '.join(missing)} layers (see the notes for what each "
-                "role means for the bounds)")
+        return (
+            f"not a feed-forward chain of dense layers: {', '.join(missing)} layers (see the notes for what each "
+            "role means for the bounds)"
+        )
     convs = [job.tensor for job in plan.jobs if len(job.stored_shape) == 4]
     if convs:
-        return (f"convolutional layers ({', '.join(convs[:3])}{', ...' if len(convs) > 3 else ''}): this path reads "
-                "a kernel as its filter matrix (c_out, c_in kh kw), not as the convolution operator the bounds are "
-                "for; evaluate the file on the in-order path (schattheory evaluate FILE --input-size HxW, without "
-                "--jobs/--scheduler/--cache/--device)")
+        return (
+            f"convolutional layers ({', '.join(convs[:3])}{', ...' if len(convs) > 3 else ''}): this path reads "
+            "a kernel as its filter matrix (c_out, c_in kh kw), not as the convolution operator the bounds are "
+            "for; evaluate the file on the in-order path (schattheory evaluate FILE --input-size HxW, without "
+            "--jobs/--scheduler/--cache/--device)"
+        )
     if plan.fold_error is not None:
-        return (f"the biases/BatchNorm cannot be folded into the layers ({plan.fold_error}); the bounds of the "
-                "weights alone would be for a different network")
-    extra = [e for e in plan.entries if e["action"] == "skip" and len(e["shape"]) == 1
-             and e["reason"] != "not selected by --layers"]
+        return (
+            f"the biases/BatchNorm cannot be folded into the layers ({plan.fold_error}); the bounds of the "
+            "weights alone would be for a different network"
+        )
+    extra = [
+        e
+        for e in plan.entries
+        if e["action"] == "skip" and len(e["shape"]) == 1 and e["reason"] != "not selected by --layers"
+    ]
     if extra:
         names = [e["name"] for e in extra]
         listed = f"{', '.join(names[:3])}{', ...' if len(names) > 3 else ''}"
         if any(e["role"] == "norm" or e["name"].rpartition(".")[2] in ("weight", "scale", "gamma") for e in extra):
-            what = ("1-D scales without running statistics (LayerNorm/GroupNorm affine parameters or similar), which "
-                    "cannot be folded into a linear layer")
+            what = (
+                "1-D scales without running statistics (LayerNorm/GroupNorm affine parameters or similar), which "
+                "cannot be folded into a linear layer"
+            )
         else:
             what = "1-D tensors that are neither a layer's bias nor a BatchNorm following a layer"
-        return (f"the layers come with {what} ({listed}); the bounds of a chain of linear layers without them would "
-                "be for a different network (leave them out knowingly with --layers)")
-    layer_plans = [LayerPlan(name, (hi - lo, job.shape[1]), job.dtype, "dense")
-                   for job in plan.jobs for (name, lo, hi) in job.parts]
+        return (
+            f"the layers come with {what} ({listed}); the bounds of a chain of linear layers without them would "
+            "be for a different network (leave them out knowingly with --layers)"
+        )
+    layer_plans = [
+        LayerPlan(name, (hi - lo, job.shape[1]), job.dtype, "dense")
+        for job in plan.jobs
+        for (name, lo, hi) in job.parts
+    ]
     try:
         _check_chain(layer_plans)
     except InputError as exc:
-        return (f"the selected dense layers do not form a chain ({exc}); the network bound families need "
-                "out of layer l = in of layer l+1")
+        return (
+            f"the selected dense layers do not form a chain ({exc}); the network bound families need "
+            "out of layer l = in of layer l+1"
+        )
     return None
 
 

@@ -42,6 +42,7 @@ not bounds of anything (the ratios sigma_i / sigma_1 can move either way): only 
 Reference: H. Sedghi, V. Gupta, P. M. Long, "The Singular Values of Convolutional Layers", ICLR 2019, Theorem 6 and
 Section 2 (algorithm); the interlacing bound: R. A. Horn and C. R. Johnson, Topics in Matrix Analysis, Thm 3.3.16.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,19 +51,30 @@ import numpy as np
 
 from schattheory.foundation.errors import InputError
 
-__all__ = ["ConvSpectrum", "conv_singular_values", "parse_input_size", "output_size", "PADDINGS", "EXACT_LIMIT",
-           "explicit_operator", "pad_amount", "conv_memory_estimate", "check_conv_size", "MAX_CONV_BYTES"]
+__all__ = [
+    "ConvSpectrum",
+    "conv_singular_values",
+    "parse_input_size",
+    "output_size",
+    "PADDINGS",
+    "EXACT_LIMIT",
+    "explicit_operator",
+    "pad_amount",
+    "conv_memory_estimate",
+    "check_conv_size",
+    "MAX_CONV_BYTES",
+]
 
 PADDINGS = ("circular", "same", "valid")
 
 #: largest explicit zero-padded operator (entries) decomposed exactly: 2^22 float64 entries = 32 MiB, an SVD of a
 #: 2048 x 2048 matrix at most (a few seconds)
-EXACT_LIMIT = 2 ** 22
+EXACT_LIMIT = 2**22
 
 #: frequencies decomposed per batch (bounds the complex workspace at about this many c_out x c_in matrices)
-_BATCH_BYTES = 64 * 2 ** 20
+_BATCH_BYTES = 64 * 2**20
 #: conv spectra whose estimated working memory exceeds this are refused before anything is allocated
-MAX_CONV_BYTES = 2 * 2 ** 30
+MAX_CONV_BYTES = 2 * 2**30
 
 
 @dataclass(frozen=True)
@@ -70,12 +82,12 @@ class ConvSpectrum:
     """Singular values (descending) of a conv operator, with the geometry they belong to."""
 
     sigma: np.ndarray
-    exact: bool                 # True for circular padding with stride 1
-    grid: tuple                 # the (circular) grid the DFT was taken on
-    output_size: tuple          # (h', w') of the layer's output
-    operator_shape: tuple       # (c_out h' w', c_in h w)
+    exact: bool  # True for circular padding with stride 1
+    grid: tuple  # the (circular) grid the DFT was taken on
+    output_size: tuple  # (h', w') of the layer's output
+    operator_shape: tuple  # (c_out h' w', c_in h w)
     note: str = ""
-    spectrum: str = ""          # "exact (circular, Sedghi et al.)", "exact (explicit operator)" or "upper bound"
+    spectrum: str = ""  # "exact (circular, Sedghi et al.)", "exact (explicit operator)" or "upper bound"
     norm21: float | None = None  # ||T^T||_{2,1} of the explicit operator, when it was built
 
 
@@ -111,8 +123,11 @@ def pad_amount(padding, kh, kw):
         return (0, 0)
     if isinstance(padding, (int, np.integer)) and padding >= 0:
         return (int(padding), int(padding))
-    if isinstance(padding, tuple) and len(padding) == 2 and all(isinstance(x, (int, np.integer)) and x >= 0
-                                                                  for x in padding):
+    if (
+        isinstance(padding, tuple)
+        and len(padding) == 2
+        and all(isinstance(x, (int, np.integer)) and x >= 0 for x in padding)
+    ):
         return tuple(int(x) for x in padding)
     raise InputError("padding", padding, f"must be one of {PADDINGS} or a non-negative zero-padding amount")
 
@@ -142,11 +157,13 @@ def check_conv_size(kernel_shape, input_size, padding="circular", *, name: str =
     need = conv_memory_estimate(kernel_shape, input_size, padding)
     if need > MAX_CONV_BYTES:
         h, w = parse_input_size(input_size)
-        raise InputError("input-size" if padding in PADDINGS else "padding",
-                         f"{h}x{w}" if padding in PADDINGS else padding,
-                         f"conv layer {name!r} {tuple(kernel_shape)} would need about {need / 2 ** 30:.1f} GiB for "
-                         f"its spectrum on a {h}x{w} input with padding {padding!r} (limit "
-                         f"{MAX_CONV_BYTES / 2 ** 30:.0f} GiB)")
+        raise InputError(
+            "input-size" if padding in PADDINGS else "padding",
+            f"{h}x{w}" if padding in PADDINGS else padding,
+            f"conv layer {name!r} {tuple(kernel_shape)} would need about {need / 2**30:.1f} GiB for "
+            f"its spectrum on a {h}x{w} input with padding {padding!r} (limit "
+            f"{MAX_CONV_BYTES / 2**30:.0f} GiB)",
+        )
 
 
 def explicit_operator(kernel, input_size, padding, stride: int = 1) -> np.ndarray:
@@ -167,8 +184,9 @@ def explicit_operator(kernel, input_size, padding, stride: int = 1) -> np.ndarra
     return T.transpose(4, 0, 1, 5, 2, 3).reshape(c_out * oh * ow, c_in * h * w)
 
 
-def conv_singular_values(kernel, input_size, padding="circular", stride: int = 1,
-                         exact_limit: int = EXACT_LIMIT) -> ConvSpectrum:
+def conv_singular_values(
+    kernel, input_size, padding="circular", stride: int = 1, exact_limit: int = EXACT_LIMIT
+) -> ConvSpectrum:
     """Singular values of the convolution operator of ``kernel`` (c_out, c_in, kh, kw) on an ``input_size`` input.
 
     Exact for ``padding="circular"`` and ``stride=1`` (Sedghi et al. 2019), and for zero padding when the explicit
@@ -197,9 +215,17 @@ def conv_singular_values(kernel, input_size, padding="circular", stride: int = 1
             T = explicit_operator(K, (h, w), padding, stride)
             sigma = np.linalg.svd(T, compute_uv=False)
             norm21 = float(np.sqrt(np.einsum("ij,ij->i", T, T)).sum())
-            return ConvSpectrum(sigma, True, (h, w), out, (rows, cols),
-                                f"padding={padding!r}, stride={stride}: exact, SVD of the explicit {rows} x {cols} "
-                                "zero-padded operator", "exact (explicit operator)", norm21)
+            return ConvSpectrum(
+                sigma,
+                True,
+                (h, w),
+                out,
+                (rows, cols),
+                f"padding={padding!r}, stride={stride}: exact, SVD of the explicit {rows} x {cols} "
+                "zero-padded operator",
+                "exact (explicit operator)",
+                norm21,
+            )
     # P(u, v) for u < gh, v <= gw // 2 only: column v and its mirror gw - v carry the same singular values because
     # P(-u, -v) = conj P(u, v) for a real kernel. P is built batch by batch as a direct DFT of the small kernel
     # (tensordot with the phases), so the workspace stays bounded however many channels the layer has.
@@ -212,14 +238,27 @@ def conv_singular_values(kernel, input_size, padding="circular", stride: int = 1
     per = max(1, _BATCH_BYTES // (16 * c_out * c_in))
     parts = []
     for lo in range(0, us.size, per):
-        u, v = us[lo:lo + per], vs[lo:lo + per]
+        u, v = us[lo : lo + per], vs[lo : lo + per]
         phase = np.exp(-2j * np.pi * (np.outer(u, a)[:, :, None] / gh + np.outer(v, b)[:, None, :] / gw))
-        P = np.tensordot(phase, Kd, axes=([1, 2], [2, 3]))             # (batch, c_out, c_in)
-        sv = np.linalg.svd(P, compute_uv=False)                        # (batch, min(c_out, c_in))
-        parts.append(np.repeat(sv, weight[lo:lo + per], axis=0).ravel())
+        P = np.tensordot(phase, Kd, axes=([1, 2], [2, 3]))  # (batch, c_out, c_in)
+        sv = np.linalg.svd(P, compute_uv=False)  # (batch, min(c_out, c_in))
+        parts.append(np.repeat(sv, weight[lo : lo + per], axis=0).ravel())
     sigma = np.sort(np.concatenate(parts))[::-1]
-    note = "" if exact else (f"padding={padding!r}, stride={stride}: certified upper bound: singular values of the "
-                             f"circular operator on the {grid[0]}x{grid[1]} padded grid, each an upper bound on the "
-                             "layer's (norms are upper bounds; ranks and rank proxies are not certified)")
-    return ConvSpectrum(sigma, exact, grid, out, (c_out * out[0] * out[1], c_in * h * w), note,
-                        "exact (circular, Sedghi et al.)" if exact else "upper bound")
+    note = (
+        ""
+        if exact
+        else (
+            f"padding={padding!r}, stride={stride}: certified upper bound: singular values of the "
+            f"circular operator on the {grid[0]}x{grid[1]} padded grid, each an upper bound on the "
+            "layer's (norms are upper bounds; ranks and rank proxies are not certified)"
+        )
+    )
+    return ConvSpectrum(
+        sigma,
+        exact,
+        grid,
+        out,
+        (c_out * out[0] * out[1], c_in * h * w),
+        note,
+        "exact (circular, Sedghi et al.)" if exact else "upper bound",
+    )

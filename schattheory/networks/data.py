@@ -22,6 +22,7 @@ schattheory.foundation.errors.InputError: margin-percentile=10: the 10th percent
 0
 (25% of the points have margin <= 0); choose a larger percentile or give --margin
 """
+
 from __future__ import annotations
 
 import math
@@ -47,8 +48,11 @@ def load_data(path):
         with np.load(label, allow_pickle=False) as npz:
             missing = [k for k in ("X", "y") if k not in npz.files]
             if missing:
-                raise InputError("data", label, f"must hold arrays 'X' (n x d) and 'y' (labels); missing {missing} "
-                                 f"(found {npz.files})")
+                raise InputError(
+                    "data",
+                    label,
+                    f"must hold arrays 'X' (n x d) and 'y' (labels); missing {missing} (found {npz.files})",
+                )
             X, y = npz["X"], npz["y"]
     except InputError:
         raise
@@ -81,21 +85,36 @@ class ForwardPass:
     def check_plan(self, plan):
         first = plan.layers[0]
         if any(lay.kind == "conv" for lay in plan.layers):
-            raise InputError("data", self.label, "a forward pass through convolutional layers is not supported "
-                             "(padding, stride and pooling are not in the weight file); give --n, --input-norm and "
-                             "--margin instead")
+            raise InputError(
+                "data",
+                self.label,
+                "a forward pass through convolutional layers is not supported "
+                "(padding, stride and pooling are not in the weight file); give --n, --input-norm and "
+                "--margin instead",
+            )
         if self.h.shape[1] != first.shape[1]:
-            raise InputError("data", self.label, f"X has {self.h.shape[1]} features but the first layer "
-                             f"{first.name!r} takes {first.shape[1]} inputs")
+            raise InputError(
+                "data",
+                self.label,
+                f"X has {self.h.shape[1]} features but the first layer {first.name!r} takes {first.shape[1]} inputs",
+            )
         k = plan.layers[-1].shape[0]
         lo, hi = int(self.y.min()), int(self.y.max())
         if k == 1:
             if not set(np.unique(self.y)) <= {-1, 0, 1}:
-                raise InputError("data", self.label, f"labels range over [{lo}, {hi}] but the network has one "
-                                 "output: binary labels must be 0/1 or -1/+1")
+                raise InputError(
+                    "data",
+                    self.label,
+                    f"labels range over [{lo}, {hi}] but the network has one "
+                    "output: binary labels must be 0/1 or -1/+1",
+                )
         elif lo < 0 or hi >= k:
-            raise InputError("data", self.label, f"labels range over [{lo}, {hi}] but the last layer "
-                             f"{plan.layers[-1].name!r} has {k} outputs (classes 0..{k - 1})")
+            raise InputError(
+                "data",
+                self.label,
+                f"labels range over [{lo}, {hi}] but the last layer "
+                f"{plan.layers[-1].name!r} has {k} outputs (classes 0..{k - 1})",
+            )
 
     def __call__(self, raw, index):
         self.activation_norms.append(float(np.sqrt(np.einsum("ij,ij->i", self.h, self.h).max())))
@@ -142,14 +161,22 @@ def choose_margin(margins, margin=None, percentile=None):
         g = float(np.percentile(m, q))
         if g <= 0:
             frac = float(np.mean(m <= 0))
-            raise InputError("margin-percentile", percentile, f"the {q:g}th percentile of the training margins is "
-                             f"{g:.3g} <= 0 ({frac:.0%} of the points have margin <= 0); choose a larger percentile "
-                             "or give --margin")
+            raise InputError(
+                "margin-percentile",
+                percentile,
+                f"the {q:g}th percentile of the training margins is "
+                f"{g:.3g} <= 0 ({frac:.0%} of the points have margin <= 0); choose a larger percentile "
+                "or give --margin",
+            )
         rule = f"percentile {q:g}"
     else:
         qs = np.percentile(m, [0, 10, 50, 100])
-        raise InputError("margin", None, "--data needs an explicit margin: give --margin G or --margin-percentile Q "
-                         f"(training margins: min {qs[0]:.3g}, 10% {qs[1]:.3g}, median {qs[2]:.3g}, max {qs[3]:.3g})")
+        raise InputError(
+            "margin",
+            None,
+            "--data needs an explicit margin: give --margin G or --margin-percentile Q "
+            f"(training margins: min {qs[0]:.3g}, 10% {qs[1]:.3g}, median {qs[2]:.3g}, max {qs[3]:.3g})",
+        )
     return g, rule, float(np.mean(m <= g))
 
 
@@ -161,13 +188,29 @@ class DataSummary(dict):
 
 def data_summary(X, margins, gamma, rule, loss, num_classes, source) -> DataSummary:
     norms = np.linalg.norm(X, axis=1)
-    stats = DataStats(n=int(X.shape[0]), input_norm=float(norms.max()), data_frobenius=float(np.linalg.norm(X)),
-                      margin=gamma, margin_loss=loss, num_classes=max(2, num_classes), margin_rule=rule)
+    stats = DataStats(
+        n=int(X.shape[0]),
+        input_norm=float(norms.max()),
+        data_frobenius=float(np.linalg.norm(X)),
+        margin=gamma,
+        margin_loss=loss,
+        num_classes=max(2, num_classes),
+        margin_rule=rule,
+    )
     qs = np.percentile(margins, [0, 10, 50, 90, 100])
-    out = DataSummary(source=source, n=stats.n, d=int(X.shape[1]), input_norm=stats.input_norm,
-                      data_frobenius=stats.data_frobenius, margin=gamma, margin_rule=rule, margin_loss=loss,
-                      train_accuracy=float(np.mean(margins > 0)), num_classes=stats.num_classes,
-                      margin_quantiles=dict(zip(["min", "p10", "median", "p90", "max"], map(float, qs))))
+    out = DataSummary(
+        source=source,
+        n=stats.n,
+        d=int(X.shape[1]),
+        input_norm=stats.input_norm,
+        data_frobenius=stats.data_frobenius,
+        margin=gamma,
+        margin_rule=rule,
+        margin_loss=loss,
+        train_accuracy=float(np.mean(margins > 0)),
+        num_classes=stats.num_classes,
+        margin_quantiles=dict(zip(["min", "p10", "median", "p90", "max"], map(float, qs))),
+    )
     out.stats = stats
     return out
 
@@ -177,8 +220,12 @@ def given_data_stats(n, input_norm, margin, data_frobenius=None, num_classes=2) 
     given = {"n": n, "input-norm": input_norm, "margin": margin}
     missing = [k for k, v in given.items() if v is None]
     if missing:
-        raise InputError(missing[0], None, "without --data, give all of --n, --input-norm and --margin "
-                         f"(missing: {', '.join('--' + k for k in missing)})")
+        raise InputError(
+            missing[0],
+            None,
+            "without --data, give all of --n, --input-norm and --margin "
+            f"(missing: {', '.join('--' + k for k in missing)})",
+        )
     try:
         n_int = int(n)
     except (TypeError, ValueError):
@@ -191,10 +238,27 @@ def given_data_stats(n, input_norm, margin, data_frobenius=None, num_classes=2) 
     if data_frobenius is None:
         data_frobenius, frob_rule = math.sqrt(n_int) * B, "sqrt(n) * B (upper bound; no data file)"
     XF = check_positive(data_frobenius, "data-frobenius")
-    stats = DataStats(n=n_int, input_norm=B, data_frobenius=XF, margin=float(margin), margin_loss=0.0,
-                      num_classes=max(2, int(num_classes)), margin_rule="given (no data: margin loss not computed)")
-    out = DataSummary(source=None, n=n_int, d=None, input_norm=B, data_frobenius=XF, data_frobenius_rule=frob_rule,
-                      margin=float(margin), margin_rule="given", margin_loss=None, train_accuracy=None,
-                      num_classes=stats.num_classes)
+    stats = DataStats(
+        n=n_int,
+        input_norm=B,
+        data_frobenius=XF,
+        margin=float(margin),
+        margin_loss=0.0,
+        num_classes=max(2, int(num_classes)),
+        margin_rule="given (no data: margin loss not computed)",
+    )
+    out = DataSummary(
+        source=None,
+        n=n_int,
+        d=None,
+        input_norm=B,
+        data_frobenius=XF,
+        data_frobenius_rule=frob_rule,
+        margin=float(margin),
+        margin_rule="given",
+        margin_loss=None,
+        train_accuracy=None,
+        num_classes=stats.num_classes,
+    )
     out.stats = stats
     return out

@@ -10,6 +10,7 @@ Without ``ml_dtypes`` such a tensor is refused with a one-line error naming it.
 >>> decode(raw, "bfloat16", (2,), "w").tolist()
 [1.0, -2.0]
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,9 +20,20 @@ from schattheory.foundation.errors import InputError
 __all__ = ["SAFETENSORS_DTYPES", "itemsize", "decode", "needs_ml_dtypes"]
 
 #: safetensors dtype codes and the names used here (NumPy's where NumPy has the type, ml_dtypes' otherwise)
-SAFETENSORS_DTYPES = {"F64": "float64", "F32": "float32", "F16": "float16", "BF16": "bfloat16",
-                      "F8_E4M3": "float8_e4m3fn", "F8_E5M2": "float8_e5m2", "I64": "int64", "I32": "int32",
-                      "I16": "int16", "I8": "int8", "U8": "uint8", "BOOL": "bool"}
+SAFETENSORS_DTYPES = {
+    "F64": "float64",
+    "F32": "float32",
+    "F16": "float16",
+    "BF16": "bfloat16",
+    "F8_E4M3": "float8_e4m3fn",
+    "F8_E5M2": "float8_e5m2",
+    "I64": "int64",
+    "I32": "int32",
+    "I16": "int16",
+    "I8": "int8",
+    "U8": "uint8",
+    "BOOL": "bool",
+}
 _ML_DTYPES = {"bfloat16": 2, "float8_e4m3fn": 1, "float8_e5m2": 1}
 
 
@@ -38,8 +50,12 @@ def _ml_dtype(dtype: str, name: str):
     try:
         import ml_dtypes
     except ImportError:
-        raise InputError("tensor", name, f"is stored as {dtype}, which NumPy cannot represent; decoding it needs "
-                         "ml_dtypes (pip install 'schattheory[checkpoints]')") from None
+        raise InputError(
+            "tensor",
+            name,
+            f"is stored as {dtype}, which NumPy cannot represent; decoding it needs "
+            "ml_dtypes (pip install 'schattheory[checkpoints]')",
+        ) from None
     return np.dtype(getattr(ml_dtypes, dtype))
 
 

@@ -18,6 +18,7 @@ hash before decomposing and stores each result as soon as it has it.
 >>> [r["parts"][0]["sigma"].tolist() for r in run_jobs(plan.jobs, reader=plan.source)]
 [[4.0, 3.0]]
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,14 +35,20 @@ from schattheory.networks.spectra_cache import SpectraCache, content_hash
 __all__ = ["Settings", "compute_job", "run_jobs", "available_cores", "parse_scheduler"]
 
 HASHED_ROLES = ("embedding", "lm_head")
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
-                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+_THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 
 
 def available_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
-    except AttributeError:   # pragma: no cover - macOS/Windows
+    except AttributeError:  # pragma: no cover - macOS/Windows
         return os.cpu_count() or 1
 
 
@@ -50,10 +57,10 @@ class Settings:
     """Everything a worker needs besides the job: what changes the numbers is part of every cache key."""
 
     method: str = "svd"
-    dtype: str | None = None          # compute dtype; None: as stored (fp16/bf16/fp8 in float32)
+    dtype: str | None = None  # compute dtype; None: as stored (fp16/bf16/fp8 in float32)
     device: str = "cpu"
     cache_dir: str | None = None
-    top_k: int | None = None          # method "randomized": the subspace dimension (certified intervals)
+    top_k: int | None = None  # method "randomized": the subspace dimension (certified intervals)
 
     def numbers_key(self, compute: str, transpose: bool) -> tuple:
         method = self.method if self.top_k is None else f"{self.method}:k={self.top_k}"
@@ -112,12 +119,25 @@ def compute_job(job, settings: Settings = Settings(), reader=None) -> dict:
         cache = SpectraCache(settings.cache_dir) if settings.cache_dir else None
         parts = []
         for name, lo, hi in specs:
-            key = cache.key(job.file, job.tensor, digest, name,
-                            settings.numbers_key(str(compute), job.transpose) + fold_key) if cache else None
+            key = (
+                cache.key(
+                    job.file, job.tensor, digest, name, settings.numbers_key(str(compute), job.transpose) + fold_key
+                )
+                if cache
+                else None
+            )
             parts.append(_part(w[lo:hi], name, settings, compute, cache, key))
-    return {"index": job.index, "parts": parts, "digest": digest, "compute_dtype": str(compute),
-            "stored_dtype": _coarsest((job.dtype,) + tuple(job.extra_dtypes)), "has_bias": has_bias,
-            "bytes": job.nbytes, "seconds": time.perf_counter() - t0, "pid": os.getpid()}
+    return {
+        "index": job.index,
+        "parts": parts,
+        "digest": digest,
+        "compute_dtype": str(compute),
+        "stored_dtype": _coarsest((job.dtype,) + tuple(job.extra_dtypes)),
+        "has_bias": has_bias,
+        "bytes": job.nbytes,
+        "seconds": time.perf_counter() - t0,
+        "pid": os.getpid(),
+    }
 
 
 def _part(block, name, settings, compute, cache, key) -> dict:
@@ -133,7 +153,7 @@ def _part(block, name, settings, compute, cache, key) -> dict:
             out["certified"] = CertifiedSpectrum.unpack(hit["sigma"], hit["certified"])
         return dict(out, sigma=hit["sigma"], norm21=float(hit["norm21"]), computed=False)
     extra = {}
-    if settings.method == "randomized":   # certified intervals; sigma holds the lower bounds of sigma_1..sigma_k
+    if settings.method == "randomized":  # certified intervals; sigma holds the lower bounds of sigma_1..sigma_k
         from schattheory.networks.certified import certified_top_k
 
         cert = certified_top_k(block, k=min(settings.top_k, *block.shape), seed=0)
@@ -161,12 +181,24 @@ def _folded(job, w, reader, hashed: bool):
 
     w, bias = with_extras(read, w, job.bias, job.batchnorm)
     fold = job.fold
-    op = fold_dense(w, bias, takes_one=fold.takes_one, gives_one=fold.takes_one and fold.gives_one,
-                    q=fold.q if fold.takes_one else 1)
+    op = fold_dense(
+        w,
+        bias,
+        takes_one=fold.takes_one,
+        gives_one=fold.takes_one and fold.gives_one,
+        q=fold.q if fold.takes_one else 1,
+    )
     key = ()
-    if hashed:   # what the operator is made of besides the weight: the extra tensors and the fold
-        key = ("fold", job.bias, job.batchnorm, fold.takes_one, fold.gives_one, fold.q,
-               *(content_hash(np.asarray(read(name))) for name, _ in job.extra_files))
+    if hashed:  # what the operator is made of besides the weight: the extra tensors and the fold
+        key = (
+            "fold",
+            job.bias,
+            job.batchnorm,
+            fold.takes_one,
+            fold.gives_one,
+            fold.q,
+            *(content_hash(np.asarray(read(name))) for name, _ in job.extra_files),
+        )
     return op, bias is not None and fold.takes_one, key
 
 
@@ -185,14 +217,15 @@ def parse_scheduler(text):
     return ("address", text)
 
 
-def run_jobs(jobs, *, settings: Settings = Settings(), n_jobs: int = 1, scheduler=None, reader=None,
-             progress=None) -> list:
+def run_jobs(
+    jobs, *, settings: Settings = Settings(), n_jobs: int = 1, scheduler=None, reader=None, progress=None
+) -> list:
     """Results of :func:`compute_job` for every job, in job order; ``progress(result)`` after each one."""
     jobs = list(jobs)
     if not isinstance(n_jobs, int) or n_jobs < 1:
         raise InputError("jobs", n_jobs, "must be an integer >= 1")
     if settings.cache_dir:
-        SpectraCache(settings.cache_dir)   # refuse an unusable cache folder before any work
+        SpectraCache(settings.cache_dir)  # refuse an unusable cache folder before any work
     if scheduler is not None:
         spec = parse_scheduler(scheduler) if isinstance(scheduler, str) else scheduler
         if any(j.file is None for j in jobs):
@@ -223,7 +256,7 @@ def _init_worker():
         from threadpoolctl import threadpool_limits
     except ImportError:
         return
-    _LIMITS = threadpool_limits(1)   # kept alive for the worker's lifetime
+    _LIMITS = threadpool_limits(1)  # kept alive for the worker's lifetime
 
 
 @contextlib.contextmanager
@@ -246,7 +279,7 @@ def _run_pool(jobs, settings, n_jobs, progress):
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     results = []
-    ctx = multiprocessing.get_context("spawn")   # no fork of a process that holds BLAS threads
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process that holds BLAS threads
     with _single_thread_env():
         pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), mp_context=ctx, initializer=_init_worker)
         futures = [pool.submit(compute_job, job, settings) for job in _largest_first(jobs)]
@@ -270,8 +303,9 @@ def _run_dask(jobs, settings, spec, progress):
     with contextlib.ExitStack() as stack:
         if spec[0] == "local":
             with _single_thread_env():
-                cluster = stack.enter_context(LocalCluster(n_workers=spec[1], threads_per_worker=1, processes=True,
-                                                           dashboard_address=None))
+                cluster = stack.enter_context(
+                    LocalCluster(n_workers=spec[1], threads_per_worker=1, processes=True, dashboard_address=None)
+                )
             client = stack.enter_context(Client(cluster))
         else:
             try:
@@ -287,8 +321,14 @@ def dask_map(client, jobs, settings: Settings, progress=None) -> list:
     from distributed import as_completed
 
     ordered = _largest_first(jobs)
-    futures = client.map(compute_job, ordered, settings=settings, pure=False, retries=2,
-                         key=[f"schattheory-spectra-{j.index}-{os.getpid()}-{time.time_ns()}" for j in ordered])
+    futures = client.map(
+        compute_job,
+        ordered,
+        settings=settings,
+        pure=False,
+        retries=2,
+        key=[f"schattheory-spectra-{j.index}-{os.getpid()}-{time.time_ns()}" for j in ordered],
+    )
     results = []
     for fut in as_completed(futures):
         res = fut.result()

@@ -33,6 +33,7 @@ and ``bounds``, ``value`` null where it does not fit a float64, ``log10_value`` 
 >>> ev.bounds    # no data statistics given: every bound is listed in ev.skipped with the reason
 []
 """
+
 from __future__ import annotations
 
 import csv
@@ -87,24 +88,37 @@ class Evaluation:
     def to_dict(self) -> dict:
         from schattheory import __version__
 
-        return _jsonable({
-            "schattheory": __version__, "source": self.spectra.source, "method": self.spectra.method,
-            "ps": list(self.ps), "grid": list(self.grid) if self.grid is not None else None, "delta": self.delta,
-            "depth": len(self.spectra), **self._product_fields(),
-            "layers": self.spectra.layer_rows(self.ps), "bounds": self.bounds, "skipped": self.skipped,
-            "data": {k: v for k, v in self.data.items()} if self.data is not None else None,
-            "warnings": self.warnings, "notes": self.notes,
-            "ignored_tensors": [{"name": n, "reason": r} for n, r in self.spectra.ignored],
-            "accounted_tensors": [{"name": n, "role": r} for n, r in self.spectra.accounted],
-            "network": self.network_label(),
-            "biases": self.spectra.homogeneous.biases if self.spectra.homogeneous is not None else None,
-        })
+        return _jsonable(
+            {
+                "schattheory": __version__,
+                "source": self.spectra.source,
+                "method": self.spectra.method,
+                "ps": list(self.ps),
+                "grid": list(self.grid) if self.grid is not None else None,
+                "delta": self.delta,
+                "depth": len(self.spectra),
+                **self._product_fields(),
+                "layers": self.spectra.layer_rows(self.ps),
+                "bounds": self.bounds,
+                "skipped": self.skipped,
+                "data": {k: v for k, v in self.data.items()} if self.data is not None else None,
+                "warnings": self.warnings,
+                "notes": self.notes,
+                "ignored_tensors": [{"name": n, "reason": r} for n, r in self.spectra.ignored],
+                "accounted_tensors": [{"name": n, "role": r} for n, r in self.spectra.accounted],
+                "network": self.network_label(),
+                "biases": self.spectra.homogeneous.biases if self.spectra.homogeneous is not None else None,
+            }
+        )
 
     def _product_fields(self) -> dict:
         if not self.spectra.certified:
             return {"log10_spectral_product": self.spectra.log10_spectral_product()}
-        return {"log10_spectral_product": None, "top_k": self.spectra.extras.get("top_k"),
-                "log10_spectral_product_interval": self.spectra.log10_spectral_product_interval()}
+        return {
+            "log10_spectral_product": None,
+            "top_k": self.spectra.extras.get("top_k"),
+            "log10_spectral_product_interval": self.spectra.log10_spectral_product_interval(),
+        }
 
     @property
     def bias_free(self) -> bool:
@@ -130,17 +144,24 @@ class Evaluation:
             if row.get("folded", "as stored") != "as stored" and row["kind"] == "dense":
                 shape += " (" + "x".join(map(str, row["operator_shape"])) + " folded)"
             iv = row.get("intervals") or {}
-            rows.append([row["name"], shape] + [_cell(row[k], iv.get(k)) for k in ("spectral", "frobenius", "nuclear",
-                                                                                   "stable_rank", "effective_rank")]
-                        + ["-" if row["rank"] is None else str(row["rank"])]
-                        + [_cell(v, iv.get("rank_proxy", {}).get(p)) for p, v in row["rank_proxy"].items()])
+            rows.append(
+                [row["name"], shape]
+                + [
+                    _cell(row[k], iv.get(k))
+                    for k in ("spectral", "frobenius", "nuclear", "stable_rank", "effective_rank")
+                ]
+                + ["-" if row["rank"] is None else str(row["rank"])]
+                + [_cell(v, iv.get("rank_proxy", {}).get(p)) for p, v in row["rank_proxy"].items()]
+            )
         return head, rows
 
     def bound_table(self) -> tuple:
         head = ["bound", "mode", "p", "value", "log10", "certified bound"]
-        rows = [[b["key"], b["mode"], _fmt_pcol(b), _value_text(b), f"{b['log10_value']:.4f}",
-                 _certified_text(b)] for b in self.bounds]
-        if self.spectra.certified:      # which values are upper bounds from the intervals, which exact
+        rows = [
+            [b["key"], b["mode"], _fmt_pcol(b), _value_text(b), f"{b['log10_value']:.4f}", _certified_text(b)]
+            for b in self.bounds
+        ]
+        if self.spectra.certified:  # which values are upper bounds from the intervals, which exact
             head.append("value is")
             for row, b in zip(rows, self.bounds):
                 row.append("exact" if b.get("value_kind") == "exact" else "certified upper (top-k)")
@@ -152,11 +173,15 @@ class Evaluation:
         acc = "" if d.get("train_accuracy") is None else f", training accuracy {d['train_accuracy']:.2%}"
         aug = ""
         if d.get("input_norm_augmented") is not None:
-            aug = (f" (augmented by the constant: B = {_num(d['input_norm_augmented'])}, ||X||_F = "
-                   f"{_num(d['data_frobenius_augmented'])})")
+            aug = (
+                f" (augmented by the constant: B = {_num(d['input_norm_augmented'])}, ||X||_F = "
+                f"{_num(d['data_frobenius_augmented'])})"
+            )
         which = f" on the {BIAS_FREE_LABEL}" if self.bias_free else ""
-        text = (f"data: n = {d['n']}, B = {_num(d['input_norm'])}, ||X||_F = {_num(d['data_frobenius'])}{aug}, "
-                f"margin = {_num(d['margin'])} ({d['margin_rule']}{which}), margin loss {loss}{acc}")
+        text = (
+            f"data: n = {d['n']}, B = {_num(d['input_norm'])}, ||X||_F = {_num(d['data_frobenius'])}{aug}, "
+            f"margin = {_num(d['margin'])} ({d['margin_rule']}{which}), margin loss {loss}{acc}"
+        )
         if d.get("margin_quantiles"):
             text += "; training margins " + ", ".join(f"{k} {_num(v)}" for k, v in d["margin_quantiles"].items())
         return text
@@ -165,15 +190,19 @@ class Evaluation:
         """What the layer figures and bound values are (exact spectra, or certified intervals and upper bounds)."""
         if not self.spectra.certified:
             return ""
-        return (f"values: layer figures are certified [lower, upper] intervals from a randomized top-k "
-                f"(k = {self.spectra.extras.get('top_k')}), not spectra; a bound value marked 'certified upper "
-                "(top-k)' is a certified upper bound from a randomized top-k (the family evaluated at the upper ends, "
-                "checked nondecreasing in each spectral quantity it reads), at least the value the exact path "
-                "(--method svd) would give; 'exact' marks a family that reads no spectral quantity")
+        return (
+            f"values: layer figures are certified [lower, upper] intervals from a randomized top-k "
+            f"(k = {self.spectra.extras.get('top_k')}), not spectra; a bound value marked 'certified upper "
+            "(top-k)' is a certified upper bound from a randomized top-k (the family evaluated at the upper ends, "
+            "checked nondecreasing in each spectral quantity it reads), at least the value the exact path "
+            "(--method svd) would give; 'exact' marks a family that reads no spectral quantity"
+        )
 
     def to_text(self) -> str:
-        out = [f"{self.spectra.source}: {len(self.spectra)} layers, method {self.spectra.method}",
-               f"network: {self.network_label()}"] + ([self.values_line()] if self.spectra.certified else [])
+        out = [
+            f"{self.spectra.source}: {len(self.spectra)} layers, method {self.spectra.method}",
+            f"network: {self.network_label()}",
+        ] + ([self.values_line()] if self.spectra.certified else [])
         out += [_ascii_table(*self.layer_table()), ""]
         if self.data is not None:
             out += [self._data_line(), ""]
@@ -188,8 +217,12 @@ class Evaluation:
         return "\n".join(out).rstrip() + "\n"
 
     def to_markdown(self) -> str:
-        parts = [f"**{self.spectra.source}**: {len(self.spectra)} layers, method `{self.spectra.method}`", "",
-                 f"network: {self.network_label()}", ""]
+        parts = [
+            f"**{self.spectra.source}**: {len(self.spectra)} layers, method `{self.spectra.method}`",
+            "",
+            f"network: {self.network_label()}",
+            "",
+        ]
         parts += [self.values_line(), ""] if self.spectra.certified else []
         parts += [_md_table(*self.layer_table()), ""]
         if self.data is not None:
@@ -209,20 +242,39 @@ class Evaluation:
         layer_rows = []
         for row in self.spectra.layer_rows(self.ps):
             flat = {"kind": "layer", "name": row["name"], "shape": "x".join(map(str, row["shape"]))}
-            for k in ("spectral", "frobenius", "nuclear", "stable_rank", "effective_rank", "rank", "norm21",
-                      "multiplicity"):
+            for k in (
+                "spectral",
+                "frobenius",
+                "nuclear",
+                "stable_rank",
+                "effective_rank",
+                "rank",
+                "norm21",
+                "multiplicity",
+            ):
                 flat[k] = row[k]
             for p, v in row["rank_proxy"].items():
                 flat[f"rank_proxy_{p}"] = v
             layer_rows.append(flat)
-        bound_rows = [{"kind": "bound", "key": b["key"], "family": b["family"], "mode": b["mode"],
-                       "p": _fmt_pcol(b), "value": b["value"], "log10_value": b["log10_value"],
-                       "network": b.get("network", "")} for b in self.bounds]
-        if self.spectra.certified:   # the layers' intervals and what each bound value is
+        bound_rows = [
+            {
+                "kind": "bound",
+                "key": b["key"],
+                "family": b["family"],
+                "mode": b["mode"],
+                "p": _fmt_pcol(b),
+                "value": b["value"],
+                "log10_value": b["log10_value"],
+                "network": b.get("network", ""),
+            }
+            for b in self.bounds
+        ]
+        if self.spectra.certified:  # the layers' intervals and what each bound value is
             for flat, row in zip(layer_rows, self.spectra.layer_rows(self.ps)):
                 for k in ("spectral", "frobenius", "nuclear", "stable_rank"):
-                    flat[f"{k}_lower"], flat[f"{k}_upper"] = row["intervals"][k] if "intervals" in row else (
-                        row[k], row[k])
+                    flat[f"{k}_lower"], flat[f"{k}_upper"] = (
+                        row["intervals"][k] if "intervals" in row else (row[k], row[k])
+                    )
             for flat, b in zip(bound_rows, self.bounds):
                 flat["value_kind"] = b.get("value_kind")
         cols = []
@@ -242,8 +294,9 @@ class Evaluation:
     def bounds_dataframe(self):
         import pandas as pd
 
-        return pd.DataFrame([{**{k: v for k, v in b.items() if k != "details"}, "p": _fmt_pcol(b)}
-                             for b in self.bounds])
+        return pd.DataFrame(
+            [{**{k: v for k, v in b.items() if k != "details"}, "p": _fmt_pcol(b)} for b in self.bounds]
+        )
 
     def plot(self, directory, formats=("png", "pdf"), *, force: bool = False) -> list:
         from schattheory.networks.plots import write_plots
@@ -283,11 +336,32 @@ def check_families(families):
     return families
 
 
-def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_percentile=None, data_frobenius=None,
-             ps=DEFAULT_PS, grid=None, method: str = "svd", dtype=None, layers=None, input_size=None,
-             padding=None, orientation: str = "out_in", order: str = "natural", delta: float = 0.01,
-             families=None, progress=None, biases: bool = True, reference=None, exact_limit=None,
-             top_k=None) -> Evaluation:
+def evaluate(
+    model,
+    *,
+    data=None,
+    n=None,
+    input_norm=None,
+    margin=None,
+    margin_percentile=None,
+    data_frobenius=None,
+    ps=DEFAULT_PS,
+    grid=None,
+    method: str = "svd",
+    dtype=None,
+    layers=None,
+    input_size=None,
+    padding=None,
+    orientation: str = "out_in",
+    order: str = "natural",
+    delta: float = 0.01,
+    families=None,
+    progress=None,
+    biases: bool = True,
+    reference=None,
+    exact_limit=None,
+    top_k=None,
+) -> Evaluation:
     """Spectra, data statistics and every registered network bound for ``model`` (path or list of arrays).
 
     ``method``: ``svd`` (default), ``gram``, or ``randomized`` with ``top_k=K`` (certified intervals; see the
@@ -298,10 +372,14 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
         raise InputError("data", data, "give either --data or --n/--input-norm/--data-frobenius, not both")
     if data is None and margin_percentile is not None:
         raise InputError("margin-percentile", margin_percentile, "needs --data (the margins come from a forward pass)")
-    if data is not None:   # refuse a missing or void margin before any heavy work
+    if data is not None:  # refuse a missing or void margin before any heavy work
         if margin is None and margin_percentile is None:
-            raise InputError("margin", None, "--data needs an explicit margin: give --margin G or "
-                             "--margin-percentile Q (never silently the minimum training margin)")
+            raise InputError(
+                "margin",
+                None,
+                "--data needs an explicit margin: give --margin G or "
+                "--margin-percentile Q (never silently the minimum training margin)",
+            )
         if margin is not None:
             choose_margin([1.0], margin=margin, percentile=margin_percentile)
     given = None
@@ -313,9 +391,20 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
         X, y = load_data(data)
         forward = ForwardPass(X, y, len(plan.layers), label=str(data))
         forward.check_plan(plan)
-    spectra = NetworkSpectra.from_model(None, plan=plan, method=method, dtype=dtype, input_size=input_size,
-                                        padding=padding, progress=progress, on_layer=forward, biases=biases,
-                                        reference=reference, exact_limit=exact_limit, top_k=top_k)
+    spectra = NetworkSpectra.from_model(
+        None,
+        plan=plan,
+        method=method,
+        dtype=dtype,
+        input_size=input_size,
+        padding=padding,
+        progress=progress,
+        on_layer=forward,
+        biases=biases,
+        reference=reference,
+        exact_limit=exact_limit,
+        top_k=top_k,
+    )
     if spectra.certified:
         spectra.extras["top_k"] = top_k
     summary = None
@@ -341,13 +430,27 @@ def evaluate(model, *, data=None, n=None, input_norm=None, margin=None, margin_p
     if reference is not None:
         from schattheory.bounds.network import REFERENCE_FAMILIES
 
-        notes.append("reference weights " + str(spectra.extras.get("reference")) + ": measured from them by "
-                     + "; ".join(f"{k} ({v})" for k, v in REFERENCE_FAMILIES.items())
-                     + "; every other family measures from zero (its theorem has no reference matrices)")
+        notes.append(
+            "reference weights "
+            + str(spectra.extras.get("reference"))
+            + ": measured from them by "
+            + "; ".join(f"{k} ({v})" for k, v in REFERENCE_FAMILIES.items())
+            + "; every other family measures from zero (its theorem has no reference matrices)"
+        )
     if summary is not None and summary.get("data_frobenius_rule", "given") != "given":
         notes.append(f"||X||_F = {summary['data_frobenius_rule']}")
-    return Evaluation(spectra, stats, dict(summary) if summary is not None else None, bounds, skipped, ps, grid,
-                      warnings, notes, delta)
+    return Evaluation(
+        spectra,
+        stats,
+        dict(summary) if summary is not None else None,
+        bounds,
+        skipped,
+        ps,
+        grid,
+        warnings,
+        notes,
+        delta,
+    )
 
 
 def _value_kind(row) -> str:
@@ -358,10 +461,12 @@ def _value_kind(row) -> str:
 
 
 def certified_note(top_k) -> str:
-    return (f"method randomized, k = {top_k}: per layer, certified intervals for sigma_1, ||A||_F, the tail energy "
-            "and ||A||_(S_p) (p <= 2), each containing the exact value whatever the random draw (Ritz values of a "
-            "randomized subspace, the Frobenius and Gram-Frobenius identities, rounding moved to the safe side); "
-            "rank proxies are intervals, the rank is not reported")
+    return (
+        f"method randomized, k = {top_k}: per layer, certified intervals for sigma_1, ||A||_F, the tail energy "
+        "and ||A||_(S_p) (p <= 2), each containing the exact value whatever the random draw (Ritz values of a "
+        "randomized subspace, the Frobenius and Gram-Frobenius identities, rounding moved to the safe side); "
+        "rank proxies are intervals, the rank is not reported"
+    )
 
 
 def folded_stats(spectra, summary, act=None):
@@ -373,8 +478,12 @@ def folded_stats(spectra, summary, act=None):
         first, meta = spectra.layers[0], spectra.info[0]
         extra = hom.input_extra(meta.get("input_size") if meta.get("kind") == "conv" else None)
         if extra is None:
-            raise InputError("input-size", None, f"the first layer {first.name!r} is a convolution with a bias: the "
-                             "folded constant channel adds h w to ||x||^2, so give --input-size (or --no-biases)")
+            raise InputError(
+                "input-size",
+                None,
+                f"the first layer {first.name!r} is a convolution with a bias: the "
+                "folded constant channel adds h w to ||x||^2, so give --input-size (or --no-biases)",
+            )
         data_stats, act = augment_data_stats(data_stats, extra, act, [f.takes_one for f in hom.folds])
         summary["input_norm_augmented"] = data_stats.input_norm
         summary["data_frobenius_augmented"] = data_stats.data_frobenius
@@ -393,8 +502,9 @@ def label_bounds(bounds, spectra) -> None:
         b["value_kind"] = _value_kind(b) if spectra.certified else "exact"
     if spectra.homogeneous is None:
         return
-    short = {"folded": "biases folded", "none in the file": "no biases in the file"}.get(spectra.homogeneous.biases,
-                                                                                          BIAS_FREE_LABEL)
+    short = {"folded": "biases folded", "none in the file": "no biases in the file"}.get(
+        spectra.homogeneous.biases, BIAS_FREE_LABEL
+    )
     for b in bounds:
         b["network"] = short
 
@@ -416,8 +526,10 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
         all_families = [f for f in all_families if f in families]
     bounds, skipped = [], []
     if stats.data is None:
-        reason = ("no data statistics: give --data FILE.npz, or --n, --input-norm and --margin "
-                  "(every network bound needs n and most need B, ||X||_F and the margin)")
+        reason = (
+            "no data statistics: give --data FILE.npz, or --n, --input-norm and --margin "
+            "(every network bound needs n and most need B, ||X||_F and the margin)"
+        )
         return [], [{"family": f, "mode": m, "p": None, "reason": reason} for f in all_families for m in MODES], []
 
     takes_family = "family" in inspect.signature(api.optimise_ledent_p).parameters
@@ -426,7 +538,7 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
     def attempt(family, mode, p, call):
         try:
             bounds.append(_row(call(), family, mode, p))
-        except (ValueError, NotImplementedError) as exc:   # InputError is a ValueError: a reason to report
+        except (ValueError, NotImplementedError) as exc:  # InputError is a ValueError: a reason to report
             skipped.append({"family": family, "mode": mode, "p": p, "reason": str(exc)})
 
     for family in all_families:
@@ -436,9 +548,13 @@ def _evaluate_bounds(stats, ps, grid, delta, families):
                     attempt(family, mode, p, lambda: api.evaluate_network(stats, family, mode, p, delta=delta))
                 if family == MAIN_FAMILY:
                     attempt(family, mode, "optimised", lambda: api.optimise_ledent_p(stats, grid, mode, delta=delta))
-                elif takes_family:   # the variants too, where the bound module can optimise them
-                    attempt(family, mode, "optimised",
-                            lambda: api.optimise_ledent_p(stats, grid, mode, delta=delta, family=family))
+                elif takes_family:  # the variants too, where the bound module can optimise them
+                    attempt(
+                        family,
+                        mode,
+                        "optimised",
+                        lambda: api.optimise_ledent_p(stats, grid, mode, delta=delta, family=family),
+                    )
             else:
                 attempt(family, mode, None, lambda: api.evaluate_network(stats, family, mode, delta=delta))
     return bounds, _merge_skipped(skipped), []
@@ -485,9 +601,16 @@ def _row(v, family, mode, p_asked) -> dict:
         p = [float(x) for x in p]
     elif p is not None:
         p = float(p)
-    return {"key": v.key, "family": v.family or family, "mode": v.mode or mode, "p": p,
-            "p_rule": "optimised per layer" if p_asked == "optimised" else ("fixed" if p_asked is not None else None),
-            "value": value, "log10_value": log10, "details": dict(v.details or {})}
+    return {
+        "key": v.key,
+        "family": v.family or family,
+        "mode": v.mode or mode,
+        "p": p,
+        "p_rule": "optimised per layer" if p_asked == "optimised" else ("fixed" if p_asked is not None else None),
+        "value": value,
+        "log10_value": log10,
+        "details": dict(v.details or {}),
+    }
 
 
 # ---- formatting helpers ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ bytes, not its extension. Damaged, truncated or empty files raise :class:`~schat
 >>> [(t.name, t.shape, t.dtype) for t in src.tensors()]
 [('fc1.weight', (4, 3), 'float32'), ('fc1.bias', (4,), 'float64')]
 """
+
 from __future__ import annotations
 
 import json
@@ -23,16 +24,25 @@ import numpy as np
 from schattheory.foundation.errors import InputError
 from schattheory.networks import dtypes
 
-__all__ = ["TensorInfo", "open_source", "natural_key", "ArraySource", "NpzSource", "SafetensorsSource",
-           "TorchSource", "MAX_TENSOR_BYTES", "MAX_COMPRESSION_RATIO"]
+__all__ = [
+    "TensorInfo",
+    "open_source",
+    "natural_key",
+    "ArraySource",
+    "NpzSource",
+    "SafetensorsSource",
+    "TorchSource",
+    "MAX_TENSOR_BYTES",
+    "MAX_COMPRESSION_RATIO",
+]
 
 #: the largest tensor read (uncompressed bytes; a 16384 x 16384 float32 layer is exactly this); larger is refused
 #: before any byte of it is read or decompressed
-MAX_TENSOR_BYTES = 2 ** 30
+MAX_TENSOR_BYTES = 2**30
 #: an .npz member this much larger than its compressed form (and above 64 MiB) is a decompression bomb, not weights
 #: (trained float weights barely compress; DEFLATE cannot exceed about 1032:1)
 MAX_COMPRESSION_RATIO = 200
-_BOMB_FLOOR = 64 * 2 ** 20
+_BOMB_FLOOR = 64 * 2**20
 
 _SAFETENSORS_DTYPES = dtypes.SAFETENSORS_DTYPES
 
@@ -128,19 +138,26 @@ class NpzSource(_Source):
             raise self._bad(f"is not a readable .npz archive ({exc})") from None
         self._info = []
         for member in self._members:
-            zi = self._zip.getinfo(member)   # sizes from the zip directory: nothing is decompressed to learn them
+            zi = self._zip.getinfo(member)  # sizes from the zip directory: nothing is decompressed to learn them
             if zi.file_size > MAX_TENSOR_BYTES:
-                raise self._bad(f"member {member!r} is {zi.file_size / 2 ** 20:.0f} MiB uncompressed; tensors above "
-                                f"{MAX_TENSOR_BYTES // 2 ** 20} MiB are refused")
+                raise self._bad(
+                    f"member {member!r} is {zi.file_size / 2**20:.0f} MiB uncompressed; tensors above "
+                    f"{MAX_TENSOR_BYTES // 2**20} MiB are refused"
+                )
             if zi.file_size > _BOMB_FLOOR and zi.file_size > MAX_COMPRESSION_RATIO * max(zi.compress_size, 1):
-                raise self._bad(f"member {member!r} expands {zi.file_size // max(zi.compress_size, 1)}-fold "
-                                f"({zi.compress_size} bytes to {zi.file_size / 2 ** 20:.0f} MiB): a decompression "
-                                "bomb, not trained weights")
+                raise self._bad(
+                    f"member {member!r} expands {zi.file_size // max(zi.compress_size, 1)}-fold "
+                    f"({zi.compress_size} bytes to {zi.file_size / 2**20:.0f} MiB): a decompression "
+                    "bomb, not trained weights"
+                )
             try:
                 with self._zip.open(member) as fh:
                     version = np.lib.format.read_magic(fh)
-                    reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                              else np.lib.format.read_array_header_2_0)
+                    reader = (
+                        np.lib.format.read_array_header_1_0
+                        if version == (1, 0)
+                        else np.lib.format.read_array_header_2_0
+                    )
                     shape, _, dtype = reader(fh)
                     header_end = fh.tell()
             except Exception as exc:  # truncated or corrupted member: zlib/EOF/ValueError and friends
@@ -150,8 +167,10 @@ class NpzSource(_Source):
                 raise InputError("layers", member[:-4], f"has dtype {dtype} (Python objects): not a numeric tensor")
             declared = int(np.prod(shape, dtype=object)) * dtype.itemsize
             if declared != zi.file_size - header_end:
-                raise self._bad(f"member {member!r}: its header promises shape {tuple(shape)} {dtype} "
-                                f"({declared} bytes) but it holds {zi.file_size - header_end}")
+                raise self._bad(
+                    f"member {member!r}: its header promises shape {tuple(shape)} {dtype} "
+                    f"({declared} bytes) but it holds {zi.file_size - header_end}"
+                )
             self._info.append(TensorInfo(member[:-4], tuple(shape), str(dtype)))
 
     def tensors(self):
@@ -197,12 +216,16 @@ def _safetensors_header(path, label):
     data_size = size - 8 - length
     spans = []
     for name, entry in header.items():
+
         def bad(reason, name=name):
             return InputError("model", label, f"tensor {name!r}: {reason}")
 
         if not isinstance(entry, dict) or not {"dtype", "shape", "data_offsets"} <= entry.keys():
-            raise InputError("model", label, f"has a corrupted safetensors header entry {name!r} "
-                                             "(needs dtype, shape and data_offsets)")
+            raise InputError(
+                "model",
+                label,
+                f"has a corrupted safetensors header entry {name!r} (needs dtype, shape and data_offsets)",
+            )
         dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
         if not isinstance(dtype, str) or dtype not in _SAFETENSORS_DTYPES:
             raise bad(f"has unsupported dtype {dtype!r} (supported: {', '.join(_SAFETENSORS_DTYPES)})")
@@ -214,22 +237,24 @@ def _safetensors_header(path, label):
         if not 0 <= lo <= hi:
             raise bad(f"data_offsets {offsets} are negative or reversed")
         if hi > data_size:
-            raise bad(f"data_offsets {offsets} reach past the {data_size} bytes of data (the file is truncated or "
-                      "damaged)")
+            raise bad(
+                f"data_offsets {offsets} reach past the {data_size} bytes of data (the file is truncated or damaged)"
+            )
         item = dtypes.itemsize(_SAFETENSORS_DTYPES[dtype])
         nbytes = item * int(np.prod(shape, dtype=object))
         if hi - lo != nbytes:
             raise bad(f"data offsets do not match shape {tuple(shape)} {dtype} ({hi - lo} bytes for {nbytes})")
         if nbytes > MAX_TENSOR_BYTES:
-            raise bad(f"is {nbytes / 2 ** 20:.0f} MiB; tensors above {MAX_TENSOR_BYTES // 2 ** 20} MiB are refused")
+            raise bad(f"is {nbytes / 2**20:.0f} MiB; tensors above {MAX_TENSOR_BYTES // 2**20} MiB are refused")
         if hi > lo:
             spans.append((lo, hi, name))
         entry["shape"] = tuple(shape)
     spans.sort()
     for (_lo1, hi1, n1), (lo2, hi2, n2) in zip(spans, spans[1:]):
         if lo2 < hi1:
-            raise InputError("model", label, f"tensors {n1!r} and {n2!r} overlap in the data section "
-                                             f"(bytes {lo2}..{min(hi1, hi2)})")
+            raise InputError(
+                "model", label, f"tensors {n1!r} and {n2!r} overlap in the data section (bytes {lo2}..{min(hi1, hi2)})"
+            )
     return 8 + length, header
 
 
@@ -249,6 +274,7 @@ class SafetensorsSource(_Source):
         if use_package is None:
             try:
                 import safetensors  # noqa: F401
+
                 use_package = True
             except ImportError:
                 use_package = False
@@ -274,8 +300,10 @@ class SafetensorsSource(_Source):
             raise self._bad(f"is not a valid safetensors file ({exc})") from None
 
     def tensors(self):
-        return [TensorInfo(k, tuple(self._header[k]["shape"]), _SAFETENSORS_DTYPES[self._header[k]["dtype"]])
-                for k in self._names]
+        return [
+            TensorInfo(k, tuple(self._header[k]["shape"]), _SAFETENSORS_DTYPES[self._header[k]["dtype"]])
+            for k in self._names
+        ]
 
     def file_order(self):
         return sorted(self._header, key=lambda k: self._header[k]["data_offsets"][0])
@@ -299,7 +327,7 @@ class SafetensorsSource(_Source):
             raise self._bad(f"tensor {name!r} cannot be read ({exc.strerror})") from None
         if raw.size != hi - lo:
             raise self._bad(f"is truncated inside tensor {name!r}")
-        return dtypes.decode(raw, dtype, shape, name)   # bf16/fp8 through ml_dtypes, exactly
+        return dtypes.decode(raw, dtype, shape, name)  # bf16/fp8 through ml_dtypes, exactly
 
 
 class TorchSource(_Source):
@@ -315,8 +343,10 @@ class TorchSource(_Source):
         try:
             import torch
         except ImportError:
-            raise self._bad("is a PyTorch file; reading it needs torch, which is not installed "
-                            "(pip install 'schattheory[torch]', or convert it to .safetensors or .npz)") from None
+            raise self._bad(
+                "is a PyTorch file; reading it needs torch, which is not installed "
+                "(pip install 'schattheory[torch]', or convert it to .safetensors or .npz)"
+            ) from None
         try:
             # mmap=True (torch >= 2.1, zip-format files) maps the storages instead of reading them all: a tensor's
             # bytes are touched only when it is read; legacy (non-zip) files cannot be mapped and are read whole
@@ -327,10 +357,12 @@ class TorchSource(_Source):
                     raise
                 obj = torch.load(path, map_location="cpu", weights_only=True)
         except Exception as exc:  # torch raises RuntimeError/UnpicklingError/EOFError on bad files
-            if type(exc).__name__ == "UnpicklingError":   # torch's own text is many lines with colour codes
-                raise self._bad("holds pickled Python objects (a whole module saved with torch.save(model)?), "
-                                "which are not loaded: they could run code; save model.state_dict() "
-                                "instead") from None
+            if type(exc).__name__ == "UnpicklingError":  # torch's own text is many lines with colour codes
+                raise self._bad(
+                    "holds pickled Python objects (a whole module saved with torch.save(model)?), "
+                    "which are not loaded: they could run code; save model.state_dict() "
+                    "instead"
+                ) from None
             first = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", str(exc)).strip().splitlines()[:1] or [""]
             raise self._bad(f"cannot be read by torch.load ({type(exc).__name__}: {first[0][:200]})") from None
         for key in ("state_dict", "model_state_dict", "model"):
@@ -344,8 +376,10 @@ class TorchSource(_Source):
                 self._tensors[str(name)] = t
 
     def tensors(self):
-        return [TensorInfo(k, tuple(int(x) for x in t.shape), str(t.dtype).replace("torch.", ""))
-                for k, t in self._tensors.items()]
+        return [
+            TensorInfo(k, tuple(int(x) for x in t.shape), str(t.dtype).replace("torch.", ""))
+            for k, t in self._tensors.items()
+        ]
 
     def read(self, name):
         t = self._tensors[name].detach().cpu()

@@ -4,6 +4,7 @@ The matrix is scaled by the same power of two as on the CPU path (exact), decomp
 dtype, and returned as float64 in descending order. tests/test_gpu.py checks it against the CPU path to 1e-5
 relative (of sigma_1) where a CUDA device exists, and skips saying so elsewhere.
 """
+
 from __future__ import annotations
 
 import math

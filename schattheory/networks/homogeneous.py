@@ -29,6 +29,7 @@ Reference: the standard homogeneous-coordinate reduction (e.g. Neyshabur, Tomiok
 >>> fold_dense(np.eye(2), np.array([3.0, 4.0]), takes_one=True, gives_one=True).tolist()
 [[1.0, 0.0, 3.0], [0.0, 1.0, 4.0], [0.0, 0.0, 1.0]]
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,8 +38,15 @@ import numpy as np
 
 from schattheory.foundation.errors import InputError
 
-__all__ = ["LayerFold", "HomogeneousPlan", "homogeneous_plan", "fold_dense", "fold_conv", "augment_data_stats",
-           "BIAS_FREE_LABEL"]
+__all__ = [
+    "LayerFold",
+    "HomogeneousPlan",
+    "homogeneous_plan",
+    "fold_dense",
+    "fold_conv",
+    "augment_data_stats",
+    "BIAS_FREE_LABEL",
+]
 
 BIAS_FREE_LABEL = "bias-free network"
 
@@ -57,13 +65,14 @@ class LayerFold:
         if not self.takes_one:
             return "as stored"
         return ("[[W, b], [0, 1]]" if self.gives_one else "[W, b]") + (
-            f" (constant read as a block of {self.q})" if self.q > 1 else "")
+            f" (constant read as a block of {self.q})" if self.q > 1 else ""
+        )
 
 
 @dataclass(frozen=True)
 class HomogeneousPlan:
     folds: tuple
-    biases: str          # "folded" (homogeneous coordinates), "none in the file", or "dropped (--no-biases)"
+    biases: str  # "folded" (homogeneous coordinates), "none in the file", or "dropped (--no-biases)"
     first_conv: bool = False
 
     @property
@@ -82,19 +91,26 @@ class HomogeneousPlan:
 
     def describe(self) -> str:
         if self.biases == "folded":
-            last = max(i for i, f in enumerate(self.folds) if f.takes_one) + 1     # 1-based
+            last = max(i for i, f in enumerate(self.folds) if f.takes_one) + 1  # 1-based
             depth = len(self.folds)
-            head = "biases folded by homogeneous coordinates: input augmented with a constant 1 (input norm " \
-                   "sqrt(B^2 + 1)" + (", or sqrt(B^2 + h w) for a conv input" if self.first_conv else "") + ")"
+            head = (
+                "biases folded by homogeneous coordinates: input augmented with a constant 1 (input norm "
+                "sqrt(B^2 + 1)" + (", or sqrt(B^2 + h w) for a conv input" if self.first_conv else "") + ")"
+            )
             mid = f", layers 1..{last - 1} as [[W, b], [0, 1]]" if last > 1 else ""
-            tail = (f", layer {last} as [W, b] without the extra row (its outputs are the logits: a constant extra "
-                    "output would enter max_(j != y) f_j and change the margin)" if last == depth else
-                    f", layer {last} as [W, b] (the last that adds a constant), layers {last + 1}..{depth} as stored")
+            tail = (
+                f", layer {last} as [W, b] without the extra row (its outputs are the logits: a constant extra "
+                "output would enter max_(j != y) f_j and change the margin)"
+                if last == depth
+                else f", layer {last} as [W, b] (the last that adds a constant), layers {last + 1}..{depth} as stored"
+            )
             return head + mid + tail
         if self.biases == "none in the file":
             return "no biases in the file: the layers are evaluated as stored"
-        return (f"{BIAS_FREE_LABEL}: biases (and BatchNorm shifts) dropped on request (--no-biases); every number, "
-                "the margin included, is for the network without them")
+        return (
+            f"{BIAS_FREE_LABEL}: biases (and BatchNorm shifts) dropped on request (--no-biases); every number, "
+            "the margin included, is for the network without them"
+        )
 
 
 def homogeneous_plan(plan, biases: bool = True) -> HomogeneousPlan:
@@ -102,8 +118,11 @@ def homogeneous_plan(plan, biases: bool = True) -> HomogeneousPlan:
     layers = plan.layers
     has = [lay.has_bias for lay in layers]
     if not biases:
-        return HomogeneousPlan(tuple(LayerFold() for _ in layers), "dropped (--no-biases)" if any(has) else
-                               "none in the file", layers[0].kind == "conv")
+        return HomogeneousPlan(
+            tuple(LayerFold() for _ in layers),
+            "dropped (--no-biases)" if any(has) else "none in the file",
+            layers[0].kind == "conv",
+        )
     if not any(has):
         return HomogeneousPlan(tuple(LayerFold() for _ in layers), "none in the file", layers[0].kind == "conv")
     last = max(i for i, h in enumerate(has) if h)
@@ -116,11 +135,15 @@ def homogeneous_plan(plan, biases: bool = True) -> HomogeneousPlan:
         if i > 0:
             prev = layers[i - 1]
             if prev.kind == "conv" and lay.kind == "dense":
-                q = lay.shape[1] // prev.shape[0]      # positions of the conv output, flattened channel-major
+                q = lay.shape[1] // prev.shape[0]  # positions of the conv output, flattened channel-major
             elif prev.kind == "dense" and lay.kind == "conv":
-                raise InputError("biases", lay.name, "a convolution after a dense layer cannot read the folded "
-                                 "constant (it would need one per position); use --no-biases to evaluate the "
-                                 f"{BIAS_FREE_LABEL}")
+                raise InputError(
+                    "biases",
+                    lay.name,
+                    "a convolution after a dense layer cannot read the folded "
+                    "constant (it would need one per position); use --no-biases to evaluate the "
+                    f"{BIAS_FREE_LABEL}",
+                )
         folds.append(LayerFold(True, i < last, q))
     return HomogeneousPlan(tuple(folds), "folded", layers[0].kind == "conv")
 
@@ -131,8 +154,11 @@ def fold_dense(W, b, *, takes_one: bool, gives_one: bool, q: int = 1) -> np.ndar
     if not takes_one:
         return W
     m, n = W.shape
-    col = np.zeros((m, q), dtype=W.dtype) if b is None else np.repeat(
-        (np.asarray(b, dtype=np.float64) / q).astype(W.dtype)[:, None], q, axis=1)
+    col = (
+        np.zeros((m, q), dtype=W.dtype)
+        if b is None
+        else np.repeat((np.asarray(b, dtype=np.float64) / q).astype(W.dtype)[:, None], q, axis=1)
+    )
     out = np.hstack([W, col])
     if gives_one:
         row = np.concatenate([np.zeros(n, dtype=W.dtype), np.full(q, 1.0 / q, dtype=W.dtype)])
@@ -163,8 +189,12 @@ def bias_tap(kernel_shape, pad) -> tuple:
     kh, kw = kernel_shape[2:]
     ph, pw = pad
     if 2 * ph > kh - 1 or 2 * pw > kw - 1:
-        raise InputError("padding", pad, f"a {kh}x{kw} kernel with zero padding {pad} has output positions that "
-                         "read only padding; the bias cannot be folded as a constant channel (use --no-biases)")
+        raise InputError(
+            "padding",
+            pad,
+            f"a {kh}x{kw} kernel with zero padding {pad} has output positions that "
+            "read only padding; the bias cannot be folded as a constant channel (use --no-biases)",
+        )
     return (ph, pw)
 
 
@@ -174,10 +204,15 @@ def augment_data_stats(data, extra, activation_norms=None, takes=()):
 
     if not extra:
         return data, activation_norms
-    new = replace(data, input_norm=float(np.hypot(data.input_norm, np.sqrt(extra))),
-                  data_frobenius=float(np.sqrt(data.data_frobenius ** 2 + data.n * extra)))
+    new = replace(
+        data,
+        input_norm=float(np.hypot(data.input_norm, np.sqrt(extra))),
+        data_frobenius=float(np.sqrt(data.data_frobenius**2 + data.n * extra)),
+    )
     if activation_norms is not None:
         # the activation entering layer l carries the constant 1 when layer l reads it (the first: the input's e)
-        activation_norms = [float(np.hypot(a, np.sqrt(extra if i == 0 else 1.0))) if t else float(a)
-                            for i, (a, t) in enumerate(zip(activation_norms, takes))]
+        activation_norms = [
+            float(np.hypot(a, np.sqrt(extra if i == 0 else 1.0))) if t else float(a)
+            for i, (a, t) in enumerate(zip(activation_norms, takes))
+        ]
     return new, activation_norms

@@ -13,6 +13,7 @@ layer when it is 2-D or 4-D.
 >>> classify("fc1.weight", 2).role
 'dense'
 """
+
 from __future__ import annotations
 
 import functools
@@ -74,11 +75,25 @@ def classify(name: str, ndim: int, orientation: str = "out_in") -> Layout | None
         if rx.search(name):
             if evaluate and ndim != 2:
                 # a pattern names a matrix; anything else under that name is not what the pattern describes
-                return Layout(pat["role"], pat.get("stored"), (), False, pat["id"],
-                              f"named like {pat['role']} but has {ndim} dimensions, not 2", False)
+                return Layout(
+                    pat["role"],
+                    pat.get("stored"),
+                    (),
+                    False,
+                    pat["id"],
+                    f"named like {pat['role']} but has {ndim} dimensions, not 2",
+                    False,
+                )
             role = role_table[pat["role"]]
-            return Layout(pat["role"], pat.get("stored"), tuple(pat.get("split", ())), evaluate, pat["id"],
-                          role["meaning"], bool(role["covered"]))
+            return Layout(
+                pat["role"],
+                pat.get("stored"),
+                tuple(pat.get("split", ())),
+                evaluate,
+                pat["id"],
+                role["meaning"],
+                bool(role["covered"]),
+            )
     if ndim in (2, 4):
         if orientation not in _STORED:
             raise InputError("orientation", orientation, f"must be one of {_STORED}")

@@ -38,6 +38,7 @@ schattheory.foundation.errors.InputError: layers='layer1': shape (2, 5): its 5 i
 'layer0'
 (out of layer l must equal in of layer l+1; check the order or --orientation)
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -49,8 +50,20 @@ import numpy as np
 from schattheory.foundation.errors import InputError
 from schattheory.networks.formats import TensorInfo, natural_key, open_source
 
-__all__ = ["TensorInfo", "LayerPlan", "ModelPlan", "RawLayer", "plan_model", "iter_layers", "open_source",
-           "natural_key", "fold_batchnorm", "with_extras", "pair_biases", "BN_EPS"]
+__all__ = [
+    "TensorInfo",
+    "LayerPlan",
+    "ModelPlan",
+    "RawLayer",
+    "plan_model",
+    "iter_layers",
+    "open_source",
+    "natural_key",
+    "fold_batchnorm",
+    "with_extras",
+    "pair_biases",
+    "BN_EPS",
+]
 
 _FLOAT_UPCAST = {"float16": np.float32, "bfloat16": np.float32}
 
@@ -60,12 +73,12 @@ class LayerPlan:
     """One selected layer: weight tensor, optional bias tensor, kind ``dense`` or ``conv``."""
 
     name: str
-    shape: tuple           # torch orientation: (out, in) or (out, in, kh, kw)
+    shape: tuple  # torch orientation: (out, in) or (out, in, kh, kw)
     dtype: str
     kind: str
     bias: str | None = None
-    batchnorm: tuple | None = None   # (running_mean, running_var, weight or None, bias or None) tensor names
-    extra_dtypes: tuple = ()         # stored dtypes of the bias and BatchNorm tensors folded into this layer
+    batchnorm: tuple | None = None  # (running_mean, running_var, weight or None, bias or None) tensor names
+    extra_dtypes: tuple = ()  # stored dtypes of the bias and BatchNorm tensors folded into this layer
 
     @property
     def has_bias(self) -> bool:
@@ -77,9 +90,9 @@ class LayerPlan:
 class ModelPlan:
     source: object
     layers: tuple
-    ignored: tuple = ()                    # (name, reason) of tensors not used, the reason saying what it means
+    ignored: tuple = ()  # (name, reason) of tensors not used, the reason saying what it means
     orientation: str = "out_in"
-    accounted: tuple = ()                  # (name, role) of every tensor used: weight, bias, batchnorm
+    accounted: tuple = ()  # (name, role) of every tensor used: weight, bias, batchnorm
 
 
 @dataclass
@@ -91,7 +104,7 @@ class RawLayer:
     bias: np.ndarray | None
     kind: str
     stored_dtype: str
-    batchnorm: str | None = None     # the BatchNorm folded into weight and bias, if any
+    batchnorm: str | None = None  # the BatchNorm folded into weight and bias, if any
 
 
 # ---- selection and checks -----------------------------------------------------------------------------------
@@ -122,7 +135,7 @@ def _bias_candidates(name: str) -> list:
             out.append(f"{stem}.{bname}" if stem else bname)
     for wpre, bpre in (("weight", "bias"), ("weights", "biases"), ("W", "b"), ("w", "b")):
         if name.startswith(wpre) and len(name) > len(wpre) and not name[len(wpre)].isalpha():
-            out.append(bpre + name[len(wpre):])
+            out.append(bpre + name[len(wpre) :])
     if not name.endswith(".bias") and "." not in name:
         out.append(name + ".bias")
     return out
@@ -138,12 +151,17 @@ _BUFFER_SUFFIXES = ("_ids", "position_ids", "_mask", "mask", "_index", "index", 
 
 def _unsupported_dtype(t, kind: str) -> InputError:
     what = "complex" if "complex" in t.dtype else t.dtype
-    return InputError("layers", t.name, f"{kind} has dtype {what}: only real floating-point weights are supported "
-                      "(dequantise or convert it, or leave it out with --layers)")
+    return InputError(
+        "layers",
+        t.name,
+        f"{kind} has dtype {what}: only real floating-point weights are supported "
+        "(dequantise or convert it, or leave it out with --layers)",
+    )
 
 
-def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = "natural",
-               check_chain: bool = True) -> ModelPlan:
+def plan_model(
+    model, layers=None, *, orientation: str = "out_in", order: str = "natural", check_chain: bool = True
+) -> ModelPlan:
     """Select the weight layers of ``model`` (path or arrays) and check them, reading headers only.
 
     ``layers``: ``None`` (every 2-D and 4-D float tensor), comma-separated shell patterns, or ``re:REGEX``.
@@ -178,19 +196,31 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
             continue
         selected = match is not None and match(t.name)
         if selected or (source.kind == "arrays" and match is None):  # asked for: refuse, do not skip
-            what = ("is a 1-D tensor, not a weight layer" if len(t.shape) == 1 else f"has {len(t.shape)} dimensions")
-            raise InputError("layers", t.name, f"shape {tuple(t.shape)}: "
-                             f"{what} (layers are 2-D (out, in) or 4-D conv kernels (out, in, kh, kw))")
+            what = "is a 1-D tensor, not a weight layer" if len(t.shape) == 1 else f"has {len(t.shape)} dimensions"
+            raise InputError(
+                "layers",
+                t.name,
+                f"shape {tuple(t.shape)}: {what} (layers are 2-D (out, in) or 4-D conv kernels (out, in, kh, kw))",
+            )
         what = {0: "scalar", 1: "1-D, not a bias"}.get(len(t.shape), f"{len(t.shape)}-D")
         if match is not None and not match(t.name):
             what = f"{what}, not selected by --layers"
-        ignored.append((t.name, f"{what}: not part of the evaluated operator; if it acts in the network, the bounds "
-                                "do not cover it"))
+        ignored.append(
+            (
+                t.name,
+                f"{what}: not part of the evaluated operator; if it acts in the network, the bounds do not cover it",
+            )
+        )
     if not chosen:
         what = f"matches --layers {layers!r}" if match is not None else "is 2-D or 4-D"
-        raise InputError("model", source.label, f"no weight tensor {what} (tensors: "
-                         + ", ".join(f"{t.name}{list(t.shape)}" for t in infos[:6]) + (" ..." if len(infos) > 6 else "")
-                         + ")")
+        raise InputError(
+            "model",
+            source.label,
+            f"no weight tensor {what} (tensors: "
+            + ", ".join(f"{t.name}{list(t.shape)}" for t in infos[:6])
+            + (" ..." if len(infos) > 6 else "")
+            + ")",
+        )
     plans = []
     for t in chosen:
         shape = tuple(int(x) for x in t.shape)
@@ -199,8 +229,9 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
         kind = "dense" if len(shape) == 2 else "conv"
         bn = bn_of.get(t.name)
         extra = [by_name[x].dtype for x in ((bias_of.get(t.name),) + tuple(bn or ())) if x is not None]
-        plans.append(LayerPlan(t.name, _torch_shape(shape, orientation), t.dtype, kind, bias_of.get(t.name), bn,
-                               tuple(extra)))
+        plans.append(
+            LayerPlan(t.name, _torch_shape(shape, orientation), t.dtype, kind, bias_of.get(t.name), bn, tuple(extra))
+        )
     if check_chain:
         _check_chain(plans)
     return ModelPlan(source, tuple(plans), tuple(ignored), orientation, accounted_tensors(plans, used))
@@ -208,12 +239,15 @@ def plan_model(model, layers=None, *, orientation: str = "out_in", order: str = 
 
 def accounted_tensors(plans, used) -> tuple:
     """(name, role) of every tensor a network uses: weights, biases, BatchNorm tensors and counters."""
-    accounted = [(lay.name, "weight") for lay in plans] + [(lay.bias, f"bias of {lay.name}") for lay in plans
-                                                            if lay.bias is not None]
-    accounted += [(x, f"batchnorm folded into {lay.name}") for lay in plans for x in (lay.batchnorm or ())
-                  if x is not None]
-    accounted += [(x, "batchnorm counter (no effect in eval mode)") for x in sorted(used)
-                  if x.endswith(".num_batches_tracked")]
+    accounted = [(lay.name, "weight") for lay in plans] + [
+        (lay.bias, f"bias of {lay.name}") for lay in plans if lay.bias is not None
+    ]
+    accounted += [
+        (x, f"batchnorm folded into {lay.name}") for lay in plans for x in (lay.batchnorm or ()) if x is not None
+    ]
+    accounted += [
+        (x, "batchnorm counter (no effect in eval mode)") for x in sorted(used) if x.endswith(".num_batches_tracked")
+    ]
     return tuple(accounted)
 
 
@@ -243,8 +277,13 @@ def pair_biases(infos, chosen, orientation: str = "out_in", *, strict_dtype: boo
         i = position[t.name]
         nxt = infos[i + 1] if i + 1 < len(infos) else None
         out = t.shape[-1] if orientation == "in_out" else t.shape[0]
-        if (nxt is not None and len(nxt.shape) == 1 and nxt.name not in used and nxt.shape[0] == out
-                and re.fullmatch(r"arr_\d+", nxt.name)):   # numpy.savez(*arrays): unnamed, paired by position
+        if (
+            nxt is not None
+            and len(nxt.shape) == 1
+            and nxt.name not in used
+            and nxt.shape[0] == out
+            and re.fullmatch(r"arr_\d+", nxt.name)
+        ):  # numpy.savez(*arrays): unnamed, paired by position
             bias_of[t.name] = nxt.name
             used.add(nxt.name)
     return bias_of, used
@@ -260,12 +299,20 @@ def _refuse_unfoldable(infos, weights, used, match):
             continue
         stem, _, last = t.name.rpartition(".")
         if _ATTENTION.search(t.name):
-            raise InputError("model", t.name, "belongs to an attention block, which the bounds (chains of linear "
-                             "layers and 1-Lipschitz activations) do not cover; select the chain with --layers")
+            raise InputError(
+                "model",
+                t.name,
+                "belongs to an attention block, which the bounds (chains of linear "
+                "layers and 1-Lipschitz activations) do not cover; select the chain with --layers",
+            )
         if len(t.shape) == 1 and t.name not in weights and last in ("weight", "scale", "gamma") and stem:
-            raise InputError("model", t.name, "is a 1-D scale without running statistics (LayerNorm/GroupNorm "
-                             "affine parameters or similar): it cannot be folded into a linear layer and the bounds "
-                             "do not cover a network that uses it; leave it out knowingly with --layers")
+            raise InputError(
+                "model",
+                t.name,
+                "is a 1-D scale without running statistics (LayerNorm/GroupNorm "
+                "affine parameters or similar): it cannot be folded into a linear layer and the bounds "
+                "do not cover a network that uses it; leave it out knowingly with --layers",
+            )
 
 
 def _batchnorms(source, infos, chosen, used, orientation, match) -> dict:
@@ -285,8 +332,12 @@ def _batchnorms(source, infos, chosen, used, orientation, match) -> dict:
     candidates = [t for t in infos if len(t.shape) in (2, 4)]
     for stem, g in groups.items():
         if "running_mean" not in g or "running_var" not in g:
-            raise InputError("model", stem, "BatchNorm statistics are incomplete (running_mean and running_var are "
-                             "both needed to fold it in eval mode)")
+            raise InputError(
+                "model",
+                stem,
+                "BatchNorm statistics are incomplete (running_mean and running_var are "
+                "both needed to fold it in eval mode)",
+            )
         for extra in ("weight", "bias"):
             t = by_name.get(f"{stem}.{extra}")
             if t is not None and len(t.shape) == 1:
@@ -295,17 +346,23 @@ def _batchnorms(source, infos, chosen, used, orientation, match) -> dict:
         before = [w for w in candidates if pos[w.name] < first]
         if not before:
             if match is not None:
-                continue   # not selected: listed among the ignored tensors
-            raise InputError("model", stem, "a BatchNorm with no weight layer before it in the file cannot be folded "
-                             "into a preceding layer")
+                continue  # not selected: listed among the ignored tensors
+            raise InputError(
+                "model",
+                stem,
+                "a BatchNorm with no weight layer before it in the file cannot be folded into a preceding layer",
+            )
         lay = max(before, key=lambda w: pos[w.name])
         if lay.name not in chosen_names:
-            continue       # follows a layer that is not evaluated: listed among the ignored tensors
+            continue  # follows a layer that is not evaluated: listed among the ignored tensors
         out_ch = lay.shape[-1] if orientation == "in_out" else lay.shape[0]
         length = by_name[g["running_mean"]].shape
         if tuple(length) != (out_ch,) or tuple(by_name[g["running_var"]].shape) != (out_ch,):
-            raise InputError("model", stem, f"BatchNorm of length {length} follows {lay.name!r} with {out_ch} outputs; "
-                             "it cannot be folded into it")
+            raise InputError(
+                "model",
+                stem,
+                f"BatchNorm of length {length} follows {lay.name!r} with {out_ch} outputs; it cannot be folded into it",
+            )
         if lay.name in out:
             raise InputError("model", stem, f"a second BatchNorm follows {lay.name!r}")
         out[lay.name] = (g["running_mean"], g["running_var"], g.get("weight"), g.get("bias"))
@@ -323,16 +380,27 @@ def _check_chain(plans):
     for prev, cur in zip(plans, plans[1:]):
         out_prev, in_cur = prev.shape[0], cur.shape[1]
         if prev.kind == cur.kind and out_prev != in_cur:
-            raise InputError("layers", cur.name, f"shape {cur.shape}: "
-                             f"its {in_cur} inputs do not match the {out_prev} outputs of {prev.name!r} (out of "
-                             "layer l must equal in of layer l+1; check the order or --orientation)")
+            raise InputError(
+                "layers",
+                cur.name,
+                f"shape {cur.shape}: "
+                f"its {in_cur} inputs do not match the {out_prev} outputs of {prev.name!r} (out of "
+                "layer l must equal in of layer l+1; check the order or --orientation)",
+            )
         # conv -> dense flattens (channels x positions); dense -> conv reshapes: the counts must divide
         if prev.kind == "conv" and cur.kind == "dense" and in_cur % out_prev:
-            raise InputError("layers", cur.name, f"shape {cur.shape}: "
-                             f"its {in_cur} inputs are not a multiple of the {out_prev} channels of {prev.name!r}")
+            raise InputError(
+                "layers",
+                cur.name,
+                f"shape {cur.shape}: "
+                f"its {in_cur} inputs are not a multiple of the {out_prev} channels of {prev.name!r}",
+            )
         if prev.kind == "dense" and cur.kind == "conv" and out_prev % in_cur:
-            raise InputError("layers", cur.name, f"shape {cur.shape}: "
-                             f"its {in_cur} channels do not divide the {out_prev} outputs of {prev.name!r}")
+            raise InputError(
+                "layers",
+                cur.name,
+                f"shape {cur.shape}: its {in_cur} channels do not divide the {out_prev} outputs of {prev.name!r}",
+            )
 
 
 def _to_weight(arr: np.ndarray, name: str, stored: str, orientation: str, want_ndim=None) -> np.ndarray:
@@ -353,8 +421,11 @@ def _to_weight(arr: np.ndarray, name: str, stored: str, orientation: str, want_n
     if not (np.isfinite(arr.max()) and np.isfinite(arr.min())):
         finite = np.isfinite(arr)
         bad = "NaN" if np.isnan(arr).any() else "inf"
-        raise InputError("layers", name, f"shape {arr.shape}: contains {bad} entries "
-                         f"({int(arr.size - np.count_nonzero(finite))} of {arr.size})")
+        raise InputError(
+            "layers",
+            name,
+            f"shape {arr.shape}: contains {bad} entries ({int(arr.size - np.count_nonzero(finite))} of {arr.size})",
+        )
     return arr
 
 
@@ -413,11 +484,13 @@ def iter_layers(plan: ModelPlan, *, biases: bool = True, bn_eps: float = BN_EPS)
 
 def _coarsest(dtypes) -> str:
     """The stored dtype with the largest machine epsilon (the precision the folded layer is known to)."""
+
     def eps(d):
         if d == "bfloat16":
-            return 2.0 ** -8
+            return 2.0**-8
         try:
             return float(np.finfo(np.dtype(d)).eps)
         except (TypeError, ValueError):
             return 0.0
+
     return max(dtypes, key=eps)

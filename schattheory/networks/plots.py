@@ -21,6 +21,7 @@ touched.
 >>> names
 ['rank_proxy.pdf', 'rank_proxy.png', 'spectra.pdf', 'spectra.png']
 """
+
 from __future__ import annotations
 
 import math
@@ -68,7 +69,7 @@ def _spectra_figure(ev):
 def _rank_proxy_figure(ev, sweep):
     fig = _figure()
     ax = fig.add_subplot()
-    table = np.array([ev.spectra.rank_proxy(p) for p in sweep]).T       # (layers, ps)
+    table = np.array([ev.spectra.rank_proxy(p) for p in sweep]).T  # (layers, ps)
     names = ev.spectra.names
     if len(names) <= _MANY:
         cmap = _cmap(len(names))
@@ -80,8 +81,12 @@ def _rank_proxy_figure(ev, sweep):
         ax.set_ylabel(r"rank proxy $\sum_i (\sigma_i/\sigma_1)^p$")
         ax.legend(fontsize=7)
     else:
-        im = ax.imshow(np.log10(table), aspect="auto", origin="lower",
-                       extent=(math.log10(sweep[0]), math.log10(sweep[-1]), -0.5, len(names) - 0.5))
+        im = ax.imshow(
+            np.log10(table),
+            aspect="auto",
+            origin="lower",
+            extent=(math.log10(sweep[0]), math.log10(sweep[-1]), -0.5, len(names) - 0.5),
+        )
         ax.set_xlabel("log10 p")
         ax.set_ylabel("layer index")
         fig.colorbar(im, ax=ax, label="log10 rank proxy")
@@ -110,8 +115,11 @@ def _bound_figure(ev, sweep):
     fig = _figure(9.0, 4.2)
     ax1, ax2 = fig.subplots(1, 2)
     ax1.plot(ps, net, color="k", marker=".", label=f"{MAIN_FAMILY} (same p in every layer)")
-    opt = [b for b in ev.bounds if b["family"] == MAIN_FAMILY and b["mode"] == "dominant"
-           and b.get("p_rule") == "optimised per layer"]
+    opt = [
+        b
+        for b in ev.bounds
+        if b["family"] == MAIN_FAMILY and b["mode"] == "dominant" and b.get("p_rule") == "optimised per layer"
+    ]
     if opt:
         ax1.axhline(opt[0]["log10_value"], color="C3", ls="--", label="p optimised per layer")
     ax1.set_xscale("log")
@@ -129,8 +137,9 @@ def _bound_figure(ev, sweep):
         ax2.set_ylabel(r"log10 $\mathcal{C}_\ell(p)$")
         ax2.legend(fontsize=7)
     else:
-        im = ax2.imshow(terms, aspect="auto", origin="lower",
-                        extent=(math.log10(ps[0]), math.log10(ps[-1]), -0.5, len(names) - 0.5))
+        im = ax2.imshow(
+            terms, aspect="auto", origin="lower", extent=(math.log10(ps[0]), math.log10(ps[-1]), -0.5, len(names) - 0.5)
+        )
         ax2.set_xlabel("log10 p")
         ax2.set_ylabel("layer index")
         fig.colorbar(im, ax=ax2, label=r"log10 $\mathcal{C}_\ell(p)$")

@@ -4,6 +4,7 @@ With ``tqdm`` installed (optional extra ``progress``: a maintained bar that hand
 a bar counts bytes; without it, one plain line at most every ``interval`` seconds and a last one at the end.
 Nothing is written to stdout, so ``--json`` stays clean.
 """
+
 from __future__ import annotations
 
 import sys
@@ -37,8 +38,16 @@ class SpectraProgress:
             except ImportError:
                 tqdm = None
             if tqdm is not None:
-                self._bar = tqdm(total=self.total_bytes, unit="B", unit_scale=True, unit_divisor=1024,
-                                 desc="spectra", file=self.stream, dynamic_ncols=True, leave=True)
+                self._bar = tqdm(
+                    total=self.total_bytes,
+                    unit="B",
+                    unit_scale=True,
+                    unit_divisor=1024,
+                    desc="spectra",
+                    file=self.stream,
+                    dynamic_ncols=True,
+                    leave=True,
+                )
 
     def left(self) -> float | None:
         """Seconds left, from the bytes rate so far (None before the first job)."""
@@ -49,9 +58,11 @@ class SpectraProgress:
 
     def line(self) -> str:
         left = self.left()
-        return (f"spectra: {self.done}/{self.total} tensors, {_mib(self.bytes)} of {_mib(self.total_bytes)} read"
-                + (f", {self.cached} layers from the cache" if self.cached else "")
-                + (f", {_clock(left)} left" if left is not None else ""))
+        return (
+            f"spectra: {self.done}/{self.total} tensors, {_mib(self.bytes)} of {_mib(self.total_bytes)} read"
+            + (f", {self.cached} layers from the cache" if self.cached else "")
+            + (f", {_clock(left)} left" if left is not None else "")
+        )
 
     def __call__(self, result) -> None:
         self.done += 1

@@ -54,6 +54,7 @@ epsilon of the precision the weights were stored in (or computed in, if coarser)
 >>> net.rank_proxy(1).tolist()          # (4 + 3)/4 and (1 + 1)/1
 [1.75, 2.0]
 """
+
 from __future__ import annotations
 
 import math
@@ -102,8 +103,20 @@ class NetworkSpectra:
     Gram diagnostics, seconds spent).
     """
 
-    def __init__(self, layers, info=None, *, source: str = "", method: str = "svd", biases=None, ignored=(),
-                 notes=(), extras=None, homogeneous=None, accounted=()):
+    def __init__(
+        self,
+        layers,
+        info=None,
+        *,
+        source: str = "",
+        method: str = "svd",
+        biases=None,
+        ignored=(),
+        notes=(),
+        extras=None,
+        homogeneous=None,
+        accounted=(),
+    ):
         self.layers = tuple(layers)
         if not self.layers:
             raise InputError("layers", 0, "a network needs at least one weight layer")
@@ -113,15 +126,31 @@ class NetworkSpectra:
         self.ignored = tuple(ignored)
         self.notes = list(notes)
         self.extras = dict(extras or {})
-        self.homogeneous = homogeneous          # HomogeneousPlan (None: built from matrices, nothing folded)
-        self.accounted = tuple(accounted)       # (tensor name, role) of every tensor used
+        self.homogeneous = homogeneous  # HomogeneousPlan (None: built from matrices, nothing folded)
+        self.accounted = tuple(accounted)  # (tensor name, role) of every tensor used
 
     # ---- construction ---------------------------------------------------------------------------------------
     @classmethod
-    def from_model(cls, model, *, layers=None, method: str = "svd", dtype=None, input_size=None,
-                   padding=None, orientation: str = "out_in", order: str = "natural", progress=None,
-                   on_layer=None, plan=None, biases: bool = True, reference=None, bn_eps: float = BN_EPS,
-                   exact_limit=None, top_k=None) -> "NetworkSpectra":
+    def from_model(
+        cls,
+        model,
+        *,
+        layers=None,
+        method: str = "svd",
+        dtype=None,
+        input_size=None,
+        padding=None,
+        orientation: str = "out_in",
+        order: str = "natural",
+        progress=None,
+        on_layer=None,
+        plan=None,
+        biases: bool = True,
+        reference=None,
+        bn_eps: float = BN_EPS,
+        exact_limit=None,
+        top_k=None,
+    ) -> "NetworkSpectra":
         """Read ``model`` one layer at a time and decompose each layer once.
 
         ``input_size``: (h, w) for every conv layer, or a dict name -> (h, w); ``padding``: ``"circular"`` (exact),
@@ -139,10 +168,9 @@ class NetworkSpectra:
         top_k = check_method_top_k(method, top_k, [lay.shape for lay in plan.layers])
         sizes = _input_sizes(input_size, plan)
         pads = _paddings(padding, plan, sizes)
-        for name, size in sizes.items():   # sizes and paddings checked against the memory they need, before work
+        for name, size in sizes.items():  # sizes and paddings checked against the memory they need, before work
             if name in pads:
-                check_conv_size(next(lay.shape for lay in plan.layers if lay.name == name), size, pads[name],
-                                name=name)
+                check_conv_size(next(lay.shape for lay in plan.layers if lay.name == name), size, pads[name], name=name)
         hom = homogeneous_plan(plan, biases=biases)
         ref_iter = None
         if reference is not None:
@@ -157,8 +185,9 @@ class NetworkSpectra:
             if on_layer is not None:
                 on_layer(raw, i)
             ref = next(ref_iter) if ref_iter is not None else None
-            lay, meta, filt = _layer_stats(raw, method, dtype, sizes.get(raw.name), pads.get(raw.name),
-                                           hom.folds[i], ref, exact_limit, top_k)
+            lay, meta, filt = _layer_stats(
+                raw, method, dtype, sizes.get(raw.name), pads.get(raw.name), hom.folds[i], ref, exact_limit, top_k
+            )
             stats.append(lay)
             info.append(meta)
             if filt is not None:
@@ -176,8 +205,18 @@ class NetworkSpectra:
         extras["homogeneous"] = hom
         if reference is not None:
             extras["reference"] = str(reference) if not isinstance(reference, (list, tuple, dict)) else "arrays"
-        return cls(stats, info, source=src, method=method, biases=bias_vals, ignored=plan.ignored, notes=notes,
-                   extras=extras, homogeneous=hom, accounted=plan.accounted)
+        return cls(
+            stats,
+            info,
+            source=src,
+            method=method,
+            biases=bias_vals,
+            ignored=plan.ignored,
+            notes=notes,
+            extras=extras,
+            homogeneous=hom,
+            accounted=plan.accounted,
+        )
 
     # ---- per-layer arrays -------------------------------------------------------------------------------------
     def __len__(self):
@@ -253,11 +292,13 @@ class NetworkSpectra:
                 continue
             count, floor = meta["gram_unresolved"], meta["gram_floor"]
             for p in ps:
-                share = count * floor ** p / lay.rank_proxy(p)
+                share = count * floor**p / lay.rank_proxy(p)
                 if share > threshold:
-                    out.append(f"{lay.name}: {count} singular values lie below {floor:.1e} sigma_1, where the Gram "
-                               f"path is not accurate; at p = {p:g} they can move the rank proxy by up to "
-                               f"{100 * min(share, 1):.2g}% (use --method svd for small p)")
+                    out.append(
+                        f"{lay.name}: {count} singular values lie below {floor:.1e} sigma_1, where the Gram "
+                        f"path is not accurate; at p = {p:g} they can move the rank proxy by up to "
+                        f"{100 * min(share, 1):.2g}% (use --method svd for small p)"
+                    )
                     break
         return out
 
@@ -288,7 +329,7 @@ class NetworkSpectra:
     # ---- outputs ----------------------------------------------------------------------------------------------
     def to_netstats(self, data=None) -> NetworkStats:
         extras = dict(self.extras)
-        if self.certified:   # the bound engine then evaluates at the upper ends, and refuses what it cannot check
+        if self.certified:  # the bound engine then evaluates at the upper ends, and refuses what it cannot check
             extras["intervals"] = self.intervals()
         return NetworkStats(self.layers, data, source=self.source, extras=extras)
 
@@ -298,24 +339,49 @@ class NetworkSpectra:
         rows = []
         for lay, meta in zip(self.layers, self.info):
             row = {
-                "name": lay.name, "shape": list(meta.get("stored_shape", lay.shape)), "kind": meta.get("kind", "dense"),
-                "dtype": lay.dtype, "method": meta.get("method", self.method),
-                "spectral": lay.spectral, "frobenius": lay.frobenius, "nuclear": lay.nuclear,
-                "stable_rank": lay.stable_rank, "effective_rank": lay.effective_rank, "rank": lay.rank,
-                "norm21": lay.norm21, "multiplicity": lay.multiplicity, "num_singular_values": int(lay.sigma.size),
-                "operator_shape": list(lay.rank_shape), "exact": meta.get("exact", True),
+                "name": lay.name,
+                "shape": list(meta.get("stored_shape", lay.shape)),
+                "kind": meta.get("kind", "dense"),
+                "dtype": lay.dtype,
+                "method": meta.get("method", self.method),
+                "spectral": lay.spectral,
+                "frobenius": lay.frobenius,
+                "nuclear": lay.nuclear,
+                "stable_rank": lay.stable_rank,
+                "effective_rank": lay.effective_rank,
+                "rank": lay.rank,
+                "norm21": lay.norm21,
+                "multiplicity": lay.multiplicity,
+                "num_singular_values": int(lay.sigma.size),
+                "operator_shape": list(lay.rank_shape),
+                "exact": meta.get("exact", True),
                 "spectrum": meta.get("spectrum", "exact (SVD)"),
-                "has_bias": lay.name in self.biases, "batchnorm": meta.get("batchnorm"),
+                "has_bias": lay.name in self.biases,
+                "batchnorm": meta.get("batchnorm"),
                 "folded": meta.get("folded", "as stored"),
-                "ref_norm21": lay.ref_norm21, "ref_frobenius": lay.ref_frobenius,
-                "noise_floor": lay.noise_floor, "stored_dtype": lay.stored_dtype,
+                "ref_norm21": lay.ref_norm21,
+                "ref_frobenius": lay.ref_frobenius,
+                "noise_floor": lay.noise_floor,
+                "stored_dtype": lay.stored_dtype,
                 "rank_proxy": {_pkey(p): lay.rank_proxy(p) for p in ps},
                 "schatten": {_pkey(p): stable.schatten_norm(lay.sigma, p) for p in ps},
                 "log10_schatten": {_pkey(p): stable.log_schatten_norm(lay.sigma, p) / math.log(10) for p in ps},
             }
-            if meta.get("certified") is not None:   # intervals only: sigma holds lower bounds, never reported
-                row.update({k: None for k in ("spectral", "frobenius", "nuclear", "stable_rank", "effective_rank",
-                                              "rank", "noise_floor")})
+            if meta.get("certified") is not None:  # intervals only: sigma holds lower bounds, never reported
+                row.update(
+                    {
+                        k: None
+                        for k in (
+                            "spectral",
+                            "frobenius",
+                            "nuclear",
+                            "stable_rank",
+                            "effective_rank",
+                            "rank",
+                            "noise_floor",
+                        )
+                    }
+                )
                 for k in ("rank_proxy", "schatten", "log10_schatten"):
                     row[k] = {key: None for key in row[k]}
                 row["intervals"] = meta["certified"].to_dict(ps, lay.noise_floor / lay.spectral)
@@ -373,9 +439,13 @@ def _paddings(padding, plan, sizes) -> dict:
         if value is None:
             value = recorded_padding(meta, name)
         if value is None:
-            raise InputError("padding", None, f"conv layer {name!r}: the file does not record its padding; give "
-                             "--padding same|valid|N (zero padding, torch's default mode) or --padding-mode circular")
-        pad_amount(value, 1, 1)                        # validates the value
+            raise InputError(
+                "padding",
+                None,
+                f"conv layer {name!r}: the file does not record its padding; give "
+                "--padding same|valid|N (zero padding, torch's default mode) or --padding-mode circular",
+            )
+        pad_amount(value, 1, 1)  # validates the value
         out[name] = value
     return out
 
@@ -397,8 +467,11 @@ def padding_from(amount, mode, what="padding"):
     mode = mode or ("circular" if amount == "circular" else "zeros")
     if mode == "circular":
         if amount not in (None, "circular", "same"):
-            raise InputError("padding-mode", mode, f"{what}: circular padding is evaluated with 'same' size only "
-                             f"(got padding {amount!r})")
+            raise InputError(
+                "padding-mode",
+                mode,
+                f"{what}: circular padding is evaluated with 'same' size only (got padding {amount!r})",
+            )
         return "circular"
     if mode != "zeros":
         raise InputError("padding-mode", mode, f"{what}: must be 'zeros' or 'circular'")
@@ -411,14 +484,21 @@ def padding_from(amount, mode, what="padding"):
 
 def _check_reference(plan, ref_plan):
     if len(ref_plan.layers) != len(plan.layers):
-        raise InputError("reference", ref_plan.source.label, f"has {len(ref_plan.layers)} weight layers, the model "
-                         f"{len(plan.layers)}")
+        raise InputError(
+            "reference",
+            ref_plan.source.label,
+            f"has {len(ref_plan.layers)} weight layers, the model {len(plan.layers)}",
+        )
     for a, b in zip(plan.layers, ref_plan.layers):
         if a.shape != b.shape:
             raise InputError("reference", b.name, f"shape {b.shape} does not match the model's {a.name!r} {a.shape}")
         if a.has_bias != b.has_bias:
-            raise InputError("reference", b.name, f"{'has' if b.has_bias else 'lacks'} a bias or BatchNorm that the "
-                             f"model's {a.name!r} {'lacks' if b.has_bias else 'has'}")
+            raise InputError(
+                "reference",
+                b.name,
+                f"{'has' if b.has_bias else 'lacks'} a bias or BatchNorm that the "
+                f"model's {a.name!r} {'lacks' if b.has_bias else 'has'}",
+            )
 
 
 def _norm21(mat) -> float:
@@ -440,8 +520,11 @@ def check_method_top_k(method, top_k, shapes):
     top = max(min(int(shape[0]), int(np.prod(shape[1:]))) for shape in shapes)
     k = check_top_k(top_k, (max(int(top_k), 1) if isinstance(top_k, (int, np.integer)) else 1,) * 2)
     if k > top:
-        raise InputError("k", top_k, f"must lie in [1, {top}] (the largest smaller side of a layer; a layer with "
-                                     "fewer uses its smaller side)")
+        raise InputError(
+            "k",
+            top_k,
+            f"must lie in [1, {top}] (the largest smaller side of a layer; a layer with fewer uses its smaller side)",
+        )
     return k
 
 
@@ -451,18 +534,30 @@ def _certified_stats(name, mat, top_k, stored, ref_kw, meta, seed):
 
     k = min(top_k, *mat.shape)
     c = certified_top_k(mat, k=k, seed=seed)
-    lay = LayerStats(name, tuple(mat.shape), c.lower_top, _norm21(mat), 1, dtype="float64", stored_dtype=stored,
-                     **ref_kw)
-    meta.update(method="randomized", exact=False, certified=c, compute_dtype="float64",  # the certificates' precision
-                spectrum=f"certified intervals (randomized top-k, k = {k} of {min(mat.shape)})")
+    lay = LayerStats(
+        name, tuple(mat.shape), c.lower_top, _norm21(mat), 1, dtype="float64", stored_dtype=stored, **ref_kw
+    )
+    meta.update(
+        method="randomized",
+        exact=False,
+        certified=c,
+        compute_dtype="float64",  # the certificates' precision
+        spectrum=f"certified intervals (randomized top-k, k = {k} of {min(mat.shape)})",
+    )
     return lay
 
 
 def _layer_stats(raw, method, dtype, input_size, padding, fold=None, ref=None, exact_limit=None, top_k=None):
     w = raw.weight
     compute = np.dtype(dtype) if dtype is not None else w.dtype
-    meta = {"kind": raw.kind, "stored_dtype": raw.stored_dtype, "compute_dtype": str(compute),
-            "stored_shape": list(w.shape), "method": method, "batchnorm": raw.batchnorm}
+    meta = {
+        "kind": raw.kind,
+        "stored_dtype": raw.stored_dtype,
+        "compute_dtype": str(compute),
+        "stored_shape": list(w.shape),
+        "method": method,
+        "batchnorm": raw.batchnorm,
+    }
     filt = None
     takes = fold is not None and fold.takes_one
     if takes:
@@ -471,49 +566,80 @@ def _layer_stats(raw, method, dtype, input_size, padding, fold=None, ref=None, e
     if raw.kind == "conv":
         tap = bias_tap(w.shape, pad_amount(padding, *w.shape[2:])) if takes and input_size is not None else None
         K = fold_conv(w, raw.bias, takes_one=takes, gives_one=takes and fold.gives_one, tap=tap)
-        K0 = None if ref is None else fold_conv(ref.weight, ref.bias, takes_one=takes,
-                                                gives_one=takes and fold.gives_one, tap=tap)
+        K0 = (
+            None
+            if ref is None
+            else fold_conv(ref.weight, ref.bias, takes_one=takes, gives_one=takes and fold.gives_one, tap=tap)
+        )
         c_out = K.shape[0]
         fmat = K.reshape(c_out, -1)
         D = None if K0 is None else (K.astype(np.float64) - K0.astype(np.float64)).reshape(c_out, -1)
         if input_size is None:
-            meta["note"] = ("conv layer without --input-size: statistics of its filter matrix "
-                            f"({c_out} x {fmat.shape[1]}), not of the convolution operator")
+            meta["note"] = (
+                "conv layer without --input-size: statistics of its filter matrix "
+                f"({c_out} x {fmat.shape[1]}), not of the convolution operator"
+            )
             if top_k is not None:
                 return _certified_stats(raw.name, fmat, top_k, stored, _ref_norms(D, 1), meta, 0), meta, filt
             sig = singular_values(fmat, method, compute)
-            lay = LayerStats(raw.name, tuple(fmat.shape), sig, _norm21(fmat), 1, dtype=str(compute),
-                             stored_dtype=stored, **_ref_norms(D, 1))
+            lay = LayerStats(
+                raw.name,
+                tuple(fmat.shape),
+                sig,
+                _norm21(fmat),
+                1,
+                dtype=str(compute),
+                stored_dtype=stored,
+                **_ref_norms(D, 1),
+            )
         else:
             kw = {} if exact_limit is None else {"exact_limit": exact_limit}
             res = conv_singular_values(K, input_size, padding, **kw)
             filt = singular_values(fmat, "svd", np.float64)
             positions = res.output_size[0] * res.output_size[1]
-            meta.update(exact=res.exact, spectrum=res.spectrum, input_size=list(input_size), grid=list(res.grid),
-                        output_size=list(res.output_size), padding=padding)
+            meta.update(
+                exact=res.exact,
+                spectrum=res.spectrum,
+                input_size=list(input_size),
+                grid=list(res.grid),
+                output_size=list(res.output_size),
+                padding=padding,
+            )
             if res.note:
                 meta["note"] = res.note
             # every output position (circular) sees the whole kernel: ||op^T||_{2,1} = positions * filter rows
             # (zero padding: border rows see fewer taps, so this is an upper bound unless the operator was built)
             norm21 = res.norm21 if res.norm21 is not None else positions * _norm21(fmat)
-            lay = LayerStats(raw.name, tuple(K.shape), res.sigma, norm21, positions,
-                             out_features=c_out, in_features=fmat.shape[1], dtype="float64", stored_dtype=stored,
-                             rank_shape=res.operator_shape if res.spectrum == "exact (explicit operator)" else
-                             (c_out * res.grid[0] * res.grid[1], K.shape[1] * res.grid[0] * res.grid[1]),
-                             **_ref_norms(D, positions))
+            lay = LayerStats(
+                raw.name,
+                tuple(K.shape),
+                res.sigma,
+                norm21,
+                positions,
+                out_features=c_out,
+                in_features=fmat.shape[1],
+                dtype="float64",
+                stored_dtype=stored,
+                rank_shape=res.operator_shape
+                if res.spectrum == "exact (explicit operator)"
+                else (c_out * res.grid[0] * res.grid[1], K.shape[1] * res.grid[0] * res.grid[1]),
+                **_ref_norms(D, positions),
+            )
             meta["method"] = "fft" if res.spectrum != "exact (explicit operator)" else "explicit operator"
         return lay, meta, filt
     A = fold_dense(w, raw.bias, takes_one=takes, gives_one=takes and fold.gives_one, q=fold.q if takes else 1)
     D = None
     if ref is not None:
-        A0 = fold_dense(ref.weight, ref.bias, takes_one=takes, gives_one=takes and fold.gives_one,
-                        q=fold.q if takes else 1)
+        A0 = fold_dense(
+            ref.weight, ref.bias, takes_one=takes, gives_one=takes and fold.gives_one, q=fold.q if takes else 1
+        )
         D = A.astype(np.float64) - A0.astype(np.float64)
     if top_k is not None:
         return _certified_stats(raw.name, A, top_k, stored, _ref_norms(D, 1), meta, 0), meta, filt
     sig = singular_values(A, method, compute)
-    lay = LayerStats(raw.name, tuple(A.shape), sig, _norm21(A), 1, dtype=str(compute), stored_dtype=stored,
-                     **_ref_norms(D, 1))
+    lay = LayerStats(
+        raw.name, tuple(A.shape), sig, _norm21(A), 1, dtype=str(compute), stored_dtype=stored, **_ref_norms(D, 1)
+    )
     if method == "gram":
         floor = GRAM_RELIABLE * math.sqrt(float(np.finfo(compute).eps))
         meta["gram_floor"] = floor

@@ -14,6 +14,7 @@ True
 >>> cache.get(key)["sigma"].tolist()
 [2.0, 1.0]
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,8 +53,9 @@ class SpectraCache:
 
     @staticmethod
     def key(file, tensor: str, digest: str, part: str, settings: tuple) -> str:
-        text = "\0".join([str(FORMAT), os.path.realpath(file) if file else "<memory>", tensor, digest, part,
-                          *map(str, settings)])
+        text = "\0".join(
+            [str(FORMAT), os.path.realpath(file) if file else "<memory>", tensor, digest, part, *map(str, settings)]
+        )
         return hashlib.sha256(text.encode()).hexdigest()
 
     def _path(self, key: str) -> str:
@@ -64,7 +66,7 @@ class SpectraCache:
         try:
             with np.load(path, allow_pickle=False) as z:
                 return {k: z[k] for k in z.files}
-        except (OSError, ValueError, EOFError):   # absent, or damaged by something other than us: recompute
+        except (OSError, ValueError, EOFError):  # absent, or damaged by something other than us: recompute
             return None
 
     def put(self, key: str, entry: dict) -> None:
@@ -72,7 +74,7 @@ class SpectraCache:
         try:
             with os.fdopen(fd, "wb") as fh:
                 np.savez(fh, **entry)
-            fix_permissions(tmp)   # mkstemp makes 0600; the entries follow the umask like any written file
+            fix_permissions(tmp)  # mkstemp makes 0600; the entries follow the umask like any written file
             os.replace(tmp, self._path(key))
         except BaseException:
             if os.path.exists(tmp):

@@ -11,6 +11,7 @@ up to one rounding per entry.
 >>> np.allclose(np.linalg.svd(net[0], compute_uv=False), [3, 1.5, 1, 0.75])
 True
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,9 +35,18 @@ def layer_spectrum(k: int, spectral: float = 3.0, decay: float = 1.0, rank: int 
     return s
 
 
-def synthetic_network(depth: int, width: int, *, spectral: float = 3.0, decay: float = 1.0, rank: int | None = None,
-                      in_features: int | None = None, out_features: int | None = None, seed: int = 0,
-                      dtype=np.float64) -> list:
+def synthetic_network(
+    depth: int,
+    width: int,
+    *,
+    spectral: float = 3.0,
+    decay: float = 1.0,
+    rank: int | None = None,
+    in_features: int | None = None,
+    out_features: int | None = None,
+    seed: int = 0,
+    dtype=np.float64,
+) -> list:
     """``depth`` weight matrices in torch orientation (out, in) that chain: in_features -> width ... -> out_features."""
     if depth < 1 or width < 1:
         raise InputError("depth", (depth, width), "depth and width must be >= 1")

@@ -14,6 +14,7 @@ bytes). Values are rounded to the stored dtype with ml_dtypes, so the exact weig
 >>> [f.split("/")[-1] for f in files]
 ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ __all__ = ["transformer_tensors", "write_checkpoint", "decoded", "write_safetens
 _CODE = {v: k for k, v in SAFETENSORS_DTYPES.items()}
 
 
-def transformer_tensors(style: str, *, layers: int = 2, d: int = 16, ff: int = 32, vocab: int = 48, seed: int = 0,
-                        lm_head: bool = True) -> dict:
+def transformer_tensors(
+    style: str, *, layers: int = 2, d: int = 16, ff: int = 32, vocab: int = 48, seed: int = 0, lm_head: bool = True
+) -> dict:
     """float32 tensors named like a GPT-2 (``style="gpt2"``: Conv1D (in, out), fused c_attn) or Llama checkpoint
     (``"llama"``: (out, in), q/k/v/o and gate/up/down), with norms, biases and scaled Gaussian entries."""
     rng = np.random.default_rng(seed)

@@ -10,6 +10,7 @@ with ``mpmath.workdps`` for the duration of one call; nothing here assigns ``mp.
 >>> mpmath.nstr(f(2, dps=30), 30)   # the value carries 30 digits; print it with nstr
 '1.74754689570642838213502205754'
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -94,7 +95,7 @@ class PreciseValue(mpmath.mpf):
         return f"mpf('{mpmath.nstr(self, self.dps)}')"
 
     def __reduce__(self):
-        return (PreciseValue, (mpmath.nstr(self, self.dps + 5), self.dps))   # the digits survive pickling
+        return (PreciseValue, (mpmath.nstr(self, self.dps + 5), self.dps))  # the digits survive pickling
 
 
 def mpmath_evaluator(expr, params):

@@ -18,6 +18,7 @@ Traceback (most recent call last):
 ...
 schattheory.foundation.errors.InputError: epsilon=5: violates the assumption epsilon <= R of demo (at R=1)
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -102,8 +103,11 @@ def check_scalar_values(key: str, params, assumptions, values: dict, dps: int = 
             if not _relation_holds(rel, left, right, dps):
                 first = free[0] if len(free) == 1 else _first_named(rel, free)
                 at = {s: values.get(s, nums[s]) for s in free}
-                raise InputError(str(first), values.get(first, _fmt(nums[first])),
-                                 f"violates the assumption {_describe(rel)} of {key}{_others(at, {first})}")
+                raise InputError(
+                    str(first),
+                    values.get(first, _fmt(nums[first])),
+                    f"violates the assumption {_describe(rel)} of {key}{_others(at, {first})}",
+                )
 
 
 def _first_named(rel, free):
@@ -117,8 +121,11 @@ def _first_named(rel, free):
 def _relation_holds(rel, left, right, dps) -> bool:
     if mpmath.isnan(left) or mpmath.isnan(right):
         return False
-    slack = mpmath.mpf(10) ** (5 - dps) * max(abs(left), abs(right)) if not (
-        mpmath.isinf(left) or mpmath.isinf(right)) else 0
+    slack = (
+        mpmath.mpf(10) ** (5 - dps) * max(abs(left), abs(right))
+        if not (mpmath.isinf(left) or mpmath.isinf(right))
+        else 0
+    )
     if isinstance(rel, sp.StrictLessThan):
         return left < right
     if isinstance(rel, sp.StrictGreaterThan):
@@ -139,16 +146,21 @@ def _array_checks(params: tuple, assumptions: tuple):
     """Per parameter position: its symbol conditions; per assumption: (relation, numpy lhs-rhs, arg positions)."""
     from schattheory.numerics.backends import numpy_evaluator
 
-    per_symbol = tuple((i, sym, symbol_conditions(sym)) for i, sym in enumerate(params)
-                       if symbol_conditions(sym))
+    per_symbol = tuple((i, sym, symbol_conditions(sym)) for i, sym in enumerate(params) if symbol_conditions(sym))
     rels = []
     index = {s: i for i, s in enumerate(params)}
     for rel in assumptions:
         free = sorted(rel.free_symbols, key=str)
         if any(s not in index for s in free):
             continue
-        rels.append((rel, tuple(index[s] for s in free), numpy_evaluator(rel.lhs, tuple(free)),
-                     numpy_evaluator(rel.rhs, tuple(free))))
+        rels.append(
+            (
+                rel,
+                tuple(index[s] for s in free),
+                numpy_evaluator(rel.lhs, tuple(free)),
+                numpy_evaluator(rel.rhs, tuple(free)),
+            )
+        )
     return per_symbol, tuple(rels)
 
 
@@ -199,13 +211,16 @@ def check_array_values(key: str, params: tuple, assumptions: tuple, args) -> Non
             point = {params[j]: _py(full[n].flat[at]) for n, j in enumerate(pos)}
             first = _first_named(rel, list(point))
             where = f" at index {at}" if bad.ndim else ""
-            raise InputError(str(first), point[first], f"violates the assumption {_describe(rel)} of {key}"
-                                                       f"{_others(point, {first})}{where}")
+            raise InputError(
+                str(first),
+                point[first],
+                f"violates the assumption {_describe(rel)} of {key}{_others(point, {first})}{where}",
+            )
 
 
 def _py(x):
     x = np.asarray(x).item()
-    return int(x) if isinstance(x, float) and x.is_integer() and abs(x) < 2 ** 53 else x
+    return int(x) if isinstance(x, float) and x.is_integer() and abs(x) < 2**53 else x
 
 
 def removable_limit(expr, params: tuple, values: dict, dps: int = 50, timeout: float = 10.0):
@@ -238,8 +253,12 @@ def removable_limit(expr, params: tuple, values: dict, dps: int = 50, timeout: f
                 continue
             near = []
             for sign in (1, -1):
-                shifted = [to_mpf(exact[s]) * (1 + sign * mpmath.mpf(10) ** -20) if exact[s] != 0
-                           else sign * mpmath.mpf(10) ** -20 for s in params]
+                shifted = [
+                    to_mpf(exact[s]) * (1 + sign * mpmath.mpf(10) ** -20)
+                    if exact[s] != 0
+                    else sign * mpmath.mpf(10) ** -20
+                    for s in params
+                ]
                 try:
                     near.append(fn(*shifted, dps=dps))
                 except (ZeroDivisionError, ValueError):

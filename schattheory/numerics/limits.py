@@ -9,6 +9,7 @@ forked process with a time budget; when it fails or runs out of time, the answer
 >>> timed_limit(sp.sin(x) / x, x, 0).value
 1
 """
+
 from __future__ import annotations
 
 import multiprocessing as mp_proc
@@ -50,8 +51,9 @@ def sequence_points(point, count: int = 12, start: int = 4, step: int = 4):
     return [point + sp.Integer(2) ** (-kk) for kk in ks]
 
 
-def numeric_sequence(expr, symbol, point, at=None, *, dps: int = 50, count: int = 12, start: int = 4, step: int = 4,
-                     direction: str = "+"):
+def numeric_sequence(
+    expr, symbol, point, at=None, *, dps: int = 50, count: int = 12, start: int = 4, step: int = 4, direction: str = "+"
+):
     """Values of ``expr`` at the sequence of :func:`sequence_points` at ``dps`` digits, other symbols set by ``at``."""
     from schattheory.numerics.backends import mpmath_evaluator
 
@@ -106,8 +108,18 @@ def _symbolic_limit(expr, symbol, point, direction, timeout):
         parent.close()
 
 
-def timed_limit(expr, symbol, point, direction: str | None = None, *, timeout: float | None = DEFAULT_TIMEOUT,
-                at=None, dps: int = 50, rtol=None, assume=None) -> LimitResult:
+def timed_limit(
+    expr,
+    symbol,
+    point,
+    direction: str | None = None,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    at=None,
+    dps: int = 50,
+    rtol=None,
+    assume=None,
+) -> LimitResult:
     """The limit of ``expr`` as ``symbol -> point``: symbolic within ``timeout`` seconds, else numeric at ``at``.
 
     ``direction`` defaults to "+" at finite points and "-" at +oo. The numeric fallback needs numbers for every other
@@ -126,7 +138,7 @@ def timed_limit(expr, symbol, point, direction: str | None = None, *, timeout: f
         return _timed_limit(expr, symbol, point, direction, timeout=timeout, at=at, dps=dps, rtol=rtol)
     check_point(symbol, point, rels)
     rep = reparametrise(rels, keep={symbol})
-    if at is not None:   # numbers for the fresh symbols, from the numbers given for the original ones
+    if at is not None:  # numbers for the fresh symbols, from the numbers given for the original ones
         at = dict(at)
         at.update({u: sp.sympify(back).subs(at) for u, back in rep.backward.items()})
     res = _timed_limit(rep.apply(expr), symbol, point, direction, timeout=timeout, at=at, dps=dps, rtol=rtol)
@@ -154,11 +166,14 @@ def _timed_limit(expr, symbol, point, direction, *, timeout, at, dps, rtol) -> L
         scale = max(abs(last), mpmath.mpf(1))
         if mpmath.isinf(last) or last > mpmath.mpf(10) ** (dps // 2):
             val = sp.oo if last > 0 else -sp.oo
-            return LimitResult(val, "numeric", f"{reason}; sequence grows without bound (last {mpmath.nstr(last, 8)})",
-                               tuple(seq))
+            return LimitResult(
+                val, "numeric", f"{reason}; sequence grows without bound (last {mpmath.nstr(last, 8)})", tuple(seq)
+            )
         if rtol is not None and gap > rtol * scale:
-            return LimitResult(None, "failed", f"{reason}; sequence not settled (last gap {mpmath.nstr(gap, 3)})",
-                               tuple(seq))
+            return LimitResult(
+                None, "failed", f"{reason}; sequence not settled (last gap {mpmath.nstr(gap, 3)})", tuple(seq)
+            )
         val = sp.Float(mpmath.nstr(last, dps - 5), dps - 5)
-    return LimitResult(val, "numeric", f"{reason}; mpmath sequence at {dps} digits, last gap {mpmath.nstr(gap, 3)}",
-                       tuple(seq))
+    return LimitResult(
+        val, "numeric", f"{reason}; mpmath sequence at {dps} digits, last gap {mpmath.nstr(gap, 3)}", tuple(seq)
+    )

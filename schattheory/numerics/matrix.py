@@ -21,6 +21,7 @@ than relabel float64 singular values as high-precision numbers.
 >>> mpmath.nstr(schatten_norm(A, 0.5, dps=30), 25)   # (2 + sqrt 3)^2 = 7 + 4 sqrt 3
 '13.92820323027550917410979'
 """
+
 from __future__ import annotations
 
 import math
@@ -31,8 +32,17 @@ import numpy as np
 from schattheory.foundation.errors import InputError, check_dps, check_matrix, check_p
 from schattheory.numerics import stable
 
-__all__ = ["singular_values", "exact_rank", "schatten_norm", "schatten_sum", "rank_proxy", "stable_rank",
-           "effective_rank", "log_schatten_norm", "MP_SVD_MAX"]
+__all__ = [
+    "singular_values",
+    "exact_rank",
+    "schatten_norm",
+    "schatten_sum",
+    "rank_proxy",
+    "stable_rank",
+    "effective_rank",
+    "log_schatten_norm",
+    "MP_SVD_MAX",
+]
 
 MP_SVD_MAX = 120
 #: the most digits the mpmath SVD path accepts (a 20 x 20 matrix at 1000 digits takes seconds; the cost grows
@@ -50,11 +60,11 @@ def scale_pow2(arr, k: int):
     arr = np.asarray(arr)
     if k == 0:
         return arr.copy()
-    big = int(np.finfo(arr.dtype).maxexp) - 2     # 2**big is a normal number of the dtype
+    big = int(np.finfo(arr.dtype).maxexp) - 2  # 2**big is a normal number of the dtype
     sign = 1 if k > 0 else -1
     whole, rest = divmod(abs(k), big)
     for step in ([sign * rest] if rest else []) + [sign * big] * whole:
-        arr = arr * arr.dtype.type(2.0 ** step)
+        arr = arr * arr.dtype.type(2.0**step)
     return arr
 
 
@@ -91,8 +101,11 @@ def singular_values(A, *, dps=None, name: str = "A"):
         return float_singular_values(arr)
     dps = check_dps(dps, maximum=MP_SVD_MAX_DPS)
     if min(arr.shape) > MP_SVD_MAX:
-        raise InputError(name, f"matrix of shape {arr.shape}",
-                         f"dps needs min(m, n) <= {MP_SVD_MAX} (mpmath SVD); use dps=None for float64")
+        raise InputError(
+            name,
+            f"matrix of shape {arr.shape}",
+            f"dps needs min(m, n) <= {MP_SVD_MAX} (mpmath SVD); use dps=None for float64",
+        )
     rank = exact_rank(arr)
     if arr.shape[0] < arr.shape[1]:
         arr = arr.T

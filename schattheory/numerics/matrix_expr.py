@@ -15,6 +15,7 @@ array([[3., 2.],
 array([[3., 3.],
        [3., 3.]])
 """
+
 from __future__ import annotations
 
 from functools import reduce
@@ -43,8 +44,11 @@ def evaluate_matrix_expression(expr, matrices: dict, values: dict | None = None)
                 raise InputError("values", str(e), f"needs a matrix for {e} to evaluate {expr}")
             value = matrices[e]
             if np.ndim(value) != 2:
-                raise InputError(str(e), f"array of shape {np.shape(value)}",
-                                 f"{expr} needs the matrix {e} itself, not its singular values")
+                raise InputError(
+                    str(e),
+                    f"array of shape {np.shape(value)}",
+                    f"{expr} needs the matrix {e} itself, not its singular values",
+                )
             return check_matrix(value, str(e)).astype(np.float64, copy=False)
         if isinstance(e, sp.MatAdd):
             parts = [ev(x) for x in e.args]
@@ -71,4 +75,5 @@ def _checked(op, sign):
             return op(x, y)
         except ValueError:
             raise InputError("shapes", f"{x.shape} {sign} {y.shape}", "the matrices do not conform") from None
+
     return apply

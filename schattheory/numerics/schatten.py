@@ -14,6 +14,7 @@ limits can be taken exactly.
 >>> sp.latex(SchattenNorm(A, p) ** p)
 '\\left\\|A\\right\\|_{S_{p}}^{p}'
 """
+
 from __future__ import annotations
 
 import sympy as sp
@@ -22,10 +23,23 @@ from schattheory.foundation.errors import InputError
 from schattheory.foundation.symbols import spectrum
 
 __all__ = [
-    "SpectralFunction", "SchattenNorm", "SpectralNorm", "FrobeniusNorm", "NuclearNorm", "SingularValue",
-    "TailSchattenNorm", "MatrixRank", "RankProxy",
-    "schatten_sum_form", "schatten_norm_form", "rank_proxy_form", "spectral_values",
-    "limit_sum_at_zero", "limit_norm_at_infinity", "limit_norm_at_zero", "limit_rank_proxy",
+    "SpectralFunction",
+    "SchattenNorm",
+    "SpectralNorm",
+    "FrobeniusNorm",
+    "NuclearNorm",
+    "SingularValue",
+    "TailSchattenNorm",
+    "MatrixRank",
+    "RankProxy",
+    "schatten_sum_form",
+    "schatten_norm_form",
+    "rank_proxy_form",
+    "spectral_values",
+    "limit_sum_at_zero",
+    "limit_norm_at_infinity",
+    "limit_norm_at_zero",
+    "limit_rank_proxy",
 ]
 
 
@@ -150,7 +164,7 @@ class TailSchattenNorm(SpectralFunction):
     def spectral_value(cls, sig, r, q):
         import mpmath
 
-        tail = list(sig[int(r):])
+        tail = list(sig[int(r) :])
         if not tail or max(tail) == 0:
             return mpmath.mpf(0)
         if mpmath.isinf(q):
@@ -250,9 +264,10 @@ def _exact(v):
 
 # ---- spectrum forms ---------------------------------------------------------------------------------------------
 
+
 def schatten_sum_form(sig, p):
     """sum_i sigma_i^p over the given symbols."""
-    return sp.Add(*[x ** p for x in sig])
+    return sp.Add(*[x**p for x in sig])
 
 
 def schatten_norm_form(sig, p):
@@ -310,9 +325,12 @@ def limit_norm_at_infinity(count: int, timeout=20.0):
     # itself (the rank proxy) succeeds, and x**(1/p) -> 1 for every finite x > 0 as 1/p -> 0.
     proxy = timed_limit(form, p, sp.oo, "-", timeout=timeout)
     if proxy.method == "symbolic" and proxy.value.is_positive and proxy.value.is_finite:
-        return LimitResult(sig[0] * proxy.value ** 0, "symbolic",
-                           f"sympy.limit of the normalised form sum_i (sigma_i/sigma_1)^p -> {proxy.value}, "
-                           "and x^(1/p) -> 1 for finite x > 0")
+        return LimitResult(
+            sig[0] * proxy.value**0,
+            "symbolic",
+            f"sympy.limit of the normalised form sum_i (sigma_i/sigma_1)^p -> {proxy.value}, "
+            "and x^(1/p) -> 1 for finite x > 0",
+        )
     return timed_limit(sig[0] * form ** (1 / p), p, sp.oo, "-", timeout=timeout)
 
 

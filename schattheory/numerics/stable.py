@@ -9,6 +9,7 @@ to the answer; mpmath paths (lists of ``mpf``) have no exponent range to worry a
 >>> round(float(log_schatten_norm(sig, 2.0) / np.log(10)), 6)   # ||.||_F = 1e150 * sqrt(2.01)
 150.151598
 """
+
 from __future__ import annotations
 
 import math
@@ -19,9 +20,18 @@ import numpy as np
 from schattheory.foundation.errors import InputError, check_p
 
 __all__ = [
-    "as_spectrum", "rank_tolerance", "schatten_sum", "schatten_norm", "numerical_rank", "log_schatten_sum",
+    "as_spectrum",
+    "rank_tolerance",
+    "schatten_sum",
+    "schatten_norm",
+    "numerical_rank",
+    "log_schatten_sum",
     "log_schatten_norm",
-    "rank_proxy", "stable_rank", "effective_rank", "log_prod", "log10_prod",
+    "rank_proxy",
+    "stable_rank",
+    "effective_rank",
+    "log_prod",
+    "log10_prod",
 ]
 
 
@@ -90,7 +100,7 @@ def log_schatten_sum(sig, p):
     if _is_mp(sig):
         check_p(p, allow_inf=False)
         pm = _mp_exponent(p)
-        total = mpmath.fsum(x ** pm for x in sig if x > 0)
+        total = mpmath.fsum(x**pm for x in sig if x > 0)
         return mpmath.log(total) if total > 0 else mpmath.ninf
     p = check_p(p, allow_inf=False)
     arr = np.asarray(sig, dtype=np.float64)
@@ -116,7 +126,7 @@ def schatten_sum(sig, p):
     if _is_mp(sig):
         check_p(p, allow_inf=False)
         pm = _mp_exponent(p)
-        return mpmath.fsum(x ** pm for x in sig if x > 0)
+        return mpmath.fsum(x**pm for x in sig if x > 0)
     p = check_p(p, allow_inf=False)
     arr = np.asarray(sig, dtype=np.float64)
     pos = arr[arr > 0]

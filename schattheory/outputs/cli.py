@@ -5,6 +5,7 @@ Subcommands live in ``schattheory/outputs/commands/<name>.py``, each with ``add_
 with code 2, without a traceback. ``list``, ``show``, ``evaluate``, ``report``, ``latex`` and ``check`` take
 ``--load MODULE`` (statements of one's own, :mod:`schattheory.outputs.plugins`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,7 +56,7 @@ def main(argv=None) -> int:
         parser.print_help()
         return 2
     try:
-        if args.command in LOADING_COMMANDS:   # statements of one's own, before the command looks for them
+        if args.command in LOADING_COMMANDS:  # statements of one's own, before the command looks for them
             load(getattr(args, "load", ()) or ())
         return int(args.run(args) or 0)
     except (SchattheoryError, ValueError, KeyError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
@@ -63,8 +64,10 @@ def main(argv=None) -> int:
         print(f"schattheory {args.command}: error: {one_line(message)}", file=sys.stderr)
         return 2
     except MemoryError:
-        print(f"schattheory {args.command}: error: out of memory (the input is too large for this machine)",
-              file=sys.stderr)
+        print(
+            f"schattheory {args.command}: error: out of memory (the input is too large for this machine)",
+            file=sys.stderr,
+        )
         return 2
     except BrokenPipeError:  # `schattheory list | head`
         return 0

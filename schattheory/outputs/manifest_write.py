@@ -4,6 +4,7 @@
 Run it in a fresh process after adding, removing or changing a registered statement; ``--check`` exits 1 when the
 shipped manifest's entries differ from a fresh build (what tests/test_registry_manifest.py asserts).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,9 @@ from schattheory.foundation import manifest
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m schattheory.outputs.manifest_write",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m schattheory.outputs.manifest_write", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--check", action="store_true", help="compare with the shipped manifest, write nothing")
     parser.add_argument("--stdout", action="store_true", help="print the manifest instead of writing it")
     args = parser.parse_args(argv)
@@ -29,8 +31,12 @@ def main(argv=None) -> int:
         with open(path) as fh:
             shipped = json.load(fh)
         same = all(shipped.get(k) == data[k] for k in ("entries", "modules", "network_families"))
-        print("the shipped manifest matches the registry" if same else
-              "the shipped manifest is out of date: run python -m schattheory.outputs.manifest_write", file=sys.stderr)
+        print(
+            "the shipped manifest matches the registry"
+            if same
+            else "the shipped manifest is out of date: run python -m schattheory.outputs.manifest_write",
+            file=sys.stderr,
+        )
         return 0 if same else 1
     if args.stdout:
         sys.stdout.write(text)

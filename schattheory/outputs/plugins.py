@@ -15,6 +15,7 @@ A module that cannot be imported, or fails while importing, is a one-line error 
 >>> load_modules([])
 []
 """
+
 from __future__ import annotations
 
 import importlib
@@ -72,6 +73,11 @@ def load(names=()) -> list:
 
 def add_load_argument(parser) -> None:
     """``--load MODULE`` (repeatable) on a subcommand's parser."""
-    parser.add_argument("--load", action="append", default=[], metavar="MODULE",
-                        help="import MODULE first, so the statements it registers are available (repeatable; "
-                             f"modules in the entry-point group {ENTRY_POINT_GROUP!r} are always loaded)")
+    parser.add_argument(
+        "--load",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import MODULE first, so the statements it registers are available (repeatable; "
+        f"modules in the entry-point group {ENTRY_POINT_GROUP!r} are always loaded)",
+    )

@@ -8,12 +8,13 @@ p = 2, rho = 1: the class is the unit Frobenius ball in the metric ||.||_F / sqr
 gives ln N >= w^2 ln 2, while this form claims 4w at j = 0, Omega = 1 (false for w >= 6) and about 5.7 w^1.5
 minimised over j with Omega = w (false for w >= 64).
 """
+
 import sympy as sp
 
 a, Omega, X, rho, p, eps = sp.symbols("a Omega X rho p epsilon", positive=True)
 j = sp.Symbol("j", integer=True, nonnegative=True)
 
-OLD_SPLIT = a * j + Omega * X ** 2 * (rho / (j + 1)) ** (2 / p) / eps ** 2
+OLD_SPLIT = a * j + Omega * X**2 * (rho / (j + 1)) ** (2 / p) / eps**2
 
 
 def old_split(a_val, j_val, omega, x_val, rho_val, p_val, eps_val) -> float:

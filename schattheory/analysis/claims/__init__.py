@@ -20,6 +20,7 @@ Modules: :mod:`.data` (the claims), :mod:`.verdicts` (vocabulary and decision ru
 >>> res.verdict, res.evidence["sample_complexity"]
 ('holds', '2*L**2*W*r/epsilon**2')
 """
+
 from __future__ import annotations
 
 from schattheory.analysis.claims.covering import covering_sweep
@@ -43,6 +44,28 @@ from schattheory.analysis.claims.verdicts import (
     decide,
 )
 
-__all__ = ["ClaimResult", "VERDICTS", "MEANING", "audit", "markdown_table", "tally", "text_listing", "c14_sweep",
-           "covering_sweep", "CLAIMS", "BY_ID", "ClaimSpec", "CHECKS", "decide", "Decision", "Check", "Consistency",
-           "Exponents", "Ratio", "Sweep", "Undecided", "AllOf", "Conventions"]
+__all__ = [
+    "ClaimResult",
+    "VERDICTS",
+    "MEANING",
+    "audit",
+    "markdown_table",
+    "tally",
+    "text_listing",
+    "c14_sweep",
+    "covering_sweep",
+    "CLAIMS",
+    "BY_ID",
+    "ClaimSpec",
+    "CHECKS",
+    "decide",
+    "Decision",
+    "Check",
+    "Consistency",
+    "Exponents",
+    "Ratio",
+    "Sweep",
+    "Undecided",
+    "AllOf",
+    "Conventions",
+]

@@ -1,4 +1,5 @@
 """What several checks share, computed once per audit: the sample-complexity table and the C14 sweep."""
+
 from __future__ import annotations
 
 import math
@@ -55,5 +56,7 @@ _AT = {S.W: 64, S.r: 4, S.L: 4, S.eps: sp.Rational(1, 10), S.N: 10000, S.X: 1}
 def slopes(expr, var, label=""):
     """Numeric slopes d log f / d log var of ``expr`` at var = 2^4, 2^8, 2^16 (others at _AT), computed."""
     at = {k_: v for k_, v in _AT.items() if k_ != var}
-    return tuple((label or sp.sstr(expr), f"{var}=2^{int(math.log2(x))}", "slope", round(sl, 4))
-                 for x, sl in asymptotic_slopes(expr, var, at, ks=(4, 8, 16)))
+    return tuple(
+        (label or sp.sstr(expr), f"{var}=2^{int(math.log2(x))}", "slope", round(sl, 4))
+        for x, sl in asymptotic_slopes(expr, var, at, ks=(4, 8, 16))
+    )

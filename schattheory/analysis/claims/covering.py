@@ -1,4 +1,5 @@
 """C11: Schatten-ball covers against the Frobenius-ball cover in the low-rank regime, from the registered lemmas."""
+
 from __future__ import annotations
 
 from schattheory.analysis.claims.verdicts import Conventions, Sweep
@@ -10,8 +11,9 @@ __all__ = ["covering_sweep", "covering_claim", "SUBSTANTIAL"]
 SUBSTANTIAL = 0.5
 
 
-def covering_sweep(n: int = 256, ranks=(1, 2, 4, 8, 16, 32, 64), ps=(0.1, 0.25, 0.5, 1.0, 1.5),
-                   epss=(0.5, 0.1, 0.01)) -> list[dict]:
+def covering_sweep(
+    n: int = 256, ranks=(1, 2, 4, 8, 16, 32, 64), ps=(0.1, 0.25, 0.5, 1.0, 1.5), epss=(0.5, 0.1, 0.01)
+) -> list[dict]:
     """log N of the Schatten-p ball containing the unit-Frobenius rank-r n x n matrices vs the Frobenius ball.
 
     One row per (p, eps, r) from :func:`schattheory.analysis.covers_compare.compare_covers` (the registered covering
@@ -22,8 +24,17 @@ def covering_sweep(n: int = 256, ranks=(1, 2, 4, 8, 16, 32, 64), ps=(0.1, 0.25, 
     rows = []
     for p in ps:
         for x in compare_covers(n, n, list(ranks), list(epss), R=1.0, p=p):
-            rows.append({"p": p, "eps": x["eps"], "r": x["rank"], "schatten": x["schatten_capped"],
-                         "frobenius": x["frobenius"], "ratio": x["ratio"], "rank_cover": x["low_rank"]})
+            rows.append(
+                {
+                    "p": p,
+                    "eps": x["eps"],
+                    "r": x["rank"],
+                    "schatten": x["schatten_capped"],
+                    "frobenius": x["frobenius"],
+                    "ratio": x["ratio"],
+                    "rank_cover": x["low_rank"],
+                }
+            )
     return rows
 
 
@@ -37,8 +48,7 @@ def covering_claim(ctx):
         at_p = [x for x in low if x["p"] == p]
         wins = sum(x["ratio"] <= SUBSTANTIAL for x in at_p)
         counts[f"p={p}"] = f"{wins} of {len(at_p)}"
-        readings.append((f"p = {p}", Sweep(f"at most {SUBSTANTIAL} x the Frobenius cover, r <= n/16", wins,
-                                           len(at_p))))
+        readings.append((f"p = {p}", Sweep(f"at most {SUBSTANTIAL} x the Frobenius cover, r <= n/16", wins, len(at_p))))
     crossover = {}
     for p in ps:
         for e in sorted({x["eps"] for x in rows}, reverse=True):
@@ -48,12 +58,12 @@ def covering_claim(ctx):
         finding=Conventions("C11", tuple(readings)),
         checked_against=("covering.schatten_ball.frobenius", "covering.volumetric", "covering.low_rank"),
         convention="the exponent p of the Schatten ball; 'substantially tighter' read as at most half the "
-                   f"Frobenius-ball cover; low rank: r <= n/16 with n = {n}, eps in "
-                   f"{sorted({x['eps'] for x in rows}, reverse=True)}",
+        f"Frobenius-ball cover; low rank: r <= n/16 with n = {n}, eps in "
+        f"{sorted({x['eps'] for x in rows}, reverse=True)}",
         evidence={"n": n, "low-rank points at most half the Frobenius cover, by p": counts, "crossover": crossover},
         numeric=tuple((x["p"], x["eps"], x["r"], round(x["ratio"], 4)) for x in rows if x["eps"] == 0.1),
         derivation="For a rank-r matrix with ||A||_F = 1, ||A||_{S_p} <= r^(1/p-1/2); truncating at rank "
-                   "(2 c R/eps)^(2p/(2-p)) = r (2c/eps)^(2p/(2-p)) and covering the low-rank part gives "
-                   "(2n+1) r (2c/eps)^(2p/(2-p)) ln(18R/eps), against n^2 ln(1+2/eps) for the Frobenius ball; "
-                   "points at most half the Frobenius cover by p: "
-                   + ", ".join(f"{k}: {v}" for k, v in counts.items()) + ".")
+        "(2 c R/eps)^(2p/(2-p)) = r (2c/eps)^(2p/(2-p)) and covering the low-rank part gives "
+        "(2n+1) r (2c/eps)^(2p/(2-p)) ln(18R/eps), against n^2 ln(1+2/eps) for the Frobenius ball; "
+        "points at most half the Frobenius cover by p: " + ", ".join(f"{k}: {v}" for k, v in counts.items()) + ".",
+    )

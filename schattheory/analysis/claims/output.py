@@ -1,4 +1,5 @@
 """The audit as text: a Markdown table (full, or compact for the README) and the plain listing of the CLI."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -39,7 +40,11 @@ def text_listing(results) -> str:
     width = max(len(r.verdict) for r in results)
     lines = []
     for r in results:
-        lines += [f"{r.id}  {r.verdict:<{width}}  {r.text}", f"     why: {r.reason}",
-                  f"     convention: {r.convention}", f"     derivation: {r.derivation}",
-                  f"     checked against: {', '.join(r.checked_against)}"]
+        lines += [
+            f"{r.id}  {r.verdict:<{width}}  {r.text}",
+            f"     why: {r.reason}",
+            f"     convention: {r.convention}",
+            f"     derivation: {r.derivation}",
+            f"     checked against: {', '.join(r.checked_against)}",
+        ]
     return "\n".join(lines + ["", tally(results)])

@@ -1,4 +1,5 @@
 """One audited claim (:class:`ClaimResult`) and its plain-JSON form."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """Running the audit: each claim's check computes its evidence, :func:`~.verdicts.decide` gives the verdict."""
+
 from __future__ import annotations
 
 import time
@@ -15,13 +16,20 @@ __all__ = ["CHECKS", "audit", "result_of"]
 
 #: check name (ClaimSpec.check) -> function(context) returning the evidence tree ("finding") and its context
 CHECKS = {
-    "schatten_definition": schatten_checks.schatten_definition, "schatten_limits": schatten_checks.schatten_limits,
-    "weight_decay": schatten_checks.weight_decay, "main_p_to_zero": main_bound.main_p_to_zero,
-    "main_p_one": main_bound.main_p_one, "main_p_to_infinity": main_bound.main_p_to_infinity,
-    "bartlett_claim": comparators.bartlett_claim, "frobenius_claim": comparators.frobenius_claim,
-    "pac_bayes_claim": comparators.pac_bayes_claim, "improvement_factor": comparators.improvement_factor,
-    "covering_claim": covering.covering_claim, "interpolation": main_bound.interpolation,
-    "depth_claim": main_bound.depth_claim, "sweep_claim": sweep.sweep_claim,
+    "schatten_definition": schatten_checks.schatten_definition,
+    "schatten_limits": schatten_checks.schatten_limits,
+    "weight_decay": schatten_checks.weight_decay,
+    "main_p_to_zero": main_bound.main_p_to_zero,
+    "main_p_one": main_bound.main_p_one,
+    "main_p_to_infinity": main_bound.main_p_to_infinity,
+    "bartlett_claim": comparators.bartlett_claim,
+    "frobenius_claim": comparators.frobenius_claim,
+    "pac_bayes_claim": comparators.pac_bayes_claim,
+    "improvement_factor": comparators.improvement_factor,
+    "covering_claim": covering.covering_claim,
+    "interpolation": main_bound.interpolation,
+    "depth_claim": main_bound.depth_claim,
+    "sweep_claim": sweep.sweep_claim,
 }
 
 
@@ -31,8 +39,9 @@ def result_of(cid: str, res: dict, seconds: float = 0.0) -> ClaimResult:
     if "verdict" in res:
         raise TypeError(f"{cid}: a check returns evidence ('finding'), not a verdict")
     decision = decide(res.pop("finding"))
-    return ClaimResult(cid, BY_ID[cid].text, decision.verdict, seconds=seconds, reason=decision.reason,
-                       basis=decision.to_dict(), **res)
+    return ClaimResult(
+        cid, BY_ID[cid].text, decision.verdict, seconds=seconds, reason=decision.reason, basis=decision.to_dict(), **res
+    )
 
 
 def audit(ids=None, timeout: float = 20.0, progress: Callable | None = None) -> list[ClaimResult]:
@@ -51,9 +60,14 @@ def audit(ids=None, timeout: float = 20.0, progress: Callable | None = None) -> 
         try:
             res = CHECKS[BY_ID[cid].check](ctx)
         except Exception as exc:  # a check that cannot run is reported, never hidden
-            res = dict(finding=Undecided(cid, f"the check could not run: {type(exc).__name__}: {exc}"),
-                       checked_against=(), convention="", evidence={"error": f"{type(exc).__name__}: {exc}"},
-                       numeric=(), derivation="check failed")
+            res = dict(
+                finding=Undecided(cid, f"the check could not run: {type(exc).__name__}: {exc}"),
+                checked_against=(),
+                convention="",
+                evidence={"error": f"{type(exc).__name__}: {exc}"},
+                numeric=(),
+                derivation="check failed",
+            )
         out.append(result_of(cid, res, time.perf_counter() - t0))
         if progress is not None:
             progress(i, len(wanted), out[-1])

@@ -29,6 +29,7 @@ verdict, or ``depends-on-convention`` when they differ).
 counting: holds-up-to-constant (off by the constant 1/2)
 spectral: fails (found/claimed = L/2 varies)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -37,8 +38,20 @@ import sympy as sp
 
 from schattheory.analysis.asymptotics import Exponential
 
-__all__ = ["VERDICTS", "MEANING", "Check", "Consistency", "Exponents", "Ratio", "Sweep", "Undecided", "AllOf",
-           "Conventions", "Decision", "decide"]
+__all__ = [
+    "VERDICTS",
+    "MEANING",
+    "Check",
+    "Consistency",
+    "Exponents",
+    "Ratio",
+    "Sweep",
+    "Undecided",
+    "AllOf",
+    "Conventions",
+    "Decision",
+    "decide",
+]
 
 VERDICTS = ("holds", "holds-up-to-constant", "depends-on-convention", "not-universal", "fails", "undecided")
 
@@ -76,7 +89,7 @@ class Exponents:
     name: str
     found: dict
     claimed: dict
-    relation: str = "="          # "=": the claimed rate is the rate; "<=": the claim is an O-bound
+    relation: str = "="  # "=": the claimed rate is the rate; "<=": the claim is an O-bound
 
     def __post_init__(self):
         if self.relation not in ("=", "<="):
@@ -124,7 +137,7 @@ class Decision:
     reason: str
     parts: tuple = ()
     inconsistent: bool = field(default=False, compare=False)
-    kind: str = field(default="", compare=False)        # the evidence class that produced it
+    kind: str = field(default="", compare=False)  # the evidence class that produced it
 
     def to_dict(self) -> dict:
         out = {"name": self.name, "kind": self.kind, "verdict": self.verdict, "reason": self.reason}
@@ -139,7 +152,7 @@ def _exponent_text(x) -> str:
 
 def _compare_exponent(found, claimed, relation):
     """True, False, or None (undecided) for found (relation) claimed."""
-    if isinstance(found, Exponential):           # faster than every polynomial when the rate is positive
+    if isinstance(found, Exponential):  # faster than every polynomial when the rate is positive
         return False if sp.sympify(found.rate).is_positive else None
     diff = sp.simplify(sp.sympify(found) - sp.sympify(claimed))
     if relation == "=":
@@ -152,8 +165,12 @@ def _leaf(ev) -> Decision:
         ok = bool(ev.ok)
         detail = f": {ev.detail}" if ev.detail else ""
         if isinstance(ev, Consistency):
-            return Decision(ev.name, "holds" if ok else "undecided",
-                            ("consistent" if ok else "evidence inconsistent") + detail, inconsistent=not ok)
+            return Decision(
+                ev.name,
+                "holds" if ok else "undecided",
+                ("consistent" if ok else "evidence inconsistent") + detail,
+                inconsistent=not ok,
+            )
         return Decision(ev.name, "holds" if ok else "fails", ("true" if ok else "false") + detail)
     if isinstance(ev, Exponents):
         bad, unknown = [], []
@@ -172,8 +189,11 @@ def _leaf(ev) -> Decision:
             return Decision(ev.name, "fails", "; ".join(bad))
         if unknown:
             return Decision(ev.name, "undecided", "cannot compare " + "; ".join(unknown))
-        return Decision(ev.name, "holds", "exponents as claimed: " + ", ".join(
-            f"{v} {_exponent_text(ev.found[v])}" for v in ev.claimed))
+        return Decision(
+            ev.name,
+            "holds",
+            "exponents as claimed: " + ", ".join(f"{v} {_exponent_text(ev.found[v])}" for v in ev.claimed),
+        )
     if isinstance(ev, Ratio):
         q = sp.simplify(sp.sympify(ev.found) / sp.sympify(ev.claimed))
         if q == 1:
@@ -212,7 +232,9 @@ def _holds_reason(parts) -> str:
     consistent = sum(p.kind == "Consistency" for p in parts)
     tail = ([f"{checks} check{'s' * (checks != 1)} true"] if checks else []) + (
         [f"{consistent} consistency check{'s' * (consistent != 1)} agree{'s' * (consistent == 1)}"]
-        if consistent else [])
+        if consistent
+        else []
+    )
     return "; ".join([_joined(shown)] * bool(shown) + tail)
 
 

@@ -2,6 +2,7 @@
 
 >>> from schattheory.analysis.falsifier import falsify, attack, Counterexample
 """
+
 from schattheory.analysis.falsifier.core import attack, falsify, kind_of
 from schattheory.analysis.falsifier.result import Counterexample, Verdict
 

@@ -15,6 +15,7 @@ values
 - ``unchecked``: a left side given as text (a generalization gap, a network's covering number) or a relation the
   attack cannot contradict; the verdict says why.
 """
+
 from __future__ import annotations
 
 import time
@@ -59,9 +60,16 @@ def _limit_counterexample(bound: Bound):
     for verdict in bound.limit_checks():
         if not verdict.ok:
             lim = verdict.limit
-            return Counterexample(bound.key, "==", {str(lim.symbol): str(lim.point)}, None, None, "declared-limit",
-                                  tuple(sp.sstr(a) for a in bound.assumptions),
-                                  f"declared {lim.describe()}: {verdict.evidence}")
+            return Counterexample(
+                bound.key,
+                "==",
+                {str(lim.symbol): str(lim.point)},
+                None,
+                None,
+                "declared-limit",
+                tuple(sp.sstr(a) for a in bound.assumptions),
+                f"declared {lim.describe()}: {verdict.evidence}",
+            )
     return None
 
 
@@ -81,17 +89,23 @@ def attack(bound: Bound, budget_s: float = DEFAULT_BUDGET, seed: int = 0, *, lim
         raise InputError("budget_s", budget_s, "must be a positive number of seconds")
     start = time.monotonic()
     kind, reason = kind_of(bound)
-    bound.check(limits=False)   # a malformed statement is an error, not a counterexample
+    bound.check(limits=False)  # a malformed statement is an error, not a counterexample
     if limits and bound.limits:
         found = _limit_counterexample(bound)
         if found:
             return Verdict(bound.key, "refuted", kind, time.monotonic() - start, 0, "", found)
     if kind == "unchecked":
-        return Verdict(bound.key, "unchecked", kind, time.monotonic() - start, 0,
-                       reason + ("; declared limits verified" if bound.limits and limits else ""))
+        return Verdict(
+            bound.key,
+            "unchecked",
+            kind,
+            time.monotonic() - start,
+            0,
+            reason + ("; declared limits verified" if bound.limits and limits else ""),
+        )
     rng = np.random.default_rng(seed)
     stats: dict = {}
-    deadline = time.monotonic() + budget_s   # the budget is the search's; declared limits are checked once, cached
+    deadline = time.monotonic() + budget_s  # the budget is the search's; declared limits are checked once, cached
     if kind == "cover":
         found = attack_cover(bound, rng, deadline, stats)
     elif kind == "rademacher":
@@ -100,8 +114,9 @@ def attack(bound: Bound, budget_s: float = DEFAULT_BUDGET, seed: int = 0, *, lim
         found = attack_spectral(bound, rng, deadline, stats)
     else:
         found = attack_scalar(bound, rng, deadline, stats)
-    return Verdict(bound.key, "refuted" if found else "survived", kind, time.monotonic() - start,
-                   stats.get("points", 0), "", found)
+    return Verdict(
+        bound.key, "refuted" if found else "survived", kind, time.monotonic() - start, stats.get("points", 0), "", found
+    )
 
 
 def falsify(statement: Bound, budget_s: float = DEFAULT_BUDGET, seed: int = 0) -> Counterexample | None:

@@ -42,6 +42,7 @@ space this is the plain volume bound.) For a (quasi-)norm ball in its own (quasi
 
 Each bound is also at least 0 (N >= 1). The best of them at the point is the reported left side, with its argument.
 """
+
 from __future__ import annotations
 
 import math
@@ -94,7 +95,7 @@ def _volume(lib, k, log_ratio):
 def _blocks(small: int):
     if small <= 64:
         return range(1, small + 1)
-    return sorted({1, small} | {2 ** i for i in range(1, int(math.log2(small)) + 1)})
+    return sorted({1, small} | {2**i for i in range(1, int(math.log2(small)) + 1)})
 
 
 def _int(x) -> int:
@@ -126,8 +127,10 @@ def log_cover_lower_bound(cover: LogCoveringNumber, v: dict, exact: bool = False
         ncols = _int(val(s.shape[1]))
         B = val(metric.input_norm)
         log_eps = log_eps + lib.log(lib.num(ncols)) / 2 - lib.log(B)
-        notes.append(f"inputs x_i = B e_i (i = 1..{ncols}) make d_X = B ||.||_F / sqrt({ncols}): "
-                     f"scale eps sqrt(d)/B in Frobenius norm")
+        notes.append(
+            f"inputs x_i = B e_i (i = 1..{ncols}) make d_X = B ||.||_F / sqrt({ncols}): "
+            f"scale eps sqrt(d)/B in Frobenius norm"
+        )
         kind = "F"
     else:
         kind = metric.kind
@@ -135,8 +138,13 @@ def log_cover_lower_bound(cover: LogCoveringNumber, v: dict, exact: bool = False
     cands = []
     if isinstance(s, NormBall):
         k = _int(val(s.dim))
-        cands.append((k, lib.log(val(s.radius)) - log_eps, f"volume: the radius-R ball of a (quasi-)norm in R^{k} "
-                      "needs (R/eps)^k translates of eps B"))
+        cands.append(
+            (
+                k,
+                lib.log(val(s.radius)) - log_eps,
+                f"volume: the radius-R ball of a (quasi-)norm in R^{k} needs (R/eps)^k translates of eps B",
+            )
+        )
     elif isinstance(s, SchattenBall):
         p, R = val(s.p), val(s.radius)
         m, n = _int(val(s.shape[0])), _int(val(s.shape[1]))
@@ -145,10 +153,15 @@ def log_cover_lower_bound(cover: LogCoveringNumber, v: dict, exact: bool = False
             lr = lib.log(lib.num(r))
             log_rho = lib.log(R) - max(lib.num(0), 1 / p - lib.num(1) / 2) * lr
             log_c = {"F": 0, "2": 0, "sigma": lr / 2, "own": max(lib.num(0), lib.num(1) / 2 - 1 / p) * lr}[kind]
-            cands.append((r * big, log_rho - log_c - log_eps,
-                          f"volume in the {r} x {big} block (rank <= {r}): Frobenius ball of radius "
-                          f"R {r}^-max(0,1/p-1/2) inside B_Sp(R), metric constant c = "
-                          f"{ {'F': '1', '2': '1', 'sigma': 'sqrt(r)', 'own': 'r^max(0,1/2-1/p)'}[kind]}"))
+            cands.append(
+                (
+                    r * big,
+                    log_rho - log_c - log_eps,
+                    f"volume in the {r} x {big} block (rank <= {r}): Frobenius ball of radius "
+                    f"R {r}^-max(0,1/p-1/2) inside B_Sp(R), metric constant c = "
+                    f"{ {'F': '1', '2': '1', 'sigma': 'sqrt(r)', 'own': 'r^max(0,1/2-1/p)'}[kind] }",
+                )
+            )
         if kind == "own":
             cands.append((m * n, lib.log(R) - log_eps, f"volume of B_Sp(R) in its own quasi-norm in R^{m}x{n}"))
     elif isinstance(s, LowRankBall):
@@ -157,8 +170,13 @@ def log_cover_lower_bound(cover: LogCoveringNumber, v: dict, exact: bool = False
         m, n = _int(val(s.shape[0])), _int(val(s.shape[1]))
         rr = min(_int(val(s.rank)), m, n)
         if rr >= 1:
-            cands.append((rr * max(m, n), lib.log(val(s.radius)) - log_eps,
-                          f"volume in the {rr} x {max(m, n)} block: every matrix there has rank <= {rr}"))
+            cands.append(
+                (
+                    rr * max(m, n),
+                    lib.log(val(s.radius)) - log_eps,
+                    f"volume in the {rr} x {max(m, n)} block: every matrix there has rank <= {rr}",
+                )
+            )
     elif isinstance(s, MaureyClass):
         if kind not in _F_METRICS:
             raise InputError("metric", metric, "the Maurey class is supported in the Frobenius metric only")
@@ -169,9 +187,14 @@ def log_cover_lower_bound(cover: LogCoveringNumber, v: dict, exact: bool = False
         e = max(lib.num(0), inv_s - lib.num(1) / 2)
         lab = lib.log(a) + lib.log(b)
         lm = lib.log(lib.num(m))
-        cands.append((d * m, lab - lib.log(lib.num(d)) / 2 - e * lm - log_eps,
-                      f"X = (b/sqrt(d)) I_{d}: the class contains the Frobenius ball of radius a b m^-e/sqrt(d) in "
-                      f"R^({d}x{m}), e = max(0, 1/2 - 1/r_M)"))
+        cands.append(
+            (
+                d * m,
+                lab - lib.log(lib.num(d)) / 2 - e * lm - log_eps,
+                f"X = (b/sqrt(d)) I_{d}: the class contains the Frobenius ball of radius a b m^-e/sqrt(d) in "
+                f"R^({d}x{m}), e = max(0, 1/2 - 1/r_M)",
+            )
+        )
         cands.append((m, lab - e * lm - log_eps, "X = b e_1^T (one row): a Euclidean ball of radius a b m^-e in R^m"))
         cands.append((1, lab - log_eps, "A supported on one entry: the interval [-ab, ab]"))
     else:
@@ -198,8 +221,12 @@ def _lambdified(expr, free, exact):
 def integer_roles(cover: LogCoveringNumber) -> set:
     """Symbols that are dimensions or ranks of the cover's set (searched over integers)."""
     s = cover.set
-    parts = {NormBall: lambda: [s.dim], SchattenBall: lambda: list(s.shape), LowRankBall: lambda: [s.rank, *s.shape],
-             MaureyClass: lambda: list(s.shape)}[type(s)]()
+    parts = {
+        NormBall: lambda: [s.dim],
+        SchattenBall: lambda: list(s.shape),
+        LowRankBall: lambda: [s.rank, *s.shape],
+        MaureyClass: lambda: list(s.shape),
+    }[type(s)]()
     return {x for x in parts if isinstance(x, sp.Symbol)}
 
 
@@ -225,7 +252,7 @@ def attack_cover(bound, rng, deadline: float, stats: dict, *, batch: int = 200):
             return -np.inf
         if not np.isfinite(right) or (lb == 0 and right == 0):
             return -np.inf
-        return (lb - right) / (abs(lb) + abs(right))   # lb = 0 (N >= 1) refutes a negative right side
+        return (lb - right) / (abs(lb) + abs(right))  # lb = 0 (N >= 1) refutes a negative right side
 
     while time.monotonic() < t_opt:
         pts = sample(kinds, rng, batch, max_dim=1e6)
@@ -279,8 +306,12 @@ def _optimise_cover(bound, params, kinds, starts, score, deadline, stats):
             return -sc if np.isfinite(sc) else 1.0
 
         try:
-            res = minimize(objective, np.log([start[s] for s in cont]), method="Nelder-Mead",
-                           options={"maxfev": 300, "xatol": 1e-10, "fatol": 1e-14})
+            res = minimize(
+                objective,
+                np.log([start[s] for s in cont]),
+                method="Nelder-Mead",
+                options={"maxfev": 300, "xatol": 1e-10, "fatol": 1e-14},
+            )
         except OutOfTime:
             return None
         if -res.fun > 1e-9:
@@ -309,5 +340,6 @@ def confirm_cover(bound, vals):
         return None
     lb, right, why = out
     method = "packing" if why == "N >= 1" or "interval" in why or "^1)" in why else "volume"
-    return Counterexample(bound.key, bound.relation, {str(k): v for k, v in vals.items()}, lb, right, method,
-                          _assumption_text(bound), why)
+    return Counterexample(
+        bound.key, bound.relation, {str(k): v for k, v in vals.items()}, lb, right, method, _assumption_text(bound), why
+    )

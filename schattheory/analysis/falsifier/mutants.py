@@ -11,6 +11,7 @@ move, which term to drop), it takes one that moves the right side of a ``<=`` do
 statement's example point. A change that only weakens a true statement yields a true statement, which no
 falsifier may refute; such changes are not mutants.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -54,8 +55,12 @@ def _stronger(bound, expr) -> bool:
             import numpy as np
 
             from schattheory.numerics.schatten import SpectralFunction
-            whole = any(not isinstance(fn.args[0], sp.MatrixSymbol) for side in (bound.lhs, bound.expr)
-                        for fn in sp.sympify(side).atoms(SpectralFunction))
+
+            whole = any(
+                not isinstance(fn.args[0], sp.MatrixSymbol)
+                for side in (bound.lhs, bound.expr)
+                for fn in sp.sympify(side).atoms(SpectralFunction)
+            )
             for mat in bound.matrices():
                 ex[mat] = np.diag([3.0, 2.0, 0.5]) if whole else [3, 2, sp.Rational(1, 2)]
             mutant = _mutant(bound, bound.key, expr=expr)
@@ -70,7 +75,7 @@ def _stronger(bound, expr) -> bool:
         gap = (old - new) if bound.relation in ("<=", "<") else (new - old)
         return bool(gap > mpmath.mpf(10) ** -6 * abs(old))
     except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, InputError):
-        return False   # undefined at the example (InputError: outside the domain, or 0/0 with no limit)
+        return False  # undefined at the example (InputError: outside the domain, or 0/0 with no limit)
 
 
 def _exponent(expr, rng):
@@ -80,8 +85,12 @@ def _exponent(expr, rng):
         delta = sp.Rational(int(rng.integers(10, 51)), 100)
         for sign in (1, -1):
             f = 1 + sign * delta
-            out.append((expr.xreplace({node: sp.Pow(node.base, node.exp * f, evaluate=False)}),
-                        f"exponent {sp.sstr(node.exp)} of {sp.sstr(node.base)[:30]} times {f}"))
+            out.append(
+                (
+                    expr.xreplace({node: sp.Pow(node.base, node.exp * f, evaluate=False)}),
+                    f"exponent {sp.sstr(node.exp)} of {sp.sstr(node.base)[:30]} times {f}",
+                )
+            )
     return out
 
 
@@ -96,8 +105,12 @@ def _drop(expr, rng):
             if arg.is_Number and isinstance(node, sp.Mul):
                 continue
             rest = node.func(*(a for j, a in enumerate(node.args) if j != i))
-            out.append((expr.xreplace({node: rest}), f"{'term' if isinstance(node, sp.Add) else 'factor'} "
-                                                     f"{sp.sstr(arg)[:30]} dropped"))
+            out.append(
+                (
+                    expr.xreplace({node: rest}),
+                    f"{'term' if isinstance(node, sp.Add) else 'factor'} {sp.sstr(arg)[:30]} dropped",
+                )
+            )
     return out
 
 
@@ -117,12 +130,20 @@ def mutants(bound, seed: int = 0, per_operator: int = 1, operators=OPERATORS) ->
                 if bound.relation not in ("<=", ">=") or n:
                     continue
                 new_rel = ">=" if bound.relation == "<=" else "<="
-                out.append((op, f"relation {bound.relation} -> {new_rel}",
-                            _mutant(bound, f"mutant.{bound.key}.{op}", relation=new_rel)))
+                out.append(
+                    (
+                        op,
+                        f"relation {bound.relation} -> {new_rel}",
+                        _mutant(bound, f"mutant.{bound.key}.{op}", relation=new_rel),
+                    )
+                )
                 continue
             made = {"constant": _constant, "exponent": _exponent, "drop": _drop}[op](bound.expr, rng)
-            made = [(e, t) for e, t in made or () if e != bound.expr and not (e.free_symbols - bound.expr.free_symbols)
-                    and _stronger(bound, e)]
+            made = [
+                (e, t)
+                for e, t in made or ()
+                if e != bound.expr and not (e.free_symbols - bound.expr.free_symbols) and _stronger(bound, e)
+            ]
             if len(made) <= n:
                 continue
             expr, text = made[n]

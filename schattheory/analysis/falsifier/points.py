@@ -12,6 +12,7 @@ Each scalar parameter gets a *kind* from its SymPy assumptions, its name and its
 
 The stated assumptions (``eps <= R``, ``p < 2``) are lambdified once and applied to a whole batch.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,7 @@ def param_kinds(params, integer_roles=()) -> dict:
     return out
 
 
-_DIMS = np.array([1, 1, 2, 2, 3, 4, 5, 6, 8, 10, 16, 30, 64, 100, 1000, 10 ** 4, 10 ** 5, 10 ** 6], dtype=float)
+_DIMS = np.array([1, 1, 2, 2, 3, 4, 5, 6, 8, 10, 16, 30, 64, 100, 1000, 10**4, 10**5, 10**6], dtype=float)
 _SPECIAL_P = np.array([0.5, 1.0, 2.0, 1.0, 2.0, 3.0, 4.0])
 
 
@@ -53,7 +54,7 @@ def _draw(kind: str, rng, size: int, *, max_dim: float) -> np.ndarray:
     u = rng.random(size)
     if kind == "dim":
         dims = _DIMS[_DIMS <= max_dim]
-        tiny = rng.choice(np.array([1, 1, 2, 3], dtype=float), size)   # where packings are exact: 1-3 dimensions
+        tiny = rng.choice(np.array([1, 1, 2, 3], dtype=float), size)  # where packings are exact: 1-3 dimensions
         wide = np.where(u < 0.7, rng.choice(dims, size), rng.integers(1, int(min(max_dim, 50)) + 1, size))
         return np.where(u < 0.35, tiny, wide).astype(float)
     if kind == "index":

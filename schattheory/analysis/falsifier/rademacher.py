@@ -24,6 +24,7 @@ independent draws is a function of nT independent signs with differences c_i/T, 
 :math:`\hat{\mathfrak R}_S\ge\text{mean}-\sqrt{\sum_i c_i^2\ln(1/\alpha)/(2T)}` (the lower confidence limit, LCL).
 A statement is refuted by Monte Carlo only when its right side is below the LCL, alpha = 10^-9.
 """
+
 from __future__ import annotations
 
 import math
@@ -46,7 +47,7 @@ ALPHA = 1e-9
 
 def expected_abs_sum(n: int) -> Fraction:
     """E|s_1 + ... + s_n| over independent signs, exactly."""
-    return Fraction(sum(math.comb(n, k) * abs(2 * k - n) for k in range(n + 1)), 2 ** n)
+    return Fraction(sum(math.comb(n, k) * abs(2 * k - n) for k in range(n + 1)), 2**n)
 
 
 def _values(q: EmpiricalRademacher, v: dict, exact: bool):
@@ -59,8 +60,15 @@ def _values(q: EmpiricalRademacher, v: dict, exact: bool):
         return num(mpmath.mpf(str(sp.N(e.subs(v), 80)))) if exact else float(e.subs(v))
 
     c = q.linear_class
-    return (c.norm, val(c.radius), int(val(c.shape[0])), int(val(c.shape[1])), val(c.p), val(q.input_norm),
-            int(val(q.samples)))
+    return (
+        c.norm,
+        val(c.radius),
+        int(val(c.shape[0])),
+        int(val(c.shape[1])),
+        val(c.p),
+        val(q.input_norm),
+        int(val(q.samples)),
+    )
 
 
 def witness_lower_bound(q: EmpiricalRademacher, v: dict, exact: bool = False):
@@ -71,13 +79,21 @@ def witness_lower_bound(q: EmpiricalRademacher, v: dict, exact: bool = False):
         raise InputError("n", n, "needs at least one sample")
     if n <= 2000:
         e = expected_abs_sum(n)
-        cands = [(R * B * num(e.numerator) / num(e.denominator) / n,
-                  f"all Z_i = B E_11: R B E|s_1+...+s_n|/n, E|S_{n}| = {e.numerator}/{e.denominator}")]
+        cands = [
+            (
+                R * B * num(e.numerator) / num(e.denominator) / n,
+                f"all Z_i = B E_11: R B E|s_1+...+s_n|/n, E|S_{n}| = {e.numerator}/{e.denominator}",
+            )
+        ]
     else:
         cands = []
     if n <= m:
-        cands.append((R * B / mpmath.sqrt(n) if exact else R * B / math.sqrt(n),
-                      "Z_i = B E_i1 (one column), witness W = R s e_1^T/sqrt(n): R B/sqrt(n)"))
+        cands.append(
+            (
+                R * B / mpmath.sqrt(n) if exact else R * B / math.sqrt(n),
+                "Z_i = B E_i1 (one column), witness W = R s e_1^T/sqrt(n): R B/sqrt(n)",
+            )
+        )
     if norm == "S_p" and n <= min(m, d) and p >= 1:
         cands.append((R * B * num(n) ** (-1 / p), "Z_i = B E_ii, witness W = R n^(-1/p) diag(s): R B n^(-1/p)"))
     return max(cands, key=lambda t: t[0]) if cands else (num(0), "no witness")
@@ -86,9 +102,9 @@ def witness_lower_bound(q: EmpiricalRademacher, v: dict, exact: bool = False):
 def _dual(norm, p, M):
     """The dual norm of a batch of matrices M (T, m, d)."""
     if norm == "F":
-        return np.sqrt((M ** 2).sum(axis=(1, 2)))
+        return np.sqrt((M**2).sum(axis=(1, 2)))
     if norm == "2,1":
-        return np.sqrt((M ** 2).sum(axis=1)).max(axis=1)
+        return np.sqrt((M**2).sum(axis=1)).max(axis=1)
     sv = np.linalg.svd(M, compute_uv=False)
     if p <= 1:
         return sv[:, 0]
@@ -109,13 +125,13 @@ def _monte_carlo(norm, R, m, d, p, B, n, rng, draws):
     # the value is R B times that of the unit class on unit inputs: computed at R = B = 1 and scaled at the end, so
     # that extreme R, B (1e-150..1e150) neither overflow nor underflow the McDiarmid width (c_i^2 ~ (R B)^2 did)
     Z = rng.standard_normal((n, m, d))
-    Z /= np.sqrt((Z ** 2).sum(axis=(1, 2)))[:, None, None]
+    Z /= np.sqrt((Z**2).sum(axis=(1, 2)))[:, None, None]
     s = rng.choice([-1.0, 1.0], size=(draws, n))
     M = np.einsum("tn,nij->tij", s, Z)
     vals = _dual(norm, p, M) / n
     c = 2 * _dual(norm, p, Z) / n
     mean = float(vals.mean())
-    lcl = mean - math.sqrt(float((c ** 2).sum()) * math.log(1 / ALPHA) / (2 * draws))
+    lcl = mean - math.sqrt(float((c**2).sum()) * math.log(1 / ALPHA) / (2 * draws))
     scale = R * B
     return mean * scale, lcl * scale
 
@@ -134,7 +150,7 @@ def attack_rademacher(bound, rng, deadline: float, stats: dict, *, batch: int = 
     mc_until = deadline
     while time.monotonic() < mc_until:
         pts = sample(kinds, rng, batch, max_dim=1000)
-        for s in roles & set(params):   # keep samples and shapes small enough for exact sums and SVDs
+        for s in roles & set(params):  # keep samples and shapes small enough for exact sums and SVDs
             pts[s] = np.minimum(pts[s], rng.integers(1, 40, batch))
         mask = domain_mask(bound.assumptions, pts, batch)
         with np.errstate(all="ignore"):
@@ -149,8 +165,14 @@ def attack_rademacher(bound, rng, deadline: float, stats: dict, *, batch: int = 
                     norm, R, m, d, p, B, n = _values(q, vals, False)
                     if m * d <= 64 and n <= 200 and np.isfinite(R * B) and R * B > 0:
                         mean, lcl = monte_carlo_lcl(norm, R, m, d, p, B, n, rng)
-                        lb, why, method = lcl, (f"Monte Carlo, 400 sign draws on Gaussian inputs: mean {mean:.6g}, "
-                                                f"McDiarmid LCL (alpha = {ALPHA:g})"), "monte-carlo"
+                        lb, why, method = (
+                            lcl,
+                            (
+                                f"Monte Carlo, 400 sign draws on Gaussian inputs: mean {mean:.6g}, "
+                                f"McDiarmid LCL (alpha = {ALPHA:g})"
+                            ),
+                            "monte-carlo",
+                        )
             except (InputError, OverflowError, ValueError, ZeroDivisionError):
                 continue
             if np.isfinite(rhs[i]) and lb > rhs[i] * (1 + 1e-9) + 0:
@@ -166,6 +188,14 @@ def attack_rademacher(bound, rng, deadline: float, stats: dict, *, batch: int = 
                         lb = mpmath.mpf(lb)
                         ok = lb > right * (1 + mpmath.mpf(10) ** -9)
                     if ok and bound.relation in ("<=", "<"):
-                        return Counterexample(bound.key, bound.relation, {str(k): v for k, v in vals.items()},
-                                              lb, right, method, _assumption_text(bound), why)
+                        return Counterexample(
+                            bound.key,
+                            bound.relation,
+                            {str(k): v for k, v in vals.items()},
+                            lb,
+                            right,
+                            method,
+                            _assumption_text(bound),
+                            why,
+                        )
     return None

@@ -1,4 +1,5 @@
 """What the falsifier reports: a confirmed counterexample, or the verdict of an attack that found none."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -47,14 +48,23 @@ class Counterexample:
         return fmt50(self.rhs)
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "relation": self.relation, "method": self.method,
-                "point": {k: _plain(v) for k, v in self.point.items()}, "lhs": self.lhs50, "rhs": self.rhs50,
-                "assumptions": list(self.assumptions), "argument": self.argument}
+        return {
+            "key": self.key,
+            "relation": self.relation,
+            "method": self.method,
+            "point": {k: _plain(v) for k, v in self.point.items()},
+            "lhs": self.lhs50,
+            "rhs": self.rhs50,
+            "assumptions": list(self.assumptions),
+            "argument": self.argument,
+        }
 
     def __str__(self) -> str:
         pt = ", ".join(f"{k}={_plain(v)}" for k, v in self.point.items())
-        text = (f"{self.key} refuted ({self.method}) at {pt}:\n  lhs = {self.lhs50}\n  rhs = {self.rhs50}\n"
-                f"  (relation {self.relation} fails; assumptions respected: {', '.join(self.assumptions) or 'none'})")
+        text = (
+            f"{self.key} refuted ({self.method}) at {pt}:\n  lhs = {self.lhs50}\n  rhs = {self.rhs50}\n"
+            f"  (relation {self.relation} fails; assumptions respected: {', '.join(self.assumptions) or 'none'})"
+        )
         return text + (f"\n  argument: {self.argument}" if self.argument else "")
 
 
@@ -69,7 +79,7 @@ def _plain(v):
         f = float(v)
     except (TypeError, ValueError):
         return str(v)
-    return int(f) if f.is_integer() and abs(f) < 2 ** 53 else repr(f)
+    return int(f) if f.is_integer() and abs(f) < 2**53 else repr(f)
 
 
 @dataclass(frozen=True)
@@ -86,8 +96,13 @@ class Verdict:
     counterexample: Counterexample | None = field(default=None)
 
     def as_dict(self) -> dict:
-        out = {"key": self.key, "outcome": self.outcome, "kind": self.kind, "seconds": round(self.seconds, 3),
-               "points": self.points}
+        out = {
+            "key": self.key,
+            "outcome": self.outcome,
+            "kind": self.kind,
+            "seconds": round(self.seconds, 3),
+            "points": self.points,
+        }
         if self.reason:
             out["reason"] = self.reason
         if self.counterexample is not None:

@@ -10,6 +10,7 @@ A violation counts only when it survives re-evaluation through ``Bound.evaluate`
 relative margin far above the noise of either (:func:`confirm`); the domain is re-checked there at 50 digits, so a
 point at the edge of an assumption cannot slip through.
 """
+
 from __future__ import annotations
 
 import time
@@ -74,8 +75,7 @@ def confirm(bound, values: dict, margin=EXACT_MARGIN):
 
 
 def _assumption_text(bound) -> tuple:
-    conds = [f"{s} {c}" for s in bound.params if not isinstance(s, sp.MatrixSymbol)
-             for c in _conditions(s)]
+    conds = [f"{s} {c}" for s in bound.params if not isinstance(s, sp.MatrixSymbol) for c in _conditions(s)]
     return tuple(conds + [sp.sstr(a) for a in bound.assumptions])
 
 
@@ -142,8 +142,11 @@ def attack_scalar(bound, rng, deadline: float, stats: dict, *, batch: int = 400)
                 found = confirm(bound, vals)
                 if found:
                     return _counterexample(bound, vals, found, "search")
-        best += [(float(score[i]), {s: _scalar(pts[s][i], kinds[s]) for s in params}) for i in order[:4]
-                 if np.isfinite(score[i])]
+        best += [
+            (float(score[i]), {s: _scalar(pts[s][i], kinds[s]) for s in params})
+            for i in order[:4]
+            if np.isfinite(score[i])
+        ]
         best = sorted(best, key=lambda t: -t[0])[:12]
     return _optimise(bound, ev, kinds, best, deadline, stats)
 
@@ -180,8 +183,9 @@ def _optimise(bound, ev, kinds, starts, deadline, stats):
         x0 = np.log([fixed[s] for s in cont])
         budget = max(1, int(min(400, 200 * (deadline - time.monotonic()))))
         try:
-            res = minimize(objective, x0, method="Nelder-Mead", options={"maxfev": budget, "xatol": 1e-10,
-                                                                          "fatol": 1e-14})
+            res = minimize(
+                objective, x0, method="Nelder-Mead", options={"maxfev": budget, "xatol": 1e-10, "fatol": 1e-14}
+            )
         except OutOfTime:
             return None
         if -res.fun > _CANDIDATE:
@@ -194,34 +198,35 @@ def _optimise(bound, ev, kinds, starts, deadline, stats):
 
 def _counterexample(bound, vals, sides, method, argument=""):
     point = {str(k): v for k, v in vals.items()}
-    return Counterexample(bound.key, bound.relation, point, sides[0], sides[1], method, _assumption_text(bound),
-                          argument)
+    return Counterexample(
+        bound.key, bound.relation, point, sides[0], sides[1], method, _assumption_text(bound), argument
+    )
 
 
 # ---- matrices -------------------------------------------------------------------------------------------------
 def _spectrum(rng, size: int) -> list:
     kind = rng.integers(0, 7)
     top = 10 ** rng.uniform(-3, 3) if rng.random() < 0.6 else 10 ** rng.uniform(-150, 150)
-    if kind == 0:                                   # rank one
+    if kind == 0:  # rank one
         sig = [top] + [0.0] * (size - 1)
-    elif kind == 1:                                 # flat
+    elif kind == 1:  # flat
         sig = [top] * size
-    elif kind == 2:                                 # decaying
+    elif kind == 2:  # decaying
         alpha = rng.uniform(0, 4)
         sig = [top * (i + 1) ** -alpha for i in range(size)]
-    elif kind == 3:                                 # 300 decades wide
+    elif kind == 3:  # 300 decades wide
         sig = sorted((10 ** rng.uniform(-150, 150) for _ in range(size)), reverse=True)
-    elif kind == 4:                                 # gapped: top cluster, tail far below
+    elif kind == 4:  # gapped: top cluster, tail far below
         split = int(rng.integers(1, size + 1))
         sig = [top] * split + [top * 10 ** -rng.uniform(16, 100)] * (size - split)
-    elif kind == 5:                                 # repeated values and exact zeros
+    elif kind == 5:  # repeated values and exact zeros
         vals = [top * rng.uniform(0.1, 1) for _ in range(size)]
         sig = sorted(vals, reverse=True)
         for i in range(1, size):
             if rng.random() < 0.4:
                 sig[i] = sig[i - 1]
         zeros = int(rng.integers(0, size))
-        sig = sig[:size - zeros] + [0.0] * zeros
+        sig = sig[: size - zeros] + [0.0] * zeros
     else:
         sig = sorted((top * rng.random() for _ in range(size)), reverse=True)
     return [float(x) for x in sig]
@@ -260,16 +265,19 @@ def _matrix_point(bound, mats, rng, sigma_params):
     """Values for the matrix symbols: spectra where the statement needs only spectra, matrices otherwise."""
     from schattheory.numerics.schatten import SpectralFunction
 
-    needs_matrix = any(not isinstance(fn.args[0], sp.MatrixSymbol)
-                       for side in (bound.lhs, bound.expr) for fn in sp.sympify(side).atoms(SpectralFunction))
+    needs_matrix = any(
+        not isinstance(fn.args[0], sp.MatrixSymbol)
+        for side in (bound.lhs, bound.expr)
+        for fn in sp.sympify(side).atoms(SpectralFunction)
+    )
     if not needs_matrix:
         return {m: _spectrum(rng, int(rng.integers(1, 7))) for m in mats}, False
     n1, n2 = int(rng.integers(1, 5)), int(rng.integers(1, 5))
     out = {}
     style = rng.integers(0, 5)
     make = _diagonal if rng.random() < 0.3 else _matrix
-    if make is _matrix:   # rotated factors must be square: a rank-deficient float64 product has noise singular
-        n2 = n1           # values of size 1e-16 |A||C|, which S_p with small p would amplify into a false alarm
+    if make is _matrix:  # rotated factors must be square: a rank-deficient float64 product has noise singular
+        n2 = n1  # values of size 1e-16 |A||C|, which S_p with small p would amplify into a false alarm
     for m in mats:
         rows, cols = (n1, n2) if m.shape == mats[0].shape else (n2, n1)
         out[m] = make(rng, rows, cols)
@@ -279,7 +287,7 @@ def _matrix_point(bound, mats, rng, sigma_params):
             out[mats[1]] = A.copy()
         elif style == 1:
             out[mats[1]] = -A
-        elif style == 2 and n1 * n2 > 1:   # disjoint supports: the p-triangle inequality's equality case
+        elif style == 2 and n1 * n2 > 1:  # disjoint supports: the p-triangle inequality's equality case
             a, bb = np.zeros((n1, n2)), np.zeros((n1, n2))
             a[0, 0], bb[-1, -1] = 10 ** rng.uniform(-2, 2), 10 ** rng.uniform(-2, 2)
             out[mats[0]], out[mats[1]] = a, bb
@@ -291,9 +299,15 @@ def _matrix_point(bound, mats, rng, sigma_params):
 def _spectra_only(bound, mats) -> bool:
     from schattheory.numerics.schatten import SpectralFunction
 
-    return len(mats) == 1 and mats[0] in bound.params and all(
-        isinstance(fn.args[0], sp.MatrixSymbol) for side in (bound.lhs, bound.expr)
-        for fn in sp.sympify(side).atoms(SpectralFunction))
+    return (
+        len(mats) == 1
+        and mats[0] in bound.params
+        and all(
+            isinstance(fn.args[0], sp.MatrixSymbol)
+            for side in (bound.lhs, bound.expr)
+            for fn in sp.sympify(side).atoms(SpectralFunction)
+        )
+    )
 
 
 _FORMS: dict = {}
@@ -313,8 +327,12 @@ def _form(bound, mat, nz, k, index_vals):
             _FORMS[key] = None
         else:
             scal = tuple(x for x in bound.params if not isinstance(x, sp.MatrixSymbol) and x not in index_vals)
-            _FORMS[key] = (scal, tuple(sig), numpy_evaluator(sides[0], scal + tuple(sig)),
-                           numpy_evaluator(sides[1], scal + tuple(sig)))
+            _FORMS[key] = (
+                scal,
+                tuple(sig),
+                numpy_evaluator(sides[0], scal + tuple(sig)),
+                numpy_evaluator(sides[1], scal + tuple(sig)),
+            )
     return _FORMS[key]
 
 
@@ -327,7 +345,7 @@ def _attack_spectra_fast(bound, mat, rng, deadline, stats, batch=256):
         k = int(rng.integers(1, 7))
         specs = [_spectrum(rng, k) for _ in range(batch)]
         scal = sample(kinds, rng, batch)
-        for s in index:   # one index per batch (it selects which singular values the form speaks of)
+        for s in index:  # one index per batch (it selects which singular values the form speaks of)
             scal[s] = np.full(batch, scal[s][0])
         mask = domain_mask(bound.assumptions, scal, batch)
         index_vals = {s: int(scal[s][0]) for s in index}
@@ -369,15 +387,19 @@ def _hypothesis_phase(bound, mat, rng, deadline, stats):
         from hypothesis import HealthCheck, find, settings
         from hypothesis import strategies as st
         from hypothesis.errors import HypothesisException, NoSuchExample
-    except ImportError:   # the optional test extra is absent: the other phases still run
+    except ImportError:  # the optional test extra is absent: the other phases still run
         return None
     from schattheory.core.testing import exponents, spectra
 
     params = tuple(x for x in bound.params if not isinstance(x, sp.MatrixSymbol))
     kinds = param_kinds(params)
-    by_kind = {"exponent": exponents(), "dim": st.integers(1, 50), "index": st.integers(0, 8),
-               "positive": st.floats(1e-150, 1e150) | st.floats(0.01, 100.0),
-               "real": st.floats(-1e150, 1e150, allow_nan=False)}
+    by_kind = {
+        "exponent": exponents(),
+        "dim": st.integers(1, 50),
+        "index": st.integers(0, 8),
+        "positive": st.floats(1e-150, 1e150) | st.floats(0.01, 100.0),
+        "real": st.floats(-1e150, 1e150, allow_nan=False),
+    }
     strategy = st.tuples(spectra(1, 6), st.fixed_dictionaries({str(x): by_kind[kinds[x]] for x in params}))
 
     def point(example):
@@ -390,7 +412,7 @@ def _hypothesis_phase(bound, mat, rng, deadline, stats):
 
     def violates(example):
         key = repr(example)
-        if key not in seen:   # a replayed example gets the same answer, also once the time is up
+        if key not in seen:  # a replayed example gets the same answer, also once the time is up
             seen[key] = False if time.monotonic() > deadline else _violates(example)
         return seen[key]
 
@@ -413,18 +435,21 @@ def _hypothesis_phase(bound, mat, rng, deadline, stats):
         except (OverflowError, ZeroDivisionError, ValueError, TypeError):
             return False
         if bad:
-            shrunk.append(example)   # the latest is the smallest so far, should shrinking run out of time
+            shrunk.append(example)  # the latest is the smallest so far, should shrinking run out of time
         return bad
 
     shrunk: list = []
     try:
-        example = find(strategy, violates, random=random.Random(int(rng.integers(2 ** 31))),
-                       settings=settings(max_examples=150, deadline=None, database=None,
-                                         suppress_health_check=list(HealthCheck)))
+        example = find(
+            strategy,
+            violates,
+            random=random.Random(int(rng.integers(2**31))),
+            settings=settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck)),
+        )
     except (NoSuchExample, HypothesisException, ExceptionGroup):
         if not shrunk:
             return None
-        example = shrunk[-1]   # found, but the time ran out while shrinking it
+        example = shrunk[-1]  # found, but the time ran out while shrinking it
     vals = point(example)
     found = confirm(bound, vals)
     return _counterexample(bound, vals, found, "search") if found else None
@@ -455,7 +480,7 @@ def attack_spectral(bound, rng, deadline: float, stats: dict):
             if in_params:
                 mvals, floaty = _matrix_point(bound, in_params, rng, sigma_params)
                 vals.update(mvals)
-            else:   # a definition over sigma_1 >= sigma_2 >= ...: the matrix has exactly those singular values
+            else:  # a definition over sigma_1 >= sigma_2 >= ...: the matrix has exactly those singular values
                 floaty = False
                 for m in mats:
                     vals[m] = [vals[s] for s in sigma_params]
@@ -469,8 +494,10 @@ def attack_spectral(bound, rng, deadline: float, stats: dict):
                 scale = max(abs(left), abs(right))
                 if scale == 0 or not mpmath.isfinite(scale):
                     continue
-                sc = float({"<=": left - right, "<": left - right, ">=": right - left,
-                            "==": abs(left - right)}[bound.relation] / scale)
+                sc = float(
+                    {"<=": left - right, "<": left - right, ">=": right - left, "==": abs(left - right)}[bound.relation]
+                    / scale
+                )
             if sc > (1e-6 if floaty else _CANDIDATE):
                 found = confirm(bound, vals, FLOAT_MARGIN if floaty else EXACT_MARGIN)
                 if found:

@@ -32,6 +32,7 @@ normal forms), :mod:`.steps` (the general steps), :mod:`.ranges` (claims decided
 that apply one lemma (``OptimiseRank``: balancing; ``DudleyStep``: Dudley) live with the lemmas
 (:mod:`schattheory.lemmas.steps`) and are re-exported here by name, lazily: the engine imports no lemma.
 """
+
 from __future__ import annotations
 
 from schattheory.core.derivation.algebra import layer_function, monomial, per_layer, split_constant
@@ -53,10 +54,30 @@ from schattheory.core.derivation.steps import (
 )
 
 __all__ = [
-    "Step", "UseLemma", "Start", "Substitute", "Choose", "Relax", "OptimiseRank", "Coefficient", "DudleyStep",
-    "SumOverLayers", "CauchySchwarz", "UnionBound", "DropConstants", "FactorOut", "Apply", "AllocateScales",
-    "monomial", "split_constant",
-    "Derivation", "DerivationError", "derive", "derived_bound", "layer_function", "per_layer",
+    "Step",
+    "UseLemma",
+    "Start",
+    "Substitute",
+    "Choose",
+    "Relax",
+    "OptimiseRank",
+    "Coefficient",
+    "DudleyStep",
+    "SumOverLayers",
+    "CauchySchwarz",
+    "UnionBound",
+    "DropConstants",
+    "FactorOut",
+    "Apply",
+    "AllocateScales",
+    "monomial",
+    "split_constant",
+    "Derivation",
+    "DerivationError",
+    "derive",
+    "derived_bound",
+    "layer_function",
+    "per_layer",
 ]
 
 _LEMMA_STEPS = ("OptimiseRank", "DudleyStep")

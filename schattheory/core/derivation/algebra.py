@@ -1,5 +1,6 @@
 """Algebra helpers of the derivation engine: cheap normal forms (monomials with atomic bases), constant splitting,
 per-layer symbols, and the small structural queries the steps use (no ``simplify`` unless a comparison needs it)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -44,7 +45,7 @@ def _monomial(expr):
         if isinstance(base, sp.Add):  # 1 - p/(p+2) -> 2/(p+2): split sums that factor
             fac = sp.factor(sp.together(base))
             if fac != base and isinstance(fac, (sp.Mul, sp.Pow)):
-                pending += list(sp.Mul.make_args(sp.expand_power_base(fac ** expo, force=True)))
+                pending += list(sp.Mul.make_args(sp.expand_power_base(fac**expo, force=True)))
                 continue
         powers[base] = powers.get(base, sp.S.Zero) + expo
     return sp.Mul(*[base ** _exponent(e) for base, e in powers.items() if e != 0])
@@ -77,8 +78,16 @@ def layer_function(name: str, latex_name: str | None = None):
         out = "%s_{%s}" % (tex, printer._print(self.args[0]))
         return "{%s}^{%s}" % (out, exp) if exp is not None else out
 
-    return type(f"{name}_layer", (sp.Function,), {"_latex": _latex_, "is_positive": True, "nargs": 1,
-                                                   "_sympystr": lambda self, printer: f"{name}_{self.args[0]}"})
+    return type(
+        f"{name}_layer",
+        (sp.Function,),
+        {
+            "_latex": _latex_,
+            "is_positive": True,
+            "nargs": 1,
+            "_sympystr": lambda self, printer: f"{name}_{self.args[0]}",
+        },
+    )
 
 
 def per_layer(sym: sp.Symbol, index):
@@ -87,7 +96,7 @@ def per_layer(sym: sp.Symbol, index):
 
 
 def _is_power_of(expr, base, exponent) -> bool:
-    if expr == base ** exponent:
+    if expr == base**exponent:
         return True
     if isinstance(expr, sp.Pow) and expr.base == base:
         return sp.simplify(expr.exp - exponent) == 0
@@ -119,5 +128,4 @@ def _find_sum(expr):
 
 
 def _is_allowed(sym, allowed) -> bool:
-    return sym in allowed or any(getattr(sym, "name", "").startswith(getattr(a_, "name", "") + "_")
-                                 for a_ in allowed)
+    return sym in allowed or any(getattr(sym, "name", "").startswith(getattr(a_, "name", "") + "_") for a_ in allowed)

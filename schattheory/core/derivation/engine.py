@@ -1,5 +1,6 @@
 """The step engine: :class:`Step` (the base of every step), :class:`Derivation` (a replayable, checkable chain),
 :func:`derive` and :func:`derived_bound` (a Bound carrying its derivation and its weakest-link status)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -14,8 +15,6 @@ from schattheory.foundation.provenance import Status
 from schattheory.foundation.tex_text import escape as _tex_text
 
 __all__ = ["Step", "Derivation", "DerivationError", "derive", "derived_bound"]
-
-
 
 
 class DerivationError(SchattheoryError):
@@ -152,8 +151,10 @@ class Derivation:
         fresh = _run(self.steps)
         for old, new in zip(self.steps, fresh):
             if not _same(old.result, new.result):
-                raise DerivationError(f"{self.key}: step [{old.label()}] no longer reproduces its result:\n"
-                                      f"  recorded {sp.sstr(old.result)[:200]}\n  replayed {sp.sstr(new.result)[:200]}")
+                raise DerivationError(
+                    f"{self.key}: step [{old.label()}] no longer reproduces its result:\n"
+                    f"  recorded {sp.sstr(old.result)[:200]}\n  replayed {sp.sstr(new.result)[:200]}"
+                )
         return fresh[-1].result
 
     def domain(self, index: int, extra=()) -> tuple:
@@ -165,7 +166,7 @@ class Derivation:
         out = list(self.assumptions) + list(extra) + list(active())
         for st in self.steps[: index + 1]:
             out += list(st.assumes())
-        for st in self.steps[index + 1:]:
+        for st in self.steps[index + 1 :]:
             out += list(st.range_before())
         return tuple(dict.fromkeys(sp.sympify(x) for x in out))
 
@@ -220,20 +221,26 @@ class Derivation:
         for i, what, verdict in self.verify(extra):
             if not verdict.ok:
                 rng = ", ".join(map(sp.sstr, self.domain(i, extra)))
-                problems.append(f"step [{self.steps[i].label()}]: {what} {verdict.evidence}"
-                                + (f" (range of use: {rng})" if rng else ""))
+                problems.append(
+                    f"step [{self.steps[i].label()}]: {what} {verdict.evidence}"
+                    + (f" (range of use: {rng})" if rng else "")
+                )
         if problems:
             raise DerivationError(f"{self.key}: " + "; ".join(problems))
         return self
 
     def describe(self) -> str:
-        lines = [f"Derivation of {self.key} (weakest status in the chain: {self.weakest_status().value}; "
-                 f"its steps: {self.verification()})"]
+        lines = [
+            f"Derivation of {self.key} (weakest status in the chain: {self.weakest_status().value}; "
+            f"its steps: {self.verification()})"
+        ]
         marks = {}
         for i, what, verdict in self.verify():
             marks.setdefault(i, []).append(f"{what}: {verdict.status}")
-        lines += [f"  {i}. {st.describe()}" + (f"  [{'; '.join(marks[i - 1])}]" if i - 1 in marks else "")
-                  for i, st in enumerate(self.steps, 1)]
+        lines += [
+            f"  {i}. {st.describe()}" + (f"  [{'; '.join(marks[i - 1])}]" if i - 1 in marks else "")
+            for i, st in enumerate(self.steps, 1)
+        ]
         return "\n".join(lines)
 
     def latex_lines(self) -> list[str]:
@@ -264,9 +271,22 @@ def derive(key: str, steps, example=None, assumptions=()) -> Derivation:
     return Derivation(key, _run(steps), ex, tuple(sp.sympify(a) for a in assumptions))
 
 
-def derived_bound(derivation: Derivation, *, key: str | None = None, lhs="", params=None, title="", notes="",
-                  assumptions=(), example=None, mode=None, limits=(), citations=(), kind="bound",
-                  status: str = "derived"):
+def derived_bound(
+    derivation: Derivation,
+    *,
+    key: str | None = None,
+    lhs="",
+    params=None,
+    title="",
+    notes="",
+    assumptions=(),
+    example=None,
+    mode=None,
+    limits=(),
+    citations=(),
+    kind="bound",
+    status: str = "derived",
+):
     """A :class:`~schattheory.core.bound.Bound` whose expression is the derivation's result, with provenance.
 
     The status is the weakest link: ``derived`` (the lemmas used are ``derived_from``) unless the chain runs
@@ -291,14 +311,34 @@ def derived_bound(derivation: Derivation, *, key: str | None = None, lhs="", par
     if final in (Status.PAPER, Status.CLASSICAL):
         final = Status.DERIVED  # a composition made here is derived, however sound its inputs
     how = derivation.verification(assumptions)
-    chain_note = f"derived by the engine from {', '.join(derivation.uses()) or 'the steps shown'}; weakest " \
-                 f"status in the chain: {weakest.value}" + ("" if how == PROVED else f"; steps {how}, not proved")
+    chain_note = (
+        f"derived by the engine from {', '.join(derivation.uses()) or 'the steps shown'}; weakest "
+        f"status in the chain: {weakest.value}" + ("" if how == PROVED else f"; steps {how}, not proved")
+    )
     notes = f"{notes} ({chain_note})" if notes else chain_note
     citations = tuple(citations)
     if final is not Status.DERIVED and final is not Status.NEW and not citations:
         citations = (cite("schattheory", f"derivation {key or derivation.key}"),)
-    prov = Provenance(final, citations, note=chain_note, derived_from=derivation.uses(), replayable=True,
-                      verification="" if how == PROVED else how)
-    return Bound(key or derivation.key, expr=expr, params=tuple(params), provenance=prov, lhs=lhs, title=title,
-                 notes=notes, assumptions=tuple(assumptions), example=example or dict(derivation.example),
-                 mode=mode, limits=tuple(limits), kind=kind, derivation=derivation)
+    prov = Provenance(
+        final,
+        citations,
+        note=chain_note,
+        derived_from=derivation.uses(),
+        replayable=True,
+        verification="" if how == PROVED else how,
+    )
+    return Bound(
+        key or derivation.key,
+        expr=expr,
+        params=tuple(params),
+        provenance=prov,
+        lhs=lhs,
+        title=title,
+        notes=notes,
+        assumptions=tuple(assumptions),
+        example=example or dict(derivation.example),
+        mode=mode,
+        limits=tuple(limits),
+        kind=kind,
+        derivation=derivation,
+    )

@@ -27,6 +27,7 @@ Dudley's integral integrates is used for every eps in (0, D] (D the diameter, or
 >>> decide(sp.Le(sp.log(1 + R / eps), R / eps)).status   # true, but SymPy does not show it
 'checked numerically'
 """
+
 from __future__ import annotations
 
 import os
@@ -98,7 +99,7 @@ def _worker(conn, diff, equality, domain, budget):
         os._exit(0)
 
     signal.signal(signal.SIGPROF, out_of_time)
-    signal.setitimer(signal.ITIMER_PROF, budget)      # this process's CPU time (user + system), not the wall clock
+    signal.setitimer(signal.ITIMER_PROF, budget)  # this process's CPU time (user + system), not the wall clock
     try:
         result = _prove_slow(diff, equality, domain)
         signal.setitimer(signal.ITIMER_PROF, 0)
@@ -155,7 +156,7 @@ def decide(rel, domain=(), example=None, *, seed: int = 0) -> Verdict:
     try:
         memo = (rel, domain, frozenset((example or {}).items()), seed)
         hash(memo)
-    except TypeError:   # an unhashable example value: decided afresh
+    except TypeError:  # an unhashable example value: decided afresh
         memo = None
     if memo is not None and memo in _DECIDED:
         return _DECIDED[memo]
@@ -168,8 +169,9 @@ def decide(rel, domain=(), example=None, *, seed: int = 0) -> Verdict:
 def _decide(rel, domain, example, seed) -> Verdict:
     diff, equality = _difference(rel)
     if _proved(diff, equality, domain):
-        return Verdict(PROVED, "SymPy" + (" under " + ", ".join(map(sp.sstr, domain)) if domain and not equality
-                                          else ""))
+        return Verdict(
+            PROVED, "SymPy" + (" under " + ", ".join(map(sp.sstr, domain)) if domain and not equality else "")
+        )
     return _attack(rel, diff, equality, domain, dict(example or {}), seed)
 
 
@@ -203,14 +205,16 @@ def _in_domain(fns, cols):
 
 
 def _attack(rel, diff, equality, domain, example, seed) -> Verdict:
-    syms = sorted(diff.free_symbols | {s for d in domain for s in d.free_symbols if s in diff.free_symbols},
-                  key=str)
+    syms = sorted(diff.free_symbols | {s for d in domain for s in d.free_symbols if s in diff.free_symbols}, key=str)
     if not syms:
         val = sp.N(diff, _DPS)
         bad = (abs(val) > 0) if equality else (val < 0)
         return Verdict(REFUTED if bad else PROVED, f"a number: {sp.N(val, 10)}")
-    if any(isinstance(s, sp.MatrixSymbol) for s in syms) or diff.has(sp.Sum, sp.Integral, sp.Function) and \
-            any(isinstance(f, sp.core.function.AppliedUndef) for f in diff.atoms(sp.Function)):
+    if (
+        any(isinstance(s, sp.MatrixSymbol) for s in syms)
+        or diff.has(sp.Sum, sp.Integral, sp.Function)
+        and any(isinstance(f, sp.core.function.AppliedUndef) for f in diff.atoms(sp.Function))
+    ):
         return _example_only(diff, equality, example)
     dom = [d for d in domain if _is_inequality(d) and d.free_symbols <= set(syms)]
     dom_fns = []
@@ -243,8 +247,11 @@ def _attack(rel, diff, equality, domain, example, seed) -> Verdict:
         verdict = _confirm(rel, diff, equality, syms, point, dom)
         if verdict is not None:
             return verdict
-    return Verdict(NUMERIC, f"no violation in {cols[0].size} points of the range and local optimisation from the "
-                            f"5 worst (SymPy could not prove it)")
+    return Verdict(
+        NUMERIC,
+        f"no violation in {cols[0].size} points of the range and local optimisation from the "
+        f"5 worst (SymPy could not prove it)",
+    )
 
 
 def _draw_grid(sym):
@@ -278,8 +285,9 @@ def _optimise(f_t, f_s, dom_fns, syms, starts, equality):
             return (-t if equality else t) / max(sc, 1e-300)
 
         try:
-            res = minimize(objective, x0, method="Nelder-Mead", options={"maxiter": 200, "xatol": 1e-10,
-                                                                          "fatol": 1e-18})
+            res = minimize(
+                objective, x0, method="Nelder-Mead", options={"maxiter": 200, "xatol": 1e-10, "fatol": 1e-18}
+            )
             out.append(point(res.x))
         except (ValueError, OverflowError, FloatingPointError):
             continue
@@ -293,8 +301,10 @@ def _confirm(rel, diff, equality, syms, point, dom=()):
     (eps = 1/N) that lands outside it is no counterexample."""
     from schattheory.numerics.backends import mpmath_evaluator
 
-    vals = [sp.Rational(float(v)) if not (isinstance(s, sp.Symbol) and s.is_integer) else sp.Integer(int(v))
-            for s, v in zip(syms, point)]
+    vals = [
+        sp.Rational(float(v)) if not (isinstance(s, sp.Symbol) and s.is_integer) else sp.Integer(int(v))
+        for s, v in zip(syms, point)
+    ]
     at_exact = dict(zip(syms, vals))
     for d in dom:
         try:
@@ -305,8 +315,9 @@ def _confirm(rel, diff, equality, syms, point, dom=()):
     try:
         with mpmath.workdps(_DPS):
             d = mpmath_evaluator(diff, tuple(syms))(*vals, dps=_DPS)
-            scale = abs(mpmath_evaluator(rel.lhs, tuple(syms))(*vals, dps=_DPS)) + \
-                abs(mpmath_evaluator(rel.rhs, tuple(syms))(*vals, dps=_DPS))
+            scale = abs(mpmath_evaluator(rel.lhs, tuple(syms))(*vals, dps=_DPS)) + abs(
+                mpmath_evaluator(rel.rhs, tuple(syms))(*vals, dps=_DPS)
+            )
             tol = mpmath.mpf(10) ** (10 - _DPS) * max(scale, mpmath.mpf(10) ** -300)
             bad = abs(d) > tol if equality else d < -tol
             if not (isinstance(d, mpmath.mpf) and mpmath.isfinite(d)) or not bad:
@@ -322,7 +333,10 @@ def _example_only(diff, equality, example) -> Verdict:
     """Claims in per-layer functions or matrices: no sampling over a range is possible; say so."""
     val = sp.N(sp.sympify(diff).subs(example), _DPS) if example else None
     if val is None or not val.is_number:
-        return Verdict(POINT, "not decidable by SymPy and not sampled (per-layer functions or matrices); no "
-                              "example value for every symbol")
-    bad = abs(val) > sp.Float(10) ** -40 if equality else val < -sp.Float(10) ** -40
+        return Verdict(
+            POINT,
+            "not decidable by SymPy and not sampled (per-layer functions or matrices); no "
+            "example value for every symbol",
+        )
+    bad = abs(val) > sp.Float(10) ** -40 if equality else val < -(sp.Float(10) ** -40)
     return Verdict(REFUTED if bad else POINT, f"at the example point: {sp.N(val, 8)}")

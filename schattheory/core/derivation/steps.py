@@ -1,5 +1,6 @@
 """The general steps: lemmas and starts, substitutions, choices, relaxations, sums over layers, Cauchy-Schwarz,
 union bounds, dropped constants, rewriting, classical templates and the allocation of scales over layers."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,8 +12,21 @@ from schattheory.core.derivation.engine import DerivationError, Step
 from schattheory.foundation.latex_names import latex as _latex
 from schattheory.foundation.tex_text import escape as _tex_text
 
-__all__ = ["UseLemma", "Start", "Substitute", "Choose", "Relax", "Coefficient", "SumOverLayers", "CauchySchwarz",
-           "UnionBound", "DropConstants", "FactorOut", "Apply", "AllocateScales"]
+__all__ = [
+    "UseLemma",
+    "Start",
+    "Substitute",
+    "Choose",
+    "Relax",
+    "Coefficient",
+    "SumOverLayers",
+    "CauchySchwarz",
+    "UnionBound",
+    "DropConstants",
+    "FactorOut",
+    "Apply",
+    "AllocateScales",
+]
 
 
 @dataclass(frozen=True)
@@ -181,8 +195,10 @@ class Relax(Step):
         return f"relax {sp.sstr(self.old)} <= {sp.sstr(self.new)}" + (f" ({why})" if why else "")
 
     def claims(self, before, after):
-        return [("relaxation old <= new", sp.Le(self.old, self.new, evaluate=False)),
-                ("relaxed expression does not decrease", sp.Le(before, after, evaluate=False))]
+        return [
+            ("relaxation old <= new", sp.Le(self.old, self.new, evaluate=False)),
+            ("relaxed expression does not decrease", sp.Le(before, after, evaluate=False)),
+        ]
 
 
 @dataclass(frozen=True)
@@ -195,17 +211,18 @@ class Coefficient(Step):
     relation: str = field(default="==", init=False)
 
     def apply(self, expr):
-        coeff = monomial(sp.sympify(expr) / self.symbol ** self.power)
+        coeff = monomial(sp.sympify(expr) / self.symbol**self.power)
         if self.symbol in coeff.free_symbols:
-            raise DerivationError(f"coefficient: {sp.sstr(expr)} is not a multiple of "
-                                  f"{sp.sstr(self.symbol ** self.power)}")
+            raise DerivationError(
+                f"coefficient: {sp.sstr(expr)} is not a multiple of {sp.sstr(self.symbol**self.power)}"
+            )
         return coeff
 
     def latex_label(self):
-        return f"Keep the coefficient of ${_latex(self.symbol ** self.power)}$"
+        return f"Keep the coefficient of ${_latex(self.symbol**self.power)}$"
 
     def label(self):
-        return f"coefficient of {sp.sstr(self.symbol ** self.power)}"
+        return f"coefficient of {sp.sstr(self.symbol**self.power)}"
 
 
 @dataclass(frozen=True)
@@ -227,9 +244,10 @@ class SumOverLayers(Step):
         from schattheory.foundation.symbols import layer
 
         if isinstance(self.count, int):
-            return {s: layer(s.name, ll, **{k: v for k, v in s.assumptions0.items() if k in ("positive",
-                                                                                              "integer")})
-                    for s in self.per_layer}
+            return {
+                s: layer(s.name, ll, **{k: v for k, v in s.assumptions0.items() if k in ("positive", "integer")})
+                for s in self.per_layer
+            }
         return {s: per_layer(s, ll) for s in self.per_layer}
 
     def apply(self, expr):
@@ -267,11 +285,11 @@ class CauchySchwarz(Step):
         if isinstance(target, sp.Sum):
             (idx, lo, hi) = target.limits[0]
             count = hi - lo + 1
-            squared = sp.Sum(monomial(target.function ** 2), *target.limits)
+            squared = sp.Sum(monomial(target.function**2), *target.limits)
         else:
             terms = sp.Add.make_args(target)
             count = len(terms)
-            squared = sp.Add(*[monomial(t ** 2) for t in terms])
+            squared = sp.Add(*[monomial(t**2) for t in terms])
         return expr.xreplace({target: sp.sqrt(count * squared)})
 
     def latex_label(self):
@@ -300,8 +318,10 @@ class UnionBound(Step):
         return f"Union bound over a grid of ${g}$ values: ${dl} \\to {dl}/{g}$ (costs $\\ln {g}$)"
 
     def label(self):
-        return (f"union bound over a grid of {sp.sstr(self.grid_size)} values: {self.delta} -> "
-                f"{self.delta}/{sp.sstr(self.grid_size)} (costs ln {sp.sstr(self.grid_size)})")
+        return (
+            f"union bound over a grid of {sp.sstr(self.grid_size)} values: {self.delta} -> "
+            f"{self.delta}/{sp.sstr(self.grid_size)} (costs ln {sp.sstr(self.grid_size)})"
+        )
 
 
 @dataclass(frozen=True)
@@ -394,10 +414,14 @@ class Apply(Step):
         return (self.key,) if self.key else ()
 
     def latex_label(self):
-        src = r"\texttt{%s}" % _tex_text(self.key) if self.key else (
-            _tex_text(self.citation.short()) if self.citation is not None else "")
+        src = (
+            r"\texttt{%s}" % _tex_text(self.key)
+            if self.key
+            else (_tex_text(self.citation.short()) if self.citation is not None else "")
+        )
         return f"Apply ${_latex(self.template)}$ with ${_latex(self.placeholder)}$ the bound so far" + (
-            f" ({src})" if src else "")
+            f" ({src})" if src else ""
+        )
 
     def label(self):
         src = self.key or (self.citation.short() if self.citation is not None else "")
@@ -432,19 +456,26 @@ class AllocateScales(Step):
             raise DerivationError("allocate: the weights occur outside the terms beta_i * alpha_i^(-k)")
         betas = [sp.expand_power_base(bb, force=True) for bb in betas]
         total = sp.factor_terms(sp.Add(*[sp.expand_power_base(bb ** (1 / (k + 1)), force=True) for bb in betas]))
-        object.__setattr__(self, "info", self._info(
-            argmin=tuple((w, bb ** (1 / (k + 1)) / total) for w, bb in zip(self.weights, betas))))
+        object.__setattr__(
+            self,
+            "info",
+            self._info(argmin=tuple((w, bb ** (1 / (k + 1)) / total) for w, bb in zip(self.weights, betas))),
+        )
         return rest + total ** (k + 1)
 
     def latex_label(self):
         ws = ", ".join(_latex(w) for w in self.weights)
         k, k1 = _latex(self.power), _latex(self.power + 1)
-        return (f"Allocate the scales ${ws}$ (summing to 1) by H\\\"older: "
-                + r"$\min\sum_i \beta_i\alpha_i^{-%s} = (\sum_i \beta_i^{1/%s})^{%s}$" % (k, k1, k1))
+        return (
+            f'Allocate the scales ${ws}$ (summing to 1) by H\\"older: '
+            + r"$\min\sum_i \beta_i\alpha_i^{-%s} = (\sum_i \beta_i^{1/%s})^{%s}$" % (k, k1, k1)
+        )
 
     def label(self):
-        return (f"allocate scales {', '.join(map(sp.sstr, self.weights))} (sum = 1): "
-                f"min sum beta_i alpha_i^(-{sp.sstr(self.power)}) by Hoelder")
+        return (
+            f"allocate scales {', '.join(map(sp.sstr, self.weights))} (sum = 1): "
+            f"min sum beta_i alpha_i^(-{sp.sstr(self.power)}) by Hoelder"
+        )
 
     def check(self, before, after, example):
         # the value at the recorded minimiser must equal the claimed minimum

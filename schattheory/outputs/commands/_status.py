@@ -7,6 +7,7 @@ Like other command-line tools, automatic progress is for a person at a terminal:
 (or ``SCHATTHEORY_PROGRESS=1``), so a script reading stderr sees exactly the lines it asked for, however loaded the
 machine is.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,7 @@ def auto_progress() -> bool:
         return flag.strip() == "1"
     try:
         return sys.stderr.isatty()
-    except (AttributeError, ValueError):      # a replaced or closed stderr
+    except (AttributeError, ValueError):  # a replaced or closed stderr
         return False
 
 

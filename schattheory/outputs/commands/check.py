@@ -5,6 +5,7 @@ attack (nothing found within the budget: evidence, not proof) or is unchecked (i
 is given). Progress goes to stderr, the result to stdout (``--json``: one object with every verdict). Exit status
 1 when anything is refuted, 2 on bad input.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,15 +19,22 @@ DEFAULT_BUDGET = 5.0
 
 
 def add_parser(sub):
-    p = sub.add_parser("check", help="attack registered statements with the falsifier",
-                       description="Search for counterexamples: adversarial points for computable statements, "
-                                   "proven packing/volume lower bounds for covering numbers, exact and Monte-Carlo "
-                                   "values for Rademacher complexities of linear classes; declared limits verified.")
+    p = sub.add_parser(
+        "check",
+        help="attack registered statements with the falsifier",
+        description="Search for counterexamples: adversarial points for computable statements, "
+        "proven packing/volume lower bounds for covering numbers, exact and Monte-Carlo "
+        "values for Rademacher complexities of linear classes; declared limits verified.",
+    )
     p.add_argument("keys", nargs="*", metavar="KEY", help="statements to check (or a prefix ending in '.')")
     p.add_argument("--all", action="store_true", help="every registered statement")
     p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
-    p.add_argument("--budget", default=str(DEFAULT_BUDGET), metavar="SECONDS",
-                   help=f"search time per statement (default {DEFAULT_BUDGET})")
+    p.add_argument(
+        "--budget",
+        default=str(DEFAULT_BUDGET),
+        metavar="SECONDS",
+        help=f"search time per statement (default {DEFAULT_BUDGET})",
+    )
     p.add_argument("--seed", default="0", metavar="N", help="random seed (default 0)")
     p.set_defaults(run=run)
 
@@ -57,7 +65,7 @@ def _selected(args) -> list:
         if key.endswith(".") and keys(key):
             out += keys(key)
         else:
-            get(key)   # an unknown key: KeyError with the close matches
+            get(key)  # an unknown key: KeyError with the close matches
             out.append(key)
     return list(dict.fromkeys(out))
 
@@ -81,8 +89,18 @@ def run(args) -> int:
     counts = {o: sum(v.outcome == o for v in verdicts) for o in ("refuted", "survived", "unchecked")}
     elapsed = time.monotonic() - t0
     if args.json:
-        print(json.dumps({"budget_s": budget, "seed": seed, "seconds": round(elapsed, 2), "counts": counts,
-                          "verdicts": [v.as_dict() for v in verdicts]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "budget_s": budget,
+                    "seed": seed,
+                    "seconds": round(elapsed, 2),
+                    "counts": counts,
+                    "verdicts": [v.as_dict() for v in verdicts],
+                },
+                indent=2,
+            )
+        )
     else:
         width = max(len(v.key) for v in verdicts)
         for v in verdicts:
@@ -90,6 +108,8 @@ def run(args) -> int:
             print(f"{v.key:<{width}}  {v.outcome:<9}  {extra}")
             if v.counterexample is not None:
                 print("    " + str(v.counterexample).replace("\n", "\n    "))
-        print(f"\n{counts['refuted']} refuted, {counts['survived']} survived the attack, {counts['unchecked']} "
-              f"unchecked ({elapsed:.0f}s). 'survived' is evidence, not proof; see README 'What check means'.")
+        print(
+            f"\n{counts['refuted']} refuted, {counts['survived']} survived the attack, {counts['unchecked']} "
+            f"unchecked ({elapsed:.0f}s). 'survived' is evidence, not proof; see README 'What check means'."
+        )
     return 1 if counts["refuted"] else 0

@@ -3,6 +3,7 @@
 The audit takes several seconds: one progress line per claim goes to stderr, so that stdout holds only the result
 (with --json, only the JSON).
 """
+
 from __future__ import annotations
 
 import json

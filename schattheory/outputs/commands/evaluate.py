@@ -4,6 +4,7 @@ Output goes to stdout (a table, or ``--json`` / ``--csv`` / ``--markdown``); pro
 ``--json`` output stays clean. Plots (``--plot DIR``) are written only once everything else succeeded, each file
 atomically.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,64 +13,129 @@ import time
 
 
 def add_parser(sub):
-    p = sub.add_parser("evaluate", help="spectra and generalization bounds of a trained network",
-                       description="Singular values of every layer (once), then every registered network bound in "
-                                   "dominant and explicit form, ledent2025 at fixed p and with p optimised per layer.")
-    p.add_argument("model", help="weights file (.npz, .safetensors, or a PyTorch state dict: needs torch), a "
-                                 "checkpoint folder of safetensors shards with model.safetensors.index.json, or "
-                                 "'bundled' for the bundled digits MLP with its training data statistics")
+    p = sub.add_parser(
+        "evaluate",
+        help="spectra and generalization bounds of a trained network",
+        description="Singular values of every layer (once), then every registered network bound in "
+        "dominant and explicit form, ledent2025 at fixed p and with p optimised per layer.",
+    )
+    p.add_argument(
+        "model",
+        help="weights file (.npz, .safetensors, or a PyTorch state dict: needs torch), a "
+        "checkpoint folder of safetensors shards with model.safetensors.index.json, or "
+        "'bundled' for the bundled digits MLP with its training data statistics",
+    )
     d = p.add_argument_group("data statistics")
     d.add_argument("--data", metavar="FILE.npz", help="training data: arrays X (n x d) and y (labels)")
     d.add_argument("--n", type=int, metavar="N", help="number of training samples (without --data)")
     d.add_argument("--input-norm", type=float, metavar="B", help="max l2 norm of an input (without --data)")
-    d.add_argument("--data-frobenius", type=float, metavar="F",
-                   help="||X||_F (without --data; default sqrt(n) B, an upper bound)")
+    d.add_argument(
+        "--data-frobenius", type=float, metavar="F", help="||X||_F (without --data; default sqrt(n) B, an upper bound)"
+    )
     d.add_argument("--margin", type=float, metavar="G", help="the margin gamma (must be > 0)")
-    d.add_argument("--margin-percentile", type=float, metavar="Q",
-                   help="gamma = the Q-th percentile of the training margins (with --data)")
+    d.add_argument(
+        "--margin-percentile",
+        type=float,
+        metavar="Q",
+        help="gamma = the Q-th percentile of the training margins (with --data)",
+    )
     b = p.add_argument_group("bounds")
-    b.add_argument("--p", type=float, action="append", metavar="P", dest="ps",
-                   help="Schatten exponent for ledent2025 with the same p in every layer (repeatable; "
-                        "default 0.5, 1, 2)")
-    b.add_argument("--grid", metavar="P,P,...", help="p grid for the per-layer optimisation (default: the bound "
-                                                     "module's)")
+    b.add_argument(
+        "--p",
+        type=float,
+        action="append",
+        metavar="P",
+        dest="ps",
+        help="Schatten exponent for ledent2025 with the same p in every layer (repeatable; default 0.5, 1, 2)",
+    )
+    b.add_argument(
+        "--grid", metavar="P,P,...", help="p grid for the per-layer optimisation (default: the bound module's)"
+    )
     b.add_argument("--delta", type=float, default=0.01, help="confidence parameter of explicit bounds (0.01)")
-    b.add_argument("--family", action="append", metavar="NAME[,NAME...]", dest="families",
-                   help="evaluate only these network bound families (repeatable; default: every one; see "
-                        "`schattheory list`); only their modules are imported")
+    b.add_argument(
+        "--family",
+        action="append",
+        metavar="NAME[,NAME...]",
+        dest="families",
+        help="evaluate only these network bound families (repeatable; default: every one; see "
+        "`schattheory list`); only their modules are imported",
+    )
     s = p.add_argument_group("spectra")
-    s.add_argument("--method", choices=("svd", "gram", "randomized"), default="svd",
-                   help="svd (default) or gram: eigenvalues of the smaller Gram matrix, faster, inaccurate below "
-                        "about sqrt(eps) sigma_1; randomized (with --top-k K): no full SVD, certified intervals per "
-                        "layer, and each bound that is nondecreasing in what it reads as a certified upper bound")
-    s.add_argument("--top-k", type=int, metavar="K",
-                   help="dimension of the random subspace of --method randomized (1 <= K <= a layer's smaller side)")
-    s.add_argument("--dtype", choices=("float32", "float64"), help="decompose in this precision (default: as stored, "
-                                                                  "fp16/bf16 in float32)")
+    s.add_argument(
+        "--method",
+        choices=("svd", "gram", "randomized"),
+        default="svd",
+        help="svd (default) or gram: eigenvalues of the smaller Gram matrix, faster, inaccurate below "
+        "about sqrt(eps) sigma_1; randomized (with --top-k K): no full SVD, certified intervals per "
+        "layer, and each bound that is nondecreasing in what it reads as a certified upper bound",
+    )
+    s.add_argument(
+        "--top-k",
+        type=int,
+        metavar="K",
+        help="dimension of the random subspace of --method randomized (1 <= K <= a layer's smaller side)",
+    )
+    s.add_argument(
+        "--dtype",
+        choices=("float32", "float64"),
+        help="decompose in this precision (default: as stored, fp16/bf16 in float32)",
+    )
     s.add_argument("--layers", metavar="PATTERN", help="select tensors: comma-separated shell patterns, or re:REGEX")
-    s.add_argument("--input-size", action="append", metavar="[NAME=]HxW",
-                   help="input size of conv layers (exact operator spectra); NAME= for one layer")
-    s.add_argument("--padding", default=None,
-                   help="conv padding amount, as torch's: same, valid or an integer (zero padding: exact spectrum "
-                        "where the explicit operator is small, else a certified upper bound), or circular; default: "
-                        "as recorded in the file (safetensors metadata <layer>.padding), else refused")
-    s.add_argument("--padding-mode", choices=("zeros", "circular"), default=None,
-                   help="conv padding mode, as torch's: zeros (give --padding) or circular (exact, Sedghi et al.)")
-    s.add_argument("--no-biases", action="store_true",
-                   help="evaluate the bias-free network (biases and BatchNorm shifts dropped, margins included); "
-                        "default: biases folded by homogeneous coordinates")
-    s.add_argument("--reference", metavar="FILE",
-                   help="initial weights (same layers): families that allow it measure from them (distance from "
-                        "initialisation)")
-    s.add_argument("--orientation", choices=("out-in", "in-out"), default="out-in",
-                   help="weight layout: out-in (torch, default) or in-out (Keras/JAX)")
-    s.add_argument("--order", choices=("natural", "file"), default="natural",
-                   help="safetensors layer order: natural sort of names (default) or file offsets")
+    s.add_argument(
+        "--input-size",
+        action="append",
+        metavar="[NAME=]HxW",
+        help="input size of conv layers (exact operator spectra); NAME= for one layer",
+    )
+    s.add_argument(
+        "--padding",
+        default=None,
+        help="conv padding amount, as torch's: same, valid or an integer (zero padding: exact spectrum "
+        "where the explicit operator is small, else a certified upper bound), or circular; default: "
+        "as recorded in the file (safetensors metadata <layer>.padding), else refused",
+    )
+    s.add_argument(
+        "--padding-mode",
+        choices=("zeros", "circular"),
+        default=None,
+        help="conv padding mode, as torch's: zeros (give --padding) or circular (exact, Sedghi et al.)",
+    )
+    s.add_argument(
+        "--no-biases",
+        action="store_true",
+        help="evaluate the bias-free network (biases and BatchNorm shifts dropped, margins included); "
+        "default: biases folded by homogeneous coordinates",
+    )
+    s.add_argument(
+        "--reference",
+        metavar="FILE",
+        help="initial weights (same layers): families that allow it measure from them (distance from initialisation)",
+    )
+    s.add_argument(
+        "--orientation",
+        choices=("out-in", "in-out"),
+        default="out-in",
+        help="weight layout: out-in (torch, default) or in-out (Keras/JAX)",
+    )
+    s.add_argument(
+        "--order",
+        choices=("natural", "file"),
+        default="natural",
+        help="safetensors layer order: natural sort of names (default) or file offsets",
+    )
     c = p.add_argument_group("checkpoints at scale (a folder, transformer names, or any of these flags)")
-    c.add_argument("--jobs", type=int, metavar="N",
-                   help="worker processes, each reading its own tensors (default: the cores available)")
-    c.add_argument("--scheduler", metavar="ADDRESS", help="compute on Dask: a scheduler address, or local:N for a "
-                                                          "LocalCluster of N processes (needs schattheory[dask])")
+    c.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes, each reading its own tensors (default: the cores available)",
+    )
+    c.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="compute on Dask: a scheduler address, or local:N for a "
+        "LocalCluster of N processes (needs schattheory[dask])",
+    )
     c.add_argument("--cache", metavar="DIR", help="keep per-tensor spectra in DIR; a rerun resumes from it")
     c.add_argument("--device", default="cpu", help="cpu (default) or cuda: torch.linalg.svdvals on the GPU")
     c.add_argument("--dry-run", action="store_true", help="list what would be evaluated and why, then stop")
@@ -78,10 +144,18 @@ def add_parser(sub):
     fmt.add_argument("--json", action="store_true", help="JSON on stdout")
     fmt.add_argument("--csv", action="store_true", help="CSV on stdout (column kind = layer | bound)")
     fmt.add_argument("--markdown", action="store_true", help="Markdown tables on stdout")
-    o.add_argument("--plot", metavar="DIR", help="write PNG and PDF figures into DIR (a new or empty directory, or "
-                                                 "one a previous --plot wrote, which is replaced)")
-    o.add_argument("--force", action="store_true", help="let --plot write into a non-empty directory schattheory "
-                                                        "did not make (adds the figures, touches nothing else)")
+    o.add_argument(
+        "--plot",
+        metavar="DIR",
+        help="write PNG and PDF figures into DIR (a new or empty directory, or "
+        "one a previous --plot wrote, which is replaced)",
+    )
+    o.add_argument(
+        "--force",
+        action="store_true",
+        help="let --plot write into a non-empty directory schattheory "
+        "did not make (adds the figures, touches nothing else)",
+    )
     o.add_argument("--quiet", action="store_true", help="no progress on stderr")
     o.add_argument("--progress", action="store_true", help="progress on stderr for every layer from the start")
     p.set_defaults(run=run)
@@ -203,21 +277,33 @@ def _scale_plan(args):
     from schattheory.networks.checkpoint import is_checkpoint, plan_checkpoint
 
     orientation = args.orientation.replace("-", "_")
-    asked = [f for f, on in (("--jobs", args.jobs is not None), ("--scheduler", args.scheduler),
-                             ("--cache", args.cache), ("--device", args.device != "cpu"),
-                             ("--dry-run", args.dry_run)) if on]
+    asked = [
+        f
+        for f, on in (
+            ("--jobs", args.jobs is not None),
+            ("--scheduler", args.scheduler),
+            ("--cache", args.cache),
+            ("--device", args.device != "cpu"),
+            ("--dry-run", args.dry_run),
+        )
+        if on
+    ]
     if not (asked or is_checkpoint(args.model)):
         if args.data or args.input_size:
             return None
-        try:   # a single file: the engine only when its names say it is not a feed-forward chain
+        try:  # a single file: the engine only when its names say it is not a feed-forward chain
             plan = plan_checkpoint(args.model, args.layers, orientation=orientation)
         except InputError:
-            return None   # the in-order path reports bad input in its own words
+            return None  # the in-order path reports bad input in its own words
         return None if plan.covered else plan
     for flag, value in (("data", args.data), ("input-size", args.input_size)):
         if value:
-            raise InputError(flag, value, "needs the in-order path (a forward pass through a feed-forward chain); "
-                             f"not available with {', '.join(asked) or 'a checkpoint folder'}")
+            raise InputError(
+                flag,
+                value,
+                "needs the in-order path (a forward pass through a feed-forward chain); "
+                f"not available with {', '.join(asked) or 'a checkpoint folder'}",
+            )
     return plan_checkpoint(args.model, args.layers, orientation=orientation)
 
 
@@ -231,29 +317,55 @@ def _run_scale(args, plan):
     if args.dry_run:
         why = bounds_refusal(plan)
         if args.json:
-            print(json.dumps({"source": plan.source.label, "tensors": plan.entries, "layers": plan.layer_names,
-                              "bounds_apply": why is None,
-                              "why_not": plan.uncovered_reasons() if not plan.covered else [why] if why else [],
-                              "notes": plan.notes}, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "source": plan.source.label,
+                        "tensors": plan.entries,
+                        "layers": plan.layer_names,
+                        "bounds_apply": why is None,
+                        "why_not": plan.uncovered_reasons() if not plan.covered else [why] if why else [],
+                        "notes": plan.notes,
+                    },
+                    indent=2,
+                )
+            )
         else:
             sys.stdout.write(plan.dry_run_text(why if plan.covered else None))
         return 0
     progress = None if args.quiet else SpectraProgress(plan.jobs)
     try:
-        ev = evaluate_checkpoint(None, plan=plan, method=args.method, top_k=args.top_k, dtype=args.dtype,
-                                 n_jobs=args.jobs,
-                                 scheduler=args.scheduler, cache=args.cache, device=args.device, progress=progress,
-                                 n=args.n, input_norm=args.input_norm, margin=args.margin,
-                                 data_frobenius=args.data_frobenius, ps=tuple(args.ps) if args.ps else DEFAULT_PS,
-                                 grid=_grid(args.grid), delta=args.delta, biases=not args.no_biases,
-                                 families=_families(args.families))
+        ev = evaluate_checkpoint(
+            None,
+            plan=plan,
+            method=args.method,
+            top_k=args.top_k,
+            dtype=args.dtype,
+            n_jobs=args.jobs,
+            scheduler=args.scheduler,
+            cache=args.cache,
+            device=args.device,
+            progress=progress,
+            n=args.n,
+            input_norm=args.input_norm,
+            margin=args.margin,
+            data_frobenius=args.data_frobenius,
+            ps=tuple(args.ps) if args.ps else DEFAULT_PS,
+            grid=_grid(args.grid),
+            delta=args.delta,
+            biases=not args.no_biases,
+            families=_families(args.families),
+        )
     finally:
         if progress is not None:
             progress.close()
     if progress is not None:
         computed = sum(1 for m in ev.spectra.info if m.get("computed"))
-        print(f"spectra: {computed} layers computed, {len(ev.spectra) - computed} from the cache"
-              + (f" ({args.cache})" if args.cache else ""), file=sys.stderr)
+        print(
+            f"spectra: {computed} layers computed, {len(ev.spectra) - computed} from the cache"
+            + (f" ({args.cache})" if args.cache else ""),
+            file=sys.stderr,
+        )
     return _emit(args, ev)
 
 
@@ -270,22 +382,40 @@ def run(args) -> int:
         return _run_scale(args, plan)
     orientation = args.orientation.replace("-", "_")
     progress = None
-    if not args.quiet:   # headers only: the layer names for the progress lines
-        progress = _Progress(args.progress, plan_model(args.model, args.layers, orientation=orientation,
-                                                       order=args.order))
+    if not args.quiet:  # headers only: the layer names for the progress lines
+        progress = _Progress(
+            args.progress, plan_model(args.model, args.layers, orientation=orientation, order=args.order)
+        )
     try:
-        ev = evaluate(args.model, data=args.data, n=args.n, input_norm=args.input_norm, margin=args.margin,
-                      margin_percentile=args.margin_percentile, data_frobenius=args.data_frobenius,
-                      ps=tuple(args.ps) if args.ps else DEFAULT_PS, grid=grid, method=args.method,
-                      dtype=args.dtype, layers=args.layers, input_size=input_size, padding=padding,
-                      orientation=orientation, order=args.order, delta=args.delta, progress=progress,
-                      biases=not args.no_biases, reference=args.reference, top_k=args.top_k,
-                      families=_families(args.families))
+        ev = evaluate(
+            args.model,
+            data=args.data,
+            n=args.n,
+            input_norm=args.input_norm,
+            margin=args.margin,
+            margin_percentile=args.margin_percentile,
+            data_frobenius=args.data_frobenius,
+            ps=tuple(args.ps) if args.ps else DEFAULT_PS,
+            grid=grid,
+            method=args.method,
+            dtype=args.dtype,
+            layers=args.layers,
+            input_size=input_size,
+            padding=padding,
+            orientation=orientation,
+            order=args.order,
+            delta=args.delta,
+            progress=progress,
+            biases=not args.no_biases,
+            reference=args.reference,
+            top_k=args.top_k,
+            families=_families(args.families),
+        )
     finally:
         if progress is not None:
             progress.close()
     if not args.quiet:
-        for name, reason in ev.spectra.ignored:     # nothing is dropped silently
+        for name, reason in ev.spectra.ignored:  # nothing is dropped silently
             print(f"note: tensor {name} not used ({reason})", file=sys.stderr)
     return _emit(args, ev)
 

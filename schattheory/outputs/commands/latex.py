@@ -6,6 +6,7 @@ the lemmas they rest on. ``--results NAME=FILE.json`` adds a table of the bounds
 of ``schattheory evaluate --json``). Writes DIR/NAME.tex and DIR/refs.bib, and DIR/NAME.pdf when pdflatex is on
 the PATH; everything is produced in a temporary directory first, so a failure leaves DIR as it was.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,24 +17,57 @@ from schattheory.foundation.errors import InputError
 
 def add_parser(sub):
     p = sub.add_parser("latex", help="write a standalone LaTeX document (compiled to PDF when pdflatex exists)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output directory (created if missing; a non-empty "
-                   "directory is used only if schattheory wrote it, and is then replaced as a whole)")
-    p.add_argument("--force", action="store_true", help="write into a non-empty directory schattheory did not make "
-                   "(adds NAME.tex, refs.bib and NAME.pdf, replacing same-named files; nothing else is touched)")
-    p.add_argument("--keys", nargs="+", metavar="KEY", help="registered statements to include (default: the "
-                   "main theorem, its lemmas, the comparison and claims tables)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output directory (created if missing; a non-empty "
+        "directory is used only if schattheory wrote it, and is then replaced as a whole)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty directory schattheory did not make "
+        "(adds NAME.tex, refs.bib and NAME.pdf, replacing same-named files; nothing else is touched)",
+    )
+    p.add_argument(
+        "--keys",
+        nargs="+",
+        metavar="KEY",
+        help="registered statements to include (default: the "
+        "main theorem, its lemmas, the comparison and claims tables)",
+    )
     p.add_argument("--no-compile", action="store_true", help="write the .tex and refs.bib only")
     p.add_argument("--name", default="schattheory", help="base name of the .tex/.pdf (default: schattheory)")
-    p.add_argument("--notation", action="append", default=[], metavar="ROLE=LATEX",
-                   help="switch a letter or macro, e.g. width=h, depth=D, schatten='\\|#1\\|_{S_{#2}}' (repeatable)")
+    p.add_argument(
+        "--notation",
+        action="append",
+        default=[],
+        metavar="ROLE=LATEX",
+        help="switch a letter or macro, e.g. width=h, depth=D, schatten='\\|#1\\|_{S_{#2}}' (repeatable)",
+    )
     p.add_argument("--expanded", action="store_true", help="write expanded LaTeX instead of the notation macros")
-    p.add_argument("--bibliography", choices=("inline", "bibtex"), default="inline",
-                   help="inline thebibliography block (default, no BibTeX run) or BibTeX with refs.bib")
-    p.add_argument("--results", action="append", default=[], metavar="NAME=FILE.json",
-                   help="add a table of bounds evaluated on a network: the JSON of `schattheory evaluate --json` "
-                        "(an object with a 'bounds' list of {key, mode, p, value, log10_value}) (repeatable)")
-    p.add_argument("--max-overfull", type=float, default=None, metavar="PT",
-                   help="fail when an overfull box is wider than PT points (default: report them only)")
+    p.add_argument(
+        "--bibliography",
+        choices=("inline", "bibtex"),
+        default="inline",
+        help="inline thebibliography block (default, no BibTeX run) or BibTeX with refs.bib",
+    )
+    p.add_argument(
+        "--results",
+        action="append",
+        default=[],
+        metavar="NAME=FILE.json",
+        help="add a table of bounds evaluated on a network: the JSON of `schattheory evaluate --json` "
+        "(an object with a 'bounds' list of {key, mode, p, value, log10_value}) (repeatable)",
+    )
+    p.add_argument(
+        "--max-overfull",
+        type=float,
+        default=None,
+        metavar="PT",
+        help="fail when an overfull box is wider than PT points (default: report them only)",
+    )
     p.set_defaults(run=run)
 
 
@@ -44,7 +78,7 @@ def run(args) -> int:
     from schattheory.outputs.latex.document import build_document, resolve_keys, write_document
     from schattheory.outputs.latex.notation import current, parse_assignments
 
-    check_output_dir(args.out, force=args.force)          # every input checked before the document is built
+    check_output_dir(args.out, force=args.force)  # every input checked before the document is built
     if not re.fullmatch(r"[A-Za-z0-9_-]+", args.name):
         raise InputError("name", args.name, "use letters, digits, '-' and '_' only (it names the .tex file)")
     notation = current().switch(**parse_assignments(args.notation))
@@ -53,15 +87,25 @@ def run(args) -> int:
     status = Status("latex")
     try:
         status("building the document")
-        doc = build_document(keys, notation=notation, name=args.name, bibliography=args.bibliography,
-                             macros=not args.expanded, network_results=networks)
+        doc = build_document(
+            keys,
+            notation=notation,
+            name=args.name,
+            bibliography=args.bibliography,
+            macros=not args.expanded,
+            network_results=networks,
+        )
         status("writing" + (" and compiling" if not args.no_compile else "") + f" {args.name}.tex")
         compile_ = not args.no_compile and pdflatex_available()
         if not args.no_compile and not compile_:
-            print("schattheory latex: pdflatex is not on the PATH; writing the .tex without compiling "
-                  "(install texlive-latex-base texlive-latex-recommended)", file=sys.stderr)
-        written = write_document(doc, args.out, compile=compile_, overfull_threshold=args.max_overfull,
-                                 force=args.force, progress=status)
+            print(
+                "schattheory latex: pdflatex is not on the PATH; writing the .tex without compiling "
+                "(install texlive-latex-base texlive-latex-recommended)",
+                file=sys.stderr,
+            )
+        written = write_document(
+            doc, args.out, compile=compile_, overfull_threshold=args.max_overfull, force=args.force, progress=status
+        )
     finally:
         status.close()
     for warning in written.warnings:
@@ -77,9 +121,14 @@ def _row_schema():
     from schattheory.foundation.json_input import any_of, list_of, nullable, number, string
 
     p_value = nullable(any_of(number(positive=True), string()))
-    return {"key": string(), "mode": nullable(string()), "p_rule": nullable(string()),
-            "p": any_of(p_value, list_of(p_value)), "value": nullable(number(minimum=0)),
-            "log10_value": nullable(number())}
+    return {
+        "key": string(),
+        "mode": nullable(string()),
+        "p_rule": nullable(string()),
+        "p": any_of(p_value, list_of(p_value)),
+        "value": nullable(number(minimum=0)),
+        "log10_value": nullable(number()),
+    }
 
 
 def load_results(item: str):
@@ -97,6 +146,7 @@ def load_results(item: str):
         raise InputError("--results", path, "needs a non-empty 'bounds' list of objects with key and log10_value")
     schema = _row_schema()
     for i, row in enumerate(rows):
-        check_fields(row, schema, argument="--results", value=path, where=f"bounds[{i}]",
-                     required=("key", "log10_value"))
+        check_fields(
+            row, schema, argument="--results", value=path, where=f"bounds[{i}]", required=("key", "log10_value")
+        )
     return name.strip(), rows

@@ -1,4 +1,5 @@
 """`schattheory list`: every registered key with its provenance status and citation."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,8 @@ def run(args) -> int:
     width = max(len(b["key"]) for b in bounds)
     for b in bounds:
         cites = "; ".join(b["citations"]) or (
-            "from " + ", ".join(b["derived_from"]) if b["derived_from"] else "(no source cited)")
+            "from " + ", ".join(b["derived_from"]) if b["derived_from"] else "(no source cited)"
+        )
         print(f"{b['key']:<{width}}  {b['status']:<13}  {cites}")
     from schattheory.foundation.provenance import Status
 

@@ -5,6 +5,7 @@ with ``--latex`` (the statement, then its assumptions and limits, each a LaTeX f
 ``--at`` evaluates the right-hand side at a point (exact numbers: ``p=1/2``, ``N=10000``, ``gamma=0.5``), printed
 with ``--dps`` significant digits (default 15), computed at that precision.
 """
+
 from __future__ import annotations
 
 from schattheory.core.statement_text import text_lines
@@ -14,8 +15,13 @@ def add_parser(sub):
     p = sub.add_parser("show", help="show one registered lemma or bound")
     p.add_argument("key")
     p.add_argument("--latex", action="store_true", help="print the statement, assumptions and limits as LaTeX")
-    p.add_argument("--at", action="append", default=[], metavar="NAME=VALUE",
-                   help="evaluate the right-hand side at this point (repeat for every parameter; exact numbers)")
+    p.add_argument(
+        "--at",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="evaluate the right-hand side at this point (repeat for every parameter; exact numbers)",
+    )
     p.add_argument("--dps", type=int, default=15, metavar="D", help="significant digits of --at (default 15)")
     p.set_defaults(run=run)
 
@@ -31,7 +37,7 @@ def _point(items, bound):
         if not sep or not name.strip():
             raise InputError("--at", item, "expected NAME=VALUE, e.g. p=1/2")
         try:
-            out[name.strip()] = sp.Rational(value.strip())     # exact: "0.5" is 1/2, never a float
+            out[name.strip()] = sp.Rational(value.strip())  # exact: "0.5" is 1/2, never a float
         except (TypeError, ValueError):
             raise InputError("--at", item, "VALUE must be a number such as 3, 0.5 or 1/2") from None
     return out
@@ -52,7 +58,7 @@ def _value(args, bound):
 def run(args) -> int:
     from schattheory.core.registry import entry
 
-    if not args.latex and not args.at:   # the manifest's stored text: no statement built, no SymPy imported
+    if not args.latex and not args.at:  # the manifest's stored text: no statement built, no SymPy imported
         cached = entry(args.key)
         if cached is not None and cached.get("show"):
             print(cached["show"])
@@ -72,9 +78,11 @@ def run(args) -> int:
             print(f"% assumes: {latex(a)}")
         for lim in b.limits:
             arrow = f"{latex(lim.symbol)} \\to {latex(lim.point)}" + ("^{+}" if lim.point == 0 else "")
-            print(f"% limit: {latex(lim.of) + ' ' if lim.of is not None else ''}"
-                  f"\\longrightarrow {latex(lim.value)} \\text{{ as }} {arrow} "
-                  f"\\quad \\text{{({escape(lim.quantity)})}}")
+            print(
+                f"% limit: {latex(lim.of) + ' ' if lim.of is not None else ''}"
+                f"\\longrightarrow {latex(lim.value)} \\text{{ as }} {arrow} "
+                f"\\quad \\text{{({escape(lim.quantity)})}}"
+            )
         if value is not None:
             point = ", ".join(f"{name} = {latex(sp.Rational(v))}" for name, v in _point(args.at, b).items())
             print(f"% value at {point}: {value}")

@@ -20,6 +20,7 @@ overfull boxes with their size in points, so tests can fail on any of them.
 Reference: the log messages are those of LaTeX2e (``ltoutput.dtx``, ``ltxref.dtx``) and TeX (Knuth, *The TeXbook*,
 Ch. 27, "Recovery from errors"); ``max_print_line`` is a texmf.cnf variable (TeX Live, ``kpathsea`` manual).
 """
+
 from __future__ import annotations
 
 import os
@@ -32,16 +33,30 @@ from pathlib import Path
 
 from schattheory.foundation.errors import InputError, SchattheoryError
 
-__all__ = ["LatexError", "LogError", "Overfull", "LogReport", "CompileResult", "parse_log", "compile_tex",
-           "compile_in", "pdflatex_available", "pdftotext", "DEFAULT_OVERFULL_PT", "APT_PACKAGES"]
+__all__ = [
+    "LatexError",
+    "LogError",
+    "Overfull",
+    "LogReport",
+    "CompileResult",
+    "parse_log",
+    "compile_tex",
+    "compile_in",
+    "pdflatex_available",
+    "pdftotext",
+    "DEFAULT_OVERFULL_PT",
+    "APT_PACKAGES",
+]
 
 #: overfull boxes up to this many points are tolerated by default (the tests' threshold)
 DEFAULT_OVERFULL_PT = 5.0
 #: the Debian packages the compile needs (pdflatex, the LaTeX packages the preamble loads, pdftotext)
 APT_PACKAGES = ("texlive-latex-base", "texlive-latex-recommended", "poppler-utils")
 
-_RERUN = re.compile(r"Rerun to get|Label\(s\) may have changed|Table widths have changed|"
-                    r"There were undefined references|Rerun LaTeX")
+_RERUN = re.compile(
+    r"Rerun to get|Label\(s\) may have changed|Table widths have changed|"
+    r"There were undefined references|Rerun LaTeX"
+)
 
 
 class LatexError(SchattheoryError):
@@ -68,7 +83,7 @@ class LogError:
 
 @dataclass(frozen=True)
 class Overfull:
-    box: str          # "hbox" or "vbox"
+    box: str  # "hbox" or "vbox"
     points: float
     where: str
 
@@ -124,7 +139,7 @@ def parse_log(log: str, blg: str = "") -> LogReport:
         if (m or line.startswith("! ")) and "==> Fatal error occurred" not in line:
             message = m.group(3) if m else line[2:]
             context = ""
-            for follow in lines[i + 1:i + 8]:
+            for follow in lines[i + 1 : i + 8]:
                 if re.match(r"^l\.\d+ ", follow):
                     context = follow.strip()
                     break
@@ -167,17 +182,31 @@ def pdflatex_available() -> bool:
 def _env() -> dict:
     env = dict(os.environ)
     # unwrapped log lines (parseable), writes confined to the working directory, no interaction with a terminal
-    env.update({"max_print_line": "10000", "error_line": "254", "half_error_line": "238",
-                "openout_any": "p",
-                "SOURCE_DATE_EPOCH": env.get("SOURCE_DATE_EPOCH", "1767225600"),
-                "FORCE_SOURCE_DATE": "1"})
+    env.update(
+        {
+            "max_print_line": "10000",
+            "error_line": "254",
+            "half_error_line": "238",
+            "openout_any": "p",
+            "SOURCE_DATE_EPOCH": env.get("SOURCE_DATE_EPOCH", "1767225600"),
+            "FORCE_SOURCE_DATE": "1",
+        }
+    )
     return env
 
 
 def _run(cmd, cwd, timeout):
     try:
-        return subprocess.run(cmd, cwd=cwd, env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=timeout, check=False)
+        return subprocess.run(
+            cmd,
+            cwd=cwd,
+            env=_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise LatexError(f"{cmd[0]} did not finish within {timeout} s on {cmd[-1]}") from None
     except FileNotFoundError:
@@ -188,8 +217,17 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
-def compile_in(directory, name: str, *, max_runs: int = 5, timeout: float = 120.0, bibtex: str = "auto",
-               overfull_threshold: float | None = None, strict: bool = True, progress=None) -> CompileResult:
+def compile_in(
+    directory,
+    name: str,
+    *,
+    max_runs: int = 5,
+    timeout: float = 120.0,
+    bibtex: str = "auto",
+    overfull_threshold: float | None = None,
+    strict: bool = True,
+    progress=None,
+) -> CompileResult:
     """Compile ``directory/name.tex`` in place; raise :class:`LatexError` on a LaTeX or BibTeX error, and when
     ``strict`` also on undefined references or citations, duplicate labels, BibTeX warnings and overfull boxes
     wider than ``overfull_threshold`` points (None: boxes are only reported). ``progress``: a callable taking a
@@ -199,8 +237,14 @@ def compile_in(directory, name: str, *, max_runs: int = 5, timeout: float = 120.
         raise InputError("tex", str(directory / f"{name}.tex"), "no such file")
     if bibtex not in ("auto", "never", "always"):
         raise InputError("bibtex", bibtex, "must be 'auto', 'never' or 'always'")
-    cmd = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", "-no-shell-escape",
-           f"{name}.tex"]
+    cmd = [
+        "pdflatex",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-file-line-error",
+        "-no-shell-escape",
+        f"{name}.tex",
+    ]
     runs = bib_runs = 0
     log = blg = ""
     say = progress or (lambda message: None)
@@ -236,8 +280,16 @@ def compile_in(directory, name: str, *, max_runs: int = 5, timeout: float = 120.
     return result
 
 
-def compile_tex(tex_path, *, output_pdf=None, max_runs: int = 5, timeout: float = 120.0, bibtex: str = "auto",
-                overfull_threshold: float | None = None, strict: bool = True) -> CompileResult:
+def compile_tex(
+    tex_path,
+    *,
+    output_pdf=None,
+    max_runs: int = 5,
+    timeout: float = 120.0,
+    bibtex: str = "auto",
+    overfull_threshold: float | None = None,
+    strict: bool = True,
+) -> CompileResult:
     """Compile a ``.tex`` file in a private temporary copy of its directory (the source tree stays clean).
 
     ``output_pdf``: where to put the PDF (written atomically); the result's ``pdf`` then points there, else the
@@ -248,10 +300,22 @@ def compile_tex(tex_path, *, output_pdf=None, max_runs: int = 5, timeout: float 
         raise InputError("tex_path", str(tex_path), "must be an existing .tex file")
     with tempfile.TemporaryDirectory(prefix="schattheory-tex-") as tmp:
         work = Path(tmp) / "src"
-        shutil.copytree(tex_path.parent, work, ignore=shutil.ignore_patterns(
-            "*.aux", "*.log", "*.pdf", "*.out", "*.toc", "*.bbl", "*.blg", "__pycache__", ".git"))
-        result = compile_in(work, tex_path.stem, max_runs=max_runs, timeout=timeout, bibtex=bibtex,
-                            overfull_threshold=overfull_threshold, strict=strict)
+        shutil.copytree(
+            tex_path.parent,
+            work,
+            ignore=shutil.ignore_patterns(
+                "*.aux", "*.log", "*.pdf", "*.out", "*.toc", "*.bbl", "*.blg", "__pycache__", ".git"
+            ),
+        )
+        result = compile_in(
+            work,
+            tex_path.stem,
+            max_runs=max_runs,
+            timeout=timeout,
+            bibtex=bibtex,
+            overfull_threshold=overfull_threshold,
+            strict=strict,
+        )
         if output_pdf is not None:
             output_pdf = Path(output_pdf)
             tmp_pdf = output_pdf.with_name(f".{output_pdf.name}.tmp")
@@ -268,9 +332,14 @@ def pdftotext(pdf, *, raw: bool = False) -> str:
     (content-stream order: a table cell's lines stay together)."""
     if shutil.which("pdftotext") is None:
         raise LatexError("pdftotext is not on the PATH; install poppler-utils")
-    proc = subprocess.run(["pdftotext", "-raw" if raw else "-layout", "-enc", "UTF-8", str(pdf), "-"],
-                          stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=60, check=False)
+    proc = subprocess.run(
+        ["pdftotext", "-raw" if raw else "-layout", "-enc", "UTF-8", str(pdf), "-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
     if proc.returncode != 0:
         raise LatexError(f"pdftotext failed on {pdf}: {proc.stderr.decode('utf-8', 'replace').strip()}")
     return proc.stdout.decode("utf-8", "replace")

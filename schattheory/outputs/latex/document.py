@@ -22,6 +22,7 @@ Reference: LaTeX packages by Debian package: ``amsmath``, ``amsthm``, ``array``,
 ``hyperref`` in texlive-latex-base, ``amssymb`` in texlive-base (a dependency of it), ``booktabs`` in
 texlive-latex-recommended (Debian 12 ``dpkg -S``).
 """
+
 from __future__ import annotations
 
 import os
@@ -36,12 +37,29 @@ from schattheory.foundation.tex_text import cite_keys, escape, escape_text, text
 from schattheory.outputs.latex.notation import Notation, current, use
 from schattheory.outputs.latex.render import bib_item, bibtex_entry, citations_of, environment, label, proof, theorem
 
-__all__ = ["Document", "WrittenDocument", "build_document", "write_document", "PACKAGES", "lemma_closure",
-           "resolve_keys", "standalone", "compile_file"]
+__all__ = [
+    "Document",
+    "WrittenDocument",
+    "build_document",
+    "write_document",
+    "PACKAGES",
+    "lemma_closure",
+    "resolve_keys",
+    "standalone",
+    "compile_file",
+]
 
 #: package -> options; every one ships in texlive-latex-base / -recommended (or texlive-base, which base needs)
-PACKAGES = {"geometry": "margin=1in", "amsmath": "", "amssymb": "", "amsthm": "", "array": "", "booktabs": "",
-            "longtable": "", "hyperref": "hidelinks"}
+PACKAGES = {
+    "geometry": "margin=1in",
+    "amsmath": "",
+    "amssymb": "",
+    "amsthm": "",
+    "array": "",
+    "booktabs": "",
+    "longtable": "",
+    "hyperref": "hidelinks",
+}
 
 
 @dataclass
@@ -157,20 +175,33 @@ def _legend() -> str:
     from schattheory.foundation.provenance import Status
 
     items = "\n".join(rf"\item[{s.value}] {escape(s.describe())}." for s in Status)
-    return ("Every statement below is stated from the toolkit's registry and carries its provenance status:\n"
-            rf"\begin{{description}}" "\n" f"{items}\n" r"\end{description}" "\n"
-            "Nothing marked transcribed or reconstructed is presented as the paper's own text.")
+    return (
+        "Every statement below is stated from the toolkit's registry and carries its provenance status:\n"
+        rf"\begin{{description}}"
+        "\n"
+        f"{items}\n"
+        r"\end{description}"
+        "\n"
+        "Nothing marked transcribed or reconstructed is presented as the paper's own text."
+    )
 
 
 def _notation_sentence(n: Notation) -> str:
     from schattheory.foundation.symbols import A, p
     from schattheory.numerics.schatten import SchattenNorm
 
-    roles = [("width", "width"), ("depth", "depth"), ("rank", "rank"), ("samples", "number of samples"),
-             ("margin", "margin")]
+    roles = [
+        ("width", "width"),
+        ("depth", "depth"),
+        ("rank", "rank"),
+        ("samples", "number of samples"),
+        ("margin", "margin"),
+    ]
     parts = ", ".join(f"${n.letter(r)}$ the {w}" for r, w in roles)
-    return (f"Notation: {parts}; ${n.latex(SchattenNorm(A, p))}$ is the Schatten-$p$ quasi-norm "
-            rf"$\big(\sum_i \sigma_i(A)^p\big)^{{1/p}}$ and ${n.macro('Otilde')}$ hides polylogarithmic factors.")
+    return (
+        f"Notation: {parts}; ${n.latex(SchattenNorm(A, p))}$ is the Schatten-$p$ quasi-norm "
+        rf"$\big(\sum_i \sigma_i(A)^p\big)^{{1/p}}$ and ${n.macro('Otilde')}$ hides polylogarithmic factors."
+    )
 
 
 def _statements(bounds, known, n, with_proofs=True) -> str:
@@ -189,10 +220,21 @@ def _bibliography(cits, style: str) -> str:
     return f"\\begin{{thebibliography}}{{99}}\n{items}\n\\end{{thebibliography}}"
 
 
-def build_document(keys=None, *, notation: Notation | None = None, name: str = "schattheory",
-                   bibliography: str = "inline", title: str | None = None, main=None, sample_rows=None,
-                   claim_results=None, network_results=None, macros: bool = True, sections=(),
-                   citations=()) -> Document:
+def build_document(
+    keys=None,
+    *,
+    notation: Notation | None = None,
+    name: str = "schattheory",
+    bibliography: str = "inline",
+    title: str | None = None,
+    main=None,
+    sample_rows=None,
+    claim_results=None,
+    network_results=None,
+    macros: bool = True,
+    sections=(),
+    citations=(),
+) -> Document:
     """The LaTeX document (see the module docstring). ``main``, ``sample_rows``, ``claim_results``: override the
     computed parts (default: computed by the toolkit; with ``keys``, a table is included when its rows are given);
     ``network_results``: {network name: results} for per-network tables; ``macros``: write ``\\schatten{A}{p}``
@@ -231,20 +273,31 @@ def build_document(keys=None, *, notation: Notation | None = None, name: str = "
         if lemmas:
             sections.append(r"\section{Lemmas these statements rest on}" "\n" + _statements(lemmas, known, n))
         if not keys or sample_rows is not None:
-            sections.append(r"\section{Comparison of sample complexities}" "\n"
-                            + tables.sample_complexity_table(sample_rows, notation=n))
+            sections.append(
+                r"\section{Comparison of sample complexities}"
+                "\n" + tables.sample_complexity_table(sample_rows, notation=n)
+            )
         if not keys or claim_results is not None:
-            sections.append(r"\section{Audit of the claims about the paper}" "\n"
-                            + tables.claims_table(claim_results))
+            sections.append(r"\section{Audit of the claims about the paper}" "\n" + tables.claims_table(claim_results))
         for net, results in (network_results or {}).items():
-            sections.append(rf"\section{{Bounds on {escape(net)}}}" "\n"
-                            + tables.network_results_table(results, network=net))
+            sections.append(
+                rf"\section{{Bounds on {escape(net)}}}" "\n" + tables.network_results_table(results, network=net)
+            )
         sections += extra
         cits = _resolve_citations(citations_of(everything), sections, citations)
         body = "\n\n".join(sections)
-        tex = (_preamble(n, escape_text(title)) + "\\begin{document}\n\\maketitle\n\n" + _legend() + "\n\n"
-               + _notation_sentence(n) + "\n\n" + body + "\n\n" + _bibliography(cits, bibliography)
-               + "\n\n\\end{document}\n")
+        tex = (
+            _preamble(n, escape_text(title))
+            + "\\begin{document}\n\\maketitle\n\n"
+            + _legend()
+            + "\n\n"
+            + _notation_sentence(n)
+            + "\n\n"
+            + body
+            + "\n\n"
+            + _bibliography(cits, bibliography)
+            + "\n\n\\end{document}\n"
+        )
         bib = "\n\n".join(bibtex_entry(c) for c in cits) + "\n"
     return Document(name=name, tex=tex, bib=bib, bibliography=bibliography, keys=[b.key for b in everything])
 
@@ -290,8 +343,11 @@ def _resolve_citations(cits, texts, extra=(), strict: bool = True):
         if key not in known and not strict:
             continue
         if key not in known:
-            raise InputError("\\cite", key, "is not a known work: pass citations=[Citation(...)] or cite it in a "
-                                             "registered statement's provenance")
+            raise InputError(
+                "\\cite",
+                key,
+                "is not a known work: pass citations=[Citation(...)] or cite it in a registered statement's provenance",
+            )
         out.append(known[key])
         have.add(key)
     return out
@@ -306,8 +362,15 @@ def standalone(body: str, *, title: str = "", notation: Notation | None = None, 
         cits = _resolve_citations([], [body], citations, strict=False)
         bib = _bibliography(cits, "inline") if cits else ""
         head = "\\maketitle\n" if title else ""
-        return (_preamble(n, escape_text(title)) + "\\begin{document}\n" + head + body.strip() + "\n\n" + bib
-                + "\n\\end{document}\n")
+        return (
+            _preamble(n, escape_text(title))
+            + "\\begin{document}\n"
+            + head
+            + body.strip()
+            + "\n\n"
+            + bib
+            + "\n\\end{document}\n"
+        )
 
 
 def compile_file(path, *, overfull_threshold: float | None = None):
@@ -339,13 +402,22 @@ def _misprinted_glyphs(pdf: Path) -> list[str]:
     for glyph, source in (("¡", "<"), ("¿", ">")):
         i = text.find(glyph)
         if i >= 0:
-            out.append(f"the PDF shows {glyph!r} (an unescaped {source!r} in text): "
-                       f"...{text[max(0, i - 30):i + 30]}...")
+            out.append(
+                f"the PDF shows {glyph!r} (an unescaped {source!r} in text): ...{text[max(0, i - 30) : i + 30]}..."
+            )
     return out
 
 
-def write_document(doc: Document, out_dir, *, compile: bool | None = None, overfull_threshold: float | None = None,
-                   max_runs: int = 5, force: bool = False, progress=None) -> WrittenDocument:
+def write_document(
+    doc: Document,
+    out_dir,
+    *,
+    compile: bool | None = None,
+    overfull_threshold: float | None = None,
+    max_runs: int = 5,
+    force: bool = False,
+    progress=None,
+) -> WrittenDocument:
     """Write ``NAME.tex``, ``refs.bib`` and (when compiled) ``NAME.pdf`` into ``out_dir``, atomically.
 
     ``compile``: None compiles when pdflatex is on the PATH. A LaTeX error, an undefined reference or citation, or
@@ -365,17 +437,24 @@ def write_document(doc: Document, out_dir, *, compile: bool | None = None, overf
     if compile is None:
         compile = pdflatex_available()
     elif compile and not pdflatex_available():
-        raise LatexError("pdflatex is not on the PATH (install texlive-latex-base texlive-latex-recommended); "
-                         "use --no-compile to write the .tex only")
+        raise LatexError(
+            "pdflatex is not on the PATH (install texlive-latex-base texlive-latex-recommended); "
+            "use --no-compile to write the .tex only"
+        )
     out = Path(os.path.expanduser(os.fspath(out_dir)))
     result, warnings = None, []
     with staged_output(out_dir, force=force, command="schattheory latex") as tmp:
         (tmp / f"{doc.name}.tex").write_text(doc.tex, encoding="utf-8")
         (tmp / "refs.bib").write_text(doc.bib, encoding="utf-8")
         if compile:
-            result = compile_in(tmp, doc.name, max_runs=max_runs,
-                                bibtex="always" if doc.bibliography == "bibtex" else "never",
-                                overfull_threshold=overfull_threshold, progress=progress)
+            result = compile_in(
+                tmp,
+                doc.name,
+                max_runs=max_runs,
+                bibtex="always" if doc.bibliography == "bibtex" else "never",
+                overfull_threshold=overfull_threshold,
+                progress=progress,
+            )
             warnings = [str(o) for o in result.report.overfull]
             warnings += _misprinted_glyphs(tmp / f"{doc.name}.pdf")
         warnings = [f"text that would print wrongly: {x}" for x in text_mode_problems(doc.tex)] + warnings
@@ -386,5 +465,6 @@ def write_document(doc: Document, out_dir, *, compile: bool | None = None, overf
     if result is not None:
         result.pdf = pdf
     # with --force into a foreign folder a PDF there may be the user's (or stale): name it only when compiled now
-    return WrittenDocument(out / f"{doc.name}.tex", out / "refs.bib", pdf if result is not None else None, result,
-                           warnings)
+    return WrittenDocument(
+        out / f"{doc.name}.tex", out / "refs.bib", pdf if result is not None else None, result, warnings
+    )

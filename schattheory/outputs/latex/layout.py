@@ -23,6 +23,7 @@ True
 Reference: widths of Computer Modern from Knuth, *Computers and Typesetting, Vol. E* (the cmr10/cmmi10 tables);
 math spacing (thin/medium/thick mu skips) from *The TeXbook*, Ch. 18.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,8 +35,17 @@ import sympy as sp
 
 from schattheory.outputs.latex.notation import Notation, current
 
-__all__ = ["tex_width", "fit", "fit_many", "letters_for", "Layout", "DISPLAY_BUDGET_PT", "TEXT_WIDTH_PT", "page",
-           "display_budget"]
+__all__ = [
+    "tex_width",
+    "fit",
+    "fit_many",
+    "letters_for",
+    "Layout",
+    "DISPLAY_BUDGET_PT",
+    "TEXT_WIDTH_PT",
+    "page",
+    "display_budget",
+]
 
 #: \textwidth of the generated documents (letter paper, 1in margins) and what a display line may use
 TEXT_WIDTH_PT = 469.75
@@ -59,25 +69,109 @@ def page(text_width_pt: float):
 def display_budget() -> float:
     """What a display line may use on the current page (points)."""
     return _TEXT_WIDTH.get() - _MARGIN_PT
+
+
 #: what the "T_{k} = " column of a where-list takes from a line
 DEF_INDENT_PT = 45.0
 
 _CHAR = 6.0
 _SCRIPT = 0.73
 _WIDE = {  # control words and their estimated widths in points
-    "log": 17.0, "exp": 19.0, "max": 22.0, "min": 20.0, "sin": 16.0, "cos": 18.0, "ln": 12.0, "Pr": 14.0,
-    "lim": 16.0, "sup": 17.0, "inf": 15.0, "det": 18.0, "cdot": 8.0, "times": 11.0, "leq": 14.0, "geq": 14.0,
-    "le": 14.0, "ge": 14.0, "neq": 14.0, "approx": 14.0, "to": 14.0, "infty": 11.0, "sum": 14.0, "prod": 14.0,
-    "int": 8.0, "ldots": 14.0, "dots": 14.0, "cdots": 14.0, "quad": 11.0, "qquad": 22.0, ",": 2.0, ";": 3.0,
-    ":": 2.5, "!": -2.0, " ": 3.0, "|": 5.0, "{": 5.5, "}": 5.5, "lceil": 4.5, "rceil": 4.5, "lfloor": 4.5,
-    "rfloor": 4.5, "langle": 4.5, "rangle": 4.5, "lbrack": 3.0, "rbrack": 3.0, "partial": 6.0, "ell": 4.5,
-    "star": 5.5, "ast": 5.5, "prime": 3.0, "pm": 13.0, "mp": 13.0, "in": 12.0, "mid": 8.0,
+    "log": 17.0,
+    "exp": 19.0,
+    "max": 22.0,
+    "min": 20.0,
+    "sin": 16.0,
+    "cos": 18.0,
+    "ln": 12.0,
+    "Pr": 14.0,
+    "lim": 16.0,
+    "sup": 17.0,
+    "inf": 15.0,
+    "det": 18.0,
+    "cdot": 8.0,
+    "times": 11.0,
+    "leq": 14.0,
+    "geq": 14.0,
+    "le": 14.0,
+    "ge": 14.0,
+    "neq": 14.0,
+    "approx": 14.0,
+    "to": 14.0,
+    "infty": 11.0,
+    "sum": 14.0,
+    "prod": 14.0,
+    "int": 8.0,
+    "ldots": 14.0,
+    "dots": 14.0,
+    "cdots": 14.0,
+    "quad": 11.0,
+    "qquad": 22.0,
+    ",": 2.0,
+    ";": 3.0,
+    ":": 2.5,
+    "!": -2.0,
+    " ": 3.0,
+    "|": 5.0,
+    "{": 5.5,
+    "}": 5.5,
+    "lceil": 4.5,
+    "rceil": 4.5,
+    "lfloor": 4.5,
+    "rfloor": 4.5,
+    "langle": 4.5,
+    "rangle": 4.5,
+    "lbrack": 3.0,
+    "rbrack": 3.0,
+    "partial": 6.0,
+    "ell": 4.5,
+    "star": 5.5,
+    "ast": 5.5,
+    "prime": 3.0,
+    "pm": 13.0,
+    "mp": 13.0,
+    "in": 12.0,
+    "mid": 8.0,
 }
-_ACCENTS = {"hat", "tilde", "bar", "widetilde", "widehat", "overline", "mathbf", "mathrm", "mathit", "mathsf",
-            "boldsymbol", "vec", "dot", "ddot", "mathcal", "mathbb", "mathfrak", "operatorname", "text",
-            "textrm", "texttt", "mathtt"}
-_IGNORED = {"left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "textstyle", "allowbreak", "limits",
-            "nolimits", "mathopen", "mathclose"}
+_ACCENTS = {
+    "hat",
+    "tilde",
+    "bar",
+    "widetilde",
+    "widehat",
+    "overline",
+    "mathbf",
+    "mathrm",
+    "mathit",
+    "mathsf",
+    "boldsymbol",
+    "vec",
+    "dot",
+    "ddot",
+    "mathcal",
+    "mathbb",
+    "mathfrak",
+    "operatorname",
+    "text",
+    "textrm",
+    "texttt",
+    "mathtt",
+}
+_IGNORED = {
+    "left",
+    "right",
+    "big",
+    "Big",
+    "bigg",
+    "Bigg",
+    "displaystyle",
+    "textstyle",
+    "allowbreak",
+    "limits",
+    "nolimits",
+    "mathopen",
+    "mathclose",
+}
 
 
 def _group(tex: str, i: int) -> tuple[str, int]:
@@ -94,9 +188,9 @@ def _group(tex: str, i: int) -> tuple[str, int]:
                 continue
             depth += {"{": 1, "}": -1}.get(tex[j], 0)
             if depth == 0:
-                return tex[i + 1:j], j + 1
+                return tex[i + 1 : j], j + 1
             j += 1
-        return tex[i + 1:], len(tex)
+        return tex[i + 1 :], len(tex)
     if tex[i] == "\\":
         m = re.match(r"\\([A-Za-z]+|.)", tex[i:])
         return m.group(0), i + len(m.group(0))
@@ -127,8 +221,11 @@ def tex_width(tex: str) -> float:
             elif name in _ACCENTS:
                 arg, i = _group(tex, i)
                 text = name in {"operatorname", "text", "textrm", "texttt", "mathrm"}
-                w = (len(re.sub(r"\\[A-Za-z]+|[{}]", "x", arg)) * 5.5 + (3.0 if name == "operatorname" else 0)
-                     if text else tex_width(arg))
+                w = (
+                    len(re.sub(r"\\[A-Za-z]+|[{}]", "x", arg)) * 5.5 + (3.0 if name == "operatorname" else 0)
+                    if text
+                    else tex_width(arg)
+                )
             elif name in _WIDE:
                 w = _WIDE[name]
             elif len(name) == 1:  # \| \{ \, etc.
@@ -177,8 +274,8 @@ class Layout:
 
     lines: list
     defs: list = field(default_factory=list)
-    main: object = None          # the main expression, written with the names
-    names: list = field(default_factory=list)   # [(name symbol, its expression)] in reading order
+    main: object = None  # the main expression, written with the names
+    names: list = field(default_factory=list)  # [(name symbol, its expression)] in reading order
 
     def expand(self):
         """The main expression with every name replaced by what it stands for (the original expression)."""
@@ -191,7 +288,8 @@ class Layout:
 
     def fits(self, budget: float) -> bool:
         return all(tex_width(x) <= budget for x in self.lines) and all(
-            tex_width(x) <= budget for _, ls in self.defs for x in ls)
+            tex_width(x) <= budget for _, ls in self.defs for x in ls
+        )
 
 
 def _terms(expr):
@@ -257,7 +355,8 @@ def _candidates(expr):
         if sub is expr or sub.is_Atom or sub.is_number or not isinstance(sub, sp.Basic):
             continue
         if isinstance(sub, (sp.Add, sp.Mul, sp.Pow, sp.Function, sp.Max, sp.Min)) and not (
-                isinstance(sub, sp.Mul) and sub.args[0] == -1 and len(sub.args) == 2):
+            isinstance(sub, sp.Mul) and sub.args[0] == -1 and len(sub.args) == 2
+        ):
             out.append(sub)
     return out
 
@@ -292,20 +391,36 @@ def _letter(expr, n: Notation) -> str:
     return letters_for(expr, n, 1)[0]
 
 
-def fit(expr, *, head: str = "", notation: Notation | None = None, budget: float | None = None,
-        min_shared: float = 60.0, max_defs: int = 40, letter: str | None = None) -> Layout:
+def fit(
+    expr,
+    *,
+    head: str = "",
+    notation: Notation | None = None,
+    budget: float | None = None,
+    min_shared: float = 60.0,
+    max_defs: int = 40,
+    letter: str | None = None,
+) -> Layout:
     """Lay out ``head + expr`` (``head`` e.g. ``"L \\leq "``) in lines of at most ``budget`` points.
 
     Repeated subexpressions wider than ``min_shared`` points get a name first; then the widest subexpression of any
     line still too wide, until everything fits or ``max_defs`` names are used. Names are numbered in reading order.
     """
-    (lines,), defs, (main,), names = fit_many([(head, expr)], notation=notation, budget=budget,
-                                              min_shared=min_shared, max_defs=max_defs, letter=letter)
+    (lines,), defs, (main,), names = fit_many(
+        [(head, expr)], notation=notation, budget=budget, min_shared=min_shared, max_defs=max_defs, letter=letter
+    )
     return Layout(lines, defs, main=main, names=names)
 
 
-def fit_many(items, *, notation: Notation | None = None, budget: float | None = None,
-             min_shared: float = 60.0, max_defs: int = 40, letter: str | None = None):
+def fit_many(
+    items,
+    *,
+    notation: Notation | None = None,
+    budget: float | None = None,
+    min_shared: float = 60.0,
+    max_defs: int = 40,
+    letter: str | None = None,
+):
     """Several displays ``[(head, expr), ...]`` laid out together, sharing one list of names.
 
     Returns (lines per item, [(name, lines)], main expressions, [(name symbol, value)]).
@@ -361,15 +476,22 @@ def fit_many(items, *, notation: Notation | None = None, budget: float | None = 
         """The unbreakable pieces of e that do not fit on a line by themselves."""
         if tex_width(hd + n.latex(e)) <= budget:
             return []
-        return [x for i, (x, tex, _) in enumerate(_pieces(e, n, budget - tex_width(hd)))
-                if tex_width((hd if i == 0 else "") + tex) > budget]
+        return [
+            x
+            for i, (x, tex, _) in enumerate(_pieces(e, n, budget - tex_width(hd)))
+            if tex_width((hd if i == 0 else "") + tex) > budget
+        ]
 
     def reduce(e, hd, budget):
         while len(defs) < max_defs:
             wide = sorted(over(e, hd, budget), key=lambda t: -tex_width(n.latex(t)))
             # a sum standing alone can break over lines: name a too-wide parenthesised sum itself
-            pool = [c for t in wide[:1] for c in ([t] if isinstance(t, sp.Add) and t != e else []) + _candidates(t)
-                    if c.free_symbols]
+            pool = [
+                c
+                for t in wide[:1]
+                for c in ([t] if isinstance(t, sp.Add) and t != e else []) + _candidates(t)
+                if c.free_symbols
+            ]
             if not pool:
                 break
             sub = _descend(max(pool, key=lambda c: tex_width(n.latex(c))), n)

@@ -26,6 +26,7 @@ Let $A \in \mathbb{R}^{m \times d}$ and $p$, $q > 0$. Assume $p \leq q$. Then
 Reference: theorem environments of the ``amsthm`` package (American Mathematical Society, *Using the amsthm
 Package*, v2.20, Sec. 2); BibTeX entry types of Patashnik, *BibTeXing* (1988), Sec. 3.1.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,9 +39,25 @@ from schattheory.foundation.tex_text import breakable_key, cite_command, escape,
 from schattheory.outputs.latex.layout import Layout, fit, fit_many, letters_for, tex_width
 from schattheory.outputs.latex.notation import Notation, current, use
 
-__all__ = ["formula", "inline", "display", "theorem", "statements", "proof", "statement_block", "statement_layout",
-           "step_uses", "environment", "label", "provenance_text", "bibtex_entry", "bib_item", "citations_of",
-           "ENVIRONMENTS", "REL_TEX"]
+__all__ = [
+    "formula",
+    "inline",
+    "display",
+    "theorem",
+    "statements",
+    "proof",
+    "statement_block",
+    "statement_layout",
+    "step_uses",
+    "environment",
+    "label",
+    "provenance_text",
+    "bibtex_entry",
+    "bib_item",
+    "citations_of",
+    "ENVIRONMENTS",
+    "REL_TEX",
+]
 
 #: Bound.kind -> amsthm environment
 ENVIRONMENTS = {"bound": "theorem", "lemma": "lemma", "identity": "proposition", "definition": "definition"}
@@ -82,8 +99,7 @@ def _block(lines: list, defs: list, *, label: str | None = None, punct: str = ""
     star = "" if label else "*"
     lab = f"\\label{{{label}}}" if label else ""
     env = ("multline" if len(lines) > 1 else "equation") + star
-    out = (f"\\begin{{{env}}}{lab}\n" + " \\\\\n".join(lines) + ("," if defs else punct)
-           + f"\n\\end{{{env}}}")
+    out = f"\\begin{{{env}}}{lab}\n" + " \\\\\n".join(lines) + ("," if defs else punct) + f"\n\\end{{{env}}}"
     if defs:
         rows = []
         for k, (name, dlines) in enumerate(defs):
@@ -94,8 +110,9 @@ def _block(lines: list, defs: list, *, label: str | None = None, punct: str = ""
     return out
 
 
-def display(obj, *, label: str | None = None, notation: Notation | None = None, punct: str = "",
-            letter: str | None = None) -> str:
+def display(
+    obj, *, label: str | None = None, notation: Notation | None = None, punct: str = "", letter: str | None = None
+) -> str:
     r"""A displayed statement whose lines fit the page: ``equation`` (``multline`` when it breaks between terms or
     factors), followed by "where" and an ``align*`` list when large subexpressions had to be named
     (:mod:`schattheory.outputs.latex.layout`, names ``T_1, T_2, ...`` or ``letter``). Unlabelled displays are
@@ -142,12 +159,14 @@ def _domains(bound: Bound, n: Notation) -> str:
         else:
             continue
         groups.setdefault(kind, []).append(n.latex(s))
-    parts = [f"${n.latex(M)} \\in \\mathbb{{R}}^{{{n.latex(M.shape[0])} \\times {n.latex(M.shape[1])}}}$"
-             for M in mats]
+    parts = [f"${n.latex(M)} \\in \\mathbb{{R}}^{{{n.latex(M.shape[0])} \\times {n.latex(M.shape[1])}}}$" for M in mats]
     order = ["> 0", r"\geq 0", r"\in \{1, 2, \dots\}", r"\in \{0, 1, \dots\}", r"\in \mathbb{Z}", r"\in \mathbb{R}"]
     # one math group per symbol: TeX does not break a formula after a comma
-    parts += [", ".join(f"${x}$" for x in groups[k][:-1]) + (", " if len(groups[k]) > 1 else "")
-              + f"${groups[k][-1]} {k}$" for k in order if k in groups]
+    parts += [
+        ", ".join(f"${x}$" for x in groups[k][:-1]) + (", " if len(groups[k]) > 1 else "") + f"${groups[k][-1]} {k}$"
+        for k in order
+        if k in groups
+    ]
     if not parts:
         return ""
     return "Let " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]) + "."
@@ -164,7 +183,7 @@ def _assumptions(bound: Bound, n: Notation) -> str:
 def _title_text(bound: Bound) -> str:
     """The title when it is prose; titles written in ASCII mathematics are left to the displayed statement."""
     title = bound.title.strip()
-    prose = re.sub(r"(?<!\\)\$[^$]*\$", "", title)     # $...$ is mathematics, kept as written
+    prose = re.sub(r"(?<!\\)\$[^$]*\$", "", title)  # $...$ is mathematics, kept as written
     if not title or re.search(r"[_^|<>*/\\]|\bsum\b|\bsigma\b", prose):
         return ""
     return escape_text(title)
@@ -196,8 +215,10 @@ def provenance_text(bound: Bound, known=None, *, in_header: bool = True) -> str:
     if prov.note:
         text += " " + escape(prov.note.rstrip(".")) + "."
     if bound.mode:
-        text += {"dominant": " Dominant form: constants and logarithmic factors are dropped.",
-                 "explicit": " Explicit form: every constant, logarithm and confidence term is kept."}[bound.mode]
+        text += {
+            "dominant": " Dominant form: constants and logarithmic factors are dropped.",
+            "explicit": " Explicit form: every constant, logarithm and confidence term is kept.",
+        }[bound.mode]
     return text
 
 
@@ -215,20 +236,24 @@ def _limits_text(bound: Bound, n: Notation, letters) -> str:
         punct = "." if k == len(bound.limits) - 1 else ";"
         arrow = f"{n.latex(lim.symbol)} \\to {n.latex(lim.point)}" + ("^{+}" if lim.point == 0 else "")
         if not verdicts[k].ok:
-            items.append(f"{_BULLET} as ${arrow}$: a declared value that is NOT verified "
-                         f"({escape(verdicts[k].evidence[:160])}){punct}")
+            items.append(
+                f"{_BULLET} as ${arrow}$: a declared value that is NOT verified "
+                f"({escape(verdicts[k].evidence[:160])}){punct}"
+            )
             continue
         quantity = escape(lim.quantity) + "; " + escape(verdicts[k].describe())
         value = n.latex(lim.value)
         if lim.of is None and tex_width(value) <= INLINE_BUDGET_PT:
             items.append(f"{_BULLET} as ${arrow}$, the right-hand side tends to ${value}$ ({quantity}){punct}")
             continue
-        parts = ([("", lim.of)] if lim.of is not None else []) + [("\\longrightarrow " if lim.of is not None
-                                                                   else "", lim.value)]
+        parts = ([("", lim.of)] if lim.of is not None else []) + [
+            ("\\longrightarrow " if lim.of is not None else "", lim.value)
+        ]
         lines, defs, _, _ = fit_many(parts, notation=n, letter=letter)
         what = "" if lim.of is not None else " the right-hand side tends to"
-        items.append(f"{_BULLET} as ${arrow}$ ({quantity}),{what}\n"
-                     + _block([x for ls in lines for x in ls], defs, punct=punct))
+        items.append(
+            f"{_BULLET} as ${arrow}$ ({quantity}),{what}\n" + _block([x for ls in lines for x in ls], defs, punct=punct)
+        )
     return "Declared limits:\n\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}"
 
 
@@ -248,20 +273,33 @@ def statement_block(bound: Bound, *, notation: Notation | None = None, known=Non
     """The body of the environment: domains, assumptions, the displayed statement and its provenance."""
     with use(_notation(notation)) as n:
         letters = _letters(bound, n)
-        lead = " ".join(x for x in (_title_text(bound) and _title_text(bound) + ".", _domains(bound, n),
-                                    _assumptions(bound, n)) if x)
+        lead = " ".join(
+            x
+            for x in (_title_text(bound) and _title_text(bound) + ".", _domains(bound, n), _assumptions(bound, n))
+            if x
+        )
         verb = "Then" if bound.kind != "definition" else "We write"
         head = f"{lead} {verb}" if lead else verb
-        body = [head, display(bound, notation=n, punct=".", letter=letters[0]), provenance_text(bound, known)
-                + f" Registry key: {breakable_key(bound.key)}."]
+        body = [
+            head,
+            display(bound, notation=n, punct=".", letter=letters[0]),
+            provenance_text(bound, known) + f" Registry key: {breakable_key(bound.key)}.",
+        ]
         limits = _limits_text(bound, n, letters[1:])
         if limits:
             body.append(limits)
     return "\n".join(body)
 
 
-def theorem(bound: Bound, *, env: str | None = None, notation: Notation | None = None, known=None,
-            with_label: bool = True, cite_style: str = "cite") -> str:
+def theorem(
+    bound: Bound,
+    *,
+    env: str | None = None,
+    notation: Notation | None = None,
+    known=None,
+    with_label: bool = True,
+    cite_style: str = "cite",
+) -> str:
     r"""The Bound as a ``theorem``/``lemma``/``proposition``/``definition`` environment.
 
     ``known`` maps registry keys in the same document to (environment, label) so derivation sources become
@@ -280,12 +318,20 @@ def theorem(bound: Bound, *, env: str | None = None, notation: Notation | None =
     opt = f"[{{{cites}}}]" if cites else ""  # braces: the \cite's own [locator] would end the option
     lab = f"\\label{{{label(bound.key, env)}}}" if with_label else ""
     # emergency stretch (local to the environment): long keys and symbol lists break instead of overflowing
-    return (f"\\begin{{{env}}}{opt}{lab}\\emergencystretch=3em\n"
-            f"{statement_block(bound, notation=notation, known=known)}\n\\end{{{env}}}")
+    return (
+        f"\\begin{{{env}}}{opt}{lab}\\emergencystretch=3em\n"
+        f"{statement_block(bound, notation=notation, known=known)}\n\\end{{{env}}}"
+    )
 
 
-def statements(keys, *, env: str | None = None, notation: Notation | None = None, cite_style: str = "cite",
-               text_width_pt: float | None = None) -> str:
+def statements(
+    keys,
+    *,
+    env: str | None = None,
+    notation: Notation | None = None,
+    cite_style: str = "cite",
+    text_width_pt: float | None = None,
+) -> str:
     r"""The registered statements ``keys`` as environments, one after the other (e.g. a proof's statement file:
     ``statements(keys, env="lemma", cite_style="text", text_width_pt=360)`` needs only amsmath, amssymb and amsthm
     with a ``lemma`` environment; long formulas are laid out for that ``\textwidth``, default 1in margins)."""
@@ -293,8 +339,7 @@ def statements(keys, *, env: str | None = None, notation: Notation | None = None
     from schattheory.outputs.latex.layout import TEXT_WIDTH_PT, page
 
     with page(text_width_pt or TEXT_WIDTH_PT):
-        return "\n\n".join(theorem(registry.get(k), env=env, notation=notation, cite_style=cite_style)
-                             for k in keys)
+        return "\n\n".join(theorem(registry.get(k), env=env, notation=notation, cite_style=cite_style) for k in keys)
 
 
 # ---- proofs --------------------------------------------------------------------------------------------------
@@ -362,14 +407,17 @@ def proof(obj, *, notation: Notation | None = None, known=None) -> str:
             where = f"See {cites}" if cites else "No proof is recorded here"
             if obj.provenance.derived_from:
                 where += f"; it rests on {_refs(obj.provenance.derived_from, known)}"
-            return (f"\\begin{{proof}}[Source]\n{where}. No derivation is recorded for it in the toolkit.\n"
-                    "\\end{proof}")
+            return (
+                f"\\begin{{proof}}[Source]\n{where}. No derivation is recorded for it in the toolkit.\n\\end{{proof}}"
+            )
         if not steps:
             raise InputError("derivation", obj, "records no steps")
         items = "\n".join("\\item " + _step_tex(s, n, known) for s in steps)
-    return ("\\begin{proof}[Proof skeleton, replayed from the recorded derivation]\n"
-            f"The statement is obtained by these {len(steps)} recorded steps.\n"
-            f"\\begin{{enumerate}}\n{items}\n\\end{{enumerate}}\n\\end{{proof}}")
+    return (
+        "\\begin{proof}[Proof skeleton, replayed from the recorded derivation]\n"
+        f"The statement is obtained by these {len(steps)} recorded steps.\n"
+        f"\\begin{{enumerate}}\n{items}\n\\end{{enumerate}}\n\\end{{proof}}"
+    )
 
 
 # ---- citations -----------------------------------------------------------------------------------------------
@@ -398,8 +446,11 @@ def bibtex_entry(citation) -> str:
     fields = [("author", " and ".join(escape(a) for a in citation.authors)), ("title", "{" + title + "}")]
     venue = escape(citation.venue)
     kind = citation.entry_type
-    fields.append({"article": ("journal", venue), "inproceedings": ("booktitle", venue),
-                   "book": ("publisher", venue)}.get(kind, ("howpublished", venue)))
+    fields.append(
+        {"article": ("journal", venue), "inproceedings": ("booktitle", venue), "book": ("publisher", venue)}.get(
+            kind, ("howpublished", venue)
+        )
+    )
     fields.append(("year", str(citation.year)))
     if citation.arxiv:
         fields += [("eprint", citation.arxiv), ("archivePrefix", "arXiv")]
@@ -430,4 +481,4 @@ def bib_item(citation) -> str:
         tail += f", doi:{escape(citation.doi)}"
     venue = escape(citation.venue)
     where = f"\\emph{{{venue}}}" if citation.entry_type in ("article", "inproceedings") else venue
-    return (f"\\bibitem{{{citation.key}}} {_names(citation.authors)}. {title}. {where}, {citation.year}{tail}.")
+    return f"\\bibitem{{{citation.key}}} {_names(citation.authors)}. {title}. {where}, {citation.year}{tail}."

@@ -25,6 +25,7 @@ structure are worked around, and the result says so in its ``method``:
 
 Reference: SymPy documentation, "Parsing LaTeX" (``sympy.parsing.latex.parse_latex``, ANTLR backend).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,10 +42,10 @@ __all__ = ["RoundTrip", "roundtrip", "unsupported_reason", "parser_available"]
 @dataclass(frozen=True)
 class RoundTrip:
     key: str
-    status: str          # "equal", "different", "unsupported", "parse-error"
+    status: str  # "equal", "different", "unsupported", "parse-error"
     tex: str
     reason: str = ""
-    method: str = ""     # "symbolic" or "numeric" when equal
+    method: str = ""  # "symbolic" or "numeric" when equal
     parsed: object = None
 
 
@@ -157,8 +158,10 @@ def roundtrip(bound, *, notation: Notation | None = None, side: str = "rhs") -> 
             return RoundTrip(key, "unsupported", n.latex(original), why)
         renamed = _stand_ins(original, _unreadable_symbols(original, n))
         if renamed:
-            notes.append("symbols renamed for the parser: " + ", ".join(
-                f"{n.latex(a)} -> {n.latex(b)}" for a, b in renamed.items()))
+            notes.append(
+                "symbols renamed for the parser: "
+                + ", ".join(f"{n.latex(a)} -> {n.latex(b)}" for a, b in renamed.items())
+            )
         expr = original.xreplace(renamed)
         tex = n.latex(expr)
         back = {parse_latex(n.latex(s)): s for s in expr.free_symbols}
@@ -173,7 +176,7 @@ def roundtrip(bound, *, notation: Notation | None = None, side: str = "rhs") -> 
         try:
             parsed = parse_latex(tex)
             calls = sorted({x.func.__name__ for x in parsed.atoms(AppliedUndef) if x.func.__name__ in by_name})
-            if calls:   # a call the rewrite above did not foresee
+            if calls:  # a call the rewrite above did not foresee
                 tex = _explicit_products(tex, ["e" if by_name[c] is sp.E else n.latex(by_name[c]) for c in calls])
                 parsed = parse_latex(tex)
                 made += [c for c in calls if c not in made]
@@ -190,8 +193,14 @@ def roundtrip(bound, *, notation: Notation | None = None, side: str = "rhs") -> 
     extra = parsed.free_symbols - original.free_symbols
     note = "; ".join(notes)
     if extra:
-        return RoundTrip(key, "different", tex, f"parsed back with unknown symbols {sorted(map(str, extra))}",
-                         method=note, parsed=parsed)
+        return RoundTrip(
+            key,
+            "different",
+            tex,
+            f"parsed back with unknown symbols {sorted(map(str, extra))}",
+            method=note,
+            parsed=parsed,
+        )
     diff = parsed - original
     if diff == 0 or sp.cancel(sp.expand(diff)) == 0:
         return RoundTrip(key, "equal", tex, method="; ".join(["symbolic"] + notes), parsed=parsed)

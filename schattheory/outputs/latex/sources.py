@@ -4,6 +4,7 @@ The LaTeX package renders what other modules compute (the derived main theorem, 
 claims audit). They are part of every installation and imported plainly, on first use (they are SymPy-heavy): a
 broken module fails the document loudly instead of being rendered around.
 """
+
 from __future__ import annotations
 
 __all__ = ["main_theorem", "sample_complexity_rows", "claim_results"]

@@ -28,6 +28,7 @@ a & $2$ \\
 Reference: Fear, *Publication quality tables in LaTeX* (the booktabs manual, 2020), Sec. 2: no vertical rules,
 \toprule/\midrule/\bottomrule.
 """
+
 from __future__ import annotations
 
 import math
@@ -41,8 +42,17 @@ from schattheory.foundation.tex_text import breakable_key, cite_command, escape,
 from schattheory.outputs.latex.layout import letters_for, tex_width
 from schattheory.outputs.latex.notation import Notation, current, use
 
-__all__ = ["Column", "booktabs", "sample_complexity_table", "claims_table", "network_results_table",
-           "format_exponent", "format_number", "field_of", "VERDICTS"]
+__all__ = [
+    "Column",
+    "booktabs",
+    "sample_complexity_table",
+    "claims_table",
+    "network_results_table",
+    "format_exponent",
+    "format_number",
+    "field_of",
+    "VERDICTS",
+]
 
 
 @dataclass(frozen=True)
@@ -58,8 +68,17 @@ class Column:
         return Column(header, rf">{{\raggedright\arraybackslash}}p{{{fraction:.2f}\linewidth}}")
 
 
-def booktabs(columns, rows, *, caption: str = "", label: str = "", long: bool = False,
-             size: str = r"\small", notes: str = "", colsep: str = "") -> str:
+def booktabs(
+    columns,
+    rows,
+    *,
+    caption: str = "",
+    label: str = "",
+    long: bool = False,
+    size: str = r"\small",
+    notes: str = "",
+    colsep: str = "",
+) -> str:
     """A booktabs table (``table`` float, or ``longtable`` across pages when ``long``); cells are LaTeX.
 
     ``notes``: LaTeX set below the tabular (e.g. the definitions of names used in cells); ``colsep``: a
@@ -77,15 +96,53 @@ def booktabs(columns, rows, *, caption: str = "", label: str = "", long: bool = 
     if long:
         cap = rf"\caption{{{caption}}}{lab}\\" if caption else ""
         sep = rf"\setlength{{\tabcolsep}}{{{colsep}}}" if colsep else ""
-        return "\n".join(x for x in (
-            r"\begingroup", size, sep, rf"\begin{{longtable}}{{{spec}}}", cap, r"\toprule", head, r"\midrule",
-            r"\endfirsthead", r"\toprule", head, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot",
-            body, r"\end{longtable}", notes, r"\endgroup") if x)
+        return "\n".join(
+            x
+            for x in (
+                r"\begingroup",
+                size,
+                sep,
+                rf"\begin{{longtable}}{{{spec}}}",
+                cap,
+                r"\toprule",
+                head,
+                r"\midrule",
+                r"\endfirsthead",
+                r"\toprule",
+                head,
+                r"\midrule",
+                r"\endhead",
+                r"\bottomrule",
+                r"\endfoot",
+                body,
+                r"\end{longtable}",
+                notes,
+                r"\endgroup",
+            )
+            if x
+        )
     cap = rf"\caption{{{caption}}}{lab}" if caption else ""
     sep = rf"\setlength{{\tabcolsep}}{{{colsep}}}" if colsep else ""
-    return "\n".join(x for x in (
-        r"\begin{table}[!htbp]", r"\centering", size, sep, cap, rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
-        head, r"\midrule", body, r"\bottomrule", r"\end{tabular}", notes, r"\end{table}") if x)
+    return "\n".join(
+        x
+        for x in (
+            r"\begin{table}[!htbp]",
+            r"\centering",
+            size,
+            sep,
+            cap,
+            rf"\begin{{tabular}}{{{spec}}}",
+            r"\toprule",
+            head,
+            r"\midrule",
+            body,
+            r"\bottomrule",
+            r"\end{tabular}",
+            notes,
+            r"\end{table}",
+        )
+        if x
+    )
 
 
 def field_of(row, name, default=None, *, required: bool = True):
@@ -186,7 +243,7 @@ def format_number(value=None, log10_value=None, digits: int = 3) -> str:
     if round(mant, digits - 1) >= 10:
         mant, exp = mant / 10, exp + 1
     if -2 <= exp < digits:
-        return f"${10 ** lg:.{digits}g}$"
+        return f"${10**lg:.{digits}g}$"
     return rf"${mant:.{digits - 1}f} \times 10^{{{exp}}}$"
 
 
@@ -217,9 +274,15 @@ def _bound_cell(key: str, label=None) -> str:
 
 
 #: ASCII mathematics of the computed rows' labels -> LaTeX ("{0}" is the number matched); the rest is text
-_LABEL_MATH = ((r"p -> 0\+", r"$p \to 0^+$"), (r"p -> oo", r"$p \to \infty$"), (r"\bp = (\d+)", r"$p = {0}$"),
-               (r"\bW_l = w_l\b", r"$W_\ell = w_\ell$"), (r"\bW_l = (\d+)", r"$W_\ell = {0}$"),
-               (r"\bW_l\b", r"$W_\ell$"), (r"\bC_1 = (\d+)", r"$C_1 = {0}$"))
+_LABEL_MATH = (
+    (r"p -> 0\+", r"$p \to 0^+$"),
+    (r"p -> oo", r"$p \to \infty$"),
+    (r"\bp = (\d+)", r"$p = {0}$"),
+    (r"\bW_l = w_l\b", r"$W_\ell = w_\ell$"),
+    (r"\bW_l = (\d+)", r"$W_\ell = {0}$"),
+    (r"\bW_l\b", r"$W_\ell$"),
+    (r"\bC_1 = (\d+)", r"$C_1 = {0}$"),
+)
 
 
 def label_tex(label: str) -> str:
@@ -237,8 +300,9 @@ def label_tex(label: str) -> str:
 
 
 # ---- the tables ----------------------------------------------------------------------------------------------
-def sample_complexity_table(rows=None, *, notation: Notation | None = None,
-                            caption: str | None = None, label: str = "tab:sample-complexity") -> str:
+def sample_complexity_table(
+    rows=None, *, notation: Notation | None = None, caption: str | None = None, label: str = "tab:sample-complexity"
+) -> str:
     r"""The comparison table: one row per bound with its computed sample complexity, growth exponents in
     width, depth and rank, whether it exploits low rank and its depth dependence.
 
@@ -253,26 +317,41 @@ def sample_complexity_table(rows=None, *, notation: Notation | None = None,
         raise InputError("rows", rows, "the comparison table needs at least one bound")
     with use(notation if notation is not None else current()) as n:
         W, L, r = n.letter("width"), n.letter("depth"), n.letter("rank")
-        cols = [Column.ragged("Bound", 0.25), Column.ragged("Sample complexity", SAMPLE_COLUMN),
-                Column(f"${W}$", "c"), Column(f"${L}$", "c"), Column(f"${r}$", "c"),
-                Column("Low rank", "c"), Column("Depth", "c")]
+        cols = [
+            Column.ragged("Bound", 0.25),
+            Column.ragged("Sample complexity", SAMPLE_COLUMN),
+            Column(f"${W}$", "c"),
+            Column(f"${L}$", "c"),
+            Column(f"${r}$", "c"),
+            Column("Low rank", "c"),
+            Column("Depth", "c"),
+        ]
         exprs = [field_of(row, "sample_complexity") for row in rows]
         cells, notes = _sample_cells(exprs, n)
         body = []
         for row, sc in zip(rows, cells):
             growth = field_of(row, "growth", {}, required=False)
             low = field_of(row, "exploits_low_rank", False, required=False)
-            body.append([
-                _bound_cell(field_of(row, "key"), field_of(row, "label", "", required=False)),
-                sc,
-                format_exponent(_growth(growth, "W"), n), format_exponent(_growth(growth, "L"), n),
-                format_exponent(_growth(growth, "r"), n),
-                "yes" if low else "no",
-                _depth_cell(field_of(row, "depth_exponent", None, required=False), n)])
-        cap = caption if caption is not None else (
-            f"Sample complexity of each bound (the $N$ at which its complexity term is a fixed constant, "
-            f"polylogarithmic factors dropped), with its growth exponents in the width ${W}$, depth ${L}$ and "
-            f"rank ${r}$ (exp.: exponential growth); all entries are computed from the registered expressions.")
+            body.append(
+                [
+                    _bound_cell(field_of(row, "key"), field_of(row, "label", "", required=False)),
+                    sc,
+                    format_exponent(_growth(growth, "W"), n),
+                    format_exponent(_growth(growth, "L"), n),
+                    format_exponent(_growth(growth, "r"), n),
+                    "yes" if low else "no",
+                    _depth_cell(field_of(row, "depth_exponent", None, required=False), n),
+                ]
+            )
+        cap = (
+            caption
+            if caption is not None
+            else (
+                f"Sample complexity of each bound (the $N$ at which its complexity term is a fixed constant, "
+                f"polylogarithmic factors dropped), with its growth exponents in the width ${W}$, depth ${L}$ and "
+                f"rank ${r}$ (exp.: exponential growth); all entries are computed from the registered expressions."
+            )
+        )
         # a longtable does not float: the table stays in its section and can break across pages
         return booktabs(cols, body, caption=cap, label=label, notes=notes, colsep="4pt", long=True)
 
@@ -328,8 +407,13 @@ def claims_table(results=None, *, caption: str | None = None, label: str = "tab:
     if not results:
         raise InputError("results", results, "the claims table needs at least one audited claim")
     # the verdict column does not wrap: each verdict is one word of the fixed vocabulary
-    cols = [Column("Id", "l"), Column.ragged("Claim", 0.27), Column("Verdict", "l"),
-            Column.ragged("Checked against", 0.17), Column.ragged("Convention", 0.19)]
+    cols = [
+        Column("Id", "l"),
+        Column.ragged("Claim", 0.27),
+        Column("Verdict", "l"),
+        Column.ragged("Checked against", 0.17),
+        Column.ragged("Convention", 0.19),
+    ]
     body = []
     for res in results:
         verdict = str(getattr(field_of(res, "verdict"), "value", field_of(res, "verdict")))
@@ -337,18 +421,35 @@ def claims_table(results=None, *, caption: str | None = None, label: str = "tab:
         if verdict == "fails":
             shown = rf"\textbf{{{shown}}}"
         convention = field_of(res, "convention", "", required=False)
-        body.append([escape(field_of(res, "id")), escape_breakable(field_of(res, "text")), shown,
-                     _keys_cell(field_of(res, "checked_against", None, required=False)),
-                     escape_breakable(convention) if convention else "--"])
-    cap = caption if caption is not None else (
-        "Audit of the claims made about the paper: each verdict is computed by checking the claim against the "
-        "encoded bounds (holds, holds up to a constant, depends on a convention, not universal: true at some of "
-        "the points tested and false at others, fails, undecided).")
+        body.append(
+            [
+                escape(field_of(res, "id")),
+                escape_breakable(field_of(res, "text")),
+                shown,
+                _keys_cell(field_of(res, "checked_against", None, required=False)),
+                escape_breakable(convention) if convention else "--",
+            ]
+        )
+    cap = (
+        caption
+        if caption is not None
+        else (
+            "Audit of the claims made about the paper: each verdict is computed by checking the claim against the "
+            "encoded bounds (holds, holds up to a constant, depends on a convention, not universal: true at some of "
+            "the points tested and false at others, fails, undecided)."
+        )
+    )
     return booktabs(cols, body, caption=cap, label=label, long=True, colsep="4pt")
 
 
-def network_results_table(results, *, network: str = "network", caption: str | None = None,
-                          label: str | None = None, highlight_min: bool = True) -> str:
+def network_results_table(
+    results,
+    *,
+    network: str = "network",
+    caption: str | None = None,
+    label: str | None = None,
+    highlight_min: bool = True,
+) -> str:
     """One network's evaluated bounds: key, mode, p, value and log10 value; the smallest per mode in bold.
 
     ``results``: rows with ``key, mode, p, value, log10_value`` (dicts or objects), or an evaluation object whose
@@ -358,8 +459,13 @@ def network_results_table(results, *, network: str = "network", caption: str | N
     results = list(results)
     if not results:
         raise InputError("results", results, f"no evaluated bounds for {network}")
-    cols = [Column.ragged("Bound", 0.34), Column("Mode", "l"), Column.ragged("$p$", 0.2), Column("Value", "r"),
-            Column(r"$\log_{10}$", "r")]
+    cols = [
+        Column.ragged("Bound", 0.34),
+        Column("Mode", "l"),
+        Column.ragged("$p$", 0.2),
+        Column("Value", "r"),
+        Column(r"$\log_{10}$", "r"),
+    ]
     best: dict = {}
     for res in results:
         lg = field_of(res, "log10_value", None, required=False)
@@ -375,13 +481,23 @@ def network_results_table(results, *, network: str = "network", caption: str | N
         p_cell = _p_cell(field_of(res, "p", None, required=False))
         if field_of(res, "p_rule", "", required=False) == "optimised per layer":
             p_cell = "opt.: " + p_cell.replace("per layer: ", "").strip("$") if p_cell != "--" else "opt."
-        row = [breakable_key(key), escape(mode or "--"), p_cell,
-               format_number(value, lg), f"${float(lg):.3f}$" if lg is not None else "--"]
+        row = [
+            breakable_key(key),
+            escape(mode or "--"),
+            p_cell,
+            format_number(value, lg),
+            f"${float(lg):.3f}$" if lg is not None else "--",
+        ]
         if highlight_min and lg is not None and best.get(mode) == float(lg):
             row = [rf"\textbf{{{c}}}" if not c.startswith("$") else rf"$\mathbf{{{c.strip('$')}}}$" for c in row]
         body.append(row)
-    cap = caption if caption is not None else (
-        f"Bounds evaluated on {escape(network)} (smallest value per mode in bold; dominant forms drop constants "
-        f"and logarithms, explicit forms keep them).")
+    cap = (
+        caption
+        if caption is not None
+        else (
+            f"Bounds evaluated on {escape(network)} (smallest value per mode in bold; dominant forms drop constants "
+            f"and logarithms, explicit forms keep them)."
+        )
+    )
     lab = label if label is not None else "tab:net-" + "".join(ch if ch.isalnum() else "-" for ch in network)
     return booktabs(cols, body, caption=cap, label=lab)

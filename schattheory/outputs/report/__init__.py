@@ -8,6 +8,7 @@ pdflatex is on the PATH). Sections whose modules are missing are kept and say wh
 - :mod:`.audit`, :mod:`.derivation`, :mod:`.network`, :mod:`.pdf` the sections; :mod:`.figures` the PNGs;
 - :mod:`.inputs` the bundled network or ``--model``/``--data``; :mod:`.markdown` tables and layout.
 """
+
 from __future__ import annotations
 
 __all__ = ["build_report"]

@@ -6,6 +6,7 @@ everything is written into a hidden temporary directory beside the destination, 
 only when all of it succeeded (:mod:`schattheory.foundation.output`). A section whose module is missing is kept, with
 the reason, so the report always says what it could not show.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,8 +59,13 @@ def _guarded(key, title, fn, progress, strict):
             raise
         progress(f"{title}: failed ({type(exc).__name__}: {exc}); the report continues without it")
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        sec = Section(key, title, available=False, reason=f"building this section failed: {detail}",
-                      summary=[f"{title}: failed ({type(exc).__name__})"])
+        sec = Section(
+            key,
+            title,
+            available=False,
+            reason=f"building this section failed: {detail}",
+            summary=[f"{title}: failed ({type(exc).__name__})"],
+        )
     progress(f"{title}: {'done' if sec.available else 'unavailable'} ({time.perf_counter() - t0:.1f} s)")
     return sec
 
@@ -77,17 +83,32 @@ def _about(stats, meta, sections) -> Section:
         lines += [f"- **{s.title}**: {s.reason}" for s in missing]
     else:
         lines.append("Every section was produced.")
-    lines += ["", "Provenance tags used throughout: *classical* (textbook or primary source), *paper* (stated in the "
-              "paper's abstract), *transcribed* (from a third-party rendering of the paper, not checked against "
-              "it), *reconstructed* (derived here to match the paper's stated exponents; not the paper's text), "
-              "*derived* (composed here from registered lemmas, replayable).",
-              "", "Files: `report.md` (this), `report.json` (every number), `*.png` (figures), `latex/` (the "
-              "LaTeX document and its PDF where pdflatex exists)."]
+    lines += [
+        "",
+        "Provenance tags used throughout: *classical* (textbook or primary source), *paper* (stated in the "
+        "paper's abstract), *transcribed* (from a third-party rendering of the paper, not checked against "
+        "it), *reconstructed* (derived here to match the paper's stated exponents; not the paper's text), "
+        "*derived* (composed here from registered lemmas, replayable).",
+        "",
+        "Files: `report.md` (this), `report.json` (every number), `*.png` (figures), `latex/` (the "
+        "LaTeX document and its PDF where pdflatex exists).",
+    ]
     return Section("about", "How this report was made", markdown="\n".join(lines) + "\n")
 
 
-def build_report(out=DEFAULT_OUT, model=None, data=None, *, margin=None, figures: bool = True, latex: bool = True,
-                 progress=_stderr, strict: bool = False, skip=(), force: bool = False) -> ReportResult:
+def build_report(
+    out=DEFAULT_OUT,
+    model=None,
+    data=None,
+    *,
+    margin=None,
+    figures: bool = True,
+    latex: bool = True,
+    progress=_stderr,
+    strict: bool = False,
+    skip=(),
+    force: bool = False,
+) -> ReportResult:
     """Build the whole report into ``out`` (replacing a previous report there) and return what was made.
 
     ``skip``: section keys ("audit", "theorem") left out on request; the report says so. ``force``: write into a
@@ -103,8 +124,9 @@ def build_report(out=DEFAULT_OUT, model=None, data=None, *, margin=None, figures
     check_output_dir(out, argument="out", force=force)
     out = Path(os.path.expanduser(os.fspath(out)))
     # announced only if reading takes a while: bad input fails here with its one error line and nothing else
-    announce = threading.Timer(1.0, progress, ("reading the network" + (f" {model}" if model else
-                                                                         " (bundled digits MLP)"),))
+    announce = threading.Timer(
+        1.0, progress, ("reading the network" + (f" {model}" if model else " (bundled digits MLP)"),)
+    )
     announce.daemon = True
     announce.start()
     t0 = time.perf_counter()
@@ -114,7 +136,7 @@ def build_report(out=DEFAULT_OUT, model=None, data=None, *, margin=None, figures
         announce.cancel()
     progress(f"read the network: {stats.depth} layers ({time.perf_counter() - t0:.1f} s)")
 
-    context = {}   # what later sections reuse: the evaluated network, claims results, the main theorem
+    context = {}  # what later sections reuse: the evaluated network, claims results, the main theorem
     progress("evaluating every bound on the network")
     t0 = time.perf_counter()
     result = network.evaluate_stats(stats)
@@ -123,8 +145,15 @@ def build_report(out=DEFAULT_OUT, model=None, data=None, *, margin=None, figures
     sections = []
     for key, mod in (("audit", audit), ("theorem", derivation)):
         if key in skip:
-            sections.append(Section(key, mod.TITLE, available=False, reason="left out on request",
-                                    summary=[f"{mod.TITLE}: left out on request"]))
+            sections.append(
+                Section(
+                    key,
+                    mod.TITLE,
+                    available=False,
+                    reason="left out on request",
+                    summary=[f"{mod.TITLE}: left out on request"],
+                )
+            )
         else:
             sections.append(_guarded(key, mod.TITLE, lambda mod=mod: mod.build(context), progress, strict))
     net_sec = _guarded("network", "The network", lambda: network.build(result, meta), progress, strict)
@@ -141,16 +170,18 @@ def build_report(out=DEFAULT_OUT, model=None, data=None, *, margin=None, figures
                 net_sec.markdown += f"\n*No figures: {why}.*\n"
         if latex:
             progress("writing the LaTeX document")
-            sections.append(_guarded("latex", pdf.TITLE, lambda: pdf.build(tmp / "latex", context), progress,
-                                     strict))
+            sections.append(_guarded("latex", pdf.TITLE, lambda: pdf.build(tmp / "latex", context), progress, strict))
         sections.append(_about(stats, meta, sections))
-        intro = ("What the toolkit is for, on one page: the paper's claims checked, the main theorem derived, and "
-                 "every bound evaluated on a real trained network. Reference: Ledent, Alves, Lei, *Generalization "
-                 "Bounds for Rank-sparse Neural Networks*, NeurIPS 2025, arXiv:2510.21945.\n\n**At a glance**\n\n"
-                 + "\n".join(f"- {line}" for line in _glance(sections)))
+        intro = (
+            "What the toolkit is for, on one page: the paper's claims checked, the main theorem derived, and "
+            "every bound evaluated on a real trained network. Reference: Ledent, Alves, Lei, *Generalization "
+            "Bounds for Rank-sparse Neural Networks*, NeurIPS 2025, arXiv:2510.21945.\n\n**At a glance**\n\n"
+            + "\n".join(f"- {line}" for line in _glance(sections))
+        )
         (tmp / "report.md").write_text(render("schattheory report", intro, sections))
-        (tmp / "report.json").write_text(json.dumps({"sections": [s.to_json() for s in sections]}, indent=1,
-                                                    default=_jsonable) + "\n")
+        (tmp / "report.json").write_text(
+            json.dumps({"sections": [s.to_json() for s in sections]}, indent=1, default=_jsonable) + "\n"
+        )
         files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
     progress(f"wrote {out}/ ({len(files)} files)")
     return ReportResult(out, sections, files)

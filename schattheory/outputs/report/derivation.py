@@ -10,6 +10,7 @@ the repaired per-layer mixed cover); the three forms are limits of the transcrib
 with a time budget, checked against an mpmath sequence at p = 2^(+-k), and compared with the limits declared on the
 independently encoded bound ``ledent2025.per_layer``.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,10 @@ def forms(C, p, timeout: float = 20.0) -> list:
             want = sp.N(value.subs(at), 30)
             with mpmath.workdps(30):
                 gap = abs(last - mpmath.mpf(str(want))) / max(abs(mpmath.mpf(str(want))), 1)
-            check = (f"mpmath at p = {sp.sstr(seq[-1][0])} with {', '.join(f'{k}={v}' for k, v in at.items())}: "
-                     f"{mpmath.nstr(last, 12)} vs {sp.N(want, 12)} (relative gap {mpmath.nstr(gap, 2)})")
+            check = (
+                f"mpmath at p = {sp.sstr(seq[-1][0])} with {', '.join(f'{k}={v}' for k, v in at.items())}: "
+                f"{mpmath.nstr(last, 12)} vs {sp.N(want, 12)} (relative gap {mpmath.nstr(gap, 2)})"
+            )
         out.append((label, point, value, method, check))
     return out
 
@@ -68,23 +71,44 @@ def build(context=None) -> Section:
     cfs = forms(c_star(p), p)
     if context is not None:
         context["main_theorem"] = bound
-    lhs = sp.sstr(bound.lhs) if isinstance(bound.lhs, sp.Basic) else re.sub(r"\\text\{([^}]*)\}", r"\1",
-                                                                             bound.lhs or "gap")
-    lines = [f"**Derived covering step** (`{bound.key}`, status *{bound.status.value}*; weakest step in the chain: "
-             f"*{der.weakest_status().value}*):", "", "```", f"{lhs} <= {sp.sstr(bound.expr)}",
-             "```", "", "and the transcribed per-layer complexity of Theorem 3.6 (dominant form, not derived)", "",
-             "```", f"C_l(p) = {sp.sstr(C)}", "```", "",
-             "X = B prod_i ||A_i|| / gamma (margin-normalised norm factor), rho = r_l(p) = sum_i (sigma_i/sigma_1)^p "
-             "(rank proxy), a = U_l + d_(l-1), Omega = W_l (1 for dense layers under the default convention).", "",
-             "**The chain of steps** (replayable; each names the lemma it uses and its status):", "", "```",
-             der.describe(), "```", "",
-             f"**Against the transcribed form** (SOURCES.md [P4.1], [P4.3]): the correct per-layer cover's rate is "
-             f"{sp.sstr(cmp['derived'])}, not the transcribed summand; it matches {cmp['matches']}; differences: "
-             f"{cmp['extra']}. The first release derived c_p C_l(p) from a mixed cover that charged the tail its "
-             "spectral norm; that cover is false and the derivation is withdrawn. The certified explicit bound built "
-             "on the correct cover is `ledent2025.fc.explicit` (proofs/main_bound).", "",
-             "**The three forms of the transcribed per-layer complexity** (sympy with a time budget; the numeric "
-             "column is an independent mpmath sequence at an example point):", ""]
+    lhs = (
+        sp.sstr(bound.lhs)
+        if isinstance(bound.lhs, sp.Basic)
+        else re.sub(r"\\text\{([^}]*)\}", r"\1", bound.lhs or "gap")
+    )
+    lines = [
+        f"**Derived covering step** (`{bound.key}`, status *{bound.status.value}*; weakest step in the chain: "
+        f"*{der.weakest_status().value}*):",
+        "",
+        "```",
+        f"{lhs} <= {sp.sstr(bound.expr)}",
+        "```",
+        "",
+        "and the transcribed per-layer complexity of Theorem 3.6 (dominant form, not derived)",
+        "",
+        "```",
+        f"C_l(p) = {sp.sstr(C)}",
+        "```",
+        "",
+        "X = B prod_i ||A_i|| / gamma (margin-normalised norm factor), rho = r_l(p) = sum_i (sigma_i/sigma_1)^p "
+        "(rank proxy), a = U_l + d_(l-1), Omega = W_l (1 for dense layers under the default convention).",
+        "",
+        "**The chain of steps** (replayable; each names the lemma it uses and its status):",
+        "",
+        "```",
+        der.describe(),
+        "```",
+        "",
+        f"**Against the transcribed form** (SOURCES.md [P4.1], [P4.3]): the correct per-layer cover's rate is "
+        f"{sp.sstr(cmp['derived'])}, not the transcribed summand; it matches {cmp['matches']}; differences: "
+        f"{cmp['extra']}. The first release derived c_p C_l(p) from a mixed cover that charged the tail its "
+        "spectral norm; that cover is false and the derivation is withdrawn. The certified explicit bound built "
+        "on the correct cover is `ledent2025.fc.explicit` (proofs/main_bound).",
+        "",
+        "**The three forms of the transcribed per-layer complexity** (sympy with a time budget; the numeric "
+        "column is an independent mpmath sequence at an example point):",
+        "",
+    ]
     from schattheory.outputs.report.markdown import table
 
     declared = _declared()
@@ -93,26 +117,40 @@ def build(context=None) -> Section:
         dec = declared.get(point)
         agree = "" if dec is None else ("yes" if sp.simplify(dec - value) == 0 else f"NO (declared {sp.sstr(dec)})")
         rows.append([label, sp.sstr(value), method, check or "-", agree or "-"])
-    lines += [table(["p", "C_l(p)", "method", "numeric check", "equals the limit declared on ledent2025.per_layer"],
-                    rows), ""]
-    lines += ["Reading the forms: as p -> 0+ the rank proxy rho tends to the rank, so C_l -> rank_l (U_l + d_(l-1)), "
-              "a parameter count of a rank-r factorisation, and the bound becomes sqrt(L/N sum_l rank_l (U_l + "
-              "d_(l-1))): sample complexity 2 W r L^2 for square layers (claim C04). At p = 1 it is the weighted "
-              "geometric mean (rho a)^(2/3) (Omega X^2)^(1/3). As p -> oo it tends to Omega X^2 = W_l (B prod ||A_i|| "
-              "/ gamma)^2, a purely norm-based complexity (width-free when W_l = 1, which is why the p -> oo claim "
-              "C06 depends on the W_l convention).", "",
-              "On the whole network the same limits give sqrt(L/N sum_l rank_l (U_l + d_(l-1))) (p -> 0+), "
-              "sqrt(L/N sum_l (r_l(1) (U_l + d_(l-1)))^(2/3) (W_l X^2)^(1/3)) (p = 1) and X sqrt(L sum_l W_l / N) "
-              "(p -> oo)." + _on_network(context), "",
-              "The balancing constant of the repaired cover, c*_p = " + sp.sstr(c_star(p)) + " (balancing at "
-              "exponent 2p/(2-p); the cover needs p < 2): "
-              + "; ".join(f"{lab}: {sp.sstr(val)} ({meth})" for lab, _, val, meth, _ in cfs) + "."]
-    summary = [f"main theorem's covering step derived ({len(der.steps)} steps, weakest status "
-               f"{der.weakest_status().value}); transcribed C_l -> "
-               + ", ".join(f"{sp.sstr(v)} at {lab}" for lab, _, v, _, _ in fs)]
-    data = {"key": bound.key, "expr": sp.sstr(bound.expr), "per_layer": sp.sstr(C),
-            "steps": der.describe().splitlines()[1:], "ratio_to_transcribed": sp.sstr(cmp["ratio"]),
-            "forms": [{"p": lab, "value": sp.sstr(v), "method": m, "numeric_check": c} for lab, _, v, m, c in fs]}
+    lines += [
+        table(["p", "C_l(p)", "method", "numeric check", "equals the limit declared on ledent2025.per_layer"], rows),
+        "",
+    ]
+    lines += [
+        "Reading the forms: as p -> 0+ the rank proxy rho tends to the rank, so C_l -> rank_l (U_l + d_(l-1)), "
+        "a parameter count of a rank-r factorisation, and the bound becomes sqrt(L/N sum_l rank_l (U_l + "
+        "d_(l-1))): sample complexity 2 W r L^2 for square layers (claim C04). At p = 1 it is the weighted "
+        "geometric mean (rho a)^(2/3) (Omega X^2)^(1/3). As p -> oo it tends to Omega X^2 = W_l (B prod ||A_i|| "
+        "/ gamma)^2, a purely norm-based complexity (width-free when W_l = 1, which is why the p -> oo claim "
+        "C06 depends on the W_l convention).",
+        "",
+        "On the whole network the same limits give sqrt(L/N sum_l rank_l (U_l + d_(l-1))) (p -> 0+), "
+        "sqrt(L/N sum_l (r_l(1) (U_l + d_(l-1)))^(2/3) (W_l X^2)^(1/3)) (p = 1) and X sqrt(L sum_l W_l / N) "
+        "(p -> oo)." + _on_network(context),
+        "",
+        "The balancing constant of the repaired cover, c*_p = " + sp.sstr(c_star(p)) + " (balancing at "
+        "exponent 2p/(2-p); the cover needs p < 2): "
+        + "; ".join(f"{lab}: {sp.sstr(val)} ({meth})" for lab, _, val, meth, _ in cfs)
+        + ".",
+    ]
+    summary = [
+        f"main theorem's covering step derived ({len(der.steps)} steps, weakest status "
+        f"{der.weakest_status().value}); transcribed C_l -> "
+        + ", ".join(f"{sp.sstr(v)} at {lab}" for lab, _, v, _, _ in fs)
+    ]
+    data = {
+        "key": bound.key,
+        "expr": sp.sstr(bound.expr),
+        "per_layer": sp.sstr(C),
+        "steps": der.describe().splitlines()[1:],
+        "ratio_to_transcribed": sp.sstr(cmp["ratio"]),
+        "forms": [{"p": lab, "value": sp.sstr(v), "method": m, "numeric_check": c} for lab, _, v, m, c in fs],
+    }
     return Section("theorem", TITLE, markdown="\n".join(lines) + "\n", summary=summary, data=data)
 
 
@@ -135,8 +173,10 @@ def _on_network(context) -> str:
         except Exception:  # noqa: BLE001  (a family that cannot be evaluated here: say nothing)
             return ""
         parts.append(f"{label}: {v.value:.4g}" if v.value is not None else f"{label}: 10^{v.log10_value:.2f}")
-    return (" On the report's network the dominant main bound (fully-connected form, W_l = 1, every layer at the "
-            "same p) is " + "; ".join(parts) + ".")
+    return (
+        " On the report's network the dominant main bound (fully-connected form, W_l = 1, every layer at the "
+        "same p) is " + "; ".join(parts) + "."
+    )
 
 
 def _declared() -> dict:

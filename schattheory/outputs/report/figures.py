@@ -4,6 +4,7 @@ Each function takes the evaluated network (:class:`~schattheory.outputs.report.n
 writes one PNG and returns ``(file name, caption)``. matplotlib is imported only here, with the Agg backend, so
 importing schattheory never imports it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -44,8 +45,10 @@ def spectra(result, outdir):
     fig.tight_layout()
     fig.savefig(outdir / "spectra.png")
     plt.close(fig)
-    return "spectra.png", ("Singular values of each layer divided by its largest (log scale); dotted lines at "
-                           "1e-2 and 1e-3, the thresholds of the relative ranks in the layer table.")
+    return "spectra.png", (
+        "Singular values of each layer divided by its largest (log scale); dotted lines at "
+        "1e-2 and 1e-3, the thresholds of the relative ranks in the layer table."
+    )
 
 
 def rank_proxies(result, outdir):
@@ -63,8 +66,11 @@ def rank_proxies(result, outdir):
     fig.tight_layout()
     fig.savefig(outdir / "rank_proxy.png")
     plt.close(fig)
-    return "rank_proxy.png", "Rank proxy r(p) of each layer against p: the numerical rank at p -> 0+, the " \
-                             "multiplicity of sigma_1 as p -> oo."
+    return (
+        "rank_proxy.png",
+        "Rank proxy r(p) of each layer against p: the numerical rank at p -> 0+, the "
+        "multiplicity of sigma_1 as p -> oo.",
+    )
 
 
 def bounds(result, outdir):
@@ -111,9 +117,11 @@ def main_bound_curve(result, outdir):
     fig.tight_layout()
     fig.savefig(outdir / "main_bound_vs_p.png")
     plt.close(fig)
-    return "main_bound_vs_p.png", ("log10 of the main bound (Ledent, Alves, Lei; fully-connected form, W_l = 1) "
-                                   "with every layer at the same p, dominant (blue) and explicit (red), against "
-                                   "the baselines of the same colour (flat in p). Below 0 a bound is non-vacuous.")
+    return "main_bound_vs_p.png", (
+        "log10 of the main bound (Ledent, Alves, Lei; fully-connected form, W_l = 1) "
+        "with every layer at the same p, dominant (blue) and explicit (red), against "
+        "the baselines of the same colour (flat in p). Below 0 a bound is non-vacuous."
+    )
 
 
 def make_figures(result, outdir):

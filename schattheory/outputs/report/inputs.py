@@ -11,6 +11,7 @@ rule (:mod:`schattheory.outputs.report.margins`) unless ``margin`` is given.
 >>> stats.source, meta["config"]["depth"], len(stats.extras["activation_norms"])
 ('bundled digits_mlp.npz', 4, 4)
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -25,9 +26,15 @@ __all__ = ["load_network", "read_statistics", "STATISTICS_SCHEMA"]
 
 #: the fields of a statistics JSON (its ``data`` block, or the object itself), checked before any work
 STATISTICS_SCHEMA = {
-    "n": integer(minimum=1), "input_norm": number(positive=True), "data_frobenius": number(positive=True),
-    "margin": number(positive=True), "margin_loss": number(minimum=0, maximum=1), "num_classes": integer(minimum=2),
-    "margin_rule": string(), "activation_norms": list_of(number(minimum=0)), "margins": list_of(number()),
+    "n": integer(minimum=1),
+    "input_norm": number(positive=True),
+    "data_frobenius": number(positive=True),
+    "margin": number(positive=True),
+    "margin_loss": number(minimum=0, maximum=1),
+    "num_classes": integer(minimum=2),
+    "margin_rule": string(),
+    "activation_norms": list_of(number(minimum=0)),
+    "margins": list_of(number()),
 }
 _REQUIRED = ("n", "input_norm", "data_frobenius", "margin")
 
@@ -80,18 +87,22 @@ def load_network(model=None, data=None, margin=None):
             raise InputError("data", str(data), "must be a statistics .json or an .npz with arrays X and y")
     if margin is not None and kind != ".npz":
         raise InputError("margin", margin, "applies to --data FILE.npz (a statistics .json carries its margin)")
-    meta = read_statistics(data) if kind == ".json" else None    # checked before any tensor is read
+    meta = read_statistics(data) if kind == ".json" else None  # checked before any tensor is read
     tools = _loaders()
     if kind == ".npz":
         if tools is None:
-            raise InputError("data", str(data), "an .npz data file needs the network loaders (schattheory.networks), "
-                                                "which are not available here; give a statistics .json instead")
+            raise InputError(
+                "data",
+                str(data),
+                "an .npz data file needs the network loaders (schattheory.networks), "
+                "which are not available here; give a statistics .json instead",
+            )
         return _forward_stats(tools, model, data, margin), None
     act = meta.get("data", meta).get("activation_norms") if meta is not None else None
     stats = _spectra_only(tools, model, None if act is None else (len(act), str(data)))
     if kind == ".json":
         extras = dict(stats.extras)
-        act = [float(v) for v in act] if act is not None else None   # its length was checked with the plan
+        act = [float(v) for v in act] if act is not None else None  # its length was checked with the plan
         data_stats, act = _augmented(extras.get("homogeneous"), bundled.data_stats(meta), act)
         if act is not None:
             extras["activation_norms"] = act
@@ -105,14 +116,20 @@ def _spectra_only(tools, model: Path, depth_check=None):
 
     if tools is None:
         if model.suffix.lower() != ".npz":
-            raise InputError("model", str(model), "only .npz weight files can be read without the network "
-                                                  "loaders (schattheory.networks)")
+            raise InputError(
+                "model",
+                str(model),
+                "only .npz weight files can be read without the network loaders (schattheory.networks)",
+            )
         return bundled.network_stats(model)
     plan_model, NetworkSpectra, _, _ = tools
     plan = plan_model(str(model))
     if depth_check is not None and depth_check[0] != len(plan.layers):
-        raise InputError("data", depth_check[1], f"has {depth_check[0]} activation_norms but the network has "
-                                                 f"{len(plan.layers)} layers")
+        raise InputError(
+            "data",
+            depth_check[1],
+            f"has {depth_check[0]} activation_norms but the network has {len(plan.layers)} layers",
+        )
     return NetworkSpectra.from_model(None, plan=plan).to_netstats(None)
 
 
@@ -129,7 +146,7 @@ def _forward_stats(tools, model: Path, data: Path, margin):
     act = []
 
     def on_layer(raw, index):
-        act.append(float(np.max(np.linalg.norm(fwd.h, axis=1))))   # B_(l-1,A): what enters this layer
+        act.append(float(np.max(np.linalg.norm(fwd.h, axis=1))))  # B_(l-1,A): what enters this layer
         fwd(raw, index)
 
     spectra = NetworkSpectra.from_model(None, plan=plan, on_layer=on_layer)
@@ -146,9 +163,15 @@ def _forward_stats(tools, model: Path, data: Path, margin):
             raise InputError("margin", margin, "must be > 0: a zero or negative margin makes every margin bound void")
         loss, rule = float(np.mean(marg <= gamma)), "given"
     k = plan.layers[-1].shape[0]
-    stats = DataStats(n=int(X.shape[0]), input_norm=float(np.max(np.linalg.norm(X, axis=1))),
-                      data_frobenius=float(np.linalg.norm(X)), margin=gamma, margin_loss=loss,
-                      num_classes=max(2, int(k)), margin_rule=rule)
+    stats = DataStats(
+        n=int(X.shape[0]),
+        input_norm=float(np.max(np.linalg.norm(X, axis=1))),
+        data_frobenius=float(np.linalg.norm(X)),
+        margin=gamma,
+        margin_loss=loss,
+        num_classes=max(2, int(k)),
+        margin_rule=rule,
+    )
     stats, act = _augmented(spectra.homogeneous, stats, act)
     net = spectra.to_netstats(stats)
     return replace(net, extras={**net.extras, "activation_norms": act})

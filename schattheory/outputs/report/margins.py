@@ -11,6 +11,7 @@ training points with margin <= gamma) exceeds the training error by at most ``dr
 >>> 0.5 < g < 1.0, loss
 (True, 0.2)
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,9 @@ from schattheory.foundation.errors import InputError
 __all__ = ["ACCURACY_DROP", "RULE_TEXT", "margin_for_accuracy_drop", "activation_norms"]
 
 ACCURACY_DROP = 0.01
-RULE_TEXT = ("largest gamma with margin loss <= training error + {drop:g} (setup of the paper's Appendix D.3, "
-             "transcribed)")
+RULE_TEXT = (
+    "largest gamma with margin loss <= training error + {drop:g} (setup of the paper's Appendix D.3, transcribed)"
+)
 
 
 def margin_for_accuracy_drop(margins, train_error=None, drop: float = ACCURACY_DROP):
@@ -38,10 +40,10 @@ def margin_for_accuracy_drop(margins, train_error=None, drop: float = ACCURACY_D
         train_error = float(np.mean(srt < 0))
     if not srt[-1] > 0:
         raise InputError("margins", f"max {srt[-1]:.3g}", "no training point has a positive margin")
-    allowed = int(math.floor((train_error + drop) * srt.size + 1e-9))   # points allowed at or below gamma
+    allowed = int(math.floor((train_error + drop) * srt.size + 1e-9))  # points allowed at or below gamma
     k = min(allowed, srt.size - 1)
     nxt = srt[k] if srt[k] > 0 else srt[srt > 0][0]
-    gamma = float(nxt) * (1 - 1e-12)   # just below the first margin that must stay above gamma
+    gamma = float(nxt) * (1 - 1e-12)  # just below the first margin that must stay above gamma
     return gamma, float(np.mean(srt <= gamma))
 
 

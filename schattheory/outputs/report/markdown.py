@@ -7,6 +7,7 @@
 >>> fmt(123456.789), fmt(0.000123), fmt(None)
 ('1.23e+05', '0.000123', 'n/a')
 """
+
 from __future__ import annotations
 
 import math

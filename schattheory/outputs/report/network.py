@@ -12,6 +12,7 @@ The bundled network's first layer is 64 x 64 with a bias: folded into homogeneou
 >>> row["name"], row["shape"], row["rank_proxy_p0"] == row["rank"]
 ('fc1', [65, 65], True)
 """
+
 from __future__ import annotations
 
 import math
@@ -35,9 +36,17 @@ RANK_TOLS = (1e-2, 1e-3)
 
 def layer_row(lay) -> dict:
     """Shape, norms, numerical and relative ranks, stable/effective rank and rank proxies of one layer."""
-    row = {"name": lay.name, "shape": list(lay.shape), "spectral": lay.spectral, "frobenius": lay.frobenius,
-           "nuclear": lay.nuclear, "norm21": lay.norm21, "rank": lay.rank, "stable_rank": lay.stable_rank,
-           "effective_rank": lay.effective_rank}
+    row = {
+        "name": lay.name,
+        "shape": list(lay.shape),
+        "spectral": lay.spectral,
+        "frobenius": lay.frobenius,
+        "nuclear": lay.nuclear,
+        "norm21": lay.norm21,
+        "rank": lay.rank,
+        "stable_rank": lay.stable_rank,
+        "effective_rank": lay.effective_rank,
+    }
     for tau in RANK_TOLS:
         row[f"rank_rel{tau:g}"] = int(np.count_nonzero(lay.sigma > tau * lay.sigma[0]))
     for p in P_GRID:
@@ -52,13 +61,13 @@ class NetworkResult:
     source: str
     layers: list
     data: dict | None
-    bounds: list = field(default_factory=list)     # {key, family, mode, p, p_rule, value, log10_value, ...}
-    skipped: list = field(default_factory=list)    # {family, mode, p_rule, reason}
+    bounds: list = field(default_factory=list)  # {key, family, mode, p, p_rule, value, log10_value, ...}
+    skipped: list = field(default_factory=list)  # {family, mode, p_rule, reason}
     available: bool = False
     status: str = ""
-    curves: dict = field(default_factory=dict)     # optional: main bound against p, per layer and network
-    spectra: list = field(default_factory=list)    # (name, sigma array) for the figures
-    stats: object = None                           # the NetworkStats evaluated
+    curves: dict = field(default_factory=dict)  # optional: main bound against p, per layer and network
+    spectra: list = field(default_factory=list)  # (name, sigma array) for the figures
+    stats: object = None  # the NetworkStats evaluated
 
     def best(self):
         """Per (key, mode) the smallest log10 value over the p's evaluated, sorted tightest first."""
@@ -74,8 +83,15 @@ class NetworkResult:
 def _data_dict(data) -> dict | None:
     if data is None:
         return None
-    return {"n": data.n, "input_norm": data.input_norm, "data_frobenius": data.data_frobenius, "margin": data.margin,
-            "margin_loss": data.margin_loss, "num_classes": data.num_classes, "margin_rule": data.margin_rule}
+    return {
+        "n": data.n,
+        "input_norm": data.input_norm,
+        "data_frobenius": data.data_frobenius,
+        "margin": data.margin,
+        "margin_loss": data.margin_loss,
+        "num_classes": data.num_classes,
+        "margin_rule": data.margin_rule,
+    }
 
 
 def bounds_api():
@@ -92,20 +108,32 @@ def _row(v, p_rule) -> dict:
         p = [float(x) for x in p]
     elif p is not None:
         p = float(p)
-    return {"key": v.key, "family": v.family, "mode": v.mode, "p": p, "p_rule": p_rule,
-            "value": None if v.value is None or not math.isfinite(v.value) else float(v.value),
-            "log10_value": float(v.log10_value), "status": (v.details or {}).get("status", ""),
-            "note": (v.details or {}).get("note", ""), "union_bound": (v.details or {}).get("union_bound", ""),
-            "certified": (v.details or {}).get("certified", "")}
+    return {
+        "key": v.key,
+        "family": v.family,
+        "mode": v.mode,
+        "p": p,
+        "p_rule": p_rule,
+        "value": None if v.value is None or not math.isfinite(v.value) else float(v.value),
+        "log10_value": float(v.log10_value),
+        "status": (v.details or {}).get("status", ""),
+        "note": (v.details or {}).get("note", ""),
+        "union_bound": (v.details or {}).get("union_bound", ""),
+        "certified": (v.details or {}).get("certified", ""),
+    }
 
 
 def evaluate_stats(stats, ps=DEFAULT_PS, *, curves: bool = True, delta: float = 0.01) -> NetworkResult:
     """Layer rows for ``stats`` and every registered network bound on it: each family in both modes; families
     with a Schatten exponent at each fixed p in ``ps`` (the same p for every layer) and with p optimised per layer
     on the default grid (the explicit mode pays the union bound over the grid)."""
-    res = NetworkResult(source=stats.source, layers=[layer_row(lay) for lay in stats.layers],
-                        data=_data_dict(stats.data), spectra=[(lay.name, lay.sigma) for lay in stats.layers],
-                        stats=stats)
+    res = NetworkResult(
+        source=stats.source,
+        layers=[layer_row(lay) for lay in stats.layers],
+        data=_data_dict(stats.data),
+        spectra=[(lay.name, lay.sigma) for lay in stats.layers],
+        stats=stats,
+    )
     if stats.data is None:
         res.status = "no data statistics (n, input norm, margin) were given, so no bound can be evaluated"
         return res
@@ -120,24 +148,35 @@ def evaluate_stats(stats, ps=DEFAULT_PS, *, curves: bool = True, delta: float = 
         for mode in ("dominant", "explicit"):
             calls = []
             if family in p_families:
-                calls += [("fixed", lambda p=p: api.evaluate_network(stats, family, mode, p, delta=delta))
-                          for p in ps]
-                calls.append(("optimised per layer",
-                              lambda: api.optimise_ledent_p(stats, None, mode, delta=delta, family=family)))
+                calls += [("fixed", lambda p=p: api.evaluate_network(stats, family, mode, p, delta=delta)) for p in ps]
+                calls.append(
+                    (
+                        "optimised per layer",
+                        lambda: api.optimise_ledent_p(stats, None, mode, delta=delta, family=family),
+                    )
+                )
             else:
                 calls.append((None, lambda: api.evaluate_network(stats, family, mode, delta=delta)))
             for rule, call in calls:
                 try:
                     res.bounds.append(_row(call(), rule))
-                except (InputError, ValueError, NotImplementedError) as exc:   # a reason the family gives
+                except (InputError, ValueError, NotImplementedError) as exc:  # a reason the family gives
                     res.skipped.append({"family": family, "mode": mode, "p_rule": rule, "reason": str(exc)})
                 except Exception as exc:  # noqa: BLE001  (a failing family is reported, the others still run)
-                    res.skipped.append({"family": family, "mode": mode, "p_rule": rule,
-                                        "reason": f"evaluation failed: {type(exc).__name__}: {exc}"})
+                    res.skipped.append(
+                        {
+                            "family": family,
+                            "mode": mode,
+                            "p_rule": rule,
+                            "reason": f"evaluation failed: {type(exc).__name__}: {exc}",
+                        }
+                    )
     res.available = bool(res.bounds)
-    res.status = ("every registered network bound evaluated (dominant: constants and logs dropped, as in the "
-                  "paper's comparison; explicit: every constant and the confidence term, where the source gives "
-                  f"them; delta = {delta:g})")
+    res.status = (
+        "every registered network bound evaluated (dominant: constants and logs dropped, as in the "
+        "paper's comparison; explicit: every constant and the confidence term, where the source gives "
+        f"them; delta = {delta:g})"
+    )
     if curves:
         res.curves = _curves(api, stats, delta, res)
     return res
@@ -194,8 +233,15 @@ def comparison_by_p(result) -> list:
         for r in main_rows(result):
             if r["mode"] != mode:
                 continue
-            out.append({"mode": mode, "p": _p_text(r), "main": r, "baseline": best_base,
-                        "main_wins": r["log10_value"] < best_base["log10_value"]})
+            out.append(
+                {
+                    "mode": mode,
+                    "p": _p_text(r),
+                    "main": r,
+                    "baseline": best_base,
+                    "main_wins": r["log10_value"] < best_base["log10_value"],
+                }
+            )
     return out
 
 
@@ -204,42 +250,78 @@ def build(result: NetworkResult, meta: dict | None = None) -> Section:
     lines = [f"Network: `{result.source}`."]
     hom = (getattr(result.stats, "extras", None) or {}).get("homogeneous")
     if hom is not None:
-        lines.append(f"Evaluated as: {hom.describe()}; the layer norms below are those of these operators and B, "
-                     "||X||_F are those of the augmented inputs.")
+        lines.append(
+            f"Evaluated as: {hom.describe()}; the layer norms below are those of these operators and B, "
+            "||X||_F are those of the augmented inputs."
+        )
     test_error = None
     if meta:
         cfg = meta.get("config", {})
         test_error = meta.get("test_error")
-        lines.append(f"Trained by `examples/digits_study.py` on scikit-learn's digits: depth {cfg.get('depth')}, "
-                     f"width {cfg.get('width')}, weight decay {cfg.get('weight_decay')}, {cfg.get('steps')} "
-                     f"full-batch gradient steps (heavy-ball momentum), seed {cfg.get('seed')}; training error "
-                     f"{fmt(meta.get('train_error'))}, **true test error {fmt(test_error)}**.")
+        lines.append(
+            f"Trained by `examples/digits_study.py` on scikit-learn's digits: depth {cfg.get('depth')}, "
+            f"width {cfg.get('width')}, weight decay {cfg.get('weight_decay')}, {cfg.get('steps')} "
+            f"full-batch gradient steps (heavy-ball momentum), seed {cfg.get('seed')}; training error "
+            f"{fmt(meta.get('train_error'))}, **true test error {fmt(test_error)}**."
+        )
     d = result.data
     if d:
-        lines.append(f"Data statistics: n = {d['n']}, B = max ||x||_2 = {fmt(d['input_norm'], 4)}, "
-                     f"||X||_F = {fmt(d['data_frobenius'], 4)}, margin gamma = {fmt(d['margin'], 4)} "
-                     f"({d['margin_rule']}; margin loss at gamma {fmt(d['margin_loss'])}).")
-    best_dom = next((r for r in result.bounds if r["family"] == "ledent2025" and r["mode"] == "dominant"
-                     and r["p_rule"] == "optimised per layer"), None)
+        lines.append(
+            f"Data statistics: n = {d['n']}, B = max ||x||_2 = {fmt(d['input_norm'], 4)}, "
+            f"||X||_F = {fmt(d['data_frobenius'], 4)}, margin gamma = {fmt(d['margin'], 4)} "
+            f"({d['margin_rule']}; margin loss at gamma {fmt(d['margin_loss'])})."
+        )
+    best_dom = next(
+        (
+            r
+            for r in result.bounds
+            if r["family"] == "ledent2025" and r["mode"] == "dominant" and r["p_rule"] == "optimised per layer"
+        ),
+        None,
+    )
     lines += ["", "### Layers", ""]
-    head = ["layer", "shape", "||A||_sigma", "||A||_F", "||A||_*", "rank", "rank sigma>1e-2 s1", "rank sigma>1e-3 s1",
-            "stable rank"] + [f"r(p={p:g})" for p in P_GRID if p]
+    head = [
+        "layer",
+        "shape",
+        "||A||_sigma",
+        "||A||_F",
+        "||A||_*",
+        "rank",
+        "rank sigma>1e-2 s1",
+        "rank sigma>1e-3 s1",
+        "stable rank",
+    ] + [f"r(p={p:g})" for p in P_GRID if p]
     if best_dom:
         head.append("best p (main bound, dominant)")
     rows = []
     for i, r in enumerate(result.layers):
-        row = [r["name"], "x".join(map(str, r["shape"])), r["spectral"], r["frobenius"], r["nuclear"], r["rank"],
-               r["rank_rel0.01"], r["rank_rel0.001"], r["stable_rank"]] + [r[f"rank_proxy_p{p:g}"] for p in P_GRID if p]
+        row = [
+            r["name"],
+            "x".join(map(str, r["shape"])),
+            r["spectral"],
+            r["frobenius"],
+            r["nuclear"],
+            r["rank"],
+            r["rank_rel0.01"],
+            r["rank_rel0.001"],
+            r["stable_rank"],
+        ] + [r[f"rank_proxy_p{p:g}"] for p in P_GRID if p]
         if best_dom:
             row.append(fmt(best_dom["p"][i]))
         rows.append(row)
-    lines += [table(head, rows), "",
-              "r(p) is the rank proxy sum_i (sigma_i/sigma_1)^p: it tends to the rank as p -> 0+ and to the "
-              "multiplicity of sigma_1 as p -> oo; `rank` is the numerical rank (NumPy's tolerance). The best p "
-              "per layer minimises that layer's term of the main bound over the default grid.", ""]
-    summary = [f"network {result.source}: {len(result.layers)} layers, ranks (sigma > 1e-2 sigma_1) "
-               + " ".join(str(r["rank_rel0.01"]) for r in result.layers)
-               + (f", test error {fmt(test_error)}" if test_error is not None else "")]
+    lines += [
+        table(head, rows),
+        "",
+        "r(p) is the rank proxy sum_i (sigma_i/sigma_1)^p: it tends to the rank as p -> 0+ and to the "
+        "multiplicity of sigma_1 as p -> oo; `rank` is the numerical rank (NumPy's tolerance). The best p "
+        "per layer minimises that layer's term of the main bound over the default grid.",
+        "",
+    ]
+    summary = [
+        f"network {result.source}: {len(result.layers)} layers, ranks (sigma > 1e-2 sigma_1) "
+        + " ".join(str(r["rank_rel0.01"]) for r in result.layers)
+        + (f", test error {fmt(test_error)}" if test_error is not None else "")
+    ]
     lines += ["### Bounds", ""]
     if not result.bounds:
         lines.append(f"**Unavailable.** {result.status}")
@@ -248,36 +330,76 @@ def build(result: NetworkResult, meta: dict | None = None) -> Section:
         gap = None
         if test_error is not None and d:
             gap = test_error - d["margin_loss"]
-        lines += [result.status + ".", "",
-                  "Every bound here bounds the generalization gap Pr[error] - R_gamma (test error minus the "
-                  "training margin loss at gamma; for the VC bound, minus the training error). "
-                  + (f"On this network the true gap is {fmt(test_error)} - {fmt(d['margin_loss'])} = {fmt(gap)}; "
-                     "a bound above 1 is vacuous. " if gap is not None else "")
-                  + "Dominant forms drop constants and logarithms (the paper's comparison), so only their ratios "
-                    "mean something: they are not bounds. The main bound's explicit row is a certified bound "
-                    "(derived here, proofs/main_bound: union over the norm, margin and p grids charged; dense ReLU "
-                    "layers, p < 2; not the paper's constants); the column 'certified' says what each row is.", ""]
+        lines += [
+            result.status + ".",
+            "",
+            "Every bound here bounds the generalization gap Pr[error] - R_gamma (test error minus the "
+            "training margin loss at gamma; for the VC bound, minus the training error). "
+            + (
+                f"On this network the true gap is {fmt(test_error)} - {fmt(d['margin_loss'])} = {fmt(gap)}; "
+                "a bound above 1 is vacuous. "
+                if gap is not None
+                else ""
+            )
+            + "Dominant forms drop constants and logarithms (the paper's comparison), so only their ratios "
+            "mean something: they are not bounds. The main bound's explicit row is a certified bound "
+            "(derived here, proofs/main_bound: union over the norm, margin and p grids charged; dense ReLU "
+            "layers, p < 2; not the paper's constants); the column 'certified' says what each row is.",
+            "",
+        ]
         for mode in ("dominant", "explicit"):
             t = tightest(result, mode)
             if t:
-                lines.append(f"- tightest {mode} bound: `{t['key']}` (p {_p_text(t)}) = {_value_text(t)} "
-                             f"(log10 {t['log10_value']:.3f})")
+                lines.append(
+                    f"- tightest {mode} bound: `{t['key']}` (p {_p_text(t)}) = {_value_text(t)} "
+                    f"(log10 {t['log10_value']:.3f})"
+                )
                 summary.append(f"tightest {mode} bound: {t['key']} (p {_p_text(t)}) = {_value_text(t)}")
         comp = comparison_by_p(result)
         if comp:
-            lines += ["", "**The main bound at each p against the best baseline of the same mode** (baselines: "
-                      "every family without a Schatten exponent):", "",
-                      table(["mode", "p", "main bound (ledent2025)", "best baseline", "baseline value", "main wins"],
-                            [[c["mode"], c["p"], _value_text(c["main"]), c["baseline"]["key"],
-                              _value_text(c["baseline"]), "yes" if c["main_wins"] else "no"] for c in comp])]
+            lines += [
+                "",
+                "**The main bound at each p against the best baseline of the same mode** (baselines: "
+                "every family without a Schatten exponent):",
+                "",
+                table(
+                    ["mode", "p", "main bound (ledent2025)", "best baseline", "baseline value", "main wins"],
+                    [
+                        [
+                            c["mode"],
+                            c["p"],
+                            _value_text(c["main"]),
+                            c["baseline"]["key"],
+                            _value_text(c["baseline"]),
+                            "yes" if c["main_wins"] else "no",
+                        ]
+                        for c in comp
+                    ],
+                ),
+            ]
             wins = [c for c in comp if c["mode"] == "dominant" and c["main_wins"]]
-            summary.append("main bound beats every baseline (dominant) at p = "
-                           + (", ".join(c["p"] for c in wins) if wins else "none of the p tried"))
-        rows = [[r["key"], r["mode"], _p_text(r), _value_text(r), r["log10_value"], r.get("status", ""),
-                 r.get("certified", "")]
-                for r in sorted(result.bounds, key=lambda r: (r["mode"], r["log10_value"]))]
-        lines += ["", "**Every bound** (sorted by mode, then value):", "",
-                  table(["bound", "mode", "p", "value", "log10", "status", "certified"], rows)]
+            summary.append(
+                "main bound beats every baseline (dominant) at p = "
+                + (", ".join(c["p"] for c in wins) if wins else "none of the p tried")
+            )
+        rows = [
+            [
+                r["key"],
+                r["mode"],
+                _p_text(r),
+                _value_text(r),
+                r["log10_value"],
+                r.get("status", ""),
+                r.get("certified", ""),
+            ]
+            for r in sorted(result.bounds, key=lambda r: (r["mode"], r["log10_value"]))
+        ]
+        lines += [
+            "",
+            "**Every bound** (sorted by mode, then value):",
+            "",
+            table(["bound", "mode", "p", "value", "log10", "status", "certified"], rows),
+        ]
         if result.skipped:
             lines += ["", "Not evaluated:", ""]
             seen = set()
@@ -286,8 +408,18 @@ def build(result: NetworkResult, meta: dict | None = None) -> Section:
                 if k not in seen:
                     seen.add(k)
                     lines.append(f"- `{sk['family']}` ({sk['mode']}): {sk['reason']}")
-    return Section("network", "The bundled network" if "bundled" in result.source else "The network",
-                   markdown="\n".join(lines) + "\n", summary=summary,
-                   data={"source": result.source, "layers": result.layers, "data": result.data,
-                         "bounds": result.bounds, "skipped": result.skipped, "status": result.status,
-                         "curves": result.curves})
+    return Section(
+        "network",
+        "The bundled network" if "bundled" in result.source else "The network",
+        markdown="\n".join(lines) + "\n",
+        summary=summary,
+        data={
+            "source": result.source,
+            "layers": result.layers,
+            "data": result.data,
+            "bounds": result.bounds,
+            "skipped": result.skipped,
+            "status": result.status,
+            "curves": result.curves,
+        },
+    )

@@ -4,6 +4,7 @@
 >>> s.available, s.reason
 (False, "needs matplotlib, which is not available here (No module named 'matplotlib')")
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ class Section:
     summary: list = field(default_factory=list)
     data: dict = field(default_factory=dict)
     reason: str = ""
-    figures: list = field(default_factory=list)   # (file name, caption)
+    figures: list = field(default_factory=list)  # (file name, caption)
 
     def body(self) -> str:
         if self.available:
@@ -28,8 +29,15 @@ class Section:
         return f"**Unavailable.** {self.reason}\n"
 
     def to_json(self) -> dict:
-        return {"key": self.key, "title": self.title, "available": self.available, "reason": self.reason,
-                "summary": list(self.summary), "figures": [f for f, _ in self.figures], "data": self.data}
+        return {
+            "key": self.key,
+            "title": self.title,
+            "available": self.available,
+            "reason": self.reason,
+            "summary": list(self.summary),
+            "figures": [f for f, _ in self.figures],
+            "data": self.data,
+        }
 
 
 def unavailable(key: str, title: str, module: str, exc: BaseException | None = None, why: str = "") -> Section:
