@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-from schattheory.core import registry
+from schattheory.core import proof_cache, registry
 from schattheory.core.statement_text import text_lines
 from schattheory.foundation import manifest
 
@@ -24,6 +24,7 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="compare with the shipped manifest, write nothing")
     parser.add_argument("--stdout", action="store_true", help="print the manifest instead of writing it")
     args = parser.parse_args(argv)
+    os.environ["SCHATTHEORY_PROOF_CACHE"] = "0"  # every claim proved afresh, so that every outcome is recorded
     data = registry.build_manifest(lambda b: {"show": "\n".join(text_lines(b))})
     text = json.dumps(data, indent=1, sort_keys=True) + "\n"
     path = os.path.join(manifest.PACKAGE_DIR, "data", manifest.SHIPPED)
@@ -43,7 +44,12 @@ def main(argv=None) -> int:
         return 0
     with open(path, "w") as fh:
         fh.write(text)
-    print(f"wrote {len(data['entries'])} entries to {path}", file=sys.stderr)
+    proof_cache.write(proof_cache.recorded())
+    print(
+        f"wrote {len(data['entries'])} entries to {path} and {len(proof_cache.recorded())} verdicts to "
+        f"{proof_cache.FILE}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -37,6 +37,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from schattheory.core import proof_cache
+
 __all__ = ["Verdict", "decide", "PROVED", "NUMERIC", "POINT", "REFUTED"]
 
 PROVED, NUMERIC, POINT, REFUTED = "proved", "checked numerically", "checked at the example point only", "refuted"
@@ -109,9 +111,8 @@ def _worker(conn, diff, equality, domain, budget):
 
 
 def _proved(diff, equality, domain, budget=None) -> bool:
-    """SymPy's proof within ``budget`` seconds (a forked process); the quick assumption query first."""
-    import multiprocessing as mp_proc
-
+    """SymPy's proof within ``budget`` CPU seconds (a forked process); the quick assumption query first, then the
+    shipped verdict of the identical claim (:mod:`schattheory.core.proof_cache`)."""
     try:
         if (diff == 0) if equality else diff.is_nonnegative:
             return True
@@ -120,6 +121,18 @@ def _proved(diff, equality, domain, budget=None) -> bool:
     budget = PROOF_BUDGET if budget is None else budget
     if budget <= 0:
         return False
+    text = proof_cache.claim_text(diff, equality, domain, budget)
+    known = proof_cache.lookup(text)
+    if known is not None:
+        return known
+    proved = _prove_forked(diff, equality, domain, budget)
+    proof_cache.record(text, proved)
+    return proved
+
+
+def _prove_forked(diff, equality, domain, budget) -> bool:
+    import multiprocessing as mp_proc
+
     ctx = mp_proc.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_worker, args=(child, diff, equality, domain, budget), daemon=True)

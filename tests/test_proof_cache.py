@@ -1,0 +1,66 @@
+"""The shipped prover verdicts: every 'proved' one is a proof SymPy finds again from the stored claim, and the cache
+answers every claim the package asks on import (else each process pays the forked provers again)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+from schattheory.core import proof_cache
+from schattheory.core.derivation import ranges
+
+with open(proof_cache.FILE, encoding="utf-8") as fh:
+    SHIPPED = json.load(fh)["entries"]
+
+
+def _claim(text):
+    lines = text.split("\n")
+    assert lines[0] == f"sympy {sp.__version__}", "the cache was written with another SymPy: regenerate it"
+    equality = lines[2] == "equality True"
+    return sp.sympify(lines[3]), equality, tuple(sp.sympify(d) for d in lines[4:])
+
+
+def test_the_cache_is_not_empty_and_every_key_is_its_claim():
+    assert len(SHIPPED) >= 5
+    for key, entry in SHIPPED.items():
+        assert proof_cache._key(entry["claim"]) == key
+        diff, equality, domain = _claim(entry["claim"])
+        budget = float(entry["claim"].split("\n")[1].split()[1])
+        assert proof_cache.claim_text(diff, equality, domain, budget) == entry["claim"]
+
+
+@pytest.mark.parametrize("key", sorted(k for k, e in SHIPPED.items() if e["proved"]))
+def test_every_cached_proof_is_found_again(key):
+    diff, equality, domain = _claim(SHIPPED[key]["claim"])
+    assert ranges._prove_slow(diff, equality, domain) is True
+
+
+def test_a_lookup_needs_the_identical_claim(monkeypatch):
+    key, entry = next(iter(SHIPPED.items()))
+    assert proof_cache.lookup(entry["claim"]) is entry["proved"]
+    assert proof_cache.lookup(entry["claim"] + "\nsp.Symbol('x')") is None
+    monkeypatch.setenv("SCHATTHEORY_PROOF_CACHE", "0")
+    assert proof_cache.lookup(entry["claim"]) is None
+
+
+def test_the_cache_answers_every_claim_asked_on_import():
+    code = (
+        "import importlib, pkgutil, schattheory\n"
+        "for info in pkgutil.walk_packages(schattheory.__path__, 'schattheory.'):\n"
+        "    if not info.name.endswith('__main__'):\n"
+        "        importlib.import_module(info.name)\n"
+        "from schattheory.core import proof_cache\n"
+        "print(len(proof_cache.misses()))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    env.pop("SCHATTHEORY_PROOF_CACHE", None)
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "0", (
+        "claims asked on import are missing: run python -m schattheory.outputs.manifest_write"
+    )
