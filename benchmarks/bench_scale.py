@@ -13,23 +13,21 @@ folder. Then, each as a whole subprocess (imports included on every side), inter
    bound ``(jobs + 1) x 160 MiB + jobs x 4 x largest float32 layer`` (per process: the interpreter with NumPy and
    SciPy; per worker: the stored tensor, its float32 decoding, the scaled copy LAPACK works on, and workspace).
 
-Measured here (2 cores shared with other jobs, load average 10-12 during the run, ``--blocks 24 --repeat 1``,
-48 matrices, 384 MiB of bf16 in 4 shards; before ``show`` read the manifest):
+Measured here on an idle 2-core machine (load average 1.3-1.7 from the benchmark itself; ``--blocks 24 --repeat
+2``, 48 matrices, 384 MiB of bf16 in 4 shards; best of 2):
 
     | what                       | wall s | wall ratio | CPU s | CPU ratio | target        |
-    | bare bf16 + svdvals loop   | 166.8  | 1          | 25.23 | 1         |               |
-    | evaluate --jobs 1          | 193.2  | 1.158      | 25.61 | 1.015     | <= 1.05       |
-    | evaluate --jobs 2          | 190.1  | 1.139      | 26.80 | 1.062     | wall <= 0.6   |
-    | schattheory list           | 0.95   |            | 0.14  |           | <= 0.5 s      |
-    | schattheory show KEY       | 6.28   |            | 0.87  |           | <= 0.5 s      |
-    | peak RSS --jobs 2 (tree)   | 296 MiB|            |       |           | <= 608 MiB    |
+    | bare bf16 + svdvals loop   | 24.17  | 1          | 24.16 | 1         |               |
+    | evaluate --jobs 1          | 23.76  | 0.983      | 23.88 | 0.988     | <= 1.05       |
+    | evaluate --jobs 2          | 13.76  | 0.569      | 25.18 | 1.042     | wall <= 0.6   |
+    | schattheory list           | 0.124  |            | 0.119 |           | <= 0.5 s      |
+    | schattheory show KEY       | 0.127  |            | 0.126 |           | <= 0.5 s      |
+    | peak RSS --jobs 2 (tree)   | 262 MiB|            |       |           | <= 608 MiB    |
 
-The load left each process about 15% of a core (25 CPU s took 167 wall s), so wall times measure the other jobs:
-the CPU ratios are the overhead (1.5% for ``--jobs 1``: imports, the finite check, norm21; 6% for ``--jobs 2``: two
-workers' imports). ``--jobs 2`` reaches its wall target only with two idle cores (its CPU time split over two
-workers would be 0.53 x the bare loop; not measured here, the cores were never idle). ``list`` takes 0.14 s CPU
-(0.95 s wall under this load); ``show`` now prints the manifest's stored text (0.10 s CPU, 0.45-0.53 s wall under
-load 9, measured separately with ``/usr/bin/time``), and builds the statement only for ``--latex``/``--at``.
+``evaluate --jobs 1`` is no slower than the bare loop (it reads each tensor with one ``readinto`` and decomposes
+with ``overwrite_a``); ``--jobs 2`` splits the work over both cores at 4% extra CPU (the second worker's imports).
+``show`` answers from the manifest's stored text (no SymPy). Under load (average 10-12, an earlier run) the CPU
+ratios were the same (1.015, 1.062) and the wall ratios measured the other jobs.
 
 Usage: python3 benchmarks/bench_scale.py [--blocks 24] [--repeat 1] [--json] [--keep DIR]
 """
