@@ -24,8 +24,8 @@ Measured here on an idle 2-core machine (load average 1.3-1.7 from the benchmark
     | schattheory show KEY       | 0.127  |            | 0.126 |           | <= 0.5 s      |
     | peak RSS --jobs 2 (tree)   | 262 MiB|            |       |           | <= 608 MiB    |
 
-``evaluate --jobs 1`` is no slower than the bare loop (it reads each tensor with one ``readinto`` and decomposes
-with ``overwrite_a``); ``--jobs 2`` splits the work over both cores at 4% extra CPU (the second worker's imports).
+``evaluate --jobs 1`` costs no more than the bare loop (the decompositions dominate; the difference is within
+run-to-run noise); ``--jobs 2`` splits the work over both cores at 4% extra CPU (the second worker's imports).
 ``show`` answers from the manifest's stored text (no SymPy). Under load (average 10-12, an earlier run) the CPU
 ratios were the same (1.015, 1.062) and the wall ratios measured the other jobs.
 
