@@ -37,9 +37,9 @@ from schattheory.networks.evaluate import (
     MODES,
     Evaluation,
     _evaluate_bounds,
-    certified_note,
     check_families,
     check_p_arguments,
+    finish_evaluation,
     folded_stats,
     label_bounds,
     spectra_label,
@@ -225,24 +225,8 @@ def evaluate_checkpoint(
         label_bounds(bounds, spectra)
     else:
         bounds, skipped, notes = [], _skip_all(why, families), plan.uncovered_reasons()
-    warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
     notes = ([spectra_label(spectra)] if hom is not None else []) + list(spectra.notes) + notes
-    if spectra.certified:
-        notes.append(certified_note(top_k))
-    if summary is not None and summary.get("data_frobenius_rule", "given") != "given":
-        notes.append(f"||X||_F = {summary['data_frobenius_rule']}")
-    return Evaluation(
-        spectra,
-        stats,
-        dict(summary) if summary is not None else None,
-        bounds,
-        skipped,
-        ps,
-        grid,
-        warnings,
-        notes,
-        delta,
-    )
+    return finish_evaluation(spectra, stats, summary, bounds, skipped, ps, grid, notes, delta, method, top_k)
 
 
 def bounds_refusal(plan) -> str | None:

@@ -423,10 +423,7 @@ def evaluate(
     stats = folded_stats(spectra, summary, act)
     bounds, skipped, notes = _evaluate_bounds(stats, ps, grid, delta, families)
     label_bounds(bounds, spectra)
-    warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
     notes = [spectra_label(spectra)] + list(spectra.notes) + notes
-    if spectra.certified:
-        notes.append(certified_note(top_k))
     if reference is not None:
         from schattheory.bounds.network import REFERENCE_FAMILIES
 
@@ -437,6 +434,16 @@ def evaluate(
             + "; ".join(f"{k} ({v})" for k, v in REFERENCE_FAMILIES.items())
             + "; every other family measures from zero (its theorem has no reference matrices)"
         )
+    return finish_evaluation(spectra, stats, summary, bounds, skipped, ps, grid, notes, delta, method, top_k)
+
+
+def finish_evaluation(spectra, stats, summary, bounds, skipped, ps, grid, notes, delta, method, top_k) -> "Evaluation":
+    """The Evaluation both paths (in order and checkpoint) return: the Gram path's warnings, the randomized path's
+    note, and how ||X||_F was obtained, after the path's own notes."""
+    warnings = spectra.gram_warnings(list(ps) + list(grid or ()) + [0.1]) if method == "gram" else []
+    notes = list(notes)
+    if spectra.certified:
+        notes.append(certified_note(top_k))
     if summary is not None and summary.get("data_frobenius_rule", "given") != "given":
         notes.append(f"||X||_F = {summary['data_frobenius_rule']}")
     return Evaluation(
