@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -84,3 +86,43 @@ def test_scale_pow2_is_ldexp_bit_for_bit(dtype):
             ref = np.ldexp(a, k).astype(dtype, copy=False)
             got = scale_pow2(a, int(k))
         assert got.dtype == dtype and np.array_equal(ref, got, equal_nan=True), k
+
+
+def test_every_decomposition_runs_on_one_blas_thread(tmp_path):
+    """Serial and pooled runs agree bit for bit only because each decomposition uses one BLAS thread; the test
+    process pins BLAS through the environment (conftest.py), so the check runs in a process that does not."""
+    pytest.importorskip("threadpoolctl", reason="threadpoolctl (the checkpoints extra) is not installed")
+    code = (
+        "import sys, numpy as np\n"
+        "from threadpoolctl import threadpool_info\n"
+        "from schattheory.networks import engine, spectra\n"
+        "from schattheory.networks.checkpoint import plan_checkpoint\n"
+        "from schattheory.networks.synthetic_checkpoint import write_checkpoint\n"
+        "def blas_threads():\n"
+        "    return max(i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas')\n"
+        "rng = np.random.default_rng(0)\n"
+        "write_checkpoint(sys.argv[1], {'fc1.weight': rng.standard_normal((64, 48)).astype(np.float32),\n"
+        "                               'fc2.weight': rng.standard_normal((8, 64)).astype(np.float32)},\n"
+        "                 dtype='float32', shards=1)\n"
+        "seen, original = [], spectra.singular_values\n"
+        "def spy(*args, **kwargs):\n"
+        "    seen.append(blas_threads())\n"
+        "    return original(*args, **kwargs)\n"
+        "spectra.singular_values = spy\n"
+        "for job in plan_checkpoint(sys.argv[1]).jobs:\n"
+        "    engine.compute_job(job)\n"
+        "print(seen, blas_threads())\n"
+    )
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    }
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr
+    seen, outside = run.stdout.rsplit("]", 1)
+    seen = [int(x) for x in seen.strip("[ ").split(",") if x.strip()]
+    assert len(seen) == 2 and set(seen) == {1}
+    if len(os.sched_getaffinity(0)) > 1:  # else one thread is all BLAS would use anyway, and the check says nothing
+        assert int(outside) > 1, "BLAS runs one thread even outside: the check above could not fail here"
