@@ -15,7 +15,9 @@ from schattheory.core import proof_cache
 from schattheory.core.derivation import ranges
 
 with open(proof_cache.FILE, encoding="utf-8") as fh:
-    SHIPPED = json.load(fh)["entries"]
+    ALL = json.load(fh)["entries"]
+SHIPPED = {k: e for k, e in ALL.items() if "proved" in e}
+ATTACKS = {k: e for k, e in ALL.items() if "attack" in e}
 
 
 def _claim(text):
@@ -38,6 +40,37 @@ def test_the_cache_is_not_empty_and_every_key_is_its_claim():
 def test_every_cached_proof_is_found_again(key):
     diff, equality, domain = _claim(SHIPPED[key]["claim"])
     assert ranges._prove_slow(diff, equality, domain) is True
+
+
+def _attack_question(text):
+    lines = text.split("\n")
+    assert lines[0].startswith(f"attack: sympy {sp.__version__}, numpy "), "written with another SymPy: regenerate"
+    seed = int(lines[1].split()[1])
+    rel = sp.sympify(lines[2])
+    domain = tuple(sp.sympify(d) for d in lines[3:] if not d.startswith("example "))
+    example = {}
+    for line in lines[3:]:
+        if line.startswith("example "):
+            name, value = line[len("example ") :].split(" = ")
+            example[sp.sympify(name)] = sp.sympify(value)
+    return rel, domain, example, seed
+
+
+def test_attacks_are_stored_with_their_whole_question():
+    assert len(ATTACKS) >= 3
+    for key, entry in ATTACKS.items():
+        assert proof_cache._key(entry["claim"]) == key
+        rel, domain, example, seed = _attack_question(entry["claim"])
+        assert proof_cache.attack_text(rel, domain, example, seed) == entry["claim"]
+
+
+@pytest.mark.parametrize("key", sorted(ATTACKS))
+def test_every_stored_attack_gives_the_same_verdict_afresh(key):
+    rel, domain, example, seed = _attack_question(ATTACKS[key]["claim"])
+    diff, equality = ranges._difference(rel)
+    fresh = ranges._attack(rel, diff, equality, domain, dict(example), seed)
+    assert fresh.status != ranges.REFUTED
+    assert [fresh.status, fresh.evidence] == ATTACKS[key]["attack"]
 
 
 def test_a_lookup_needs_the_identical_claim(monkeypatch):

@@ -9,7 +9,9 @@ A lookup matches only the same SymPy version, the same budget and the identical 
 difference, the equality flag and the domain), so a changed statement is simply proved afresh. ``True`` is a proof
 SymPy found for exactly that claim (tests/test_proof_cache.py re-proves every one from its stored text); ``False``
 means only "not proved within the budget", which sends the claim to the numeric attack, as a fresh run would.
-``SCHATTHEORY_PROOF_CACHE=0`` turns lookups off.
+The attack's outcome is stored too (seeded and deterministic given the claim, domain, example point and library
+versions, all part of its key), except a refutation, which is never taken from a file; the tests re-run every
+stored attack and require no refutation. ``SCHATTHEORY_PROOF_CACHE=0`` turns lookups off.
 """
 
 from __future__ import annotations
@@ -20,7 +22,18 @@ import os
 
 from schattheory.foundation.manifest import PACKAGE_DIR
 
-__all__ = ["FILE", "claim_text", "lookup", "record", "recorded", "misses", "write"]
+__all__ = [
+    "FILE",
+    "claim_text",
+    "attack_text",
+    "lookup",
+    "lookup_attack",
+    "record",
+    "record_attack",
+    "recorded",
+    "misses",
+    "write",
+]
 
 FILE = os.path.join(PACKAGE_DIR, "data", "proof_cache.json")
 FORMAT = 1
@@ -35,6 +48,21 @@ def claim_text(diff, equality: bool, domain, budget: float) -> str:
     return "\n".join(
         [f"sympy {sp.__version__}", f"budget {float(budget)!r}", f"equality {bool(equality)}", sp.srepr(diff)]
         + [sp.srepr(d) for d in domain]
+    )
+
+
+def attack_text(rel, domain, example, seed: int) -> str:
+    """The numeric attack's question: the claim, its domain, the example point and the seed, with the versions of
+    every library that computes it (the attack is deterministic given these)."""
+    import mpmath
+    import numpy as np
+    import sympy as sp
+
+    return "\n".join(
+        [f"attack: sympy {sp.__version__}, numpy {np.__version__}, mpmath {mpmath.__version__}", f"seed {int(seed)}"]
+        + [sp.srepr(rel)]
+        + [sp.srepr(d) for d in domain]
+        + [f"example {sp.srepr(k)} = {sp.srepr(sp.sympify(v))}" for k, v in sorted((example or {}).items(), key=str)]
     )
 
 
@@ -54,19 +82,34 @@ def _load() -> dict:
     return _shipped
 
 
-def lookup(text: str):
-    """The stored outcome of ``text`` (a :func:`claim_text`), or ``None``."""
+def _entry(text: str):
     if os.environ.get("SCHATTHEORY_PROOF_CACHE", "1") == "0":
         return None
     entry = _load().get(_key(text))
     if entry is None or entry["claim"] != text:
         _misses.append(text)
         return None
-    return bool(entry["proved"])
+    return entry
+
+
+def lookup(text: str):
+    """The stored outcome of ``text`` (a :func:`claim_text`), or ``None``."""
+    entry = _entry(text)
+    return None if entry is None else bool(entry["proved"])
+
+
+def lookup_attack(text: str):
+    """The stored (status, evidence) of the numeric attack ``text`` (an :func:`attack_text`), or ``None``."""
+    entry = _entry(text)
+    return None if entry is None else tuple(entry["attack"])
 
 
 def record(text: str, proved: bool) -> None:
     _recorded[_key(text)] = {"claim": text, "proved": bool(proved)}
+
+
+def record_attack(text: str, status: str, evidence: str) -> None:
+    _recorded[_key(text)] = {"claim": text, "attack": [status, evidence]}
 
 
 def recorded() -> dict:

@@ -185,7 +185,17 @@ def _decide(rel, domain, example, seed) -> Verdict:
         return Verdict(
             PROVED, "SymPy" + (" under " + ", ".join(map(sp.sstr, domain)) if domain and not equality else "")
         )
-    return _attack(rel, diff, equality, domain, dict(example or {}), seed)
+    try:
+        text = proof_cache.attack_text(rel, domain, example, seed)
+    except (TypeError, ValueError, sp.SympifyError):  # an example value SymPy cannot write: attacked afresh
+        text = None
+    known = proof_cache.lookup_attack(text) if text is not None else None
+    if known is not None:
+        return Verdict(*known)
+    verdict = _attack(rel, diff, equality, domain, dict(example or {}), seed)
+    if text is not None and verdict.status != REFUTED:  # a refutation carries its point: always found afresh
+        proof_cache.record_attack(text, verdict.status, verdict.evidence)
+    return verdict
 
 
 # ---- the numeric attack --------------------------------------------------------------------------------------
