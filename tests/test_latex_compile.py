@@ -17,11 +17,11 @@ import pytest
 import sympy as sp
 
 from schattheory.core import registry
+from schattheory.foundation import notation as nt
 from schattheory.foundation.citations import CITATIONS
 from schattheory.foundation.errors import InputError
 from schattheory.foundation.output import MARKER
 from schattheory.foundation.symbols import L, W, r
-from schattheory.outputs.latex import notation as nt
 from schattheory.outputs.latex.compile import (
     DEFAULT_OVERFULL_PT,
     LatexError,

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schattheory.core import registry
+from schattheory.foundation.notation import current, print_latex
 from schattheory.outputs.latex.layout import DEF_INDENT_PT, DISPLAY_BUDGET_PT, fit, fit_many, letters_for, tex_width
-from schattheory.outputs.latex.notation import current, print_latex
 from schattheory.outputs.latex.render import _lhs_prefix
 
 X = sp.symbols("x_1:41", positive=True)

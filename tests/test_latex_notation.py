@@ -7,6 +7,7 @@ import sympy as sp
 
 from schattheory.core import registry
 from schattheory.core.bound import Bound
+from schattheory.foundation import notation as nt
 from schattheory.foundation.errors import InputError
 from schattheory.foundation.provenance import Provenance, cite
 from schattheory.foundation.symbols import A, L, N, W, eps, gamma, h, j, layer, p, q, r
@@ -20,7 +21,6 @@ from schattheory.numerics.schatten import (
     SpectralNorm,
     TailSchattenNorm,
 )
-from schattheory.outputs.latex import notation as nt
 from schattheory.outputs.latex.document import build_document
 from schattheory.outputs.latex.render import inline, theorem
 from schattheory.outputs.latex.tables import sample_complexity_table

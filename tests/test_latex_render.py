@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from schattheory.core import registry
 from schattheory.core.bound import Bound
 from schattheory.foundation.citations import CITATIONS
+from schattheory.foundation.notation import print_latex
 from schattheory.foundation.provenance import Provenance, cite
 from schattheory.foundation.symbols import L, N, W, a, b, r
 from schattheory.foundation.tex_text import breakable_key, cite_command, escape
 from schattheory.outputs.latex import render
-from schattheory.outputs.latex.notation import print_latex
 
 
 @pytest.mark.parametrize("key", registry.keys())

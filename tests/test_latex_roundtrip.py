@@ -6,9 +6,9 @@ import sympy as sp
 
 from schattheory.core import registry
 from schattheory.core.bound import Bound
+from schattheory.foundation import notation as nt
 from schattheory.foundation.provenance import Provenance, cite
 from schattheory.foundation.symbols import L, N, W, a, b, eps, gamma, p, r
-from schattheory.outputs.latex import notation as nt
 from schattheory.outputs.latex.roundtrip import parser_available, roundtrip, unsupported_reason
 
 pytestmark = pytest.mark.skipif(

@@ -6,10 +6,10 @@ import pytest
 import sympy as sp
 
 from schattheory.foundation.errors import InputError
+from schattheory.foundation.notation import use
 from schattheory.foundation.symbols import L, W, r
 from schattheory.foundation.tex_text import breakable_key, escape_breakable
 from schattheory.outputs.latex import tables
-from schattheory.outputs.latex.notation import use
 
 
 def _exponent(expr, x):

@@ -72,11 +72,11 @@ def add_parser(sub):
 
 
 def run(args) -> int:
+    from schattheory.foundation.notation import current, parse_assignments
     from schattheory.foundation.output import check_output_dir
     from schattheory.outputs.commands._status import Status
     from schattheory.outputs.latex.compile import pdflatex_available
     from schattheory.outputs.latex.document import build_document, resolve_keys, write_document
-    from schattheory.outputs.latex.notation import current, parse_assignments
 
     check_output_dir(args.out, force=args.force)  # every input checked before the document is built
     if not re.fullmatch(r"[A-Za-z0-9_-]+", args.name):

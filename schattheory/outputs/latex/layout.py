@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from schattheory.outputs.latex.notation import Notation, current
+from schattheory.foundation.notation import Notation, current
 
 __all__ = [
     "tex_width",
@@ -300,7 +300,7 @@ def _factors(term, n: Notation) -> list[str] | None:
     """The printed factors of a product without a denominator (None when it prints as one unit)."""
     from sympy.printing.precedence import PRECEDENCE
 
-    from schattheory.outputs.latex.notation import NotationPrinter
+    from schattheory.foundation.notation import NotationPrinter
 
     if not isinstance(term, sp.Mul) or any(f.is_Pow and f.exp.is_negative for f in term.args):
         return None

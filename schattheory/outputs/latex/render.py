@@ -1,6 +1,6 @@
 r"""LaTeX for one Bound or derivation: formulas, theorem environments, proof skeletons and BibTeX entries.
 
-Everything prints through the active notation (:mod:`schattheory.outputs.latex.notation`), so switching notation changes
+Everything prints through the active notation (:mod:`schattheory.foundation.notation`), so switching notation changes
 every output.
 
 - :func:`formula`, :func:`inline`, :func:`display`: the statement ``lhs \leq expr`` (or any SymPy expression);
@@ -35,9 +35,9 @@ import sympy as sp
 
 from schattheory.core.bound import Bound
 from schattheory.foundation.errors import InputError
+from schattheory.foundation.notation import Notation, current, use
 from schattheory.foundation.tex_text import breakable_key, cite_command, escape, escape_text
 from schattheory.outputs.latex.layout import Layout, fit, fit_many, letters_for, tex_width
-from schattheory.outputs.latex.notation import Notation, current, use
 
 __all__ = [
     "formula",

@@ -34,7 +34,7 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from schattheory.outputs.latex.notation import Notation, current, use
+from schattheory.foundation.notation import Notation, current, use
 
 __all__ = ["RoundTrip", "roundtrip", "unsupported_reason", "parser_available"]
 

@@ -38,9 +38,9 @@ import sympy as sp
 
 from schattheory.analysis.claims.verdicts import VERDICTS  # re-exported: the audit's vocabulary has one home
 from schattheory.foundation.errors import InputError
+from schattheory.foundation.notation import Notation, current, use
 from schattheory.foundation.tex_text import breakable_key, cite_command, escape, escape_breakable, escape_text
 from schattheory.outputs.latex.layout import letters_for, tex_width
-from schattheory.outputs.latex.notation import Notation, current, use
 
 __all__ = [
     "Column",
