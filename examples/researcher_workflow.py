@@ -22,10 +22,11 @@ from schattheory.bounds.custom import network_bound
 from schattheory.bounds.derivations.main_bound import derive_main_bound
 from schattheory.bounds.network import evaluate_network
 from schattheory.core import registry
-from schattheory.core.derivation import DudleyStep, Start, derive, derived_bound
+from schattheory.core.derivation import Start, derive, derived_bound
 from schattheory.data import bundled_network
 from schattheory.foundation.assumptions import assuming
 from schattheory.foundation.symbols import L, N, W, c, eps, p, r
+from schattheory.lemmas.steps import DudleyStep
 from schattheory.outputs.latex.compile import pdflatex_available
 from schattheory.outputs.latex.document import build_document, write_document
 from schattheory.outputs.latex.tables import network_results_table

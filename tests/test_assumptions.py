@@ -93,7 +93,8 @@ def test_assumptions_are_scoped():
 
 
 def test_dudley_step_under_p_below_two_without_rewriting_p():
-    from schattheory.core.derivation import DudleyStep, Start, derive
+    from schattheory.core.derivation import Start, derive
+    from schattheory.lemmas.steps import DudleyStep
 
     cover = Bound(
         "test.power_cover",

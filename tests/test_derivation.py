@@ -19,7 +19,6 @@ from schattheory.core.derivation import (
     Choose,
     DerivationError,
     DropConstants,
-    OptimiseRank,
     Relax,
     SumOverLayers,
     UnionBound,
@@ -29,6 +28,7 @@ from schattheory.core.derivation import (
 )
 from schattheory.foundation.symbols import G, L, N, W, X, a, b, delta, eps, p, r, rho
 from schattheory.lemmas.network_cover import bft_theorem33
+from schattheory.lemmas.steps import OptimiseRank
 
 
 def _zero(expr):

@@ -6,10 +6,11 @@ import sympy as sp
 
 from schattheory.core import registry
 from schattheory.core.bound import Bound, BoundError
-from schattheory.core.derivation import DerivationError, DudleyStep, Relax, UseLemma, derive, derived_bound
+from schattheory.core.derivation import DerivationError, Relax, UseLemma, derive, derived_bound
 from schattheory.core.derivation.ranges import NUMERIC, PROVED, REFUTED, decide
 from schattheory.foundation.provenance import Provenance, Status, cite
 from schattheory.foundation.symbols import N, R, d, eps
+from schattheory.lemmas.steps import DudleyStep
 
 
 def _bad_relax():

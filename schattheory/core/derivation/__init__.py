@@ -30,7 +30,7 @@ the reconstructed per-layer argument of SOURCES.md [P4.5].
 The package: :mod:`.engine` (Step, Derivation, derive, derived_bound), :mod:`.algebra` (monomials and other cheap
 normal forms), :mod:`.steps` (the general steps), :mod:`.ranges` (claims decided over their range of use). The steps
 that apply one lemma (``OptimiseRank``: balancing; ``DudleyStep``: Dudley) live with the lemmas
-(:mod:`schattheory.lemmas.steps`) and are re-exported here by name, lazily: the engine imports no lemma.
+(:mod:`schattheory.lemmas.steps`); import them from there (the core imports nothing of the layers above it).
 """
 
 from __future__ import annotations
@@ -60,9 +60,7 @@ __all__ = [
     "Substitute",
     "Choose",
     "Relax",
-    "OptimiseRank",
     "Coefficient",
-    "DudleyStep",
     "SumOverLayers",
     "CauchySchwarz",
     "UnionBound",
@@ -79,13 +77,3 @@ __all__ = [
     "layer_function",
     "per_layer",
 ]
-
-_LEMMA_STEPS = ("OptimiseRank", "DudleyStep")
-
-
-def __getattr__(name):  # the lemma-specific steps, from the lemmas layer, on first use
-    if name in _LEMMA_STEPS:
-        import importlib
-
-        return getattr(importlib.import_module("schattheory.lemmas.steps"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

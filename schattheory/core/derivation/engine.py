@@ -105,7 +105,8 @@ class Derivation:
     the weakest way a claim was decided.
 
     >>> import sympy as sp
-    >>> from schattheory.core.derivation import DudleyStep, Relax, UseLemma
+    >>> from schattheory.core.derivation import Relax, UseLemma
+    >>> from schattheory.lemmas.steps import DudleyStep
     >>> from schattheory.foundation.symbols import R, eps, N
     >>> bad = derive("demo.bad_relax", [UseLemma("covering.volumetric"),
     ...                                 Relax(old=sp.log(1 + 2 * R / eps), new=sp.Rational(1, 10**6)),
