@@ -1,6 +1,5 @@
 """Structured left-hand sides (schattheory.foundation.quantities): same LaTeX as the hand-written statements,
-substitution,
-symbols checked by Bound.check, and no numeric evaluation."""
+substitution, symbols checked by Bound.check, and no numeric evaluation."""
 
 import pytest
 import sympy as sp

@@ -233,8 +233,7 @@ def growth(expr, variables, *, at=None, timeout: float = 10.0, numeric: bool = T
     """Each variable's polynomial exponent (polylog factors stripped) or :class:`Exponential`, with evidence.
 
     Assumptions (a Bound's own, ``assume`` and an enclosing :func:`schattheory.foundation.assumptions.assuming`) decide
-    which
-    term of a sum dominates: under ``p < 2``, ``W^(2/(p+2)) + W^(p/(p+2))`` grows like ``W^(2/(p+2))``.
+    which term of a sum dominates: under ``p < 2``, ``W^(2/(p+2)) + W^(p/(p+2))`` grows like ``W^(2/(p+2))``.
     """
     from schattheory.foundation.assumptions import check_point, collect, reparametrise
 
@@ -317,8 +316,7 @@ def sample_complexity(bound, *, eps=S.eps, n=S.N, assume=None) -> SampleComplexi
     """Solve ``bound(N) = eps`` for N: f = K N^a polylog(N) gives N = (K / eps)^(-1/a), polylog(N) dropped.
 
     Assumptions (the Bound's own, ``assume`` and an enclosing :func:`schattheory.foundation.assumptions.assuming`)
-    decide the
-    signs on the way (the exponent a < 0, which factors are polylogarithmic in N)."""
+    decide the signs on the way (the exponent a < 0, which factors are polylogarithmic in N)."""
     from dataclasses import replace as _replace
 
     from schattheory.foundation.assumptions import collect, reparametrise

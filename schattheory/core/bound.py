@@ -374,8 +374,7 @@ class Bound:
 
         A spectral function of a matrix *expression* (``SchattenNorm(A + B, p)``, ``SchattenNorm(A*C, p)``) needs the
         matrices themselves: the expression is formed in float64 (:mod:`schattheory.numerics.matrix_expr`) and its
-        singular
-        values are computed like those of a given matrix.
+        singular values are computed like those of a given matrix.
         """
         import numpy as np
 

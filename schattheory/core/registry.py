@@ -5,9 +5,8 @@ lists them, so a new module is one line here). Duplicate keys are refused; an un
 matches.
 
 Lazily: a generated manifest (:mod:`schattheory.foundation.manifest`) records every built-in key, its metadata and the
-module
-that registers it. While it matches the installed sources, :func:`keys` and :func:`entries` answer from it without
-building any statement (``schattheory list`` imports no SymPy), and :func:`get` imports only the one module that
+module that registers it. While it matches the installed sources, :func:`keys` and :func:`entries` answer from it
+without building any statement (``schattheory list`` imports no SymPy), and :func:`get` imports only the one module that
 registers the key, and a key it lacks is unknown at once (with the close matches). :func:`all_bounds` builds
 everything, and so does any lookup while the manifest is stale.
 
@@ -143,8 +142,7 @@ def keys(prefix: str = "") -> list[str]:
 
 def entries(prefix: str = "") -> list[dict]:
     """Metadata of every key (as :func:`schattheory.foundation.manifest.describe`), from the manifest when it is
-    current;
-    statements registered at run time (``--load``, entry points) come from their built Bounds."""
+    current; statements registered at run time (``--load``, entry points) come from their built Bounds."""
     known = _manifest_keys() if not _loaded else None
     if known is None:
         build_manifest_cached()

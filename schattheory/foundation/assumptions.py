@@ -4,8 +4,7 @@ SymPy's own assumptions say only "positive", "integer" and the like; a bound suc
 to a symbol. Here such bounds are given once, for a block of code (:func:`assuming`) or for one call
 (``assume=``), and every engine that decides a sign (growth exponents, sample complexity, comparisons, limits in
 :mod:`schattheory.analysis.asymptotics`, the Dudley step's convergence at 0) works in a *reparametrisation* in which
-they
-are built in: each constrained symbol x is written through a fresh symbol u > 0 (or >= 0) ranging over exactly
+they are built in: each constrained symbol x is written through a fresh symbol u > 0 (or >= 0) ranging over exactly
 the allowed values,
 
 =====================  ==========================  =====================

@@ -1,8 +1,7 @@
 """LaTeX printing of expressions with the toolkit's notation: the hook behind ``Bound.latex()``.
 
 ``latex()`` prints with the active notation map of :mod:`schattheory.foundation.notation` (letters and macros that a
-user can
-switch); :data:`SYMBOL_NAMES` are the foundation's symbol names, which that map starts from.
+user can switch); :data:`SYMBOL_NAMES` are the foundation's symbol names, which that map starts from.
 """
 
 from __future__ import annotations

@@ -11,8 +11,7 @@ A :class:`Notation` holds
 
 The active notation lives in a context variable; :func:`print_latex` (the hook behind ``Bound.latex()``, through
 :mod:`schattheory.foundation.latex_names`) prints with it, so switching it changes every output: formulas, theorem
-environments,
-tables and documents.
+environments, tables and documents.
 
 .. math:: \|A\|_{S_p} = \Big(\sum_i \sigma_i(A)^p\Big)^{1/p}
 

@@ -14,8 +14,7 @@ Every command that writes files (``latex --out``, ``report --out``, ``evaluate -
 * Permissions follow the umask: ``mkdtemp``/``mkstemp`` would leave 0700 directories and 0600 files.
 
 Errors are :class:`OutputError` (an :class:`~schattheory.foundation.errors.InputError`, and an ``OSError`` for callers
-that
-catch those); their messages name the destination as given, never an internal temporary path.
+that catch those); their messages name the destination as given, never an internal temporary path.
 
 >>> import tempfile, pathlib
 >>> root = pathlib.Path(tempfile.mkdtemp())

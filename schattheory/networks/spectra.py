@@ -2,9 +2,8 @@ r"""NetworkSpectra: the singular values of every layer, computed once, and every
 
 Each weight tensor is read, decomposed and dropped (at most one layer in memory). What is kept per layer is a
 :class:`~schattheory.foundation.netstats.LayerStats` (descending singular values, ||A^T||_{2,1}, shapes); Schatten
-quasi-norms
-for any p, rank proxies sum_i (sigma_i/sigma_1)^p, stable and effective rank all come from those stored spectra
-through :mod:`schattheory.numerics.stable` (overflow-safe, log space).
+quasi-norms for any p, rank proxies sum_i (sigma_i/sigma_1)^p, stable and effective rank all come from those stored
+spectra through :mod:`schattheory.numerics.stable` (overflow-safe, log space).
 
 Precision: float32 weights are decomposed in float32 (as stored; LAPACK ``sgesdd``), float64 in float64, fp16/bf16
 upcast to float32; ``dtype="float64"`` decomposes everything in float64.
@@ -99,8 +98,7 @@ class NetworkSpectra:
 
     Build with :meth:`from_model` (a path or a list of arrays). ``layers`` is a tuple of
     :class:`~schattheory.foundation.netstats.LayerStats`; ``info`` one dict per layer (kind, method, conv geometry,
-    bias norm,
-    Gram diagnostics, seconds spent).
+    bias norm, Gram diagnostics, seconds spent).
     """
 
     def __init__(

@@ -4,8 +4,7 @@ A Bound holds on a domain: the assumptions of its symbols (``p`` positive, ``N``
 ``assumptions`` relationals (``eps <= R``, ``q < 2``). Evaluating it outside that domain gives a number that means
 nothing (``p = -1``) or a bare ``ZeroDivisionError`` (``N = 0``); :func:`check_scalar_values` and
 :func:`check_array_values` refuse such values with an :class:`~schattheory.foundation.errors.InputError` naming the
-violated
-assumption. The array check is vectorised: one comparison per assumption over the whole sweep.
+violated assumption. The array check is vectorised: one comparison per assumption over the whole sweep.
 
 A removable singularity (``(n^{(2-q)/4} - \alpha^{1-q/2})/(1 - q/2)`` at ``q = 2``) is evaluated by its limit:
 :func:`removable_limit` tries a two-sided SymPy limit in each parameter in turn, exact in the others, and accepts it

@@ -8,8 +8,7 @@ points of a sweep, false at others, with the counts), ``fails``, ``undecided``. 
 Sample complexity: the N at which a bound's complexity term drops below a fixed accuracy eps, norms normalised
 (B prod_l ||A_l|| / gamma = 1), square W x W layers of rank r, depth L, polylog factors dropped
 (:func:`schattheory.analysis.asymptotics.sample_complexity_table`). A claimed sample complexity O~(W^a L^b) is read as
-the
-rate (the growth exponents must equal a and b, as in the comparison tables the claims come from); a claimed depth
+the rate (the growth exponents must equal a and b, as in the comparison tables the claims come from); a claimed depth
 dependence O(L^k) as an upper bound (exponent at most k).
 
 Modules: :mod:`.data` (the claims), :mod:`.verdicts` (vocabulary and decision rules), :mod:`.schatten_checks`

@@ -17,9 +17,8 @@ def covering_sweep(
     """log N of the Schatten-p ball containing the unit-Frobenius rank-r n x n matrices vs the Frobenius ball.
 
     One row per (p, eps, r) from :func:`schattheory.analysis.covers_compare.compare_covers` (the registered covering
-    lemmas;
-    the Schatten cover's truncation rank capped at n): ``schatten``, ``frobenius``, their ``ratio`` and the direct
-    rank-r cover ``rank_cover``. All are upper bounds on log covering numbers.
+    lemmas; the Schatten cover's truncation rank capped at n): ``schatten``, ``frobenius``, their ``ratio`` and the
+    direct rank-r cover ``rank_cover``. All are upper bounds on log covering numbers.
     """
     rows = []
     for p in ps:

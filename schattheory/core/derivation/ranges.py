@@ -4,8 +4,7 @@ decided over the whole range where the derivation uses it, not at one example po
 The range is the symbols' own assumptions (positive, integer), the assumptions of the lemmas the chain starts from
 (with their substitutions), the derivation's own ``assumptions``, those of an enclosing
 :func:`schattheory.foundation.assumptions.assuming` block, and the integration ranges of later steps: a bound on ln
-N(eps) that
-Dudley's integral integrates is used for every eps in (0, D] (D the diameter, or sqrt(n) D unnormalised).
+N(eps) that Dudley's integral integrates is used for every eps in (0, D] (D the diameter, or sqrt(n) D unnormalised).
 
 :func:`decide` returns a :class:`Verdict`:
 

@@ -423,9 +423,8 @@ def write_document(
     ``compile``: None compiles when pdflatex is on the PATH. A LaTeX error, an undefined reference or citation, or
     (when ``overfull_threshold`` is given) an overfull box wider than that many points raises
     :class:`~schattheory.outputs.latex.compile.LatexError` and leaves ``out_dir`` as it was. ``out_dir`` is refused
-    when it
-    is a non-empty directory the toolkit did not write, unless ``force`` (then the files are added to it and nothing
-    else there is touched); see :mod:`schattheory.foundation.output`. ``progress``: a callable taking a one-line
+    when it is a non-empty directory the toolkit did not write, unless ``force`` (then the files are added to it and
+    nothing else there is touched); see :mod:`schattheory.foundation.output`. ``progress``: a callable taking a one-line
     message.
     ``warnings`` lists overfull boxes and anything that would print wrongly (text-mode ``<``, ``>``, ``|``, ``"``,
     and the glyphs they become in the PDF).

@@ -1,8 +1,7 @@
 """The report's claims-audit section: every claim about the paper with its verdict and evidence.
 
 The verdicts come from :func:`schattheory.analysis.claims.audit` (each decided from the evidence its check computed);
-this
-module only lays them out and counts them.
+this module only lays them out and counts them.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 r"""The report's main-theorem section: the bound derived step by step, and its forms at p -> 0+, p = 1, p -> oo.
 
 The derivation is the engine's (:func:`schattheory.bounds.derivations.main_bound.derive_main_bound`: the network cover
-from
-the repaired per-layer mixed cover); the three forms are limits of the transcribed per-layer complexity
+from the repaired per-layer mixed cover); the three forms are limits of the transcribed per-layer complexity
 
 .. math:: C_\ell(p) = X^{2p/(p+2)}\, \rho^{2/(p+2)}\, a^{2/(p+2)}\, \Omega^{p/(p+2)}
 

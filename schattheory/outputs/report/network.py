@@ -1,9 +1,8 @@
 """The report's network section: per-layer spectra and ranks, and every bound evaluated on one network.
 
 Per-layer numbers come from :class:`~schattheory.foundation.netstats.LayerStats` (core dependencies only). Bound values
-come
-from the bound families and their network evaluation (``schattheory.bounds`` and ``schattheory.networks``); a family
-that cannot be evaluated on the network is listed with its reason.
+come from the bound families and their network evaluation (``schattheory.bounds`` and ``schattheory.networks``); a
+family that cannot be evaluated on the network is listed with its reason.
 
 The bundled network's first layer is 64 x 64 with a bias: folded into homogeneous coordinates it is 65 x 65.
 
