@@ -10,6 +10,8 @@ import importlib
 import os
 import pkgutil
 
+import pytest
+
 # One BLAS thread per test process (and, inherited, per subprocess a test starts): pytest-xdist already runs one
 # worker per core, and OpenBLAS's own threads on top oversubscribe the cores and spin (a 1024 x 256 QR + SVD took
 # 10x the wall time and 20x the CPU time with two threads on a busy 2-core machine). Set before NumPy is imported.
@@ -34,3 +36,39 @@ def _import_whole_package():
 
 
 _import_whole_package()
+
+
+#: test modules whose module-scoped fixture is expensive (a full report through the CLI, a compiled document, a
+#: fresh manifest build, a trained network, ...): under ``-n``, each runs whole on one worker, so the fixture is built
+#: once rather than on every worker its tests happen to reach
+ONE_WORKER = {
+    f"tests/{name}.py"
+    for name in (
+        "test_report",
+        "test_latex_compile",
+        "test_registry_manifest",
+        "test_claims",
+        "test_asymptotics",
+        "test_experiment",
+        "test_bundled_network",
+        "test_checkpoints",
+        "test_dask_spectra",
+        "test_networks_deep",
+    )
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's ``load`` scheduling, except that the tests of a module in :data:`ONE_WORKER` form one unit (xdist's own
+    ``loadgroup`` mark does not reach the scheduler with pytest 9, whose node ids it can no longer suffix)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleUnits(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER else nodeid
+
+    return ModuleUnits(config, log)
