@@ -129,3 +129,25 @@ def test_renaming_does_not_hide_a_wrong_expression(monkeypatch):
     monkeypatch.setattr(nt.Notation, "latex", lambda self, e, **kw: wrong(e, notation=self, **kw))
     rt = roundtrip(_bound(XF**3 / N, (XF, N)))
     assert rt.status == "different"
+
+
+def test_two_stage_parse_is_sympys_parse(monkeypatch):
+    """parse (SLL, then LL on a syntax error) returns what sympy's one-stage parse_latex returns, falls back to it when
+    the SLL stage fails, and still refuses malformed LaTeX."""
+    from sympy.parsing.latex import parse_latex
+    from sympy.parsing.latex.errors import LaTeXParsingError
+
+    from schattheory.outputs.latex import roundtrip as rt_module
+
+    texs = [nt.current().latex(registry.get(k).expr) for k in ("schatten.norm", "vc.bhlm2019.explicit")]
+    texs += [r"\frac{a}{b} c^{2} - \sqrt{\log\left(\frac{2}{\delta} \right)}", r"q \cdot \left(x + 1\right)^{k}"]
+    for tex in texs:
+        assert rt_module.parse(tex) == parse_latex(tex), tex
+    with pytest.raises(LaTeXParsingError):
+        rt_module.parse(r"\frac{a}{")
+
+    def sll_fails(tex):
+        raise LaTeXParsingError("SLL could not decide")
+
+    monkeypatch.setattr(rt_module, "_parse_sll", sll_fails)
+    assert rt_module.parse(texs[2]) == parse_latex(texs[2])
