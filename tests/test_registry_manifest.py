@@ -90,8 +90,10 @@ def test_network_families_from_the_manifest_match_the_module():
 
 def test_manifest_write_check_compares_entries_modules_and_families(monkeypatch, capsys):
     """`manifest_write --check`'s comparison (the fresh build itself is the first test's), on the shipped data."""
+    from schattheory.core import proof_cache
     from schattheory.outputs import manifest_write
 
+    before = os.environ.get("SCHATTHEORY_PROOF_CACHE")
     with open(os.path.join(manifest.PACKAGE_DIR, "data", manifest.SHIPPED)) as fh:
         shipped = json.load(fh)
     monkeypatch.setattr(registry, "build_manifest", lambda extra=None: json.loads(json.dumps(shipped)))
@@ -101,6 +103,11 @@ def test_manifest_write_check_compares_entries_modules_and_families(monkeypatch,
     monkeypatch.setattr(registry, "build_manifest", lambda extra=None: changed)
     assert manifest_write.main(["--check"]) == 1
     assert "out of date" in capsys.readouterr().err
+    # its fresh build turned the shipped verdicts off for itself only: not for the rest of this process, nor (through
+    # the environment) for the processes it starts afterwards
+    assert os.environ.get("SCHATTHEORY_PROOF_CACHE") == before
+    entry = next(e for e in proof_cache._load().values() if "proved" in e)
+    assert proof_cache.lookup(entry["claim"]) is entry["proved"]
 
 
 def test_shipped_manifest_fingerprint_is_current():

@@ -11,7 +11,8 @@ SymPy found for exactly that claim (tests/test_proof_cache.py re-proves every on
 means only "not proved within the budget", which sends the claim to the numeric attack, as a fresh run would.
 The attack's outcome is stored too (seeded and deterministic given the claim, domain, example point and library
 versions, all part of its key), except a refutation, which is never taken from a file; the tests re-run every
-stored attack and require no refutation. ``SCHATTHEORY_PROOF_CACHE=0`` turns lookups off.
+stored attack and require no refutation. ``SCHATTHEORY_PROOF_CACHE=0`` turns lookups off for a process, and
+:func:`off` for a block of code (the manifest writer's fresh build).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 
 from schattheory.foundation.manifest import PACKAGE_DIR
 
@@ -32,6 +34,7 @@ __all__ = [
     "record_attack",
     "recorded",
     "misses",
+    "off",
     "write",
 ]
 
@@ -40,6 +43,7 @@ FORMAT = 1
 _shipped = None
 _recorded: dict = {}
 _misses: list = []
+_off = 0  # depth of the open off() blocks
 
 
 def claim_text(diff, equality: bool, domain, budget: float) -> str:
@@ -82,8 +86,21 @@ def _load() -> dict:
     return _shipped
 
 
+@contextmanager
+def off():
+    """Lookups off inside the block (every claim is proved afresh and recorded), as they were after it: the switch is
+    scoped, so a caller in a long-lived process (a test worker, a notebook) does not leave them off for the rest of
+    it, or for the processes it starts."""
+    global _off
+    _off += 1
+    try:
+        yield
+    finally:
+        _off -= 1
+
+
 def _entry(text: str):
-    if os.environ.get("SCHATTHEORY_PROOF_CACHE", "1") == "0":
+    if _off or os.environ.get("SCHATTHEORY_PROOF_CACHE", "1") == "0":
         return None
     entry = _load().get(_key(text))
     if entry is None or entry["claim"] != text:

@@ -24,8 +24,8 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="compare with the shipped manifest, write nothing")
     parser.add_argument("--stdout", action="store_true", help="print the manifest instead of writing it")
     args = parser.parse_args(argv)
-    os.environ["SCHATTHEORY_PROOF_CACHE"] = "0"  # every claim proved afresh, so that every outcome is recorded
-    data = registry.build_manifest(lambda b: {"show": "\n".join(text_lines(b))})
+    with proof_cache.off():  # every claim proved afresh, so that every outcome is recorded
+        data = registry.build_manifest(lambda b: {"show": "\n".join(text_lines(b))})
     text = json.dumps(data, indent=1, sort_keys=True) + "\n"
     path = os.path.join(manifest.PACKAGE_DIR, "data", manifest.SHIPPED)
     if args.check:
