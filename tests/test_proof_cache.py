@@ -97,3 +97,51 @@ def test_the_cache_answers_every_claim_asked_on_import():
     assert run.stdout.strip() == "0", (
         "claims asked on import are missing: run python -m schattheory.outputs.manifest_write"
     )
+
+
+def _registered_limits():
+    """(key, index, text) of every declared limit of every registered statement, as the check asks it."""
+    from schattheory.core import limit_check, registry
+
+    out = []
+    for b in registry.all_bounds():
+        spectra = {m: limit_check.SPECTRA.get(str(m), limit_check._DEFAULT_SPECTRUM) for m in b.matrices()}
+        for i, lim in enumerate(b.limits):
+            ex = {k: v for k, v in b.example if k != lim.symbol}
+            quantity = lim.of if lim.of is not None else b.expr
+            text = proof_cache.limit_text(quantity, lim, ex, spectra, limit_check.LIMIT_BUDGET, limit_check.SEQ_DPS)
+            out.append((b.key, i, text))
+    return out
+
+
+LIMITS = {k: e for k, e in ALL.items() if "limit" in e}
+
+
+def test_every_stored_limit_is_a_registered_one_and_every_registered_one_is_stored():
+    texts = {text for *_, text in _registered_limits()}
+    assert len(LIMITS) >= 40
+    assert {e["claim"] for e in LIMITS.values()} == texts, "regenerate: python -m schattheory.outputs.manifest_write"
+    for key, entry in LIMITS.items():
+        assert proof_cache._key(entry["claim"]) == key and entry["limit"][0] in ("symbolic", "numeric")
+
+
+@pytest.mark.parametrize("key", sorted({k for k, *_ in _registered_limits()}))
+def test_every_stored_limit_verdict_is_found_again(key):
+    """Each registered statement's declared limits, checked afresh (lookups off): each is verified, as stored."""
+    from schattheory.core import limit_check, registry
+
+    b = registry.get(key)
+    with proof_cache.off():
+        fresh = [limit_check._check_one(b, lim, limit_check.LIMIT_BUDGET) for lim in b.limits]
+    assert all(v.ok for v in fresh), [v.evidence for v in fresh if not v.ok]
+
+
+def test_a_limit_that_is_not_verified_is_never_stored_or_taken_from_the_file(monkeypatch):
+    from schattheory.core.bound import Limit
+    from schattheory.foundation.symbols import p
+
+    text = proof_cache.limit_text(2 ** (1 / p), Limit(p, sp.oo, 3), {}, {}, 4.0, 50)
+    proof_cache.record_limit(text, False, "symbolic", "sympy.limit gives 1, declared 3")
+    assert proof_cache._key(text) not in proof_cache.recorded()
+    monkeypatch.setitem(proof_cache._load(), proof_cache._key(text), {"claim": text, "proved": True})
+    assert proof_cache.lookup_limit(text) is None  # an entry that is not a verified limit answers nothing

@@ -9,7 +9,9 @@ verified, for registered and user Bounds alike, by
    that must settle on the declared value (or grow without bound towards a declared +-oo).
 
 A limit neither route can confirm is *not verified* and fails :meth:`Bound.check`. Results are cached per
-statement (expression, limits, example), so a Bound is verified once per process.
+statement (expression, limits, example), so a Bound is verified once per process; the verified limits of the
+registered statements are also shipped (:mod:`schattheory.core.proof_cache`: only verified ones, keyed by everything
+the check reads, each re-checked afresh by the tests), so a fresh process does not check them again.
 
 Statements about matrices are written out over fixed exact spectra (:data:`SPECTRA`) by :func:`spectrum_form`, so
 ``||A||_{S_p}^p -> rank(A)`` becomes an ordinary SymPy expression.
@@ -181,14 +183,27 @@ def _normalised_spectrum_limit(target, sym, point, budget):
 
 
 def _check_one(bound, lim, budget) -> LimitCheck:
+    """One declared limit's verdict: the shipped one if it was verified for the identical question, else checked."""
+    from schattheory.core import proof_cache
+
+    spectra = {m: SPECTRA.get(str(m), _DEFAULT_SPECTRUM) for m in bound.matrices()}
+    ex = {k: v for k, v in bound.example if k != lim.symbol}
+    quantity = lim.of if lim.of is not None else bound.expr
+    text = proof_cache.limit_text(quantity, lim, ex, spectra, budget, SEQ_DPS)
+    known = proof_cache.lookup_limit(text)
+    if known is not None:
+        return LimitCheck(lim, True, *known)
+    verdict = _check_afresh(lim, spectra, ex, quantity, budget)
+    proof_cache.record_limit(text, verdict.ok, verdict.method, verdict.evidence)
+    return verdict
+
+
+def _check_afresh(lim, spectra, ex, quantity, budget) -> LimitCheck:
     from schattheory.numerics.limits import numeric_sequence, timed_limit
 
     def verdict(ok, method, evidence):
         return LimitCheck(lim, ok, method, evidence)
 
-    spectra = {m: SPECTRA.get(str(m), _DEFAULT_SPECTRUM) for m in bound.matrices()}
-    ex = {k: v for k, v in bound.example if k != lim.symbol}
-    quantity = lim.of if lim.of is not None else bound.expr
     target, value = spectrum_form(quantity, spectra), spectrum_form(lim.value, spectra)
     reasons = []
     if not unresolved_spectral(target) and not unresolved_spectral(value) and not lim.point.free_symbols:

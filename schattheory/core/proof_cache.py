@@ -1,4 +1,5 @@
-"""The prover's verdicts, shipped: claims the derivations ask on import are looked up instead of re-proved.
+"""The prover's verdicts, shipped: claims the derivations ask on import, and the declared limits of the registered
+statements, are looked up instead of re-proved.
 
 Importing the derivations asks SymPy about ten sign questions, each in a forked process with a CPU budget
 (:data:`schattheory.core.derivation.ranges.PROOF_BUDGET`); that was most of the package's import time, paid again in
@@ -11,7 +12,12 @@ SymPy found for exactly that claim (tests/test_proof_cache.py re-proves every on
 means only "not proved within the budget", which sends the claim to the numeric attack, as a fresh run would.
 The attack's outcome is stored too (seeded and deterministic given the claim, domain, example point and library
 versions, all part of its key), except a refutation, which is never taken from a file; the tests re-run every
-stored attack and require no refutation. ``SCHATTHEORY_PROOF_CACHE=0`` turns lookups off for a process, and
+stored attack and require no refutation. A declared limit's verdict (:mod:`schattheory.core.limit_check`, about
+6 CPU-s for all registered statements, paid by every process that shows them: ``show``, the LaTeX, the report) is
+stored only when it was verified, keyed by everything the check reads (the quantity, the declared value, the point
+and direction, the example point, the spectra, the budget, the digits, the library versions); a limit that is not
+verified is never taken from the file, and the tests re-check every stored verdict afresh.
+``SCHATTHEORY_PROOF_CACHE=0`` turns lookups off for a process, and
 :func:`off` for a block of code (the manifest writer's fresh build).
 """
 
@@ -28,6 +34,9 @@ __all__ = [
     "FILE",
     "claim_text",
     "attack_text",
+    "limit_text",
+    "lookup_limit",
+    "record_limit",
     "lookup",
     "lookup_attack",
     "record",
@@ -67,6 +76,20 @@ def attack_text(rel, domain, example, seed: int) -> str:
         + [sp.srepr(rel)]
         + [sp.srepr(d) for d in domain]
         + [f"example {sp.srepr(k)} = {sp.srepr(sp.sympify(v))}" for k, v in sorted((example or {}).items(), key=str)]
+    )
+
+
+def limit_text(quantity, limit, example, spectra, budget: float, dps: int) -> str:
+    """A declared limit's question: ``quantity -> limit.value`` as ``limit.symbol -> limit.point`` (from ``limit.dir``)
+    at the example point, with the spectra standing in for matrices and the check's budget and digits."""
+    import mpmath
+    import sympy as sp
+
+    return "\n".join(
+        [f"limit: sympy {sp.__version__}, mpmath {mpmath.__version__}", f"budget {float(budget)!r}", f"dps {int(dps)}"]
+        + [sp.srepr(quantity), sp.srepr(limit.value), sp.srepr(limit.symbol), sp.srepr(limit.point), str(limit.dir)]
+        + [f"example {sp.srepr(k)} = {sp.srepr(sp.sympify(v))}" for k, v in sorted(example.items(), key=str)]
+        + [f"spectrum {sp.srepr(m)} = {sp.srepr(sp.Tuple(*sig))}" for m, sig in sorted(spectra.items(), key=str)]
     )
 
 
@@ -119,6 +142,17 @@ def lookup_attack(text: str):
     """The stored (status, evidence) of the numeric attack ``text`` (an :func:`attack_text`), or ``None``."""
     entry = _entry(text)
     return None if entry is None else tuple(entry["attack"])
+
+
+def lookup_limit(text: str):
+    """The stored (method, evidence) of a verified limit ``text`` (a :func:`limit_text`), or ``None``."""
+    entry = _entry(text)
+    return None if entry is None or "limit" not in entry else tuple(entry["limit"])
+
+
+def record_limit(text: str, ok: bool, method: str, evidence: str) -> None:
+    if ok:  # a limit that is not verified is never stored, so never taken from the file
+        _recorded[_key(text)] = {"claim": text, "limit": [method, evidence]}
 
 
 def record(text: str, proved: bool) -> None:
