@@ -139,7 +139,7 @@ def test_two_stage_parse_is_sympys_parse(monkeypatch):
 
     from schattheory.outputs.latex import roundtrip as rt_module
 
-    texs = [nt.current().latex(registry.get(k).expr) for k in ("schatten.norm", "vc.bhlm2019.explicit")]
+    texs = [nt.current().latex(registry.get(k).expr) for k in ("schatten.norm", "balancing.constant")]
     texs += [r"\frac{a}{b} c^{2} - \sqrt{\log\left(\frac{2}{\delta} \right)}", r"q \cdot \left(x + 1\right)^{k}"]
     for tex in texs:
         assert rt_module.parse(tex) == parse_latex(tex), tex

@@ -373,22 +373,23 @@ def standalone(body: str, *, title: str = "", notation: Notation | None = None, 
         )
 
 
-def compile_file(path, *, overfull_threshold: float | None = None):
+def compile_file(path, *, overfull_threshold: float | None = None, output_pdf=None):
     """Compile a ``.tex`` file the same way as the generated documents: a standalone file as it is, a fragment
-    (no ``\\documentclass``) inside :func:`standalone`. The source tree is left untouched."""
+    (no ``\\documentclass``) inside :func:`standalone`. The source tree is left untouched; the PDF is kept only at
+    ``output_pdf`` when given."""
     from schattheory.outputs.latex.compile import compile_tex
 
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     if "\\documentclass" in text:
-        return compile_tex(path, overfull_threshold=overfull_threshold)
+        return compile_tex(path, overfull_threshold=overfull_threshold, output_pdf=output_pdf)
     with tempfile.TemporaryDirectory(prefix="schattheory-fragment-") as tmp:
         wrapped = Path(tmp) / f"{path.stem}.tex"
         wrapped.write_text(standalone(text), encoding="utf-8")
         for f in path.parent.iterdir():  # files the fragment may \input
             if f.is_file() and f.name != path.name and f.suffix in (".tex", ".bib", ".sty", ".png", ".pdf"):
                 shutil.copyfile(f, Path(tmp) / f.name)
-        return compile_tex(wrapped, overfull_threshold=overfull_threshold)
+        return compile_tex(wrapped, overfull_threshold=overfull_threshold, output_pdf=output_pdf)
 
 
 def _misprinted_glyphs(pdf: Path) -> list[str]:
