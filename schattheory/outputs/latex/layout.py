@@ -304,7 +304,7 @@ def _factors(term, n: Notation) -> list[str] | None:
 
     if not isinstance(term, sp.Mul) or any(f.is_Pow and f.exp.is_negative for f in term.args):
         return None
-    printer = NotationPrinter(n)
+    printer = NotationPrinter(n._n if isinstance(n, _Printed) else n)
     return [printer.parenthesize(f, PRECEDENCE["Mul"], strict=False) for f in term.as_ordered_factors()]
 
 
@@ -412,6 +412,24 @@ def fit(
     return Layout(lines, defs, main=main, names=names)
 
 
+class _Printed:
+    """A notation whose ``latex`` remembers what it printed, for one layout: the search prints the same
+    subexpressions again and again (about four times each on the registered statements), and printing is most of
+    its time. Everything else is the notation's own."""
+
+    def __init__(self, n: Notation):
+        self._n, self._seen = n, {}
+
+    def latex(self, expr, **kw):
+        key = (expr, tuple(sorted(kw.items())))
+        if key not in self._seen:
+            self._seen[key] = self._n.latex(expr, **kw)
+        return self._seen[key]
+
+    def __getattr__(self, name):
+        return getattr(self._n, name)
+
+
 def fit_many(
     items,
     *,
@@ -425,7 +443,7 @@ def fit_many(
 
     Returns (lines per item, [(name, lines)], main expressions, [(name symbol, value)]).
     """
-    n = notation or current()
+    n = _Printed(notation or current())
     budget = display_budget() if budget is None else budget
     heads = [h for h, _ in items]
     exprs = [sp.sympify(e) for _, e in items]
