@@ -230,8 +230,9 @@ def spectral_values(expr, spectra: dict, values: dict | None = None, dps: int = 
         mat = e.args[0]
         if mat not in spectra:
             return e
+        name = str(mat)  # once: printing a matrix product costs more than converting its spectrum
         with mpmath.workdps(dps + 10):
-            sig = [to_mpf(x, str(mat)) for x in spectra[mat]]
+            sig = [to_mpf(x, name) for x in spectra[mat]]
             sig.sort(reverse=True)
             rest = []
             for arg in e.args[1:]:
