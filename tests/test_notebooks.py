@@ -12,12 +12,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TIME_LIMIT = 120  # seconds per notebook, kernel start included
-#: toolkit modules a notebook is about (it is skipped, saying which is missing, where they are not installed)
-NEEDS = {
-    "02": ("schattheory.bounds.derivations.main_bound", "schattheory.analysis.covers_compare"),
-    "03": ("schattheory.analysis.claims",),
-    "04": ("schattheory.bounds.network",),
-}
 
 nbformat = pytest.importorskip("nbformat")
 
@@ -41,8 +35,6 @@ def test_committed_without_outputs(path):
 def test_notebook_runs_from_a_clean_kernel(path, monkeypatch, tmp_path):
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
-    for module in NEEDS.get(path.name[:2], ()):
-        pytest.importorskip(module, reason=f"{path.name} is about {module}, which is not installed")
     # the kernel is a fresh process: it sees this checkout's package through PYTHONPATH, and runs in a scratch dir
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     nb = nbformat.read(path, as_version=4)
