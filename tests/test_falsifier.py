@@ -247,3 +247,25 @@ def test_cli_check_json_exit_codes(tmp_path, capsys):
     assert bad.returncode == 1, bad.stderr
     cx = json.loads(bad.stdout)["verdicts"][0]["counterexample"]
     assert cx["method"] in ("search", "optimise") and len(cx["lhs"].replace(".", "").lstrip("0")) >= 45
+
+
+def test_the_hypothesis_phase_runs_without_hypothesis_explain_phase(monkeypatch):
+    """Hypothesis's explain phase traces every line the condition runs once a candidate is found; inside the
+    falsifier that made a 1-s attack take up to 15 s in the test suite. find() is run without it; a wrong statement
+    is still refuted and the true one survives."""
+    import hypothesis
+
+    seen = []
+    real = hypothesis.find
+
+    def spy(strategy, condition, *, settings=None, **kw):
+        seen.append(settings)
+        return real(strategy, condition, settings=settings, **kw)
+
+    monkeypatch.setattr(hypothesis, "find", spy)
+    wrong = replace(
+        get("schatten.spectral_le_schatten"), key="user.half", expr=get("schatten.spectral_le_schatten").expr / 2
+    )
+    assert attack(wrong, 1.0, seed=1).outcome == "refuted"
+    assert attack(get("schatten.spectral_le_schatten"), 0.5, seed=7).outcome == "survived"
+    assert seen and all(hypothesis.Phase.explain not in s.phases for s in seen)
