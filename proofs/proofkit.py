@@ -86,7 +86,13 @@ class CheckResult:
 
 # ---- checking ------------------------------------------------------------------------------------------------
 def _symbolic_nonneg(expr) -> bool:
-    for form in (expr, sp.simplify(expr), sp.factor(sp.simplify(expr))):
+    def forms():  # lazily, and simplified once: the later forms are only needed when the earlier ones do not decide
+        yield expr
+        simple = sp.simplify(expr)
+        yield simple
+        yield sp.factor(simple)
+
+    for form in forms():
         try:
             if form.is_nonnegative is True or form == 0:
                 return True
