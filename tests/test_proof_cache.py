@@ -103,15 +103,9 @@ def _registered_limits():
     """(key, index, text) of every declared limit of every registered statement, as the check asks it."""
     from schattheory.core import limit_check, registry
 
-    out = []
-    for b in registry.all_bounds():
-        spectra = {m: limit_check.SPECTRA.get(str(m), limit_check._DEFAULT_SPECTRUM) for m in b.matrices()}
-        for i, lim in enumerate(b.limits):
-            ex = {k: v for k, v in b.example if k != lim.symbol}
-            quantity = lim.of if lim.of is not None else b.expr
-            text = proof_cache.limit_text(quantity, lim, ex, spectra, limit_check.LIMIT_BUDGET, limit_check.SEQ_DPS)
-            out.append((b.key, i, text))
-    return out
+    return [
+        (b.key, i, limit_check.question_text(b, lim)) for b in registry.all_bounds() for i, lim in enumerate(b.limits)
+    ]
 
 
 LIMITS = {k: e for k, e in ALL.items() if "limit" in e}

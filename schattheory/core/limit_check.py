@@ -34,7 +34,15 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-__all__ = ["LimitCheck", "check_limits", "spectrum_form", "unresolved_spectral", "SPECTRA", "LIMIT_BUDGET"]
+__all__ = [
+    "LimitCheck",
+    "check_limits",
+    "question_text",
+    "spectrum_form",
+    "unresolved_spectral",
+    "SPECTRA",
+    "LIMIT_BUDGET",
+]
 
 #: seconds given to sympy.limit per declared limit (environment: SCHATTHEORY_LIMIT_BUDGET)
 LIMIT_BUDGET = float(os.environ.get("SCHATTHEORY_LIMIT_BUDGET", "4"))
@@ -182,13 +190,27 @@ def _normalised_spectrum_limit(target, sym, point, budget):
     return None
 
 
+def _question(bound, lim):
+    """What the check of ``lim`` reads: the spectra standing in for matrices, the example point, the quantity."""
+    spectra = {m: SPECTRA.get(str(m), _DEFAULT_SPECTRUM) for m in bound.matrices()}
+    ex = {k: v for k, v in bound.example if k != lim.symbol}
+    quantity = lim.of if lim.of is not None else bound.expr
+    return spectra, ex, quantity
+
+
+def question_text(bound, lim, budget: float = LIMIT_BUDGET) -> str:
+    """The key of ``lim``'s shipped verdict (:func:`schattheory.core.proof_cache.limit_text` of its question)."""
+    from schattheory.core import proof_cache
+
+    spectra, ex, quantity = _question(bound, lim)
+    return proof_cache.limit_text(quantity, lim, ex, spectra, budget, SEQ_DPS)
+
+
 def _check_one(bound, lim, budget) -> LimitCheck:
     """One declared limit's verdict: the shipped one if it was verified for the identical question, else checked."""
     from schattheory.core import proof_cache
 
-    spectra = {m: SPECTRA.get(str(m), _DEFAULT_SPECTRUM) for m in bound.matrices()}
-    ex = {k: v for k, v in bound.example if k != lim.symbol}
-    quantity = lim.of if lim.of is not None else bound.expr
+    spectra, ex, quantity = _question(bound, lim)
     text = proof_cache.limit_text(quantity, lim, ex, spectra, budget, SEQ_DPS)
     known = proof_cache.lookup_limit(text)
     if known is not None:
