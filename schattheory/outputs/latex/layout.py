@@ -304,7 +304,7 @@ def _factors(term, n: Notation) -> list[str] | None:
 
     if not isinstance(term, sp.Mul) or any(f.is_Pow and f.exp.is_negative for f in term.args):
         return None
-    printer = NotationPrinter(n._n if isinstance(n, _Printed) else n)
+    printer = NotationPrinter(n)
     return [printer.parenthesize(f, PRECEDENCE["Mul"], strict=False) for f in term.as_ordered_factors()]
 
 
